@@ -1,0 +1,175 @@
+// Proves that eslint.config.js enforces the import direction: each case lints a snippet as if it
+// were the named file and expects either no message at all or errors from exactly one rule.
+// The files need not exist (folder rules resolve relative imports by path).
+import path from 'node:path';
+import { ESLint, type Linter } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = import.meta.dirname;
+
+const PATHS = 'import-x/no-restricted-paths';
+const IMPORTS = 'no-restricted-imports';
+const SYNTAX = 'no-restricted-syntax';
+const GLOBALS = 'no-restricted-globals';
+const TYPE_SIDE_EFFECTS = '@typescript-eslint/no-import-type-side-effects';
+
+/** [file, code, the rule that must report (every message), or null for "no message at all"] */
+type Case = [file: string, code: string, rule: string | null];
+
+const importValue = (from: string) => `import { x } from '${from}';\nexport { x };\n`;
+const importType = (from: string) => `import type { X } from '${from}';\nexport type { X };\n`;
+
+const folderCases: Case[] = [
+  ['renderer/src/x.ts', importValue('../../main/core/tabs.ts'), PATHS],
+  ['renderer/src/x.ts', importType('../../main/core/tabs'), PATHS],
+  ['renderer/src/x.ts', importValue('../../preload/ui-preload.ts'), PATHS],
+  ['renderer/src/x.ts', importValue('../../gpu-worker/main.ts'), PATHS],
+  ['renderer/src/x.ts', importValue('../../plugin-host/main.ts'), PATHS],
+  ['renderer/src/x.ts', importValue('../../protocol/ui.ts'), null],
+  ['renderer/src/x.ts', importValue('./App.tsx'), null],
+  ['gpu-worker/x.ts', importValue('../plugin-host/y.ts'), PATHS],
+  ['plugin-host/x.ts', importValue('../gpu-worker/main.ts'), PATHS], // an existing file
+  ['gpu-worker/x.ts', importValue('../protocol/gpu.ts'), null],
+  ['main/x.ts', importValue('../renderer/src/App.tsx'), PATHS],
+  ['main/electron/x.ts', importValue('../../preload/ui-preload.ts'), PATHS],
+  ['main/electron/x.ts', importValue('../core/tabs.ts'), null],
+  ['main/electron/x.ts', importValue('../../protocol/ui.ts'), null],
+  ['preload/x.ts', importValue('../main/core/tabs.ts'), PATHS],
+  ['preload/x.ts', importType('../renderer/src/App.tsx'), PATHS],
+  ['preload/x.ts', importType('../protocol/ui.ts'), null],
+  ['protocol/x.ts', importValue('../main/core/tabs.ts'), PATHS],
+  ['protocol/x.ts', importType('../renderer/src/App.tsx'), PATHS],
+  ['protocol/x.ts', importValue('../e2e/helpers.ts'), PATHS],
+  ['protocol/x.ts', importValue('./rpc/channel.ts'), null],
+  ['protocol/x.ts', importValue('typebox'), null],
+  ['main/core/x.ts', importValue('../electron/main.ts'), PATHS],
+  ['main/core/x.ts', importType('../chromium/shell.ts'), PATHS],
+  ['main/core/sub/x.ts', importValue('../../electron/window.ts'), PATHS],
+  ['main/core/x.ts', importValue('./tabs.ts'), null],
+  ['main/core/x.ts', importValue('../../protocol/ui.ts'), null],
+  ['e2e/x.ts', importValue('../main/core/tabs.ts'), null],
+  ['e2e/x.ts', importValue('../protocol/ui.ts'), null],
+  ['e2e/x.ts', importValue('../scripts/electron-binary.mjs'), null],
+  ['e2e/x.ts', importValue('../renderer/src/App.tsx'), PATHS],
+];
+
+const electronCases: Case[] = [
+  ['protocol/x.ts', importType('electron'), null],
+  ['protocol/x.ts', importValue('electron'), IMPORTS],
+  ['protocol/x.ts', `import { type X } from 'electron';\nexport type { X };\n`, TYPE_SIDE_EFFECTS],
+  ['protocol/x.ts', `export type { X } from 'electron';\n`, null],
+  ['protocol/x.ts', `export { x } from 'electron';\n`, IMPORTS],
+  ['main/core/x.ts', importType('electron'), IMPORTS],
+  ['main/core/x.ts', importValue('electron'), IMPORTS],
+  ['main/electron/x.ts', importValue('electron'), null],
+  ['main/electron/sub/x.ts', importValue('electron/main'), null],
+  ['preload/x.ts', importValue('electron'), null],
+  ['main/chromium/x.ts', importValue('electron'), IMPORTS],
+  ['main/chromium/x.ts', importType('electron'), null],
+  ['main/x.ts', importValue('electron'), IMPORTS],
+  ['gpu-worker/x.ts', importValue('electron/utility'), IMPORTS],
+  ['plugin-host/x.ts', importType('electron'), null],
+  ['renderer/src/x.ts', importType('electron'), IMPORTS],
+  ['renderer/src/x.tsx', importValue('electron/renderer'), IMPORTS],
+  ['e2e/x.ts', importValue('electron'), IMPORTS],
+  ['scripts/x.mjs', `import 'electron';\n`, IMPORTS],
+  ['vite.config.ts', importValue('electron'), IMPORTS],
+  // Dynamic loads, which no-restricted-imports does not see.
+  ['e2e/x.ts', `export const load = () => import('electron');\n`, SYNTAX],
+  [
+    'scripts/x.mjs',
+    `import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nexport const e = require('electron');\n`,
+    SYNTAX,
+  ],
+  ['main/electron/x.ts', `export const load = () => import('electron');\n`, null],
+];
+
+const builtinCases: Case[] = [
+  ['protocol/x.ts', importValue('node:fs'), IMPORTS],
+  ['protocol/x.ts', importValue('fs'), IMPORTS],
+  ['protocol/x.ts', importValue('fs/promises'), IMPORTS],
+  ['protocol/x.ts', importValue('worker_threads'), IMPORTS],
+  ['protocol/x.ts', importValue('node:test'), IMPORTS],
+  ['protocol/x.ts', importType('child_process'), IMPORTS],
+  ['protocol/x.ts', `export const load = () => import('child_process');\n`, SYNTAX],
+  ['protocol/x.ts', `export const load = () => import('node:fs/promises');\n`, SYNTAX],
+  ['renderer/src/x.ts', importValue('node:path'), IMPORTS],
+  ['renderer/src/x.ts', importValue('events'), IMPORTS],
+  ['preload/x.ts', importValue('node:events'), null],
+  ['preload/x.ts', importValue('timers'), null],
+  ['preload/x.ts', importValue('fs'), IMPORTS],
+  ['preload/x.ts', importValue('node:path'), IMPORTS],
+  ['main/core/x.ts', importValue('node:fs'), null],
+  ['gpu-worker/x.ts', importValue('node:worker_threads'), null],
+  // Protocol tests and benchmarks run in Node; electron stays type-only there.
+  ['protocol/rpc/x.test.ts', importValue('node:worker_threads'), null],
+  ['protocol/rpc/x.test.ts', importValue('child_process'), null],
+  ['protocol/rpc/x.test.ts', importValue('electron'), IMPORTS],
+  ['protocol/rpc/x.test.ts', importType('electron'), null],
+  ['protocol/bench/ipc.bench.ts', importValue('node:child_process'), null],
+  ['protocol/bench/ipc.bench.ts', `export const load = () => import('electron');\n`, SYNTAX],
+];
+
+const PROTOCOL_GLOBALS = [
+  'window',
+  'document',
+  'process',
+  'Buffer',
+  'require',
+  '__dirname',
+  '__filename',
+  'global',
+  'self',
+  'navigator',
+  'localStorage',
+];
+
+const globalCases: Case[] = [
+  ...PROTOCOL_GLOBALS.map((name): Case => ['protocol/x.ts', `export const g = ${name};\n`, GLOBALS]),
+  ['protocol/x.ts', `export const g = globalThis;\n`, null],
+  ['protocol/rpc/x.test.ts', `export const g = process.env;\n`, null],
+  ['protocol/bench/schema.bench.ts', `export const g = [process.argv, Buffer.from('')];\n`, null],
+  ['protocol/rpc/x.test.ts', `export const g = window;\n`, GLOBALS],
+  ['main/core/x.ts', `export const g = process.pid;\n`, null],
+];
+
+describe('eslint.config.js', () => {
+  let eslint: ESLint;
+
+  beforeAll(() => {
+    eslint = new ESLint({ cwd: root });
+  });
+
+  async function lint(file: string, code: string): Promise<Linter.LintMessage[]> {
+    const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+    if (!result) throw new Error(`no lint result for ${file}`);
+    return result.messages;
+  }
+
+  const run = (cases: Case[]) =>
+    it.each(cases)('%s: %j -> %s', async (file, code, rule) => {
+      const messages = await lint(file, code);
+      const summary = messages.map((m) => `${m.ruleId ?? 'fatal'}: ${m.message}`);
+      if (rule === null) {
+        expect(summary).toEqual([]);
+      } else {
+        expect(summary.length).toBeGreaterThan(0);
+        for (const message of messages) {
+          expect(message.ruleId, summary.join('\n')).toBe(rule);
+          expect(message.severity, 'must be an error, not a warning').toBe(2);
+        }
+      }
+    });
+
+  describe('folder boundaries', () => run(folderCases));
+  describe('electron at runtime only in main/electron/ and preload/', () => run(electronCases));
+  describe('Node built-ins', () => run(builtinCases));
+  describe('globals in protocol/', () => run(globalCases));
+
+  it('ignores build output and reports', async () => {
+    for (const dir of ['dist', 'dist-electron', 'release', 'node_modules', 'test-results', 'playwright-report']) {
+      expect(await eslint.isPathIgnored(path.join(root, dir, 'x.js')), dir).toBe(true);
+    }
+    expect(await eslint.isPathIgnored(path.join(root, 'main/electron/main.ts'))).toBe(false);
+  });
+});

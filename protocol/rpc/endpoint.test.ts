@@ -1,0 +1,355 @@
+// The RPC layer over a real node:worker_threads MessageChannel: no fake transport anywhere.
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import { nodeMessagePortTransport } from '../transport/node-port.ts';
+import { connect, type BadMessageReport, type Connection } from './endpoint.ts';
+import { RemoteError, RpcError } from './errors.ts';
+import { Tracer, type TraceRecord } from './trace.ts';
+import { echoHandlers } from './testing/echo-handlers.ts';
+import { EchoClient, EchoService } from './testing/echo-service.ts';
+import { Kind } from './wire.ts';
+
+type Service = Connection<typeof EchoService, typeof EchoClient>;
+type Client = Connection<typeof EchoClient, typeof EchoService>;
+
+const open: Array<{ close(): void }> = [];
+afterEach(() => {
+  for (const item of open.splice(0)) item.close();
+});
+
+interface PairOptions {
+  timeoutMs?: number;
+  maxMessageBytes?: number;
+  tracer?: Tracer;
+}
+
+/** A client and an EchoService on the two ends of one real MessageChannel. */
+function pair(options: PairOptions = {}) {
+  const channel = new MessageChannel();
+  open.push(channel.port1, channel.port2);
+  const serviceBad: BadMessageReport[] = [];
+  const clientBad: BadMessageReport[] = [];
+  let handlerCalls = 0;
+  const handlers = echoHandlers({
+    connection: () => service,
+    postRaw: (message) => channel.port2.postMessage(message),
+    exit: () => {},
+  });
+  const counted = Object.fromEntries(
+    Object.entries(handlers).map(([name, fn]) => [name, (...args: unknown[]) => (handlerCalls++, (fn as (...a: unknown[]) => unknown)(...args))]),
+  ) as typeof handlers;
+  const service: Service = connect({
+    transport: nodeMessagePortTransport(channel.port2, { process: 'renderer', id: 7 }),
+    self: { process: 'browser' },
+    local: EchoService,
+    remote: EchoClient,
+    handlers: counted,
+    onBadMessage: (report) => serviceBad.push(report),
+    ...options,
+  });
+  const client: Client = connect({
+    transport: nodeMessagePortTransport(channel.port1, { process: 'gpu', pid: 4242 }),
+    self: { process: 'renderer', id: 7 },
+    local: EchoClient,
+    remote: EchoService,
+    handlers: {},
+    onBadMessage: (report) => clientBad.push(report),
+    ...options,
+  });
+  open.push(client, service);
+  return {
+    client,
+    service,
+    serviceBad,
+    clientBad,
+    /** The raw port on the client side: lets a test post anything at the service. */
+    rawClientPort: channel.port1 as MessagePort,
+    /** The raw port on the service side: lets a test post anything at the client. */
+    rawServicePort: channel.port2 as MessagePort,
+    handlerCalls: () => handlerCalls,
+  };
+}
+
+async function waitFor(predicate: () => boolean, ms = 2000): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > ms) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+describe('requests and responses', () => {
+  it('round-trips typed calls, many at once, each answered by its own id', async () => {
+    const { client } = pair();
+    const texts = Array.from({ length: 200 }, (_, i) => `message ${i}`);
+    const answers = await Promise.all(texts.map((text) => client.remote.echo({ text })));
+    expect(answers.map((a) => a.text)).toEqual(texts);
+  });
+
+  it('carries discriminated unions unchanged', async () => {
+    const { client } = pair();
+    const shapes = [
+      { op: 'fill' as const, color: '#ff0000' },
+      { op: 'rect' as const, x: 1.5, y: -2, w: 10, h: 20 },
+      { op: 'text' as const, text: '안녕하세요', x: 0, y: 0 },
+    ];
+    expect(await client.remote.draw({ shapes })).toEqual({ shapes });
+  });
+
+  it('moves transferred buffers instead of copying them', async () => {
+    const { client } = pair();
+    const { data } = await client.remote.bytes({ size: 1024 });
+    expect(data).toBeInstanceOf(Uint8Array);
+    expect(data.byteLength).toBe(1024);
+    expect(data[1023]).toBe(7);
+  });
+});
+
+describe('remote errors', () => {
+  it('arrive with the remote name, message, code and stack', async () => {
+    const { client } = pair();
+    const error = await client.remote.fail({ name: 'TypeError', message: 'no such tab', code: 'E_NO_TAB' }).catch((e) => e);
+    expect(error).toBeInstanceOf(RemoteError);
+    expect(error.name).toBe('TypeError');
+    expect(error.message).toBe('no such tab');
+    expect(error.code).toBe('E_NO_TAB');
+    expect(error.stack).toContain('echo-handlers.ts');
+  });
+
+  it('without a code get RPC_REMOTE_ERROR', async () => {
+    const { client } = pair();
+    const error = await client.remote.fail({ name: 'Error', message: 'boom' }).catch((e) => e);
+    expect(error.code).toBe('RPC_REMOTE_ERROR');
+  });
+});
+
+describe('timeouts and cancellation', () => {
+  it('rejects after the per-call timeout and cancels the remote handler', async () => {
+    const { client } = pair();
+    const cancelled: number[] = [];
+    client.on('cancelled', ({ ms }) => cancelled.push(ms));
+    const started = performance.now();
+    const error = await client.remote.wait({ ms: 5000 }, { timeoutMs: 50 }).catch((e) => e);
+    expect(error).toBeInstanceOf(RpcError);
+    expect(error.code).toBe('RPC_TIMEOUT');
+    expect(error.message).toContain('EchoService.wait timed out after 50 ms');
+    expect(error.message).toContain('gpu (pid 4242)');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+    await waitFor(() => cancelled.length === 1);
+    expect(cancelled).toEqual([5000]);
+  });
+
+  it('applies the connection default timeout, and calls that finish in time are unaffected', async () => {
+    const { client } = pair({ timeoutMs: 80 });
+    const [slow, fast] = await Promise.allSettled([client.remote.wait({ ms: 3000 }), client.remote.wait({ ms: 1 })]);
+    expect(slow.status === 'rejected' && (slow.reason as RpcError).code).toBe('RPC_TIMEOUT');
+    expect(fast).toEqual({ status: 'fulfilled', value: { waited: 1 } });
+  });
+
+  it('times out each call at its own deadline when deadlines differ', async () => {
+    const { client } = pair();
+    const order: number[] = [];
+    const calls = [300, 60, 150].map((timeoutMs) =>
+      client.remote.wait({ ms: 10_000 }, { timeoutMs }).catch(() => order.push(timeoutMs)),
+    );
+    await Promise.all(calls);
+    expect(order).toEqual([60, 150, 300]);
+  });
+
+  it('aborts with an AbortSignal, and the handler sees its signal abort', async () => {
+    const { client } = pair();
+    const cancelled: number[] = [];
+    client.on('cancelled', ({ ms }) => cancelled.push(ms));
+    const controller = new AbortController();
+    const call = client.remote.wait({ ms: 5000 }, { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error('user closed the tab')), 20);
+    const error = await call.catch((e) => e);
+    expect(error.name).toBe('AbortError');
+    expect(error.code).toBe('RPC_ABORTED');
+    expect(error.cause).toEqual(new Error('user closed the tab'));
+    await waitFor(() => cancelled.length === 1);
+  });
+
+  it('rejects at once for an already aborted signal, sending nothing', async () => {
+    const { client, handlerCalls } = pair();
+    const error = await client.remote.echo({ text: 'x' }, { signal: AbortSignal.abort() }).catch((e) => e);
+    expect(error.code).toBe('RPC_ABORTED');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(handlerCalls()).toBe(0);
+  });
+});
+
+describe('close', () => {
+  it('rejects every pending call with a clear error, and later calls too', async () => {
+    const { client } = pair();
+    const calls = [client.remote.wait({ ms: 5000 }), client.remote.wait({ ms: 5000 })];
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    client.close('the tab was closed');
+    for (const result of await Promise.allSettled(calls)) {
+      expect(result.status).toBe('rejected');
+      const error = (result as PromiseRejectedResult).reason as RpcError;
+      expect(error.code).toBe('RPC_CLOSED');
+      expect(error.message).toBe('EchoService.wait failed: connection to gpu (pid 4242) closed (the tab was closed)');
+    }
+    const later = await client.remote.echo({ text: 'x' }).catch((e) => e);
+    expect(later.code).toBe('RPC_CLOSED');
+    expect(client.closed).toBe(true);
+  });
+
+  it('closes by itself when the channel closes', async () => {
+    const { client, rawServicePort } = pair();
+    const reasons: string[] = [];
+    client.onDidClose((reason) => reasons.push(reason));
+    const call = client.remote.wait({ ms: 5000 });
+    rawServicePort.close();
+    const error = await call.catch((e) => e);
+    expect(error.code).toBe('RPC_CLOSED');
+    expect(reasons).toEqual(['the channel closed']);
+  });
+});
+
+describe('events', () => {
+  it('delivers validated events in order, and unsubscribing stops them', async () => {
+    const { client } = pair();
+    const seen: number[] = [];
+    const stop = client.on('ticked', ({ n }) => seen.push(n));
+    await client.remote.tick({ count: 5 });
+    await waitFor(() => seen.length === 5);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+    stop();
+    await client.remote.tick({ count: 3 });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toHaveLength(5);
+  });
+
+  it('refuses to listen to an event the interface does not declare', () => {
+    const { client } = pair();
+    expect(() => client.on('nope' as 'ticked', () => {})).toThrow('EchoService has no event nope');
+  });
+});
+
+describe('validation of everything received', () => {
+  it('a request that breaks its schema never reaches the handler and is reported with the transport identity', async () => {
+    const { rawClientPort, serviceBad, handlerCalls } = pair();
+    rawClientPort.postMessage({ k: Kind.Request, i: 1, m: 'draw', p: { shapes: [{ op: 'rect', x: 'left' }] }, t: 1 });
+    await waitFor(() => serviceBad.length === 1);
+    expect(serviceBad[0]).toEqual({
+      peer: { process: 'renderer', id: 7 },
+      interface: 'EchoService',
+      reason: expect.stringContaining('EchoService.draw request: /shapes/0'),
+    });
+    expect(handlerCalls()).toBe(0);
+  });
+
+  it('the caller of a rejected request gets an RPC_BAD_MESSAGE error instead of hanging', async () => {
+    const { client, serviceBad } = pair();
+    const error = await client.remote.echo({ text: 42 as unknown as string }).catch((e) => e);
+    expect(error).toBeInstanceOf(RemoteError);
+    expect(error.code).toBe('RPC_BAD_MESSAGE');
+    expect(serviceBad).toHaveLength(1);
+  });
+
+  it('unknown methods, unknown keys and malformed envelopes are bad messages', async () => {
+    const { rawClientPort, serviceBad, handlerCalls } = pair();
+    rawClientPort.postMessage({ k: Kind.Request, i: 1, m: 'toString', p: {}, t: 1 });
+    rawClientPort.postMessage({ k: Kind.Request, i: 2, m: '__proto__', p: {}, t: 1 });
+    rawClientPort.postMessage({ k: Kind.Request, i: 3, m: 'echo', p: { text: 'hi', extra: true }, t: 1 });
+    rawClientPort.postMessage({ k: 9, t: 1 });
+    rawClientPort.postMessage('hello');
+    await waitFor(() => serviceBad.length === 5);
+    expect(serviceBad.map((r) => r.reason)).toEqual([
+      'unknown method EchoService.toString',
+      'unknown method EchoService.__proto__',
+      expect.stringContaining('EchoService.echo request:'),
+      'envelope has an unknown kind',
+      'message is not an envelope object',
+    ]);
+    expect(handlerCalls()).toBe(0);
+  });
+
+  it('a response that breaks its schema rejects the call and is reported on the caller side', async () => {
+    const { client, clientBad } = pair();
+    const error = await client.remote.misbehave({}).catch((e) => e);
+    expect(error.code).toBe('RPC_BAD_MESSAGE');
+    expect(error.message).toContain('EchoService.misbehave response: /ok');
+    expect(clientBad).toEqual([
+      { peer: { process: 'gpu', pid: 4242 }, interface: 'EchoService', reason: expect.stringContaining('/ok') },
+    ]);
+  });
+
+  it('a response to a call never made is a bad message; one to a timed-out call is dropped quietly', async () => {
+    const { client, clientBad, rawServicePort } = pair();
+    await client.remote.wait({ ms: 100 }, { timeoutMs: 10 }).catch(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(clientBad).toEqual([]);
+    rawServicePort.postMessage({ k: Kind.Response, i: 999, p: { text: 'forged' }, t: 1 });
+    await waitFor(() => clientBad.length === 1);
+    expect(clientBad[0]!.reason).toBe('response to call 999, which was never made');
+  });
+});
+
+describe('maximum message size', () => {
+  it('refuses to send an oversized request with a clear error', async () => {
+    const { client, handlerCalls } = pair({ maxMessageBytes: 10_000 });
+    const error = await client.remote.echo({ text: 'x'.repeat(20_000) }).catch((e) => e);
+    expect(error.code).toBe('RPC_MESSAGE_TOO_LARGE');
+    expect(error.message).toBe('EchoService.echo request is larger than the 10000 bytes limit');
+    expect(handlerCalls()).toBe(0);
+  });
+
+  it('reports an oversized incoming message as bad', async () => {
+    const { rawClientPort, serviceBad } = pair({ maxMessageBytes: 10_000 });
+    rawClientPort.postMessage({ k: Kind.Request, i: 1, m: 'echo', p: { text: 'x'.repeat(20_000) }, t: 1 });
+    await waitFor(() => serviceBad.length === 1);
+    expect(serviceBad[0]!.reason).toBe('message is larger than 10000 bytes');
+  });
+
+  it('turns an oversized response into an error for the caller', async () => {
+    const { client } = pair({ maxMessageBytes: 10_000 });
+    const error = await client.remote.bytes({ size: 50_000 }).catch((e) => e);
+    expect(error.code).toBe('RPC_MESSAGE_TOO_LARGE');
+    expect(error.message).toBe('EchoService.bytes response is larger than the 10000 bytes limit');
+  });
+});
+
+describe('tracing', () => {
+  it('sees every message with from, to, interface, method, size and times', async () => {
+    const tracer = new Tracer();
+    const records: TraceRecord[] = [];
+    const stop = tracer.subscribe((record) => records.push(record));
+    const { client } = pair({ tracer });
+    const before = performance.timeOrigin + performance.now();
+    await client.remote.echo({ text: 'hello' });
+    await waitFor(() => records.length === 4);
+    stop();
+    const summary = records.map((r) => `${r.direction} ${r.kind} ${r.interface}.${r.method} ${r.from.process}->${r.to.process}`);
+    expect(summary).toEqual([
+      'send request EchoService.echo renderer->gpu',
+      'receive request EchoService.echo renderer->browser',
+      'send response EchoService.echo browser->renderer',
+      'receive response EchoService.echo gpu->renderer',
+    ]);
+    for (const record of records) {
+      expect(record.size).toBeGreaterThan(5);
+      expect(record.sentAt).toBeGreaterThanOrEqual(before);
+      expect(record.callId).toBe(records[0]!.callId);
+    }
+    const received = records.filter((r) => r.direction === 'receive');
+    for (const record of received) expect(record.receivedAt!).toBeGreaterThanOrEqual(record.sentAt);
+    expect(records[3]!.roundTripMs).toBeGreaterThan(0);
+
+    await client.remote.echo({ text: 'unseen' });
+    expect(records).toHaveLength(4);
+    expect(tracer.active).toBe(false);
+  });
+
+  it('records bad messages with their reason', async () => {
+    const tracer = new Tracer();
+    const records: TraceRecord[] = [];
+    tracer.subscribe((record) => records.push(record));
+    const { rawClientPort, serviceBad } = pair({ tracer });
+    rawClientPort.postMessage({ k: Kind.Event, m: 'ticked', p: {}, t: 1 });
+    await waitFor(() => serviceBad.length === 1);
+    expect(records.at(-1)).toMatchObject({ kind: 'bad-message', error: 'unknown event EchoClient.ticked' });
+  });
+});

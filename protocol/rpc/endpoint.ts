@@ -1,0 +1,551 @@
+/**
+ * One end of a typed RPC connection over any Transport: requests with correlation ids, timeouts,
+ * cancellation, remote errors, events, and validation of everything received before any handler
+ * or listener sees it. A message that fails validation is reported as a bad message with the
+ * sender's identity from the transport (the browser process uses that to end the offending process).
+ */
+import { describePeer, type PeerIdentity, type Transferable, type Transport } from '../transport/transport.ts';
+import { RemoteError, RpcError, serializeError } from './errors.ts';
+import type {
+  EventName,
+  EventOf,
+  InterfaceSpec,
+  MethodName,
+  RequestOf,
+  ResponseOf,
+} from './interface.ts';
+import { compileChecker, type Checker } from './schema.ts';
+import { MEASURE_TOO_DEEP, MEASURE_TOO_LARGE, measureMessage } from './size.ts';
+import { epochNow, ipcTracer, type TraceKind, type Tracer } from './trace.ts';
+import { Kind, readEnvelope, type Envelope } from './wire.ts';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 64;
+
+export interface CallOptions {
+  /** Overrides the connection's default timeout for this call. */
+  readonly timeoutMs?: number;
+  /** Aborting rejects the call at once and cancels it on the remote side. */
+  readonly signal?: AbortSignal;
+  /** Objects to move rather than copy, where the transport can. */
+  readonly transfer?: readonly Transferable[];
+}
+
+/** What a handler learns about the call besides its payload. */
+export interface CallContext {
+  /** The caller, as the transport knows it. */
+  readonly peer: PeerIdentity;
+  /** Aborted when the caller gives up (timeout, abort) or the connection closes. */
+  readonly signal: AbortSignal;
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
+export type Handlers<I extends InterfaceSpec> = {
+  readonly [M in MethodName<I>]: (request: RequestOf<I, M>, context: CallContext) => MaybePromise<ResponseOf<I, M>>;
+};
+
+export type RemoteMethods<I extends InterfaceSpec> = {
+  readonly [M in MethodName<I>]: (request: RequestOf<I, M>, options?: CallOptions) => Promise<ResponseOf<I, M>>;
+};
+
+export interface BadMessageReport {
+  /** Who sent it, from the transport. */
+  readonly peer: PeerIdentity;
+  /** The interface the message claimed to be for, or '?' when it could not tell. */
+  readonly interface: string;
+  readonly reason: string;
+}
+
+export interface ConnectOptions<Local extends InterfaceSpec, Remote extends InterfaceSpec> {
+  readonly transport: Transport;
+  /** This process, as it appears in traces. */
+  readonly self: PeerIdentity;
+  /** The interface this side implements, and its handlers. */
+  readonly local: Local;
+  readonly handlers: Handlers<Local>;
+  /** The interface the other side implements: what `remote` calls and which events arrive. */
+  readonly remote: Remote;
+  /** Called for every message that fails validation; the message reaches no handler. */
+  readonly onBadMessage: (report: BadMessageReport) => void;
+  readonly timeoutMs?: number;
+  readonly maxMessageBytes?: number;
+  readonly maxDepth?: number;
+  readonly tracer?: Tracer;
+}
+
+export interface Connection<Local extends InterfaceSpec, Remote extends InterfaceSpec> {
+  /** One async function per method of the remote interface. */
+  readonly remote: RemoteMethods<Remote>;
+  readonly peer: PeerIdentity;
+  readonly closed: boolean;
+  /** Sends an event of the local interface; dropped once the connection is closed. */
+  emit<E extends EventName<Local>>(event: E, payload: EventOf<Local, E>, transfer?: readonly Transferable[]): void;
+  /** Listens to an event of the remote interface; returns the unsubscribe. */
+  on<E extends EventName<Remote>>(event: E, listener: (payload: EventOf<Remote, E>) => void): () => void;
+  /** Stops listening and rejects every pending call with a clear error. Idempotent. */
+  close(reason?: string): void;
+  onDidClose(listener: (reason: string) => void): () => void;
+}
+
+/** Marks a handler's result so these objects are moved rather than copied. */
+export function withTransfer<T extends object>(value: T, transfer: readonly Transferable[]): T {
+  transferLists.set(value, transfer);
+  return value;
+}
+const transferLists = new WeakMap<object, readonly Transferable[]>();
+
+interface PendingCall {
+  readonly method: string;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly deadline: number;
+  readonly sentAt: number;
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: (() => void) | undefined;
+}
+
+interface RequestRoute {
+  readonly checker: Checker;
+  readonly handler: (request: unknown, context: CallContext) => unknown;
+}
+
+/** A handler's context; the AbortController is made only if the handler asks for `signal`. */
+class HandlerContext implements CallContext {
+  controller: AbortController | undefined;
+  constructor(
+    readonly peer: PeerIdentity,
+    private readonly onSignalRequested: (context: HandlerContext) => void,
+  ) {}
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      this.onSignalRequested(this);
+    }
+    return this.controller.signal;
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${bytes} bytes`;
+}
+
+class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implements Connection<Local, Remote> {
+  readonly remote: RemoteMethods<Remote>;
+  readonly peer: PeerIdentity;
+  closed = false;
+
+  private readonly transport: Transport;
+  private readonly self: PeerIdentity;
+  private readonly localName: string;
+  private readonly remoteName: string;
+  private readonly onBadMessage: (report: BadMessageReport) => void;
+  private readonly timeoutMs: number;
+  private readonly maxBytes: number;
+  private readonly maxDepth: number;
+  private readonly tracer: Tracer;
+
+  private readonly routes = new Map<string, RequestRoute>();
+  private readonly responseCheckers: Map<string, Checker>;
+  private readonly eventCheckers: Map<string, Checker>;
+  private readonly eventListeners = new Map<string, Set<(payload: unknown) => void>>();
+  private readonly closeListeners = new Set<(reason: string) => void>();
+
+  private nextCallId = 1;
+  private readonly pending = new Map<number, PendingCall>();
+  /** Calls being handled here whose handler holds an AbortSignal, so a cancel can reach it. */
+  private readonly cancellable = new Map<number, HandlerContext>();
+  private sweepTimer: ReturnType<typeof setTimeout> | undefined;
+  private sweepAt = Infinity;
+  private readonly stopListeningForClose: (() => void) | undefined;
+  private readonly stopListeningForDecodeFailures: (() => void) | undefined;
+  private readonly receive = (message: unknown) => this.onMessage(message);
+
+  constructor(options: ConnectOptions<Local, Remote>) {
+    this.transport = options.transport;
+    this.peer = options.transport.peer;
+    this.self = options.self;
+    this.localName = options.local.name;
+    this.remoteName = options.remote.name;
+    this.onBadMessage = options.onBadMessage;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.tracer = options.tracer ?? ipcTracer;
+
+    const handlers = options.handlers as Record<string, RequestRoute['handler']>;
+    for (const [name, spec] of Object.entries(options.local.methods)) {
+      const handler = handlers[name];
+      if (typeof handler !== 'function') throw new Error(`${this.localName}.${name} has no handler`);
+      this.routes.set(name, { checker: compileChecker(spec.request), handler });
+    }
+    this.responseCheckers = new Map(
+      Object.entries(options.remote.methods).map(([name, spec]) => [name, compileChecker(spec.response)]),
+    );
+    this.eventCheckers = new Map(Object.entries(options.remote.events).map(([name, schema]) => [name, compileChecker(schema)]));
+
+    const remote: Record<string, (request: unknown, options?: CallOptions) => Promise<unknown>> = {};
+    for (const name of Object.keys(options.remote.methods)) {
+      remote[name] = (request, callOptions) => this.call(name, request, callOptions);
+    }
+    this.remote = Object.freeze(remote) as RemoteMethods<Remote>;
+
+    this.transport.on(this.receive);
+    this.stopListeningForClose = this.transport.onDidClose?.(() => this.close('the channel closed'));
+    this.stopListeningForDecodeFailures = this.transport.onDidFailToDecode?.((error) =>
+      this.reportBad('?', `message could not be decoded: ${(error as Error)?.message ?? String(error)}`),
+    );
+  }
+
+  // ---- calling -------------------------------------------------------------------------------
+
+  private call(method: string, request: unknown, options: CallOptions | undefined): Promise<unknown> {
+    const what = `${this.remoteName}.${method}`;
+    if (this.closed) return Promise.reject(this.closedError(what));
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(this.abortedError(what, signal.reason));
+
+    const sizeError = this.checkOutgoingSize(request, `${what} request`);
+    if (sizeError) return Promise.reject(sizeError);
+
+    const id = this.nextCallId++;
+    const timeoutMs = options?.timeoutMs ?? this.timeoutMs;
+    const sentAt = epochNow();
+    const envelope = { k: Kind.Request, i: id, m: method, p: request, t: sentAt };
+    return new Promise((resolve, reject) => {
+      const onAbort = signal ? () => this.settleAborted(id, signal.reason) : undefined;
+      const deadline = performance.now() + timeoutMs;
+      this.pending.set(id, { method, resolve, reject, deadline, sentAt, timeoutMs, signal, onAbort });
+      if (signal && onAbort) signal.addEventListener('abort', onAbort, { once: true });
+      this.scheduleSweep(deadline);
+      try {
+        this.transport.post(envelope, options?.transfer);
+      } catch (error) {
+        this.settle(id)?.reject(new RpcError('RPC_BAD_MESSAGE', `${what} could not be sent: ${(error as Error).message}`, { cause: error }));
+        return;
+      }
+      if (this.tracer.active) this.traceSend('request', this.remoteName, method, request, sentAt, id);
+    });
+  }
+
+  /** Removes a pending call and its abort listener; the caller settles the promise. */
+  private settle(id: number): PendingCall | undefined {
+    const call = this.pending.get(id);
+    if (!call) return undefined;
+    this.pending.delete(id);
+    if (call.signal && call.onAbort) call.signal.removeEventListener('abort', call.onAbort);
+    return call;
+  }
+
+  private settleAborted(id: number, reason: unknown): void {
+    const call = this.settle(id);
+    if (!call) return;
+    call.reject(this.abortedError(`${this.remoteName}.${call.method}`, reason));
+    this.sendCancel(id);
+  }
+
+  private scheduleSweep(deadline: number): void {
+    if (this.sweepTimer !== undefined && this.sweepAt <= deadline) return;
+    if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
+    this.sweepAt = deadline;
+    // One timer for all pending calls, set for the earliest deadline: a timer per call would cost
+    // more than the rest of a small call's overhead together.
+    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(0, deadline - performance.now()) + 1);
+    (this.sweepTimer as { unref?: () => void }).unref?.();
+  }
+
+  private sweep(): void {
+    this.sweepTimer = undefined;
+    this.sweepAt = Infinity;
+    const now = performance.now();
+    let next = Infinity;
+    for (const [id, call] of this.pending) {
+      if (call.deadline <= now) {
+        this.settle(id);
+        call.reject(
+          new RpcError(
+            'RPC_TIMEOUT',
+            `${this.remoteName}.${call.method} timed out after ${call.timeoutMs} ms waiting for ${describePeer(this.peer)}`,
+          ),
+        );
+        this.sendCancel(id);
+      } else if (call.deadline < next) {
+        next = call.deadline;
+      }
+    }
+    if (next !== Infinity) this.scheduleSweep(next);
+  }
+
+  private sendCancel(id: number): void {
+    if (this.closed) return;
+    this.postQuietly({ k: Kind.Cancel, i: id, t: epochNow() });
+  }
+
+  // ---- events --------------------------------------------------------------------------------
+
+  emit<E extends EventName<Local>>(event: E, payload: EventOf<Local, E>, transfer?: readonly Transferable[]): void {
+    const what = `${this.localName}.${event}`;
+    if (this.closed) return; // like a message on a closed pipe: nobody is there to get it
+    const sizeError = this.checkOutgoingSize(payload, `${what} event`);
+    if (sizeError) throw sizeError;
+    const sentAt = epochNow();
+    this.transport.post({ k: Kind.Event, m: event, p: payload, t: sentAt }, transfer);
+    if (this.tracer.active) this.traceSend('event', this.localName, event, payload, sentAt);
+  }
+
+  on<E extends EventName<Remote>>(event: E, listener: (payload: EventOf<Remote, E>) => void): () => void {
+    if (!this.eventCheckers.has(event)) throw new Error(`${this.remoteName} has no event ${event}`);
+    let listeners = this.eventListeners.get(event);
+    if (!listeners) this.eventListeners.set(event, (listeners = new Set()));
+    const untyped = listener as (payload: unknown) => void; // validated against its schema before delivery
+    listeners.add(untyped);
+    return () => listeners.delete(untyped);
+  }
+
+  // ---- closing -------------------------------------------------------------------------------
+
+  close(reason = 'closed by its owner'): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.transport.off(this.receive);
+    this.stopListeningForClose?.();
+    this.stopListeningForDecodeFailures?.();
+    if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    for (const id of [...this.pending.keys()]) {
+      const call = this.settle(id)!;
+      call.reject(
+        new RpcError('RPC_CLOSED', `${this.remoteName}.${call.method} failed: connection to ${describePeer(this.peer)} closed (${reason})`),
+      );
+    }
+    for (const context of this.cancellable.values()) context.controller?.abort(new RpcError('RPC_CLOSED', reason));
+    this.cancellable.clear();
+    for (const listener of this.closeListeners) listener(reason);
+    this.closeListeners.clear();
+  }
+
+  onDidClose(listener: (reason: string) => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  private closedError(what: string): RpcError {
+    return new RpcError('RPC_CLOSED', `${what} failed: connection to ${describePeer(this.peer)} is closed`);
+  }
+
+  private abortedError(what: string, reason: unknown): RpcError {
+    const error = new RpcError('RPC_ABORTED', `${what} was aborted`, { cause: reason });
+    error.name = 'AbortError';
+    return error;
+  }
+
+  // ---- receiving -----------------------------------------------------------------------------
+
+  private onMessage(message: unknown): void {
+    if (this.closed) return;
+    try {
+      this.dispatch(message);
+    } catch (error) {
+      // Validation rejects bad input before this point; reaching here is a bug of ours, and the
+      // receive path must survive it all the same.
+      this.reportBad('?', `receiver failed on this message: ${(error as Error)?.message ?? String(error)}`);
+    }
+  }
+
+  private dispatch(message: unknown): void {
+    const size = measureMessage(message, this.maxBytes, this.maxDepth);
+    if (size === MEASURE_TOO_LARGE) return this.reportBad('?', `message is larger than ${formatBytes(this.maxBytes)}`);
+    if (size === MEASURE_TOO_DEEP) return this.reportBad('?', `message is nested deeper than ${this.maxDepth} levels`);
+    const envelope = readEnvelope(message);
+    if (typeof envelope === 'string') return this.reportBad('?', envelope);
+    if (this.tracer.active) this.traceReceive(envelope, size);
+
+    switch (envelope.k) {
+      case Kind.Request:
+        return this.onRequest(envelope.i, envelope.m, envelope.p);
+      case Kind.Response: {
+        const call = this.pending.get(envelope.i);
+        if (!call) return this.onUnmatchedAnswer(envelope.i);
+        const checker = this.responseCheckers.get(call.method)!;
+        if (!checker.check(envelope.p)) {
+          const reason = `${this.remoteName}.${call.method} response: ${checker.explain(envelope.p)}`;
+          this.settle(envelope.i);
+          call.reject(new RpcError('RPC_BAD_MESSAGE', `bad message from ${describePeer(this.peer)}: ${reason}`));
+          return this.reportBad(this.remoteName, reason);
+        }
+        this.settle(envelope.i);
+        return call.resolve(envelope.p);
+      }
+      case Kind.Error: {
+        const call = this.settle(envelope.i);
+        if (!call) return this.onUnmatchedAnswer(envelope.i);
+        return call.reject(new RemoteError(envelope.e));
+      }
+      case Kind.Event: {
+        const checker = this.eventCheckers.get(envelope.m);
+        if (!checker) return this.reportBad(this.remoteName, `unknown event ${this.remoteName}.${envelope.m}`);
+        if (!checker.check(envelope.p)) {
+          return this.reportBad(this.remoteName, `${this.remoteName}.${envelope.m} event: ${checker.explain(envelope.p)}`);
+        }
+        const listeners = this.eventListeners.get(envelope.m);
+        if (listeners) for (const listener of listeners) this.runListener(listener, envelope.p, envelope.m);
+        return;
+      }
+      case Kind.Cancel: {
+        const context = this.cancellable.get(envelope.i);
+        this.cancellable.delete(envelope.i);
+        context?.controller?.abort(new RpcError('RPC_ABORTED', 'the caller cancelled this call'));
+        return;
+      }
+    }
+  }
+
+  /** An answer with no pending call: late (timed out, aborted) is normal; never asked for is not. */
+  private onUnmatchedAnswer(id: number): void {
+    if (id >= this.nextCallId || id === 0) this.reportBad(this.remoteName, `response to call ${id}, which was never made`);
+  }
+
+  private onRequest(id: number, method: string, payload: unknown): void {
+    const route = this.routes.get(method);
+    if (!route) {
+      const reason = `unknown method ${this.localName}.${method}`;
+      this.reply(id, method, new RpcError('RPC_BAD_MESSAGE', reason), true);
+      return this.reportBad(this.localName, reason);
+    }
+    if (!route.checker.check(payload)) {
+      const reason = `${this.localName}.${method} request: ${route.checker.explain(payload)}`;
+      this.reply(id, method, new RpcError('RPC_BAD_MESSAGE', reason), true);
+      return this.reportBad(this.localName, reason);
+    }
+    const context = new HandlerContext(this.peer, (ctx) => this.cancellable.set(id, ctx));
+    let result: unknown;
+    try {
+      result = route.handler(payload, context);
+    } catch (error) {
+      return this.finishRequest(id, method, context, error, true);
+    }
+    if (isThenable(result)) {
+      result.then(
+        (value) => this.finishRequest(id, method, context, value, false),
+        (error) => this.finishRequest(id, method, context, error, true),
+      );
+    } else {
+      this.finishRequest(id, method, context, result, false);
+    }
+  }
+
+  private finishRequest(id: number, method: string, context: HandlerContext, value: unknown, failed: boolean): void {
+    if (context.controller) {
+      this.cancellable.delete(id);
+      if (context.controller.signal.aborted) return; // the caller stopped waiting
+    }
+    this.reply(id, method, value, failed);
+  }
+
+  private reply(id: number, method: string, value: unknown, failed: boolean): void {
+    if (this.closed) return;
+    const what = `${this.localName}.${method}`;
+    const t = epochNow();
+    if (!failed) {
+      const sizeError = this.checkOutgoingSize(value, `${what} response`);
+      if (sizeError) return this.reply(id, method, sizeError, true);
+      const transfer = typeof value === 'object' && value !== null ? transferLists.get(value) : undefined;
+      try {
+        this.transport.post({ k: Kind.Response, i: id, p: value, t }, transfer);
+      } catch (error) {
+        return this.reply(id, method, new RpcError('RPC_BAD_MESSAGE', `${what} response could not be sent: ${(error as Error).message}`), true);
+      }
+      if (this.tracer.active) this.traceSend('response', this.localName, method, value, t, id);
+      return;
+    }
+    const error = serializeError(value);
+    this.postQuietly({ k: Kind.Error, i: id, e: error, t });
+    if (this.tracer.active) this.traceSend('error', this.localName, method, error, t, id);
+  }
+
+  private runListener(listener: (payload: unknown) => void, payload: unknown, event: string): void {
+    try {
+      listener(payload);
+    } catch (error) {
+      console.error(`A listener of ${this.remoteName}.${event} threw:`, error);
+    }
+  }
+
+  private reportBad(interfaceName: string, reason: string): void {
+    if (this.tracer.active) {
+      const now = epochNow();
+      this.tracer.record({
+        direction: 'receive', from: this.peer, to: this.self, interface: interfaceName, method: '?',
+        kind: 'bad-message', size: 0, sentAt: now, receivedAt: now, error: reason,
+      });
+    }
+    try {
+      this.onBadMessage({ peer: this.peer, interface: interfaceName, reason });
+    } catch (error) {
+      console.error('onBadMessage threw:', error);
+    }
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private checkOutgoingSize(payload: unknown, what: string): RpcError | undefined {
+    const size = measureMessage(payload, this.maxBytes, this.maxDepth);
+    if (size === MEASURE_TOO_LARGE) {
+      return new RpcError('RPC_MESSAGE_TOO_LARGE', `${what} is larger than the ${formatBytes(this.maxBytes)} limit`);
+    }
+    if (size === MEASURE_TOO_DEEP) {
+      return new RpcError('RPC_MESSAGE_TOO_LARGE', `${what} is nested deeper than ${this.maxDepth} levels`);
+    }
+    return undefined;
+  }
+
+  private postQuietly(envelope: Envelope): void {
+    try {
+      this.transport.post(envelope);
+    } catch {
+      // Best effort: the channel is going away.
+    }
+  }
+
+  private traceSend(kind: TraceKind, interfaceName: string, method: string, payload: unknown, sentAt: number, callId?: number): void {
+    this.tracer.record({
+      direction: 'send', from: this.self, to: this.peer, interface: interfaceName, method, kind,
+      size: Math.max(0, measureMessage(payload, this.maxBytes, this.maxDepth)), sentAt,
+      ...(callId === undefined ? {} : { callId }),
+    });
+  }
+
+  private traceReceive(envelope: Envelope, size: number): void {
+    const receivedAt = epochNow();
+    const base = { direction: 'receive' as const, from: this.peer, to: this.self, size, sentAt: envelope.t, receivedAt };
+    switch (envelope.k) {
+      case Kind.Request:
+        return this.tracer.record({ ...base, interface: this.localName, method: envelope.m, kind: 'request', callId: envelope.i });
+      case Kind.Event:
+        return this.tracer.record({ ...base, interface: this.remoteName, method: envelope.m, kind: 'event' });
+      case Kind.Cancel:
+        return this.tracer.record({ ...base, interface: this.localName, method: '?', kind: 'cancel', callId: envelope.i });
+      default: {
+        const call = this.pending.get(envelope.i);
+        return this.tracer.record({
+          ...base, interface: this.remoteName, method: call?.method ?? '?',
+          kind: envelope.k === Kind.Response ? 'response' : 'error', callId: envelope.i,
+          ...(call ? { roundTripMs: receivedAt - call.sentAt } : {}),
+        });
+      }
+    }
+  }
+}
+
+/** Opens one end of a typed connection over `transport`. */
+export function connect<Local extends InterfaceSpec, Remote extends InterfaceSpec>(
+  options: ConnectOptions<Local, Remote>,
+): Connection<Local, Remote> {
+  return new Endpoint(options);
+}

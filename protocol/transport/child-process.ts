@@ -1,0 +1,33 @@
+import type { EmitterListener, PeerIdentity, Transport } from './transport.ts';
+
+/**
+ * The IPC channel of `child_process.fork`, seen from either end: the parent's ChildProcess object
+ * or the child's own `process`. Typed structurally so `protocol/` needs no Node import.
+ */
+export interface ChildProcessChannelLike {
+  send?(message: unknown): boolean;
+  on(event: string, listener: EmitterListener): unknown;
+  off(event: string, listener: EmitterListener): unknown;
+}
+
+/**
+ * Transport over a child process IPC channel. Start the child with `serialization: 'advanced'` so
+ * messages are structured-cloned (binary data, Maps, exact numbers) rather than JSON; objects are
+ * copied, so the transfer list is ignored.
+ */
+export function childProcessTransport(channel: ChildProcessChannelLike, peer: PeerIdentity): Transport {
+  const send = channel.send?.bind(channel);
+  if (!send) throw new Error(`No IPC channel to ${peer.process}: start it with child_process.fork`);
+  return {
+    peer,
+    post: (message) => {
+      send(message);
+    },
+    on: (listener) => channel.on('message', listener),
+    off: (listener) => channel.off('message', listener),
+    onDidClose(listener) {
+      channel.on('disconnect', listener);
+      return () => channel.off('disconnect', listener);
+    },
+  };
+}

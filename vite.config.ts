@@ -1,0 +1,66 @@
+// `vite build` builds every process's code:
+//   renderer/index.html      -> dist/renderer/            (browser UI page; React)
+//   main/electron/main.ts    -> dist-electron/main.js        (browser process, Electron shell; ESM)
+//   preload/ui-preload.ts    -> dist-electron/ui-preload.cjs (sandboxed preload; must be CommonJS)
+//   preload/tab-preload.ts   -> dist-electron/tab-preload.cjs
+//   gpu-worker/main.ts       -> dist-electron/gpu-worker.js  (utility process; ESM)
+//   plugin-host/main.ts      -> dist-electron/plugin-host.js (utility process; ESM)
+// vite-plugin-electron (array API) runs the five Node-side builds after the renderer's; it makes
+// `electron` and Node built-ins external. `vite build` never starts Electron; `vite` (dev) would,
+// and cannot here (no Electron binary). Tests use vitest.config.ts, not this file.
+import path from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+import electron, { type ElectronOptions } from 'vite-plugin-electron';
+
+const root = import.meta.dirname;
+const outDir = path.join(root, 'dist-electron');
+
+/** Loaded from node_modules at runtime: a native addon (cannot be bundled) and the schema library. */
+const NODE_EXTERNALS = [/^@napi-rs\/canvas(?:\/.*)?$/, /^zod(?:\/.*)?$/];
+
+/**
+ * One Node-side entry. The `lib` block is ours alone (no top-level `entry`), because the plugin's
+ * default `formats` would be concatenated with ours by mergeConfig.
+ */
+function nodeEntry(
+  entry: string,
+  fileName: string,
+  format: 'es' | 'cjs',
+  { external = [] as RegExp[], emptyOutDir = false } = {},
+): ElectronOptions {
+  return {
+    vite: {
+      root,
+      build: {
+        outDir,
+        emptyOutDir,
+        sourcemap: true,
+        minify: false,
+        lib: { entry: path.join(root, entry), formats: [format], fileName: () => fileName },
+        rolldownOptions: { external },
+      },
+    },
+  };
+}
+
+export default defineConfig({
+  root: path.join(root, 'renderer'),
+  base: './', // loaded from file:// (later a custom protocol): relative asset URLs
+  plugins: [
+    react(),
+    electron([
+      // The first build empties dist-electron/; the builds run one after another.
+      nodeEntry('main/electron/main.ts', 'main.js', 'es', { external: NODE_EXTERNALS, emptyOutDir: true }),
+      // Sandboxed preloads can require only electron, events, timers and url: bundle everything else.
+      nodeEntry('preload/ui-preload.ts', 'ui-preload.cjs', 'cjs'),
+      nodeEntry('preload/tab-preload.ts', 'tab-preload.cjs', 'cjs'),
+      nodeEntry('gpu-worker/main.ts', 'gpu-worker.js', 'es', { external: NODE_EXTERNALS }),
+      nodeEntry('plugin-host/main.ts', 'plugin-host.js', 'es', { external: NODE_EXTERNALS }),
+    ]),
+  ],
+  build: {
+    outDir: path.join(root, 'dist/renderer'),
+    emptyOutDir: true,
+  },
+});
