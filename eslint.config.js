@@ -194,7 +194,10 @@ export default defineConfig([
     files: PROTOCOL_NODE_FILES,
     rules: {
       ...moduleRules({ electron: 'types', builtins: 'all' }),
-      'no-restricted-globals': 'off',
+      'no-restricted-globals': [
+        'error',
+        ...restrictedGlobals(PROTOCOL_GLOBALS.filter((name) => name !== 'process' && name !== 'Buffer')),
+      ],
     },
   },
 ]);

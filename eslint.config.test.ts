@@ -130,6 +130,7 @@ const globalCases: Case[] = [
   ['protocol/rpc/x.test.ts', `export const g = process.env;\n`, null],
   ['protocol/bench/schema.bench.ts', `export const g = [process.argv, Buffer.from('')];\n`, null],
   ['protocol/rpc/x.test.ts', `export const g = window;\n`, GLOBALS],
+  ['protocol/rpc/testing/x.ts', `export const g = process.pid;\n`, null],
   ['main/core/x.ts', `export const g = process.pid;\n`, null],
 ];
 

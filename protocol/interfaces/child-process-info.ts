@@ -1,16 +1,23 @@
 /** Schemas every child process shares in its interface with the browser process. */
-import { Struct, z } from '../rpc/schema.ts';
+import { Struct, Type, type Static } from '../rpc/schema.ts';
+
+const Version = Type.String({ maxLength: 64 });
 
 /** What a child says about itself when asked: the first message after it starts. */
 export const ChildProcessInfo = Struct({
   /** OS process id, as the child sees it. */
-  pid: z.int().positive(),
+  pid: Type.Integer({ minimum: 1 }),
   /** `electron-utility` under Electron's utilityProcess, `node` under child_process.fork. */
-  runtime: z.enum(['electron-utility', 'node']),
-  /** Versions of the runtime: node, and electron and chrome where present. */
-  versions: z.record(z.string().max(32), z.string().max(64)),
+  runtime: Type.Union([Type.Literal('electron-utility'), Type.Literal('node')]),
+  /** Versions of the runtime; electron and chrome only under Electron. */
+  versions: Struct({
+    node: Version,
+    v8: Version,
+    electron: Type.Optional(Version),
+    chrome: Type.Optional(Version),
+  }),
   /** Epoch milliseconds when the child's entry started running. */
-  startedAt: z.number(),
+  startedAt: Type.Number(),
 });
 
 /** The parts of a child's `process` that describe it. */
@@ -20,14 +27,13 @@ export interface DescribableProcess {
   readonly parentPort?: unknown;
 }
 
-const REPORTED_VERSIONS = ['node', 'v8', 'electron', 'chrome'];
-
 /** Builds a child's ChildProcessInfo from its own `process` (passed in: protocol/ has no globals). */
-export function describeChildProcess(self: DescribableProcess, startedAt: number): z.infer<typeof ChildProcessInfo> {
-  const versions: Record<string, string> = {};
-  for (const name of REPORTED_VERSIONS) {
-    const version = self.versions[name];
-    if (version) versions[name] = version;
-  }
-  return { pid: self.pid, runtime: self.parentPort ? 'electron-utility' : 'node', versions, startedAt };
+export function describeChildProcess(self: DescribableProcess, startedAt: number): Static<typeof ChildProcessInfo> {
+  const { node = '', v8 = '', electron, chrome } = self.versions;
+  return {
+    pid: self.pid,
+    runtime: self.parentPort ? 'electron-utility' : 'node',
+    versions: { node, v8, ...(electron ? { electron } : {}), ...(chrome ? { chrome } : {}) },
+    startedAt,
+  };
 }

@@ -52,7 +52,7 @@ describe('RPC over a child process', () => {
     await client.remote.echo({ text: 'ready' });
     const reports: Array<{ reason: string; peer: string }> = [];
     client.on('sawBadMessage', (report) => reports.push(report));
-    child.send({ k: Kind.Request, i: 1, m: 'echo', p: { text: ['not', 'a', 'string'] }, t: 0 });
+    child.send([Kind.Request, 1, 'echo', { text: ['not', 'a', 'string'] }]);
     await expect.poll(() => reports).toHaveLength(1);
     expect(reports[0]!.reason).toContain('EchoService.echo request: /text');
     expect(reports[0]!.peer).toBe(`test-parent (pid ${process.pid})`);
@@ -80,10 +80,10 @@ describe('RPC over a child process', () => {
   it('reports a bad message sent by the child, naming its pid', async () => {
     const { child, client, bad } = startChild();
     await client.remote.echo({ text: 'ready' });
-    await client.remote.sendRaw({ message: { k: Kind.Event, m: 'ticked', p: { n: 'one' }, t: 0 } });
+    await client.remote.sendRaw({ message: [Kind.Event, 'ticked', { n: 'one' }] });
     await expect.poll(() => bad).toHaveLength(1);
     expect(bad).toEqual([
-      { peer: { process: 'echo-child', pid: child.pid }, interface: 'EchoService', reason: 'EchoService.ticked event: /n Invalid input: expected number, received string' },
+      { peer: { process: 'echo-child', pid: child.pid }, interface: 'EchoService', reason: 'EchoService.ticked event: /n must be integer' },
     ]);
   });
 });

@@ -8,6 +8,8 @@ import { Tracer, type TraceRecord } from './trace.ts';
 import { echoHandlers } from './testing/echo-handlers.ts';
 import { EchoClient, EchoService } from './testing/echo-service.ts';
 import { Kind } from './wire.ts';
+import { defineInterface, method, type InterfaceSpec } from './interface.ts';
+import { Struct, Type } from './schema.ts';
 
 type Service = Connection<typeof EchoService, typeof EchoClient>;
 type Client = Connection<typeof EchoClient, typeof EchoService>;
@@ -19,7 +21,6 @@ afterEach(() => {
 
 interface PairOptions {
   timeoutMs?: number;
-  maxMessageBytes?: number;
   tracer?: Tracer;
 }
 
@@ -231,7 +232,7 @@ describe('events', () => {
 describe('validation of everything received', () => {
   it('a request that breaks its schema never reaches the handler and is reported with the transport identity', async () => {
     const { rawClientPort, serviceBad, handlerCalls } = pair();
-    rawClientPort.postMessage({ k: Kind.Request, i: 1, m: 'draw', p: { shapes: [{ op: 'rect', x: 'left' }] }, t: 1 });
+    rawClientPort.postMessage([Kind.Request, 1, 'draw', { shapes: [{ op: 'rect', x: 'left' }] }]);
     await waitFor(() => serviceBad.length === 1);
     expect(serviceBad[0]).toEqual({
       peer: { process: 'renderer', id: 7 },
@@ -251,10 +252,10 @@ describe('validation of everything received', () => {
 
   it('unknown methods, unknown keys and malformed envelopes are bad messages', async () => {
     const { rawClientPort, serviceBad, handlerCalls } = pair();
-    rawClientPort.postMessage({ k: Kind.Request, i: 1, m: 'toString', p: {}, t: 1 });
-    rawClientPort.postMessage({ k: Kind.Request, i: 2, m: '__proto__', p: {}, t: 1 });
-    rawClientPort.postMessage({ k: Kind.Request, i: 3, m: 'echo', p: { text: 'hi', extra: true }, t: 1 });
-    rawClientPort.postMessage({ k: 9, t: 1 });
+    rawClientPort.postMessage([Kind.Request, 1, 'toString', {}]);
+    rawClientPort.postMessage([Kind.Request, 2, '__proto__', {}]);
+    rawClientPort.postMessage([Kind.Request, 3, 'echo', { text: 'hi', extra: true }]);
+    rawClientPort.postMessage([9, 1]);
     rawClientPort.postMessage('hello');
     await waitFor(() => serviceBad.length === 5);
     expect(serviceBad.map((r) => r.reason)).toEqual([
@@ -262,7 +263,7 @@ describe('validation of everything received', () => {
       'unknown method EchoService.__proto__',
       expect.stringContaining('EchoService.echo request:'),
       'envelope has an unknown kind',
-      'message is not an envelope object',
+      'message is not an envelope',
     ]);
     expect(handlerCalls()).toBe(0);
   });
@@ -282,33 +283,56 @@ describe('validation of everything received', () => {
     await client.remote.wait({ ms: 100 }, { timeoutMs: 10 }).catch(() => {});
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(clientBad).toEqual([]);
-    rawServicePort.postMessage({ k: Kind.Response, i: 999, p: { text: 'forged' }, t: 1 });
+    rawServicePort.postMessage([Kind.Response, 999, { text: 'forged' }]);
     await waitFor(() => clientBad.length === 1);
     expect(clientBad[0]!.reason).toBe('response to call 999, which was never made');
   });
 });
 
 describe('maximum message size', () => {
-  it('refuses to send an oversized request with a clear error', async () => {
-    const { client, handlerCalls } = pair({ maxMessageBytes: 10_000 });
-    const error = await client.remote.echo({ text: 'x'.repeat(20_000) }).catch((e) => e);
-    expect(error.code).toBe('RPC_MESSAGE_TOO_LARGE');
-    expect(error.message).toBe('EchoService.echo request is larger than the 10000 bytes limit');
+  const connectWith = (spec: InterfaceSpec, maxMessageBytes?: number) => () => {
+    const { port1 } = new MessageChannel();
+    open.push(port1);
+    connect({
+      transport: nodeMessagePortTransport(port1, { process: 'x' }),
+      self: { process: 'y' },
+      local: EchoClient,
+      remote: spec,
+      handlers: {},
+      onBadMessage: () => {},
+      ...(maxMessageBytes === undefined ? {} : { maxMessageBytes }),
+    });
+  };
+
+  it('refuses at connect time an interface whose messages could exceed the limit, naming each one', () => {
+    expect(connectWith(EchoService, 1024 * 1024)).toThrow(
+      'Messages must fit in 1.0 MiB; bound every string (maxLength), array (maxItems) and binary field: ' +
+        'EchoService.draw request can reach 3.0 MiB; EchoService.draw response can reach 3.0 MiB; ' +
+        'EchoService.bytes response can reach 16.0 MiB; EchoService.sendRaw request can reach 1.0 MiB',
+    );
+    expect(connectWith(EchoService)).not.toThrow(); // all within the default 32 MiB
+  });
+
+  it('refuses unbounded strings, arrays and open objects, naming the field', () => {
+    const Loose = defineInterface({
+      name: 'Loose',
+      methods: {
+        put: method(
+          Struct({ name: Type.String(), tags: Type.Array(Type.String({ maxLength: 8 })), extra: Type.Object({}) }),
+          Struct({}),
+        ),
+      },
+      events: {},
+    });
+    expect(connectWith(Loose)).toThrow('Loose.put request leaves /name, /tags, /extra unbounded');
+  });
+
+  it('a payload beyond its schema bounds is a bad message and reaches no handler', async () => {
+    const { client, serviceBad, handlerCalls } = pair();
+    const error = await client.remote.echo({ text: 'x'.repeat(100_001) }).catch((e) => e);
+    expect(error.code).toBe('RPC_BAD_MESSAGE');
+    expect(serviceBad[0]!.reason).toMatch(/^EchoService\.echo request: \/text /);
     expect(handlerCalls()).toBe(0);
-  });
-
-  it('reports an oversized incoming message as bad', async () => {
-    const { rawClientPort, serviceBad } = pair({ maxMessageBytes: 10_000 });
-    rawClientPort.postMessage({ k: Kind.Request, i: 1, m: 'echo', p: { text: 'x'.repeat(20_000) }, t: 1 });
-    await waitFor(() => serviceBad.length === 1);
-    expect(serviceBad[0]!.reason).toBe('message is larger than 10000 bytes');
-  });
-
-  it('turns an oversized response into an error for the caller', async () => {
-    const { client } = pair({ maxMessageBytes: 10_000 });
-    const error = await client.remote.bytes({ size: 50_000 }).catch((e) => e);
-    expect(error.code).toBe('RPC_MESSAGE_TOO_LARGE');
-    expect(error.message).toBe('EchoService.bytes response is larger than the 10000 bytes limit');
   });
 });
 
@@ -348,7 +372,7 @@ describe('tracing', () => {
     const records: TraceRecord[] = [];
     tracer.subscribe((record) => records.push(record));
     const { rawClientPort, serviceBad } = pair({ tracer });
-    rawClientPort.postMessage({ k: Kind.Event, m: 'ticked', p: {}, t: 1 });
+    rawClientPort.postMessage([Kind.Event, 'ticked', {}]);
     await waitFor(() => serviceBad.length === 1);
     expect(records.at(-1)).toMatchObject({ kind: 'bad-message', error: 'unknown event EchoClient.ticked' });
   });

@@ -14,14 +14,23 @@ import type {
   RequestOf,
   ResponseOf,
 } from './interface.ts';
-import { compileChecker, type Checker } from './schema.ts';
-import { MEASURE_TOO_DEEP, MEASURE_TOO_LARGE, measureMessage } from './size.ts';
+import { compileChecker, maxEncodedSize, type Checker, type TSchema } from './schema.ts';
+import { measureMessage } from './size.ts';
 import { epochNow, ipcTracer, type TraceKind, type Tracer } from './trace.ts';
-import { Kind, readEnvelope, type Envelope } from './wire.ts';
+import {
+  encodeCancel,
+  encodeError,
+  encodeEvent,
+  encodeRequest,
+  encodeResponse,
+  Kind,
+  envelopeProblem,
+  envelopeTime,
+  type Envelope,
+} from './wire.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
-export const DEFAULT_MAX_DEPTH = 64;
 
 export interface CallOptions {
   /** Overrides the connection's default timeout for this call. */
@@ -70,8 +79,8 @@ export interface ConnectOptions<Local extends InterfaceSpec, Remote extends Inte
   /** Called for every message that fails validation; the message reaches no handler. */
   readonly onBadMessage: (report: BadMessageReport) => void;
   readonly timeoutMs?: number;
+  /** The largest message either side may send; checked against the schemas when connecting. */
   readonly maxMessageBytes?: number;
-  readonly maxDepth?: number;
   readonly tracer?: Tracer;
 }
 
@@ -117,12 +126,13 @@ class HandlerContext implements CallContext {
   controller: AbortController | undefined;
   constructor(
     readonly peer: PeerIdentity,
-    private readonly onSignalRequested: (context: HandlerContext) => void,
+    private readonly cancellable: Map<number, HandlerContext>,
+    private readonly id: number,
   ) {}
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
-      this.onSignalRequested(this);
+      this.cancellable.set(this.id, this); // now a cancel from the caller has something to abort
     }
     return this.controller.signal;
   }
@@ -132,8 +142,41 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
+/** A message's estimated size, for traces only: never on the hot path. */
+function traceSize(value: unknown): number {
+  return Math.max(0, measureMessage(value, Number.MAX_SAFE_INTEGER, 10_000));
+}
+
+/**
+ * Refuses interfaces whose messages could exceed `maxBytes`: then every message that passes its
+ * schema is within the limit, and no message needs measuring on the hot path.
+ */
+function checkMessageBounds(local: InterfaceSpec, remote: InterfaceSpec, maxBytes: number): void {
+  const problems: string[] = [];
+  const check = (what: string, schema: TSchema) => {
+    const unbounded: string[] = [];
+    const bound = maxEncodedSize(schema, '', unbounded);
+    if (unbounded.length > 0) problems.push(`${what} leaves ${unbounded.join(', ')} unbounded`);
+    else if (bound > maxBytes) problems.push(`${what} can reach ${formatBytes(bound)}`);
+  };
+  for (const spec of [local, remote]) {
+    for (const [name, method] of Object.entries(spec.methods)) {
+      check(`${spec.name}.${name} request`, method.request);
+      check(`${spec.name}.${name} response`, method.response);
+    }
+    for (const [name, schema] of Object.entries(spec.events)) check(`${spec.name}.${name} event`, schema);
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `Messages must fit in ${formatBytes(maxBytes)}; bound every string (maxLength), array (maxItems) and ` +
+        `binary field: ${problems.join('; ')}`,
+    );
+  }
+}
+
 function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MiB` : `${bytes} bytes`;
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} bytes`;
 }
 
 class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implements Connection<Local, Remote> {
@@ -147,8 +190,6 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
   private readonly remoteName: string;
   private readonly onBadMessage: (report: BadMessageReport) => void;
   private readonly timeoutMs: number;
-  private readonly maxBytes: number;
-  private readonly maxDepth: number;
   private readonly tracer: Tracer;
 
   private readonly routes = new Map<string, RequestRoute>();
@@ -175,8 +216,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     this.remoteName = options.remote.name;
     this.onBadMessage = options.onBadMessage;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.maxBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    checkMessageBounds(options.local, options.remote, options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES);
     this.tracer = options.tracer ?? ipcTracer;
 
     const handlers = options.handlers as Record<string, RequestRoute['handler']>;
@@ -211,13 +251,11 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(this.abortedError(what, signal.reason));
 
-    const sizeError = this.checkOutgoingSize(request, `${what} request`);
-    if (sizeError) return Promise.reject(sizeError);
-
     const id = this.nextCallId++;
     const timeoutMs = options?.timeoutMs ?? this.timeoutMs;
-    const sentAt = epochNow();
-    const envelope = { k: Kind.Request, i: id, m: method, p: request, t: sentAt };
+    const tracing = this.tracer.active;
+    const sentAt = tracing ? epochNow() : 0;
+    const envelope = encodeRequest(id, method, request, tracing ? sentAt : undefined);
     return new Promise((resolve, reject) => {
       const onAbort = signal ? () => this.settleAborted(id, signal.reason) : undefined;
       const deadline = performance.now() + timeoutMs;
@@ -230,7 +268,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
         this.settle(id)?.reject(new RpcError('RPC_BAD_MESSAGE', `${what} could not be sent: ${(error as Error).message}`, { cause: error }));
         return;
       }
-      if (this.tracer.active) this.traceSend('request', this.remoteName, method, request, sentAt, id);
+      if (tracing) this.traceSend('request', this.remoteName, method, request, sentAt, id);
     });
   }
 
@@ -284,19 +322,17 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
 
   private sendCancel(id: number): void {
     if (this.closed) return;
-    this.postQuietly({ k: Kind.Cancel, i: id, t: epochNow() });
+    this.postQuietly(encodeCancel(id));
   }
 
   // ---- events --------------------------------------------------------------------------------
 
   emit<E extends EventName<Local>>(event: E, payload: EventOf<Local, E>, transfer?: readonly Transferable[]): void {
-    const what = `${this.localName}.${event}`;
     if (this.closed) return; // like a message on a closed pipe: nobody is there to get it
-    const sizeError = this.checkOutgoingSize(payload, `${what} event`);
-    if (sizeError) throw sizeError;
+    if (!this.tracer.active) return this.transport.post(encodeEvent(event, payload), transfer);
     const sentAt = epochNow();
-    this.transport.post({ k: Kind.Event, m: event, p: payload, t: sentAt }, transfer);
-    if (this.tracer.active) this.traceSend('event', this.localName, event, payload, sentAt);
+    this.transport.post(encodeEvent(event, payload, sentAt), transfer);
+    this.traceSend('event', this.localName, event, payload, sentAt);
   }
 
   on<E extends EventName<Remote>>(event: E, listener: (payload: EventOf<Remote, E>) => void): () => void {
@@ -359,47 +395,47 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
   }
 
   private dispatch(message: unknown): void {
-    const size = measureMessage(message, this.maxBytes, this.maxDepth);
-    if (size === MEASURE_TOO_LARGE) return this.reportBad('?', `message is larger than ${formatBytes(this.maxBytes)}`);
-    if (size === MEASURE_TOO_DEEP) return this.reportBad('?', `message is nested deeper than ${this.maxDepth} levels`);
-    const envelope = readEnvelope(message);
-    if (typeof envelope === 'string') return this.reportBad('?', envelope);
-    if (this.tracer.active) this.traceReceive(envelope, size);
+    const problem = envelopeProblem(message);
+    if (problem !== undefined) return this.reportBad('?', problem);
+    const envelope = message as Envelope;
+    if (this.tracer.active) this.traceReceive(envelope);
 
-    switch (envelope.k) {
+    switch (envelope[0]) {
       case Kind.Request:
-        return this.onRequest(envelope.i, envelope.m, envelope.p);
+        return this.onRequest(envelope[1], envelope[2], envelope[3]);
       case Kind.Response: {
-        const call = this.pending.get(envelope.i);
-        if (!call) return this.onUnmatchedAnswer(envelope.i);
+        const [, id, payload] = envelope;
+        const call = this.pending.get(id);
+        if (!call) return this.onUnmatchedAnswer(id);
         const checker = this.responseCheckers.get(call.method)!;
-        if (!checker.check(envelope.p)) {
-          const reason = `${this.remoteName}.${call.method} response: ${checker.explain(envelope.p)}`;
-          this.settle(envelope.i);
+        if (!checker.check(payload)) {
+          const reason = `${this.remoteName}.${call.method} response: ${checker.explain(payload)}`;
+          this.settle(id);
           call.reject(new RpcError('RPC_BAD_MESSAGE', `bad message from ${describePeer(this.peer)}: ${reason}`));
           return this.reportBad(this.remoteName, reason);
         }
-        this.settle(envelope.i);
-        return call.resolve(envelope.p);
+        this.settle(id);
+        return call.resolve(payload);
       }
       case Kind.Error: {
-        const call = this.settle(envelope.i);
-        if (!call) return this.onUnmatchedAnswer(envelope.i);
-        return call.reject(new RemoteError(envelope.e));
+        const call = this.settle(envelope[1]);
+        if (!call) return this.onUnmatchedAnswer(envelope[1]);
+        return call.reject(new RemoteError(envelope[2]));
       }
       case Kind.Event: {
-        const checker = this.eventCheckers.get(envelope.m);
-        if (!checker) return this.reportBad(this.remoteName, `unknown event ${this.remoteName}.${envelope.m}`);
-        if (!checker.check(envelope.p)) {
-          return this.reportBad(this.remoteName, `${this.remoteName}.${envelope.m} event: ${checker.explain(envelope.p)}`);
+        const [, name, payload] = envelope;
+        const checker = this.eventCheckers.get(name);
+        if (!checker) return this.reportBad(this.remoteName, `unknown event ${this.remoteName}.${name}`);
+        if (!checker.check(payload)) {
+          return this.reportBad(this.remoteName, `${this.remoteName}.${name} event: ${checker.explain(payload)}`);
         }
-        const listeners = this.eventListeners.get(envelope.m);
-        if (listeners) for (const listener of listeners) this.runListener(listener, envelope.p, envelope.m);
+        const listeners = this.eventListeners.get(name);
+        if (listeners) for (const listener of listeners) this.runListener(listener, payload, name);
         return;
       }
       case Kind.Cancel: {
-        const context = this.cancellable.get(envelope.i);
-        this.cancellable.delete(envelope.i);
+        const context = this.cancellable.get(envelope[1]);
+        this.cancellable.delete(envelope[1]);
         context?.controller?.abort(new RpcError('RPC_ABORTED', 'the caller cancelled this call'));
         return;
       }
@@ -423,7 +459,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
       this.reply(id, method, new RpcError('RPC_BAD_MESSAGE', reason), true);
       return this.reportBad(this.localName, reason);
     }
-    const context = new HandlerContext(this.peer, (ctx) => this.cancellable.set(id, ctx));
+    const context = new HandlerContext(this.peer, this.cancellable, id);
     let result: unknown;
     try {
       result = route.handler(payload, context);
@@ -451,22 +487,21 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
   private reply(id: number, method: string, value: unknown, failed: boolean): void {
     if (this.closed) return;
     const what = `${this.localName}.${method}`;
-    const t = epochNow();
+    const tracing = this.tracer.active;
+    const t = tracing ? epochNow() : 0;
     if (!failed) {
-      const sizeError = this.checkOutgoingSize(value, `${what} response`);
-      if (sizeError) return this.reply(id, method, sizeError, true);
       const transfer = typeof value === 'object' && value !== null ? transferLists.get(value) : undefined;
       try {
-        this.transport.post({ k: Kind.Response, i: id, p: value, t }, transfer);
+        this.transport.post(encodeResponse(id, value, tracing ? t : undefined), transfer);
       } catch (error) {
         return this.reply(id, method, new RpcError('RPC_BAD_MESSAGE', `${what} response could not be sent: ${(error as Error).message}`), true);
       }
-      if (this.tracer.active) this.traceSend('response', this.localName, method, value, t, id);
+      if (tracing) this.traceSend('response', this.localName, method, value, t, id);
       return;
     }
     const error = serializeError(value);
-    this.postQuietly({ k: Kind.Error, i: id, e: error, t });
-    if (this.tracer.active) this.traceSend('error', this.localName, method, error, t, id);
+    this.postQuietly(encodeError(id, error, tracing ? t : undefined));
+    if (tracing) this.traceSend('error', this.localName, method, error, t, id);
   }
 
   private runListener(listener: (payload: unknown) => void, payload: unknown, event: string): void {
@@ -494,18 +529,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private checkOutgoingSize(payload: unknown, what: string): RpcError | undefined {
-    const size = measureMessage(payload, this.maxBytes, this.maxDepth);
-    if (size === MEASURE_TOO_LARGE) {
-      return new RpcError('RPC_MESSAGE_TOO_LARGE', `${what} is larger than the ${formatBytes(this.maxBytes)} limit`);
-    }
-    if (size === MEASURE_TOO_DEEP) {
-      return new RpcError('RPC_MESSAGE_TOO_LARGE', `${what} is nested deeper than ${this.maxDepth} levels`);
-    }
-    return undefined;
-  }
-
-  private postQuietly(envelope: Envelope): void {
+  private postQuietly(envelope: unknown[]): void {
     try {
       this.transport.post(envelope);
     } catch {
@@ -516,31 +540,36 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
   private traceSend(kind: TraceKind, interfaceName: string, method: string, payload: unknown, sentAt: number, callId?: number): void {
     this.tracer.record({
       direction: 'send', from: this.self, to: this.peer, interface: interfaceName, method, kind,
-      size: Math.max(0, measureMessage(payload, this.maxBytes, this.maxDepth)), sentAt,
+      size: traceSize(payload), sentAt,
       ...(callId === undefined ? {} : { callId }),
     });
   }
 
-  private traceReceive(envelope: Envelope, size: number): void {
+  private traceReceive(envelope: Envelope): void {
     const receivedAt = epochNow();
-    const base = { direction: 'receive' as const, from: this.peer, to: this.self, size, sentAt: envelope.t, receivedAt };
-    switch (envelope.k) {
+    // A sender that was not tracing sent no clock: the receive time is the best estimate.
+    const base = {
+      direction: 'receive' as const, from: this.peer, to: this.self, size: traceSize(envelope),
+      sentAt: envelopeTime(envelope) ?? receivedAt, receivedAt,
+    };
+    switch (envelope[0]) {
       case Kind.Request:
-        return this.tracer.record({ ...base, interface: this.localName, method: envelope.m, kind: 'request', callId: envelope.i });
+        return this.tracer.record({ ...base, interface: this.localName, method: envelope[2], kind: 'request', callId: envelope[1] });
       case Kind.Event:
-        return this.tracer.record({ ...base, interface: this.remoteName, method: envelope.m, kind: 'event' });
+        return this.tracer.record({ ...base, interface: this.remoteName, method: envelope[1], kind: 'event' });
       case Kind.Cancel:
-        return this.tracer.record({ ...base, interface: this.localName, method: '?', kind: 'cancel', callId: envelope.i });
+        return this.tracer.record({ ...base, interface: this.localName, method: '?', kind: 'cancel', callId: envelope[1] });
       default: {
-        const call = this.pending.get(envelope.i);
+        const call = this.pending.get(envelope[1]);
         return this.tracer.record({
           ...base, interface: this.remoteName, method: call?.method ?? '?',
-          kind: envelope.k === Kind.Response ? 'response' : 'error', callId: envelope.i,
+          kind: envelope[0] === Kind.Response ? 'response' : 'error', callId: envelope[1],
           ...(call ? { roundTripMs: receivedAt - call.sentAt } : {}),
         });
       }
     }
   }
+
 }
 
 /** Opens one end of a typed connection over `transport`. */

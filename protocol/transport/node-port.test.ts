@@ -57,7 +57,7 @@ describe('nodeMessagePortTransport', () => {
       `const { workerData } = require('node:worker_threads');
        let value = 'bottom';
        for (let i = 0; i < 50000; i++) value = { inner: value };
-       workerData.port.postMessage({ k: 3, m: 'ticked', p: value, t: 1 });`,
+       workerData.port.postMessage([3, 'ticked', value]);`,
       { eval: true, workerData: { port: port2 }, transferList: [port2], resourceLimits: { stackSizeMb: 256 } },
     );
     cleanups.push(() => worker.terminate());

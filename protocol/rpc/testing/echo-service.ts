@@ -1,45 +1,50 @@
 /**
  * A small interface for the RPC layer's own tests: every feature of the protocol (methods, events,
- * unions, binary data, errors, cancellation) in a few methods. Not used by the app.
+ * variants, binary data, errors, cancellation) in a few methods. Not used by the app.
  */
 import { defineInterface, method } from '../interface.ts';
-import { Bytes, Struct, z } from '../schema.ts';
+import { Bytes, Opaque, Struct, Type, Variant } from '../schema.ts';
 
-export const Shape = z.discriminatedUnion('op', [
-  Struct({ op: z.literal('rect'), x: z.number(), y: z.number(), w: z.number(), h: z.number() }),
-  Struct({ op: z.literal('text'), text: z.string().max(256), x: z.number(), y: z.number() }),
-  Struct({ op: z.literal('fill'), color: z.string().max(32) }),
+const Text = (maxLength: number) => Type.String({ maxLength });
+
+export const Shape = Variant('op', [
+  Struct({ op: Type.Literal('rect'), x: Type.Number(), y: Type.Number(), w: Type.Number(), h: Type.Number() }),
+  Struct({ op: Type.Literal('text'), text: Text(256), x: Type.Number(), y: Type.Number() }),
+  Struct({ op: Type.Literal('fill'), color: Text(32) }),
 ]);
 
 export const EchoService = defineInterface({
   name: 'EchoService',
   methods: {
     /** Returns the text it was given. */
-    echo: method(Struct({ text: z.string().max(100_000) }), Struct({ text: z.string() })),
-    /** Returns the shapes it was given, to prove unions round-trip. */
-    draw: method(Struct({ shapes: z.array(Shape).max(10_000) }), Struct({ shapes: z.array(Shape) })),
+    echo: method(Struct({ text: Text(100_000) }), Struct({ text: Text(100_000) })),
+    /** Returns the shapes it was given, to prove variants round-trip. */
+    draw: method(
+      Struct({ shapes: Type.Array(Shape, { maxItems: 10_000 }) }),
+      Struct({ shapes: Type.Array(Shape, { maxItems: 10_000 }) }),
+    ),
     /** Throws an error with this name, message and code. */
-    fail: method(Struct({ name: z.string(), message: z.string(), code: z.string().optional() }), Struct({})),
+    fail: method(Struct({ name: Text(64), message: Text(1024), code: Type.Optional(Text(64)) }), Struct({})),
     /** Answers after `ms`, or never when the call is cancelled (then emits `cancelled`). */
-    wait: method(Struct({ ms: z.int().nonnegative() }), Struct({ waited: z.int() })),
+    wait: method(Struct({ ms: Type.Integer({ minimum: 0 }) }), Struct({ waited: Type.Integer() })),
     /** Answers with a payload that breaks its own schema, to test response validation. */
-    misbehave: method(Struct({}), Struct({ ok: z.boolean() })),
+    misbehave: method(Struct({}), Struct({ ok: Type.Boolean() })),
     /** Returns `size` bytes, moved (not copied) where the channel can. */
-    bytes: method(Struct({ size: z.int().nonnegative() }), Struct({ data: Bytes(64 * 1024 * 1024) })),
+    bytes: method(Struct({ size: Type.Integer({ minimum: 0 }) }), Struct({ data: Bytes(16 * 1024 * 1024) })),
     /** Asks the service to emit `ticked` `count` times. */
-    tick: method(Struct({ count: z.int().min(0).max(1000) }), Struct({})),
+    tick: method(Struct({ count: Type.Integer({ minimum: 0, maximum: 1000 }) }), Struct({})),
     /** Posts `message` raw on the service's own transport, bypassing the RPC layer, as a compromised process could. */
-    sendRaw: method(Struct({ message: z.unknown() }), Struct({})),
+    sendRaw: method(Struct({ message: Opaque(1024 * 1024) }), Struct({})),
     /** Exits the service's process with this code (child-process tests only). */
-    exit: method(Struct({ code: z.int() }), Struct({})),
+    exit: method(Struct({ code: Type.Integer() }), Struct({})),
   },
   events: {
     /** Sent by `tick`, numbered from 1. */
-    ticked: Struct({ n: z.int() }),
+    ticked: Struct({ n: Type.Integer() }),
     /** Sent when a `wait` call's signal was aborted by the caller. */
-    cancelled: Struct({ ms: z.int() }),
+    cancelled: Struct({ ms: Type.Integer() }),
     /** Sent when the service received a bad message (child-process tests only). */
-    sawBadMessage: Struct({ reason: z.string(), peer: z.string() }),
+    sawBadMessage: Struct({ reason: Text(4096), peer: Text(256) }),
   },
 });
 

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from './clock.ts';
+import { Watchdog } from './watchdog.ts';
+
+function setup(thresholdMs = 1000) {
+  const clock = new ManualClock();
+  const watchdog = new Watchdog<string>(clock, { thresholdMs });
+  const events: string[] = [];
+  watchdog.onDidBecomeUnresponsive((id) => events.push(`${clock.now()} unresponsive ${id}`));
+  watchdog.onDidBecomeResponsive((id) => events.push(`${clock.now()} responsive ${id}`));
+  return { clock, watchdog, events };
+}
+
+/** Advances in small steps so the watchdog's own ticks are never late. */
+function run(clock: ManualClock, ms: number, each?: (now: number) => void) {
+  for (let t = 0; t < ms; t += 50) {
+    clock.advance(50);
+    each?.(clock.now());
+  }
+}
+
+describe('Watchdog', () => {
+  it('declares a renderer unresponsive once it misses heartbeats past the threshold, and not before', () => {
+    const { clock, watchdog, events } = setup();
+    watchdog.watch('tab-1');
+    watchdog.watch('tab-2');
+    run(clock, 3000, (now) => {
+      watchdog.heartbeat('tab-2');
+      if (now < 1000) watchdog.heartbeat('tab-1');
+    });
+    expect(events).toEqual(['2000 unresponsive tab-1']); // last beat at 950; the 2000 ms check is the first past 1950
+    expect(watchdog.isUnresponsive('tab-1')).toBe(true);
+    expect(watchdog.isUnresponsive('tab-2')).toBe(false);
+  });
+
+  it('reports responsive again at the next heartbeat', () => {
+    const { clock, watchdog, events } = setup();
+    watchdog.watch('tab-1');
+    run(clock, 1500);
+    watchdog.heartbeat('tab-1');
+    expect(events).toEqual(['1250 unresponsive tab-1', '1500 responsive tab-1']);
+  });
+
+  it('Wait re-arms: a still-hung renderer is reported again one threshold later', () => {
+    const { clock, watchdog, events } = setup();
+    watchdog.watch('tab-1');
+    run(clock, 1500);
+    watchdog.wait('tab-1');
+    expect(watchdog.isUnresponsive('tab-1')).toBe(false);
+    run(clock, 1500);
+    expect(events).toEqual(['1250 unresponsive tab-1', '2750 unresponsive tab-1']);
+  });
+
+  it('does not blame renderers when the browser process itself was stalled', () => {
+    const { clock, watchdog, events } = setup();
+    watchdog.watch('tab-1');
+    run(clock, 500, () => watchdog.heartbeat('tab-1'));
+    clock.stall(5000); // one long stall: the watchdog's next check runs ~5 s late
+    run(clock, 500, () => watchdog.heartbeat('tab-1'));
+    expect(events).toEqual([]);
+  });
+
+  it('forgets unwatched renderers and stops ticking when none is left', () => {
+    const { clock, watchdog, events } = setup();
+    watchdog.watch('tab-1');
+    watchdog.unwatch('tab-1');
+    run(clock, 3000);
+    expect(events).toEqual([]);
+  });
+});
