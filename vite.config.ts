@@ -17,7 +17,7 @@ const root = import.meta.dirname;
 const outDir = path.join(root, 'dist-electron');
 
 /** Loaded from node_modules at runtime: a native addon (cannot be bundled) and the schema library. */
-const NODE_EXTERNALS = [/^@napi-rs\/canvas(?:\/.*)?$/, /^zod(?:\/.*)?$/];
+const NODE_EXTERNALS = [/^@napi-rs\/canvas(?:\/.*)?$/, /^typebox(?:\/.*)?$/];
 
 /**
  * One Node-side entry. The `lib` block is ours alone (no top-level `entry`), because the plugin's

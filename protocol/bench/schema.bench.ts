@@ -23,6 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { Type, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
+import { compileChecker, Struct, Variant } from '../rpc/schema.ts';
 import * as v from 'valibot';
 import { z } from 'zod';
 
@@ -163,6 +164,48 @@ function buildTypeBox() {
     ops: Type.Array(op, { maxItems: MAX_OPS }),
   });
   return { small, frame };
+}
+
+/** The same messages as the protocol declares them: strict structs, ops dispatched on `op`. */
+function buildProtocol() {
+  const SAFE = { minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
+  const num = Type.Number();
+  const dim = Type.Integer({ minimum: 1, maximum: 8192 });
+  const small = Struct({
+    tabId: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+    url: Type.String({ maxLength: 2048 }),
+    title: Type.String({ maxLength: 512 }),
+    pid: Type.Integer(SAFE),
+  });
+  const op = Variant('op', [
+    Struct({ op: Type.Literal('fillRect'), x: num, y: num, w: num, h: num }),
+    Struct({ op: Type.Literal('fillStyle'), color: Type.String({ maxLength: 64 }) }),
+    Struct({ op: Type.Literal('arc'), x: num, y: num, r: num, start: num, end: num }),
+    Struct({ op: Type.Literal('fillText'), text: Type.String({ maxLength: 4096 }), x: num, y: num }),
+    Struct({ op: Type.Literal('beginPath') }),
+    Struct({ op: Type.Literal('fill') }),
+    Struct({ op: Type.Literal('moveTo'), x: num, y: num }),
+    Struct({ op: Type.Literal('lineTo'), x: num, y: num }),
+  ]);
+  const frame = Struct({
+    tabId: Type.Integer(SAFE),
+    frameId: Type.Integer(SAFE),
+    width: dim,
+    height: dim,
+    ops: Type.Array(op, { maxItems: MAX_OPS }),
+  });
+  return { small, frame };
+}
+
+function protocolCase(name: string, s: { small: TSchema; frame: TSchema }): Case {
+  const small = compileChecker(s.small);
+  const frame = compileChecker(s.frame);
+  return {
+    name,
+    small: (m) => small.check(m),
+    frame: (m) => frame.check(m),
+    frameFirstError: (m) => (frame.check(m) ? undefined : frame.explain(m).replace(' ', ': ')),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,6 +514,11 @@ function main(): void {
     verify(r.c);
     return r;
   });
+  const protocol = protocolCase(
+    'protocol `compileChecker` (TypeBox Compile, strict structs, `Variant` dispatch on `op`)',
+    buildProtocol(),
+  );
+  verify(protocol);
   notes.push(`zod JIT: ${zodJit.calls} \`new Function\` call(s) while building and first running the schemas.`);
   notes.push(
     `TypeBox Compile: ${tbCompiled.calls} \`new Function\` call(s); \`IsAccelerated()\` = ${tbCompiled.result.accelerated}.`,
@@ -494,7 +542,7 @@ function main(): void {
   }
 
   console.error('verified: all validators accept the valid and reject the invalid messages; timing...');
-  rows.push(bench(zodJit.result), bench(tbCompiled.result.c), bench(cloneCase));
+  rows.push(bench(zodJit.result), bench(tbCompiled.result.c), bench(protocol), bench(cloneCase));
   withCodeGenBlocked(() => {
     for (const c of evalFree) rows.push(bench(c));
   });

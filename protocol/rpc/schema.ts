@@ -130,6 +130,8 @@ export function compileChecker(schema: TSchema): Checker {
       // A refinement (Variant, Bytes) reports after the generic errors of its wrapper: prefer it.
       const first = errors.find((error) => error.keyword === '~refine') ?? errors[0];
       if (!first) return 'does not match its schema';
+      // A Variant's message starts with the path inside its variant: join the two paths.
+      if (first.message.startsWith('/')) return `${first.instancePath}${first.message}`;
       return `${first.instancePath || '/'} ${first.message}`;
     },
   };
