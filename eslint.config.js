@@ -107,8 +107,14 @@ const onlyFrom = (folder, allowed) => ({
   message: `${folder}/ may import only ${allowed.map((name) => `${name}/`).join(', ')} and npm packages.`,
 });
 
+/** Node-side code the two utility processes (GPU process, plugin host) share. */
+const UTILITY_SHARED = 'utility';
+
 const zones = [
-  ...PROCESS_FOLDERS.map((folder) => onlyFrom(folder, [folder, 'protocol'])),
+  ...PROCESS_FOLDERS.map((folder) =>
+    onlyFrom(folder, ['gpu-worker', 'plugin-host'].includes(folder) ? [folder, UTILITY_SHARED, 'protocol'] : [folder, 'protocol']),
+  ),
+  onlyFrom(UTILITY_SHARED, [UTILITY_SHARED, 'protocol']),
   onlyFrom('protocol', ['protocol']),
   onlyFrom('e2e', ['e2e', 'main', 'protocol', 'scripts']),
   {

@@ -30,6 +30,13 @@ const folderCases: Case[] = [
   ['gpu-worker/x.ts', importValue('../plugin-host/y.ts'), PATHS],
   ['plugin-host/x.ts', importValue('../gpu-worker/main.ts'), PATHS], // an existing file
   ['gpu-worker/x.ts', importValue('../protocol/gpu.ts'), null],
+  // utility/ is shared by the two utility processes only.
+  ['gpu-worker/x.ts', importValue('../utility/channel-server.ts'), null],
+  ['plugin-host/x.ts', importValue('../utility/channel-server.ts'), null],
+  ['main/x.ts', importValue('../utility/channel-server.ts'), PATHS],
+  ['renderer/x.ts', importValue('../utility/channel-server.ts'), PATHS],
+  ['utility/x.ts', importValue('../gpu-worker/main.ts'), PATHS],
+  ['utility/x.ts', importValue('../protocol/rpc/endpoint.ts'), null],
   ['main/x.ts', importValue('../renderer/src/App.tsx'), PATHS],
   ['main/electron/x.ts', importValue('../../preload/ui-preload.ts'), PATHS],
   ['main/electron/x.ts', importValue('../core/tabs.ts'), null],

@@ -16,8 +16,8 @@ import electron, { type ElectronOptions } from 'vite-plugin-electron';
 const root = import.meta.dirname;
 const outDir = path.join(root, 'dist-electron');
 
-/** Loaded from node_modules at runtime: a native addon (cannot be bundled) and the schema library. */
-const NODE_EXTERNALS = [/^@napi-rs\/canvas(?:\/.*)?$/, /^typebox(?:\/.*)?$/];
+/** Loaded from node_modules at runtime: a native addon (cannot be bundled), ws (optional native parts) and libraries every child shares. */
+const NODE_EXTERNALS = [/^@napi-rs\/canvas(?:\/.*)?$/, /^typebox(?:\/.*)?$/, /^ws(?:\/.*)?$/, /^@msgpack\/msgpack(?:\/.*)?$/];
 
 /**
  * One Node-side entry. The `lib` block is ours alone (no top-level `entry`), because the plugin's

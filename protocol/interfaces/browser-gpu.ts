@@ -2,18 +2,34 @@
  * Browser process <-> GPU process.
  *
  * The browser process starts the GPU process, watches it, and brokers each tab's direct channel to
- * it (Chrome's EstablishGpuChannel); tabs then send their recorded paint operations straight to the
- * GPU process (see tab-gpu). Implemented by the GPU process: GpuService. By the browser: GpuHost.
+ * it (Chrome's EstablishGpuChannel); tabs then send their display lists straight to the GPU process
+ * (see tab-gpu.ts). Implemented by the GPU process: GpuService. By the browser: GpuHost.
  */
 import { defineInterface, method } from '../rpc/interface.ts';
-import { Struct } from '../rpc/schema.ts';
+import { Struct, Type } from '../rpc/schema.ts';
 import { ChildProcessInfo } from './child-process-info.ts';
+
+/** Where a client connects for its direct channel: a loopback WebSocket URL carrying a one-time token. */
+export const ChannelGrant = Struct({
+  url: Type.String({ maxLength: 512 }),
+});
 
 export const GpuService = defineInterface({
   name: 'GpuService',
   methods: {
     /** Describes the GPU process (pid, runtime, versions); the browser's first call after spawn. */
     describe: method(Struct({}), ChildProcessInfo),
+    /**
+     * Opens a direct channel for one client (a tab) and returns where to connect. The grant is good
+     * for one connection; the browser passes it to that tab only.
+     */
+    establishChannel: method(Struct({ clientId: Type.String({ maxLength: 64 }) }), ChannelGrant),
+    /** Closes a client's channel (its tab closed or its renderer died). */
+    closeChannel: method(Struct({ clientId: Type.String({ maxLength: 64 }) }), Struct({})),
+    /** chrome://gpucrash: ends the GPU process with a real native abort, as a crash would. */
+    crash: method(Struct({}), Struct({})),
+    /** chrome://gpuhang: the GPU main thread spins for `ms` (default: forever) and answers nothing. */
+    hang: method(Struct({ ms: Type.Optional(Type.Integer({ minimum: 0 })) }), Struct({})),
   },
   events: {},
 });
