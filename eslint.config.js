@@ -174,6 +174,8 @@ export default defineConfig([
     rules: {
       // `import { type X } from 'electron'` keeps `import 'electron'` under verbatimModuleSyntax.
       '@typescript-eslint/no-import-type-side-effects': 'error',
+      // `const { dropped, ...kept } = value` is how an immutable update drops a field.
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_' }],
     },
   },
   {

@@ -1,22 +1,44 @@
 /**
  * Entry of the plugin host. Runs unchanged under Electron's utilityProcess.fork and under
- * child_process.fork: its only channel is the one to the browser process that started it.
+ * child_process.fork: its only channel is the one to the browser process that started it; tabs
+ * reach it through the direct channels the browser brokers (plugin-channels.ts).
  */
 import { describeChildProcess } from '../protocol/interfaces/child-process-info.ts';
 import { PluginHostHost, PluginHostService } from '../protocol/interfaces/browser-plugin-host.ts';
 import { connect } from '../protocol/rpc/endpoint.ts';
 import { epochNow } from '../protocol/rpc/trace.ts';
 import { transportToBrowser } from '../protocol/transport/to-browser.ts';
+import { PluginChannels } from './plugin-channels.ts';
+import { PluginRegistry } from './plugin-registry.ts';
+import { builtinPlugins } from './plugins/index.ts';
 
 const startedAt = epochNow();
+const self = { process: 'plugin-host', pid: process.pid };
+
+// Plugin code shares this process. What escapes the host's guards (a plugin's own raw timer or
+// promise) is logged rather than fatal, as in VS Code's extension host: one bad plugin must not end
+// every tab's plugins. A real crash (process.abort, a native fault) still ends the process.
+process.on('uncaughtException', (error) => console.error('[plugin-host] uncaught exception (a plugin?):', error));
+process.on('unhandledRejection', (reason) => console.error('[plugin-host] unhandled rejection (a plugin?):', reason));
+
+const registry = new PluginRegistry(builtinPlugins);
+// Listening starts now; describe does not wait for it, establishChannel does.
+const channels = PluginChannels.listen({ registry, self });
+channels.catch((error: unknown) => console.error('[plugin-host] cannot listen for tab channels:', error));
 
 const browser = connect({
   transport: transportToBrowser(process),
-  self: { process: 'plugin-host', pid: process.pid },
+  self,
   local: PluginHostService,
   remote: PluginHostHost,
   handlers: {
     describe: () => describeChildProcess(process, startedAt),
+    listPlugins: () => ({ plugins: registry.list() }),
+    establishChannel: async ({ clientId }) => ({ url: (await channels).grant(clientId) }),
+    closeChannel: async ({ clientId }) => {
+      (await channels).close(clientId);
+      return {};
+    },
   },
   // The browser process is trusted; a bad message from it is a bug to see, not a peer to end.
   onBadMessage: (report) => console.error(`[plugin-host] bad message from the browser process: ${report.reason}`),

@@ -28,7 +28,7 @@ export interface DescribableProcess {
 }
 
 /** Builds a child's ChildProcessInfo from its own `process` (passed in: protocol/ has no globals). */
-export function describeChildProcess(self: DescribableProcess, startedAt: number): Static<typeof ChildProcessInfo> {
+export function describeChildProcess(self: DescribableProcess, startedAt: number): ChildProcessInfo {
   const { node = '', v8 = '', electron, chrome } = self.versions;
   return {
     pid: self.pid,
@@ -37,3 +37,4 @@ export function describeChildProcess(self: DescribableProcess, startedAt: number
     startedAt,
   };
 }
+export type ChildProcessInfo = Static<typeof ChildProcessInfo>;

@@ -57,19 +57,42 @@ export const PaintOp = Variant('op', [
 ]);
 export type PaintOp = Static<typeof PaintOp>;
 
-/** RGBA pixels, row by row, 4 bytes a pixel. */
-export const ImageData = Struct({
-  width: Type.Integer({ minimum: 1, maximum: MAX_IMAGE_SIDE }),
-  height: Type.Integer({ minimum: 1, maximum: MAX_IMAGE_SIDE }),
-  data: Bytes(MAX_IMAGE_SIDE * MAX_IMAGE_SIDE * 4),
-});
+/** RGBA pixels, row by row, 4 bytes a pixel: `data` holds exactly width x height x 4 bytes. */
+export const ImageData = Type.Refine(
+  Struct({
+    width: Type.Integer({ minimum: 1, maximum: MAX_IMAGE_SIDE }),
+    height: Type.Integer({ minimum: 1, maximum: MAX_IMAGE_SIDE }),
+    data: Bytes(MAX_IMAGE_SIDE * MAX_IMAGE_SIDE * 4),
+  }),
+  (image) => image.data.byteLength === image.width * image.height * 4,
+  (image) => `data must hold width x height x 4 = ${image.width * image.height * 4} bytes, not ${image.data?.byteLength}`,
+);
 export type ImageData = Static<typeof ImageData>;
 
-export const DisplayList = Struct({
-  width: Type.Integer({ minimum: 1, maximum: MAX_FRAME_SIDE }),
-  height: Type.Integer({ minimum: 1, maximum: MAX_FRAME_SIDE }),
-  ops: Type.Array(PaintOp, { maxItems: MAX_OPS }),
-  /** Images that `drawImage` ops refer to by index. */
-  images: Type.Optional(Type.Array(ImageData, { maxItems: MAX_IMAGES })),
-});
+export const DisplayList = Type.Refine(
+  Struct({
+    width: Type.Integer({ minimum: 1, maximum: MAX_FRAME_SIDE }),
+    height: Type.Integer({ minimum: 1, maximum: MAX_FRAME_SIDE }),
+    ops: Type.Array(PaintOp, { maxItems: MAX_OPS }),
+    /** Images that `drawImage` ops refer to by index. */
+    images: Type.Optional(Type.Array(ImageData, { maxItems: MAX_IMAGES })),
+  }),
+  // Every drawImage refers to an image the list carries.
+  (list) => missingImage(list) < 0,
+  (list) => {
+    const index = missingImage(list);
+    const op = list.ops[index] as { image: number };
+    return `/ops/${index}/image ${op.image} is out of range: the list carries ${list.images?.length ?? 0} image(s)`;
+  },
+);
 export type DisplayList = Static<typeof DisplayList>;
+
+/** The index of the first drawImage op whose image the list does not carry, or -1. */
+function missingImage(list: { ops: readonly PaintOp[]; images?: readonly unknown[] | undefined }): number {
+  const count = list.images?.length ?? 0;
+  for (let index = 0; index < list.ops.length; index++) {
+    const op = list.ops[index]!;
+    if (op.op === 'drawImage' && op.image >= count) return index;
+  }
+  return -1;
+}

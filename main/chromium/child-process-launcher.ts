@@ -1,0 +1,75 @@
+/**
+ * The Chromium shell's launcher for the GPU process and the plugin host: `child_process.fork` with
+ * an IPC channel (structured-clone serialization), the same entry files Electron starts with
+ * utilityProcess.fork. Exits are reported in Electron's vocabulary.
+ */
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { childProcessTransport } from '../../protocol/transport/child-process.ts';
+import type { LaunchedChild, UtilityKind, UtilityProcessLauncher } from '../core/ports.ts';
+import type { ChildExit } from '../core/process-registry.ts';
+
+/** Signals that mean the process crashed rather than was ended from outside. */
+const CRASH_SIGNALS = new Set(['SIGSEGV', 'SIGABRT', 'SIGBUS', 'SIGILL', 'SIGFPE', 'SIGTRAP', 'SIGSYS']);
+
+/** How a Node child ended, in Electron's `child-process-gone` vocabulary. */
+export function classifyExit(code: number | null, signal: NodeJS.Signals | null): ChildExit {
+  if (signal) return { reason: CRASH_SIGNALS.has(signal) ? 'crashed' : 'killed', signal };
+  if (code === 0) return { reason: 'clean-exit', code };
+  return { reason: 'abnormal-exit', code: code ?? -1 };
+}
+
+export interface ChildProcessLauncherOptions {
+  /** The entry file of each kind of child. */
+  readonly entries: Readonly<Record<UtilityKind, string>>;
+  /** Where the children's stdout/stderr go; 'inherit' by default. */
+  readonly stdio?: 'inherit' | 'ignore';
+}
+
+/** Entries from source (run through tsx), for tests and `npm run start:chromium` in a checkout. */
+export function sourceEntries(root: string): Record<UtilityKind, string> {
+  return { gpu: path.join(root, 'gpu-worker/main.ts'), 'plugin-host': path.join(root, 'plugin-host/main.ts') };
+}
+
+/** Entries as built by `npm run build`. */
+export function builtEntries(root: string): Record<UtilityKind, string> {
+  return { gpu: path.join(root, 'dist-electron/gpu-worker.js'), 'plugin-host': path.join(root, 'dist-electron/plugin-host.js') };
+}
+
+export function childProcessLauncher(options: ChildProcessLauncherOptions): UtilityProcessLauncher {
+  return {
+    launch(kind: UtilityKind): LaunchedChild {
+      const entry = options.entries[kind];
+      const stdio = options.stdio ?? 'inherit';
+      const child = fork(entry, [], {
+        serialization: 'advanced',
+        execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
+        stdio: [stdio, stdio, stdio, 'ipc'],
+      });
+      const exitListeners: Array<(exit: ChildExit) => void> = [];
+      let exit: ChildExit | undefined;
+      const report = (ended: ChildExit) => {
+        if (exit) return;
+        exit = ended;
+        for (const listener of exitListeners) listener(ended);
+      };
+      child.once('exit', (code, signal) => report(classifyExit(code, signal)));
+      // Spawning itself failed (no such binary, no resources): no 'exit' follows.
+      child.once('error', (error) => {
+        if (child.pid === undefined) report({ reason: 'launch-failed' });
+        else console.error(`[browser] ${kind} process error:`, error);
+      });
+      return {
+        pid: child.pid,
+        transport: childProcessTransport(child, { process: kind, ...(child.pid === undefined ? {} : { pid: child.pid }) }),
+        kill: () => {
+          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        },
+        onDidExit(listener) {
+          if (exit) listener(exit);
+          else exitListeners.push(listener);
+        },
+      };
+    },
+  };
+}

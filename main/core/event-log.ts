@@ -1,0 +1,34 @@
+/**
+ * Every change of state in the browser process, as typed events: the UI subscribes to them (task
+ * manager, IPC inspector, architecture map) and the core keeps the last few hundred, so a panel
+ * opened late still sees what happened.
+ */
+import type { BrowserEvent, BrowserEventInput } from '../../protocol/interfaces/browser-state.ts';
+import { Emitter } from './emitter.ts';
+
+export const DEFAULT_HISTORY = 500;
+
+export class EventLog {
+  private readonly entries: BrowserEvent[] = [];
+  private nextSeq = 0;
+  private readonly emitter = new Emitter<BrowserEvent>();
+  readonly onDidRecord = this.emitter.event;
+
+  constructor(
+    private readonly now: () => number = () => Date.now(),
+    private readonly capacity = DEFAULT_HISTORY,
+  ) {}
+
+  record(input: BrowserEventInput): BrowserEvent {
+    const event = { ...input, seq: this.nextSeq++, at: this.now() } as BrowserEvent;
+    this.entries.push(event);
+    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
+    this.emitter.fire(event);
+    return event;
+  }
+
+  /** The kept history, oldest first. */
+  history(): readonly BrowserEvent[] {
+    return [...this.entries];
+  }
+}

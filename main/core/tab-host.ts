@@ -1,0 +1,65 @@
+/**
+ * The port through which the core hosts tabs: each tab is a frame in a renderer process the shell
+ * owns (a WebContentsView in Electron; a cross-site iframe of the UI page in the Chromium shell).
+ * The core decides which tabs share a renderer process by giving each tab a *site instance*: tabs
+ * with the same site instance share one process (Chrome's process-per-site), tabs with different
+ * ones never do (process-per-tab, the default here).
+ */
+import type { ExitReason } from '../../protocol/interfaces/browser-state.ts';
+import type { Transport } from '../../protocol/transport/transport.ts';
+
+/**
+ * Names the renderer process a tab runs in: a DNS label (`tab-3`, `site-news`). The Chromium shell
+ * serves the tab from `http://<siteInstance>.localhost:<port>/`, so Chromium's site isolation puts
+ * each site instance in its own process.
+ */
+export type SiteInstance = string;
+
+export interface TabCommit {
+  /** The OS pid of the renderer process the tab's frame now runs in. */
+  readonly pid: number;
+  readonly url: string;
+}
+
+export interface RendererGone {
+  readonly reason: ExitReason;
+  readonly code?: number;
+  readonly signal?: string;
+}
+
+/** What a shell reports about the tabs it hosts. */
+export interface TabHostEvents {
+  /** A tab's page loaded (first load, navigation, reload after a crash) in renderer `pid`. */
+  onDidCommit(tabId: string, commit: TabCommit): void;
+  /** A tab's renderer process ended (all tabs in it get this). */
+  onDidRendererGone(tabId: string, gone: RendererGone): void;
+}
+
+export interface TabHost {
+  /** Starts reporting to `events`; called once by the core before anything else. */
+  attach(events: TabHostEvents): void;
+  /** Creates a tab showing `url` in site instance `site`; resolves when its frame exists (not loaded). */
+  create(tabId: string, url: string, site: SiteInstance): Promise<void>;
+  /** Loads `url` in the tab, in site instance `site` (which may differ from before). */
+  navigate(tabId: string, url: string, site: SiteInstance): Promise<void>;
+  /** Loads the tab again; after a crash this starts a new renderer process. */
+  reload(tabId: string): Promise<void>;
+  /** Removes the tab; its renderer process ends once no tab uses it. */
+  close(tabId: string): Promise<void>;
+  /** Makes the tab's renderer crash (Page.crash / forcefullyCrashRenderer). */
+  crash(tabId: string): void;
+  /** Ends the tab's renderer process from outside (SIGKILL to its pid). */
+  kill(tabId: string): void;
+  /** Makes the tab's page spin forever on its main thread (chrome://hang). */
+  hang(tabId: string): void;
+  /**
+   * Stops the script running in the tab, keeping the page (Runtime.terminateExecution). Resolves
+   * false when the shell cannot, and the caller then ends the process instead.
+   */
+  stopScript(tabId: string): Promise<boolean>;
+  /**
+   * The channel between the browser process and the tab's page, for the browser<->tab interface.
+   * A new transport after every commit (the old page is gone); its peer names the tab and pid.
+   */
+  transport(tabId: string): Transport | undefined;
+}

@@ -1,0 +1,104 @@
+/**
+ * The tabs' direct channels to this host: a ChannelServer (utility/channel-server.ts) whose every
+ * admitted connection serves PluginChannel for one tab. A tab's instances live and die with its
+ * channel: when the channel closes (the tab went away, the browser closed it, a new grant replaced
+ * it) its instances are destroyed. A malformed message from a tab is logged with the tab's identity
+ * and answered with RPC_BAD_MESSAGE where it had a call id; the host and the channel keep going.
+ */
+import { PluginChannel, PluginChannelClient } from '../protocol/interfaces/tab-plugin.ts';
+import { connect, type BadMessageReport, type Connection } from '../protocol/rpc/endpoint.ts';
+import { describePeer, type PeerIdentity, type Transport } from '../protocol/transport/transport.ts';
+import { ChannelServer } from '../utility/channel-server.ts';
+import { PluginInstances } from './plugin-instances.ts';
+import type { PluginRegistry } from './plugin-registry.ts';
+
+export interface PluginChannelsOptions {
+  readonly registry: PluginRegistry;
+  /** This process, as it appears in traces. */
+  readonly self: PeerIdentity;
+  /** Where bad messages and plugin failures are written; stderr by default. */
+  readonly log?: (line: string) => void;
+}
+
+interface TabChannel {
+  readonly connection: Connection<typeof PluginChannel, typeof PluginChannelClient>;
+  readonly instances: PluginInstances;
+}
+
+export class PluginChannels {
+  private readonly tabs = new Map<string, TabChannel>();
+  private readonly log: (line: string) => void;
+  private server!: ChannelServer;
+
+  private constructor(private readonly options: PluginChannelsOptions) {
+    this.log = options.log ?? ((line) => console.error(line));
+  }
+
+  /** Starts listening for tabs on a loopback port. */
+  static async listen(options: PluginChannelsOptions): Promise<PluginChannels> {
+    const channels = new PluginChannels(options);
+    channels.server = await ChannelServer.listen({
+      clientProcess: 'tab',
+      onChannel: (clientId, transport) => channels.open(clientId, transport),
+    });
+    return channels;
+  }
+
+  /** A one-time URL where the tab `clientId` connects for its channel. */
+  grant(clientId: string): string {
+    return this.server.grant(clientId);
+  }
+
+  /** Ends `clientId`'s channel and destroys its instances; nothing happens for a tab without one. */
+  close(clientId: string): void {
+    this.tabs.get(clientId)?.connection.close('the browser process closed the channel');
+    this.server.revoke(clientId);
+  }
+
+  /** How many instances `clientId` has (0 without a channel). */
+  instanceCount(clientId: string): number {
+    return this.tabs.get(clientId)?.instances.size ?? 0;
+  }
+
+  async dispose(): Promise<void> {
+    for (const { connection } of [...this.tabs.values()]) connection.close('the plugin host is shutting down');
+    await this.server.close();
+  }
+
+  private open(clientId: string, transport: Transport): void {
+    // A new grant for the same tab replaces its channel, instances and all.
+    this.tabs.get(clientId)?.connection.close('replaced by a new channel');
+    const owner = describePeer(transport.peer);
+    const instances = new PluginInstances({
+      registry: this.options.registry,
+      owner,
+      render: (instanceId, content) => connection.emit('render', { instanceId, content }),
+      log: this.log,
+    });
+    const connection = connect({
+      transport,
+      self: this.options.self,
+      local: PluginChannel,
+      remote: PluginChannelClient,
+      handlers: {
+        createInstance: ({ instanceId, plugin, params }) => {
+          instances.create(instanceId, plugin, params);
+          return {};
+        },
+        destroyInstance: ({ instanceId }) => {
+          instances.destroy(instanceId);
+          return {};
+        },
+        command: ({ instanceId, command, argument }, { signal }) => instances.command(instanceId, command, argument, signal),
+      },
+      onBadMessage: (report: BadMessageReport) =>
+        this.log(`[plugin-host] bad message from ${describePeer(report.peer)} on ${report.interface}: ${report.reason}`),
+    });
+    const tab: TabChannel = { connection, instances };
+    this.tabs.set(clientId, tab);
+    connection.onDidClose(() => {
+      instances.destroyAll();
+      if (this.tabs.get(clientId) === tab) this.tabs.delete(clientId);
+    });
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The browser process's model of its processes, as it reports it: to the browser UI (task manager,
+ * architecture map, IPC inspector) and in its own event history. Vocabulary from Electron's
+ * `render-process-gone` / `child-process-gone` reasons, plus `bad-message` (Chrome's
+ * bad_message::ReceivedBadMessage).
+ */
+import { Struct, Type, Variant, type Static } from '../rpc/schema.ts';
+
+export const ProcessKind = Type.Union([
+  Type.Literal('browser'),
+  Type.Literal('renderer'),
+  Type.Literal('gpu'),
+  Type.Literal('plugin-host'),
+]);
+export type ProcessKind = Static<typeof ProcessKind>;
+
+export const ProcessState = Type.Union([
+  Type.Literal('starting'),
+  Type.Literal('running'),
+  Type.Literal('unresponsive'),
+  Type.Literal('crashed'),
+  Type.Literal('killed'),
+  Type.Literal('exited'),
+]);
+export type ProcessState = Static<typeof ProcessState>;
+
+export const ExitReason = Type.Union([
+  Type.Literal('clean-exit'),
+  Type.Literal('abnormal-exit'),
+  Type.Literal('killed'),
+  Type.Literal('crashed'),
+  Type.Literal('oom'),
+  Type.Literal('launch-failed'),
+  Type.Literal('bad-message'),
+]);
+export type ExitReason = Static<typeof ExitReason>;
+
+const Label = Type.String({ maxLength: 256 });
+
+export const ProcessInfo = Struct({
+  /** Stable for a role ('gpu', 'plugin-host') across restarts; one per renderer process. */
+  id: Type.String({ maxLength: 64 }),
+  kind: ProcessKind,
+  /** What it serves, for people: a tab's title, "GPU process", "Plugin host". */
+  label: Label,
+  /** OS process id; absent until known (a renderer before its first load). */
+  pid: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** Epoch milliseconds of the current launch. */
+  startedAt: Type.Number(),
+  state: ProcessState,
+  exitReason: Type.Optional(ExitReason),
+  /** Exit code, where the process ended with one. */
+  exitCode: Type.Optional(Type.Integer()),
+  /** The signal that ended it (SIGKILL, SIGSEGV, SIGABRT...), where one did. */
+  exitSignal: Type.Optional(Type.String({ maxLength: 16 })),
+  /** How many times this role was started again after ending. */
+  restarts: Type.Integer({ minimum: 0 }),
+});
+export type ProcessInfo = Static<typeof ProcessInfo>;
+
+export const GpuMode = Type.Union([Type.Literal('hardware'), Type.Literal('software')]);
+export type GpuMode = Static<typeof GpuMode>;
+
+const Common = { seq: Type.Integer({ minimum: 0 }), at: Type.Number() };
+
+/** One change of state: what the UI subscribes to and the core keeps a short history of. */
+export const BrowserEvent = Variant('type', [
+  /** A process was launched (or relaunched: same id, new pid). */
+  Struct({ type: Type.Literal('process-launched'), ...Common, process: ProcessInfo }),
+  /** A process changed state without ending (starting -> running, running <-> unresponsive). */
+  Struct({ type: Type.Literal('process-state-changed'), ...Common, process: ProcessInfo, previous: ProcessState }),
+  /** A process ended; `process.exitReason` says how. */
+  Struct({ type: Type.Literal('process-exited'), ...Common, process: ProcessInfo, expected: Type.Boolean() }),
+  /** A process sent a message that failed validation. */
+  Struct({
+    type: Type.Literal('bad-message'),
+    ...Common,
+    processId: Type.String({ maxLength: 64 }),
+    interface: Type.String({ maxLength: 128 }),
+    reason: Type.String({ maxLength: 4096 }),
+  }),
+  /** Compositing switched between the GPU process and tabs rasterizing themselves. */
+  Struct({ type: Type.Literal('gpu-mode-changed'), ...Common, mode: GpuMode, reason: Type.String({ maxLength: 512 }) }),
+]);
+export type BrowserEvent = Static<typeof BrowserEvent>;
+
+/** A BrowserEvent before the event log numbers and stamps it. */
+export type BrowserEventInput = BrowserEvent extends infer E ? (E extends BrowserEvent ? Omit<E, 'seq' | 'at'> : never) : never;

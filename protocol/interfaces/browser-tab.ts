@@ -1,0 +1,46 @@
+/**
+ * Browser process <-> a tab's page (in its renderer process).
+ *
+ * The page proves it is alive with heartbeats (the hang watchdog listens), reports its title, and
+ * asks the browser to broker its direct channels to the GPU process and the plugin host. The browser
+ * tells it when to ask again (a restarted GPU process or plugin host) and how to draw. A message
+ * that fails validation ends the tab's renderer process with reason `bad-message`.
+ * Implemented by the browser process: TabHostService. By the page: TabPage.
+ */
+import { defineInterface, method } from '../rpc/interface.ts';
+import { Struct, Type, Variant } from '../rpc/schema.ts';
+import { GpuMode } from './browser-state.ts';
+
+export const GpuChannelGrantMessage = Variant('mode', [
+  /** Draw through the GPU process: connect to `url` (one-time). */
+  Struct({ mode: Type.Literal('hardware'), url: Type.String({ maxLength: 512 }), gpuPid: Type.Integer({ minimum: 1 }) }),
+  /** Software compositing: rasterize the display list on the tab's own canvas. */
+  Struct({ mode: Type.Literal('software') }),
+]);
+
+export const TabHostService = defineInterface({
+  name: 'TabHostService',
+  methods: {
+    /** A direct channel to the GPU process, or software mode. */
+    requestGpuChannel: method(Struct({}), GpuChannelGrantMessage),
+    /** A direct channel to the plugin host; an error with code PLUGIN_HOST_DOWN while it is not running. */
+    requestPluginChannel: method(Struct({}), Struct({ url: Type.String({ maxLength: 512 }), hostPid: Type.Integer({ minimum: 1 }) })),
+  },
+  events: {
+    /** Sent every 250 ms by the page's main thread; silence past the threshold means a hang. */
+    heartbeat: Struct({ seq: Type.Integer({ minimum: 0 }) }),
+    /** The page's title changed. */
+    titleChanged: Struct({ title: Type.String({ maxLength: 512 }) }),
+  },
+});
+
+export const TabPage = defineInterface({
+  name: 'TabPage',
+  methods: {},
+  events: {
+    /** The GPU process restarted or compositing changed: request a GPU channel again. */
+    gpuChanged: Struct({ mode: GpuMode }),
+    /** The plugin host crashed (`running: false`: show placeholders) or is back (ask for a channel). */
+    pluginHostChanged: Struct({ running: Type.Boolean() }),
+  },
+});

@@ -1,0 +1,46 @@
+/**
+ * Transport over a pair of functions that carry strings: a tab page's channel to the browser
+ * process. In the Chromium shell the page sends through a CDP binding (`Runtime.addBinding`, whose
+ * payload is a string) and the browser delivers by calling a function in the page; in Electron the
+ * tab preload exposes the same two functions over ipcRenderer. Messages are JSON: this channel
+ * carries small control messages, never pixels.
+ */
+import type { MessageListener, PeerIdentity, Transport } from './transport.ts';
+
+export interface StringChannel {
+  send(message: string): void;
+  /** Registers the one function that receives the other side's messages. */
+  setReceiver(receive: (message: string) => void): void;
+}
+
+/** Control messages are small: anything longer is refused before it is parsed. */
+export const MAX_STRING_MESSAGE = 1024 * 1024;
+
+export function stringChannelTransport(channel: StringChannel, peer: PeerIdentity): Transport {
+  const listeners = new Set<MessageListener>();
+  const decodeFailures = new Set<(error: unknown) => void>();
+  const fail = (error: unknown) => {
+    for (const listener of decodeFailures) listener(error);
+  };
+  channel.setReceiver((text) => {
+    if (typeof text !== 'string') return fail(new Error('a message must be a string'));
+    if (text.length > MAX_STRING_MESSAGE) return fail(new Error(`a message of ${text.length} characters is over the limit`));
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch (error) {
+      return fail(error);
+    }
+    for (const listener of listeners) listener(message);
+  });
+  return {
+    peer,
+    post: (message) => channel.send(JSON.stringify(message)),
+    on: (listener) => void listeners.add(listener),
+    off: (listener) => void listeners.delete(listener),
+    onDidFailToDecode(listener) {
+      decodeFailures.add(listener);
+      return () => decodeFailures.delete(listener);
+    },
+  };
+}
