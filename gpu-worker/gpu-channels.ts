@@ -6,7 +6,7 @@
  * identity and keeps serving (ending the renderer is the browser process's call, not ours).
  */
 import { GpuChannel, GpuChannelClient } from '../protocol/interfaces/tab-gpu.ts';
-import { connect, withTransfer, type BadMessageReport, type Connection, type Handlers } from '../protocol/rpc/endpoint.ts';
+import { connect, type BadMessageReport, type Connection, type Handlers } from '../protocol/rpc/endpoint.ts';
 import { describePeer, type PeerIdentity, type Transport } from '../protocol/transport/transport.ts';
 import { ChannelServer } from '../utility/channel-server.ts';
 import type { Rasterizer } from './rasterizer.ts';
@@ -22,31 +22,25 @@ export interface GpuChannelsOptions {
 type TabConnection = Connection<typeof GpuChannel, typeof GpuChannelClient>;
 
 /**
- * GpuChannel's handlers. `transferPixels` moves each frame's pixel buffer rather than copying it:
- * for channels over a MessagePort (worker_threads, DOM). Not for WebSocket channels, which encode
- * the bytes anyway, nor Electron's MessagePortMain, which can move only ports.
+ * GpuChannel's handlers. The frame's pixels are not put in a transfer list: @napi-rs/canvas hands
+ * them back in external (native) memory, which V8 cannot detach, so a MessagePort would copy them
+ * anyway (measured); over the WebSocket channels the bytes are encoded in any case.
  */
-export function gpuChannelHandlers(rasterizer: Rasterizer, { transferPixels }: { transferPixels: boolean }): Handlers<typeof GpuChannel> {
+export function gpuChannelHandlers(rasterizer: Rasterizer): Handlers<typeof GpuChannel> {
   return {
-    rasterize(list) {
-      const frame = rasterizer.rasterize(list);
-      return transferPixels ? withTransfer(frame, [frame.pixels.buffer]) : frame;
-    },
+    rasterize: (list) => rasterizer.rasterize(list),
   };
 }
 
 /** One tab's channel over `transport`, with bad messages logged under the tab's identity. */
-export function serveGpuChannel(
-  transport: Transport,
-  options: GpuChannelsOptions & { readonly transferPixels: boolean },
-): TabConnection {
+export function serveGpuChannel(transport: Transport, options: GpuChannelsOptions): TabConnection {
   const log = options.log ?? ((line: string) => console.error(line));
   return connect({
     transport,
     self: options.self,
     local: GpuChannel,
     remote: GpuChannelClient,
-    handlers: gpuChannelHandlers(options.rasterizer, options),
+    handlers: gpuChannelHandlers(options.rasterizer),
     onBadMessage: (report: BadMessageReport) =>
       log(`[gpu] refused a bad message from ${describePeer(report.peer)} on ${report.interface}: ${report.reason}`),
   });
@@ -87,8 +81,7 @@ export class GpuChannels {
   private open(clientId: string, transport: Transport): void {
     // A new grant for the same tab replaces its channel (the server closes the old socket).
     this.tabs.get(clientId)?.close('replaced by a new channel');
-    // The pixels go out MessagePack-encoded over the socket: nothing to move.
-    const connection = serveGpuChannel(transport, { ...this.options, transferPixels: false });
+    const connection = serveGpuChannel(transport, this.options);
     this.tabs.set(clientId, connection);
     connection.onDidClose(() => {
       if (this.tabs.get(clientId) === connection) this.tabs.delete(clientId);

@@ -1,6 +1,6 @@
 // The plugin host entry as a real child process, started the way the browser process starts it,
 // with tabs connecting to it over real loopback WebSockets as tabs do.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Encoder } from '@msgpack/msgpack';
 import { openTab, rejectionOf, sleep, startHost, type Host, type Tab } from './testing/tab.ts';
@@ -33,15 +33,21 @@ it('answers describe with its own pid, and exits when the browser side disconnec
   expect(await exited).toEqual({ code: 0, signal: null });
 });
 
-it('lists its plugins', async () => {
-  const { plugins } = await host().connection.remote.listPlugins({});
-  expect(plugins.map((plugin) => plugin.name)).toEqual(['clock', 'crasher', 'cpu-hog']);
-  for (const plugin of plugins) expect(plugin.description.length).toBeGreaterThan(10);
-});
+describe('one host serving several tabs', () => {
+  // One host for these tests (each spawn costs about a second under tsx); each test has its own tabs.
+  let h: Host;
+  let kill: () => void;
+  beforeAll(() => ({ kill } = h = startHost()));
+  afterAll(() => kill());
 
-describe('a tab channel', () => {
+  it('lists its plugins', async () => {
+    const { plugins } = await h.connection.remote.listPlugins({});
+    expect(plugins.map((plugin) => plugin.name)).toEqual(['clock', 'crasher', 'cpu-hog']);
+    for (const plugin of plugins) expect(plugin.description.length).toBeGreaterThan(10);
+  });
+
   it('runs a clock that renders changing content at its interval, until it is destroyed', async () => {
-    const t = await tab(host(), 'tab-1');
+    const t = await tab(h, 'clock-tab');
     await t.connection.remote.createInstance({ instanceId: 'c1', plugin: 'clock', params: params({ intervalMs: '100' }) });
     const renders = await t.rendersOf('c1', 4);
     const contents = renders.map((render) => JSON.stringify(render.content));
@@ -59,7 +65,7 @@ describe('a tab channel', () => {
   });
 
   it('renders text with style=text, and reset starts the count again', async () => {
-    const t = await tab(host(), 'tab-1');
+    const t = await tab(h, 'text-tab');
     await t.connection.remote.createInstance({ instanceId: 'c1', plugin: 'clock', params: params({ intervalMs: '50', style: 'text' }) });
     const renders = await t.rendersOf('c1', 4);
     expect(renders.map((render) => render.content)).toEqual(
@@ -71,19 +77,18 @@ describe('a tab channel', () => {
   });
 
   it('closeChannel ends the tab connection, its pending calls and its instances', async () => {
-    const h = host();
-    const t = await tab(h, 'tab-1');
+    const t = await tab(h, 'closing-tab');
     await t.connection.remote.createInstance({ instanceId: 'c1', plugin: 'clock', params: params({ intervalMs: '50' }) });
     await t.connection.remote.createInstance({ instanceId: 'hog', plugin: 'cpu-hog' });
     await t.rendersOf('c1', 2);
     const pending = rejectionOf(t.connection.remote.command({ instanceId: 'hog', command: 'sleep', argument: '5000' }));
     await sleep(20);
-    await h.connection.remote.closeChannel({ clientId: 'tab-1' });
+    await h.connection.remote.closeChannel({ clientId: 'closing-tab' });
     expect(await pending).toMatchObject({ code: 'RPC_CLOSED' });
     expect(await t.socketClosed).toBe(1000);
     expect(t.connection.closed).toBe(true);
     // A new channel for the same tab starts empty: the old instances are gone.
-    const again = await tab(h, 'tab-1');
+    const again = await tab(h, 'closing-tab');
     expect((await rejectionOf(again.connection.remote.command({ instanceId: 'c1', command: 'reset' }))).code).toBe('PLUGIN_NO_INSTANCE');
     await again.connection.remote.createInstance({ instanceId: 'c1', plugin: 'clock' }); // the id is free again
     // Closing a channel that does not exist is fine.
@@ -91,7 +96,6 @@ describe('a tab channel', () => {
   });
 
   it('keeps two tabs apart: the same instance id in each, destroyed in one, alive in the other', async () => {
-    const h = host();
     const [a, b] = await Promise.all([tab(h, 'tab-a'), tab(h, 'tab-b')]);
     await a.connection.remote.createInstance({ instanceId: 'p', plugin: 'clock', params: params({ intervalMs: '50', style: 'text' }) });
     await b.connection.remote.createInstance({ instanceId: 'p', plugin: 'clock', params: params({ intervalMs: '50', style: 'text' }) });
@@ -109,8 +113,7 @@ describe('a tab channel', () => {
   });
 
   it('fails unknown plugins, instances, commands and duplicate ids with their codes, and keeps serving', async () => {
-    const h = host();
-    const { connection: tabConnection } = await tab(h, 'tab-1');
+    const { connection: tabConnection } = await tab(h, 'error-tab');
     const remote = tabConnection.remote;
     const unknown = await rejectionOf(remote.createInstance({ instanceId: 'x', plugin: 'flash' }));
     expect(unknown).toMatchObject({ code: 'PLUGIN_UNKNOWN', remote: true });
@@ -138,8 +141,7 @@ describe('a tab channel', () => {
   });
 
   it('answers a malformed request with RPC_BAD_MESSAGE, ignores garbage frames, and keeps serving', async () => {
-    const h = host();
-    const t = await tab(h, 'tab-1');
+    const t = await tab(h, 'rogue-tab');
     const remote = t.connection.remote as unknown as Record<string, (request: unknown) => Promise<unknown>>;
     expect(await rejectionOf(remote.createInstance!({ instanceId: 'c' }))).toMatchObject({
       code: 'RPC_BAD_MESSAGE',
@@ -161,8 +163,7 @@ describe('a tab channel', () => {
   });
 
   it('refuses a connection without a grant, and a grant used twice', async () => {
-    const h = host();
-    const { url } = await h.connection.remote.establishChannel({ clientId: 'tab-1' });
+    const { url } = await h.connection.remote.establishChannel({ clientId: 'grant-tab' });
     const first = new WebSocket(url);
     cleanups.push(() => first.terminate());
     await new Promise((resolve) => first.once('open', resolve));

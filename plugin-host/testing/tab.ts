@@ -10,7 +10,7 @@ import { PluginChannel, PluginChannelClient } from '../../protocol/interfaces/ta
 import { connect, type BadMessageReport, type Connection } from '../../protocol/rpc/endpoint.ts';
 import { forkService, type ForkedService } from '../../protocol/rpc/testing/fork-service.ts';
 import type { EventOf } from '../../protocol/rpc/interface.ts';
-import { webSocketTransport, type WebSocketLike } from '../../protocol/transport/websocket.ts';
+import { webSocketTransport } from '../../protocol/transport/websocket.ts';
 
 export const hostEntry = fileURLToPath(new URL('../main.ts', import.meta.url));
 

@@ -61,6 +61,41 @@ export type ProcessInfo = Static<typeof ProcessInfo>;
 export const GpuMode = Type.Union([Type.Literal('hardware'), Type.Literal('software')]);
 export type GpuMode = Static<typeof GpuMode>;
 
+export const ProcessModel = Type.Union([Type.Literal('process-per-tab'), Type.Literal('process-per-site')]);
+export type ProcessModel = Static<typeof ProcessModel>;
+
+export const TabState = Type.Union([
+  Type.Literal('loading'),
+  Type.Literal('live'),
+  Type.Literal('crashed'),
+  Type.Literal('unresponsive'),
+]);
+export type TabState = Static<typeof TabState>;
+
+/** What a sad tab says: why its renderer ended, with the code Chrome would show. */
+export const TabCrash = Struct({
+  reason: ExitReason,
+  /** e.g. RESULT_CODE_KILLED_BAD_MESSAGE, RESULT_CODE_HUNG, SIGKILL, SIGSEGV. */
+  code: Type.String({ maxLength: 64 }),
+  /** Epoch milliseconds. */
+  at: Type.Number(),
+  /** The same tab crashed less than 10 s before: Chrome shows a different sad tab then. */
+  repeated: Type.Boolean(),
+});
+export type TabCrash = Static<typeof TabCrash>;
+
+export const TabInfo = Struct({
+  id: Type.String({ maxLength: 64 }),
+  url: Type.String({ maxLength: 2048 }),
+  title: Type.String({ maxLength: 512 }),
+  /** Which renderer process it runs in (a registry id); tabs of one site instance share it. */
+  rendererId: Type.String({ maxLength: 64 }),
+  pid: Type.Optional(Type.Integer({ minimum: 1 })),
+  state: TabState,
+  crash: Type.Optional(TabCrash),
+});
+export type TabInfo = Static<typeof TabInfo>;
+
 const Common = { seq: Type.Integer({ minimum: 0 }), at: Type.Number() };
 
 /** One change of state: what the UI subscribes to and the core keeps a short history of. */
@@ -79,6 +114,10 @@ export const BrowserEvent = Variant('type', [
     interface: Type.String({ maxLength: 128 }),
     reason: Type.String({ maxLength: 4096 }),
   }),
+  /** A tab opened or changed (title, url, state, renderer, crash). */
+  Struct({ type: Type.Literal('tab-changed'), ...Common, tab: TabInfo }),
+  /** A tab closed. */
+  Struct({ type: Type.Literal('tab-closed'), ...Common, tabId: Type.String({ maxLength: 64 }) }),
   /** Compositing switched between the GPU process and tabs rasterizing themselves. */
   Struct({ type: Type.Literal('gpu-mode-changed'), ...Common, mode: GpuMode, reason: Type.String({ maxLength: 512 }) }),
 ]);

@@ -5,7 +5,8 @@
  * asks the browser to broker its direct channels to the GPU process and the plugin host. The browser
  * tells it when to ask again (a restarted GPU process or plugin host) and how to draw. A message
  * that fails validation ends the tab's renderer process with reason `bad-message`.
- * Implemented by the browser process: TabHostService. By the page: TabPage.
+ * Implemented by the browser process: TabHostService (its events go to the page). By the page:
+ * TabPage (its events, heartbeats and title, go to the browser).
  */
 import { defineInterface, method } from '../rpc/interface.ts';
 import { Struct, Type, Variant } from '../rpc/schema.ts';
@@ -27,10 +28,10 @@ export const TabHostService = defineInterface({
     requestPluginChannel: method(Struct({}), Struct({ url: Type.String({ maxLength: 512 }), hostPid: Type.Integer({ minimum: 1 }) })),
   },
   events: {
-    /** Sent every 250 ms by the page's main thread; silence past the threshold means a hang. */
-    heartbeat: Struct({ seq: Type.Integer({ minimum: 0 }) }),
-    /** The page's title changed. */
-    titleChanged: Struct({ title: Type.String({ maxLength: 512 }) }),
+    /** The GPU process restarted or compositing changed: request a GPU channel again. */
+    gpuChanged: Struct({ mode: GpuMode }),
+    /** The plugin host crashed (`running: false`: show placeholders) or is back (ask for a channel). */
+    pluginHostChanged: Struct({ running: Type.Boolean() }),
   },
 });
 
@@ -38,9 +39,9 @@ export const TabPage = defineInterface({
   name: 'TabPage',
   methods: {},
   events: {
-    /** The GPU process restarted or compositing changed: request a GPU channel again. */
-    gpuChanged: Struct({ mode: GpuMode }),
-    /** The plugin host crashed (`running: false`: show placeholders) or is back (ask for a channel). */
-    pluginHostChanged: Struct({ running: Type.Boolean() }),
+    /** Sent every 250 ms by the page's main thread; silence past the threshold means a hang. */
+    heartbeat: Struct({ seq: Type.Integer({ minimum: 0 }) }),
+    /** The page's title changed. */
+    titleChanged: Struct({ title: Type.String({ maxLength: 512 }) }),
   },
 });

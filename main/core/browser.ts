@@ -1,0 +1,92 @@
+/**
+ * The browser process's core, composed: the process registry and its event history, the supervised
+ * GPU process and plugin host, and the tabs. Both shells build one of these with their own ports;
+ * nothing here knows which shell runs it.
+ */
+import type { ProcessModel } from '../../protocol/interfaces/browser-state.ts';
+import type { Clock } from './clock.ts';
+import { EventLog } from './event-log.ts';
+import { GpuProcessHost } from './gpu-process-host.ts';
+import { PluginProcessHost } from './plugin-process-host.ts';
+import type { UtilityProcessLauncher } from './ports.ts';
+import { ProcessRegistry } from './process-registry.ts';
+import type { TabHost } from './tab-host.ts';
+import { TabManager } from './tabs.ts';
+import { resolveUrl } from './urls.ts';
+
+export interface BrowserOptions {
+  readonly launcher: UtilityProcessLauncher;
+  readonly tabHost: TabHost;
+  readonly clock: Clock;
+  /** The browser process's own pid, for the registry (the core reads no globals). */
+  readonly pid: number;
+  readonly processModel?: ProcessModel;
+  readonly hangThresholdMs?: number;
+  readonly gpuCrashWindowMs?: number;
+  readonly gpuHangTimeoutMs?: number;
+}
+
+export const BROWSER_PROCESS_ID = 'browser';
+
+export class Browser {
+  readonly log = new EventLog();
+  readonly registry = new ProcessRegistry(this.log);
+  readonly gpu: GpuProcessHost;
+  readonly plugins: PluginProcessHost;
+  readonly tabs: TabManager;
+
+  constructor(options: BrowserOptions) {
+    const { launcher, clock } = options;
+    const shared = { launcher, registry: this.registry, log: this.log, clock };
+    this.gpu = new GpuProcessHost({
+      ...shared,
+      ...(options.gpuCrashWindowMs === undefined ? {} : { crashWindowMs: options.gpuCrashWindowMs }),
+      ...(options.gpuHangTimeoutMs === undefined ? {} : { hangTimeoutMs: options.gpuHangTimeoutMs }),
+    });
+    this.plugins = new PluginProcessHost(shared);
+    this.tabs = new TabManager({
+      host: options.tabHost,
+      registry: this.registry,
+      log: this.log,
+      clock,
+      gpu: this.gpu,
+      plugins: this.plugins,
+      ...(options.processModel === undefined ? {} : { processModel: options.processModel }),
+      ...(options.hangThresholdMs === undefined ? {} : { hangThresholdMs: options.hangThresholdMs }),
+    });
+    this.registry.launched(BROWSER_PROCESS_ID, 'browser', 'Browser', options.pid);
+    this.registry.setState(BROWSER_PROCESS_ID, 'running');
+  }
+
+  /** Starts the GPU process and the plugin host. */
+  async start(): Promise<void> {
+    await Promise.all([this.gpu.start(), this.plugins.start().catch(() => {})]);
+  }
+
+  /**
+   * What the omnibox does with typed text in a tab: Chrome's debug URLs act on the tab or the GPU
+   * process; anything else navigates.
+   */
+  async omnibox(tabId: string, text: string): Promise<void> {
+    const resolved = resolveUrl(text, { typed: true });
+    if (resolved.kind === 'page') return this.tabs.navigate(tabId, resolved.url);
+    switch (resolved.action) {
+      case 'crash':
+        return this.tabs.crash(tabId);
+      case 'kill':
+        return this.tabs.kill(tabId);
+      case 'hang':
+        return this.tabs.hang(tabId);
+      case 'gpucrash':
+        return this.gpu.crash();
+      case 'gpuhang':
+        return this.gpu.hang();
+    }
+  }
+
+  dispose(): void {
+    this.tabs.dispose();
+    this.gpu.dispose();
+    this.plugins.dispose();
+  }
+}

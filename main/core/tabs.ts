@@ -1,0 +1,323 @@
+/**
+ * Tabs, and the renderer processes they run in. The core decides which tabs share a process (a
+ * process per tab by default; Chrome's process-per-site as an option), keeps each tab's state
+ * (loading, live, unresponsive, crashed with a reason and a code), watches heartbeats for hangs,
+ * serves each page's requests (its GPU and plugin channels), and ends a renderer that sends a bad
+ * message. The shell behind the TabHost port does the hosting.
+ */
+import {
+  TabHostService,
+  TabPage,
+} from '../../protocol/interfaces/browser-tab.ts';
+import type { ExitReason, ProcessModel, TabCrash, TabInfo } from '../../protocol/interfaces/browser-state.ts';
+import { connect, type Connection } from '../../protocol/rpc/endpoint.ts';
+import type { Clock } from './clock.ts';
+import type { EventLog } from './event-log.ts';
+import type { GpuProcessHost } from './gpu-process-host.ts';
+import type { PluginProcessHost } from './plugin-process-host.ts';
+import type { ProcessRegistry } from './process-registry.ts';
+import type { RendererGone, SiteInstance, TabCommit, TabHost } from './tab-host.ts';
+import { resolveUrl } from './urls.ts';
+import { DEFAULT_HANG_THRESHOLD_MS, Watchdog } from './watchdog.ts';
+
+/** Chrome shows a different sad tab when the same tab crashes again within 10 s (sad_tab.cc). */
+export const REPEATED_CRASH_MS = 10_000;
+
+export interface TabManagerOptions {
+  readonly host: TabHost;
+  readonly registry: ProcessRegistry;
+  readonly log: EventLog;
+  readonly clock: Clock;
+  readonly gpu: GpuProcessHost;
+  readonly plugins: PluginProcessHost;
+  readonly processModel?: ProcessModel;
+  /** Heartbeat silence after which a tab is unresponsive (Chrome: 15 s; here 1 s by default). */
+  readonly hangThresholdMs?: number;
+  /** Wall-clock time for crash records. */
+  readonly now?: () => number;
+}
+
+interface Tab {
+  info: TabInfo;
+  site: SiteInstance;
+  connection: Connection<typeof TabHostService, typeof TabPage> | undefined;
+  lastCrashAt: number | undefined;
+}
+
+/** Chrome's names for why a renderer ended, as its sad tab shows them. */
+export function crashCode(reason: ExitReason, gone: RendererGone | undefined, hung: boolean): string {
+  if (reason === 'bad-message') return 'RESULT_CODE_KILLED_BAD_MESSAGE';
+  if (hung) return 'RESULT_CODE_HUNG';
+  if (gone?.signal) return gone.signal;
+  if (reason === 'oom') return 'OUT_OF_MEMORY';
+  if (reason === 'killed') return 'RESULT_CODE_KILLED';
+  return gone?.code === undefined ? 'RESULT_CODE_CRASHED' : `EXIT_CODE_${gone.code}`;
+}
+
+export class TabManager {
+  readonly processModel: ProcessModel;
+  private readonly tabs = new Map<string, Tab>();
+  private readonly watchdog: Watchdog;
+  private nextTabNumber = 1;
+  /** Why a renderer is being ended by the browser itself, to report instead of what the shell sees. */
+  private readonly endingRenderers = new Map<string, { reason: ExitReason; hung: boolean }>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: TabManagerOptions) {
+    this.processModel = options.processModel ?? 'process-per-tab';
+    this.now = options.now ?? (() => Date.now());
+    this.watchdog = new Watchdog(options.clock, { thresholdMs: options.hangThresholdMs ?? DEFAULT_HANG_THRESHOLD_MS });
+    this.watchdog.onDidBecomeUnresponsive((tabId) => this.setResponsive(tabId, false));
+    this.watchdog.onDidBecomeResponsive((tabId) => this.setResponsive(tabId, true));
+    options.host.attach({
+      onDidCommit: (tabId, commit) => this.onCommit(tabId, commit),
+      onDidRendererGone: (tabId, gone) => this.onRendererGone(tabId, gone),
+    });
+    options.gpu.onDidBecomeReady(() => this.broadcast((page) => page.emit('gpuChanged', { mode: 'hardware' })));
+    options.gpu.onDidChangeMode((mode) => this.broadcast((page) => page.emit('gpuChanged', { mode })));
+    options.plugins.onDidCrash(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: false })));
+    options.plugins.onDidBecomeReady(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: true })));
+  }
+
+  list(): TabInfo[] {
+    return [...this.tabs.values()].map((tab) => tab.info);
+  }
+
+  get(tabId: string): TabInfo | undefined {
+    return this.tabs.get(tabId)?.info;
+  }
+
+  /** Opens a tab. `url` as a page would ask: built-in pages and http(s) only. */
+  async open(url: string): Promise<TabInfo> {
+    const resolved = resolveUrl(url, { typed: false });
+    if (resolved.kind !== 'page') throw new Error('unreachable: debug URLs are refused untyped');
+    const id = `tab-${this.nextTabNumber++}`;
+    const site = this.siteInstance(id, resolved.site);
+    const tab: Tab = {
+      info: { id, url: resolved.url, title: resolved.title, rendererId: rendererIdOf(site), state: 'loading' },
+      site,
+      connection: undefined,
+      lastCrashAt: undefined,
+    };
+    this.tabs.set(id, tab);
+    this.changed(tab);
+    await this.options.host.create(id, resolved.url, site);
+    return tab.info;
+  }
+
+  async navigate(tabId: string, url: string): Promise<void> {
+    const tab = this.require(tabId);
+    const resolved = resolveUrl(url, { typed: false });
+    if (resolved.kind !== 'page') throw new Error('unreachable: debug URLs are refused untyped');
+    this.leaveRenderer(tab);
+    tab.site = this.siteInstance(tabId, resolved.site);
+    this.update(tab, { url: resolved.url, title: resolved.title, rendererId: rendererIdOf(tab.site), state: 'loading' });
+    await this.options.host.navigate(tabId, resolved.url, tab.site);
+  }
+
+  /** Reloads a tab; a crashed one gets a new renderer process. */
+  async reload(tabId: string): Promise<void> {
+    const tab = this.require(tabId);
+    this.leaveRenderer(tab);
+    this.update(tab, { state: 'loading' });
+    await this.options.host.reload(tabId);
+  }
+
+  async close(tabId: string): Promise<void> {
+    const tab = this.require(tabId);
+    this.tabs.delete(tabId);
+    this.leaveRenderer(tab);
+    await this.options.host.close(tabId);
+    this.options.gpu.closeChannel(tabId);
+    this.options.plugins.closeChannel(tabId);
+    // Its process is gone once no other tab uses it.
+    if (!this.tabsIn(tab.info.rendererId).length) this.options.registry.remove(tab.info.rendererId);
+    this.options.log.record({ type: 'tab-closed', tabId });
+  }
+
+  /** "Crash this tab" and chrome://crash. */
+  crash(tabId: string): void {
+    this.require(tabId);
+    this.options.host.crash(tabId);
+  }
+
+  /** "Kill process" and chrome://kill: ends the tab's renderer process from outside. */
+  kill(tabId: string): void {
+    this.require(tabId);
+    this.options.host.kill(tabId);
+  }
+
+  /** "Hang this tab" and chrome://hang. */
+  hang(tabId: string): void {
+    this.require(tabId);
+    this.options.host.hang(tabId);
+  }
+
+  /** The unresponsive dialog's Wait: ask again after another threshold. */
+  wait(tabId: string): void {
+    const tab = this.require(tabId);
+    this.watchdog.wait(tabId);
+    if (tab.info.state === 'unresponsive') this.setResponsive(tabId, true);
+  }
+
+  /** The unresponsive dialog's Stop: stop the script and keep the page, or end the process. */
+  async stop(tabId: string): Promise<void> {
+    const tab = this.require(tabId);
+    if (await this.options.host.stopScript(tabId)) {
+      this.watchdog.wait(tabId);
+      if (tab.info.state === 'unresponsive') this.setResponsive(tabId, true);
+      return;
+    }
+    this.endingRenderers.set(tab.info.rendererId, { reason: 'killed', hung: true });
+    this.options.host.kill(tabId);
+  }
+
+  // ---- reports from the shell ----------------------------------------------------------------
+
+  private onCommit(tabId: string, commit: TabCommit): void {
+    const tab = this.tabs.get(tabId);
+    if (!tab) return;
+    const { registry } = this.options;
+    const rendererId = rendererIdOf(tab.site);
+    const known = registry.get(rendererId);
+    if (!known || known.pid !== commit.pid || !['starting', 'running', 'unresponsive'].includes(known.state)) {
+      registry.launched(rendererId, 'renderer', this.rendererLabel(rendererId, tab.info.title), commit.pid);
+    }
+    registry.setState(rendererId, 'running');
+    const { crash: _previousCrash, ...info } = tab.info;
+    tab.info = { ...info, url: commit.url, rendererId, pid: commit.pid, state: 'live' };
+    this.changed(tab);
+    this.connectPage(tab);
+  }
+
+  private onRendererGone(tabId: string, gone: RendererGone): void {
+    const tab = this.tabs.get(tabId);
+    if (!tab || tab.info.state === 'crashed') return;
+    const rendererId = tab.info.rendererId;
+    const ending = this.endingRenderers.get(rendererId);
+    const reason = ending?.reason ?? gone.reason;
+    const at = this.now();
+    const crash: TabCrash = {
+      reason,
+      code: crashCode(reason, gone, ending?.hung ?? false),
+      at,
+      repeated: tab.lastCrashAt !== undefined && at - tab.lastCrashAt < REPEATED_CRASH_MS,
+    };
+    tab.lastCrashAt = at;
+    this.options.registry.exited(rendererId, { ...gone, reason }, false);
+    // Every tab of this renderer gets its own report from the shell; forget the reason after the last.
+    if (this.tabsIn(rendererId).every((other) => other === tab || other.info.state === 'crashed')) {
+      this.endingRenderers.delete(rendererId);
+    }
+    this.leaveRenderer(tab);
+    this.update(tab, { state: 'crashed', crash });
+  }
+
+  // ---- the page's channel ----------------------------------------------------------------------
+
+  private connectPage(tab: Tab): void {
+    tab.connection?.close('the page was replaced');
+    const transport = this.options.host.transport(tab.info.id);
+    if (!transport) return;
+    const tabId = tab.info.id;
+    let watching = false;
+    const connection = connect({
+      transport,
+      self: { process: 'browser' },
+      local: TabHostService,
+      remote: TabPage,
+      handlers: {
+        requestGpuChannel: () => this.options.gpu.establishChannel(tabId),
+        requestPluginChannel: async () => {
+          try {
+            return await this.options.plugins.establishChannel(tabId);
+          } catch (error) {
+            throw Object.assign(new Error((error as Error).message), { code: 'PLUGIN_HOST_DOWN' });
+          }
+        },
+      },
+      onBadMessage: (report) => this.onBadMessage(tab, report.interface, report.reason),
+    });
+    connection.on('heartbeat', () => {
+      // A page is watched from its first heartbeat: one that runs no lab script is never flagged.
+      if (!watching) {
+        watching = true;
+        this.watchdog.watch(tabId);
+      }
+      this.watchdog.heartbeat(tabId);
+    });
+    connection.on('titleChanged', ({ title }) => {
+      if (title && title !== tab.info.title) {
+        this.update(tab, { title });
+        this.options.registry.update(tab.info.rendererId, { label: this.rendererLabel(tab.info.rendererId, title) });
+      }
+    });
+    tab.connection = connection;
+  }
+
+  /** Chrome's bad_message::ReceivedBadMessage: the renderer that sent it is ended. */
+  private onBadMessage(tab: Tab, interfaceName: string, reason: string): void {
+    this.options.log.record({ type: 'bad-message', processId: tab.info.rendererId, interface: interfaceName, reason });
+    if (this.endingRenderers.has(tab.info.rendererId)) return;
+    this.endingRenderers.set(tab.info.rendererId, { reason: 'bad-message', hung: false });
+    this.options.host.kill(tab.info.id);
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private siteInstance(tabId: string, site: string): SiteInstance {
+    return this.processModel === 'process-per-site' ? `site-${site}` : tabId;
+  }
+
+  private tabsIn(rendererId: string): Tab[] {
+    return [...this.tabs.values()].filter((tab) => tab.info.rendererId === rendererId);
+  }
+
+  private rendererLabel(rendererId: string, fallback: string): string {
+    const titles = this.tabsIn(rendererId).map((tab) => tab.info.title);
+    return titles.length > 0 ? titles.join(', ') : fallback;
+  }
+
+  /** The tab no longer talks to its current page: stop watching it and close its channel. */
+  private leaveRenderer(tab: Tab): void {
+    this.watchdog.unwatch(tab.info.id);
+    tab.connection?.close('the page is gone');
+    tab.connection = undefined;
+  }
+
+  private setResponsive(tabId: string, responsive: boolean): void {
+    const tab = this.tabs.get(tabId);
+    if (!tab || tab.info.state === 'crashed' || tab.info.state === 'loading') return;
+    this.update(tab, { state: responsive ? 'live' : 'unresponsive' });
+    const others = this.tabsIn(tab.info.rendererId).some((other) => other !== tab && other.info.state === 'unresponsive');
+    this.options.registry.setState(tab.info.rendererId, responsive && !others ? 'running' : 'unresponsive');
+  }
+
+  private broadcast(send: (page: Connection<typeof TabHostService, typeof TabPage>) => void): void {
+    for (const tab of this.tabs.values()) if (tab.connection && !tab.connection.closed) send(tab.connection);
+  }
+
+  private update(tab: Tab, changes: Partial<TabInfo>): void {
+    tab.info = { ...tab.info, ...changes };
+    this.changed(tab);
+  }
+
+  private changed(tab: Tab): void {
+    this.options.log.record({ type: 'tab-changed', tab: tab.info });
+  }
+
+  private require(tabId: string): Tab {
+    const tab = this.tabs.get(tabId);
+    if (!tab) throw Object.assign(new Error(`There is no tab ${tabId}`), { code: 'NO_SUCH_TAB' });
+    return tab;
+  }
+
+  dispose(): void {
+    this.watchdog.dispose();
+    for (const tab of this.tabs.values()) tab.connection?.close('the browser is closing');
+  }
+}
+
+function rendererIdOf(site: SiteInstance): string {
+  return `renderer-${site}`;
+}

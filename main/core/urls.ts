@@ -1,0 +1,84 @@
+/**
+ * What the omnibox and navigation accept: the app's built-in pages (`lab://live`), http(s) URLs,
+ * and, typed in the omnibox only, Chrome's debug URLs. Anything else gets a clear error.
+ */
+
+/** Built-in pages served by the shell (no network needed). `site` groups pages into one site. */
+export const BUILT_IN_PAGES = {
+  live: { title: 'Live page', site: 'live' },
+  plugins: { title: 'Plugins', site: 'plugins' },
+  'cpu-heavy': { title: 'CPU-heavy page', site: 'cpu' },
+  'memory-hog': { title: 'Memory hog', site: 'memory' },
+  'same-site-a': { title: 'Same site A', site: 'pair' },
+  'same-site-b': { title: 'Same site B', site: 'pair' },
+  'bad-message': { title: 'Bad message', site: 'bad' },
+} as const satisfies Record<string, { title: string; site: string }>;
+
+export type BuiltInPage = keyof typeof BUILT_IN_PAGES;
+
+/** Chrome's debug URLs (chrome_debug_urls.h), honoured only when typed in the omnibox. */
+export const DEBUG_URLS = {
+  'chrome://crash': 'crash',
+  'chrome://kill': 'kill',
+  'chrome://hang': 'hang',
+  'chrome://gpucrash': 'gpucrash',
+  'chrome://gpuhang': 'gpuhang',
+} as const;
+export type DebugAction = (typeof DEBUG_URLS)[keyof typeof DEBUG_URLS];
+
+export type ResolvedUrl =
+  | { readonly kind: 'page'; readonly url: string; readonly site: string; readonly title: string }
+  | { readonly kind: 'debug'; readonly action: DebugAction };
+
+export class UrlError extends Error {
+  readonly code = 'URL_NOT_ALLOWED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'UrlError';
+  }
+}
+
+/** A DNS label for a site: what the Chromium shell puts before `.localhost`. */
+function label(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50) || 'site';
+}
+
+/** A site as Chrome defines it, roughly: scheme plus the last two labels of the host (no public suffix list). */
+function webSite(url: URL): string {
+  const host = url.hostname;
+  const isIp = /^[\d.]+$/.test(host) || host.includes(':');
+  const registrable = isIp ? host : host.split('.').slice(-2).join('.');
+  return label(`${url.protocol.replace(':', '')}-${registrable}`);
+}
+
+/**
+ * Resolves what was typed or asked for. `typed` is true only for the omnibox: a page (or a link)
+ * can never reach a debug URL.
+ */
+export function resolveUrl(input: string, { typed }: { typed: boolean }): ResolvedUrl {
+  const text = input.trim();
+  const debug = DEBUG_URLS[text.toLowerCase() as keyof typeof DEBUG_URLS];
+  if (debug) {
+    if (!typed) throw new UrlError(`${text} can only be typed in the omnibox`);
+    return { kind: 'debug', action: debug };
+  }
+  if (/^lab:\/\//i.test(text)) {
+    const name = text.slice('lab://'.length).replace(/\/+$/, '').toLowerCase();
+    if (!Object.hasOwn(BUILT_IN_PAGES, name)) {
+      throw new UrlError(`There is no built-in page "${name}"; the pages are ${Object.keys(BUILT_IN_PAGES).map((page) => `lab://${page}`).join(', ')}`);
+    }
+    const page = BUILT_IN_PAGES[name as BuiltInPage];
+    return { kind: 'page', url: `lab://${name}`, site: label(page.site), title: page.title };
+  }
+  let url: URL;
+  try {
+    // Like the omnibox: a bare host name means https.
+    url = new URL(/^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `https://${text}`);
+  } catch {
+    throw new UrlError(`"${text}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UrlError(`${url.protocol} URLs are not allowed; use http(s):// or lab://`);
+  }
+  return { kind: 'page', url: url.href, site: webSite(url), title: url.hostname };
+}
