@@ -8,5 +8,6 @@ export default defineConfig({
     include: ['**/*.test.ts', '**/*.test.tsx'],
     exclude: ['**/node_modules/**', 'dist/**', 'dist-electron/**', 'release/**', 'e2e/**'],
     testTimeout: 20_000,
+    globalSetup: ['./vitest.global-setup.ts'],
   },
 });

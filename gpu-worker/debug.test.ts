@@ -1,6 +1,6 @@
 // chrome://gpucrash and chrome://gpuhang on the real GPU process: a native abort the OS reports as
 // SIGABRT, and a main thread that stops answering while the process stays alive.
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, inject, it } from 'vitest';
 import { startGpuProcess, type GpuProcess } from './testing/gpu-process.ts';
 
 let gpu: GpuProcess | undefined;
@@ -9,7 +9,7 @@ afterEach(() => {
 });
 
 it('crash ends the process with SIGABRT, answering nothing', async () => {
-  gpu = startGpuProcess();
+  gpu = startGpuProcess(inject('childEntries').gpu);
   await gpu.connection.remote.describe({});
   const error = await gpu.connection.remote.crash({}).catch((caught: unknown) => caught);
   expect(error).toMatchObject({ code: 'RPC_CLOSED' });
@@ -17,7 +17,7 @@ it('crash ends the process with SIGABRT, answering nothing', async () => {
 });
 
 it('hang stops the main thread: calls time out while the process lives on, until SIGKILL ends it', async () => {
-  gpu = startGpuProcess();
+  gpu = startGpuProcess(inject('childEntries').gpu);
   const { child } = gpu;
   await gpu.connection.remote.describe({});
   const hung = gpu.connection.remote.hang({}, { timeoutMs: 60_000 }).catch((caught: unknown) => caught);
@@ -32,7 +32,7 @@ it('hang stops the main thread: calls time out while the process lives on, until
 });
 
 it('hang with ms answers after spinning that long, and everything queued behind it waits', async () => {
-  gpu = startGpuProcess();
+  gpu = startGpuProcess(inject('childEntries').gpu);
   await gpu.connection.remote.describe({});
   const start = performance.now();
   const hung = gpu.connection.remote.hang({ ms: 600 });

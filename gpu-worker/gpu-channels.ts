@@ -6,7 +6,7 @@
  * identity and keeps serving (ending the renderer is the browser process's call, not ours).
  */
 import { GpuChannel, GpuChannelClient } from '../protocol/interfaces/tab-gpu.ts';
-import { connect, type BadMessageReport, type Connection, type Handlers } from '../protocol/rpc/endpoint.ts';
+import { connect, type BadMessageReport, type Connection } from '../protocol/rpc/endpoint.ts';
 import { describePeer, type PeerIdentity, type Transport } from '../protocol/transport/transport.ts';
 import { ChannelServer } from '../utility/channel-server.ts';
 import type { Rasterizer } from './rasterizer.ts';
@@ -21,17 +21,6 @@ export interface GpuChannelsOptions {
 
 type TabConnection = Connection<typeof GpuChannel, typeof GpuChannelClient>;
 
-/**
- * GpuChannel's handlers. The frame's pixels are not put in a transfer list: @napi-rs/canvas hands
- * them back in external (native) memory, which V8 cannot detach, so a MessagePort would copy them
- * anyway (measured); over the WebSocket channels the bytes are encoded in any case.
- */
-export function gpuChannelHandlers(rasterizer: Rasterizer): Handlers<typeof GpuChannel> {
-  return {
-    rasterize: (list) => rasterizer.rasterize(list),
-  };
-}
-
 /** One tab's channel over `transport`, with bad messages logged under the tab's identity. */
 export function serveGpuChannel(transport: Transport, options: GpuChannelsOptions): TabConnection {
   const log = options.log ?? ((line: string) => console.error(line));
@@ -40,7 +29,12 @@ export function serveGpuChannel(transport: Transport, options: GpuChannelsOption
     self: options.self,
     local: GpuChannel,
     remote: GpuChannelClient,
-    handlers: gpuChannelHandlers(options.rasterizer),
+    handlers: {
+      // No transfer list for the pixels: @napi-rs/canvas returns them in external (native) memory,
+      // which V8 cannot detach, so a MessagePort would copy them anyway (measured); the WebSocket
+      // channels encode the bytes in any case.
+      rasterize: (list) => options.rasterizer.rasterize(list),
+    },
     onBadMessage: (report: BadMessageReport) =>
       log(`[gpu] refused a bad message from ${describePeer(report.peer)} on ${report.interface}: ${report.reason}`),
   });
@@ -71,11 +65,6 @@ export class GpuChannels {
   close(clientId: string): void {
     this.tabs.get(clientId)?.close('the browser process closed the channel');
     this.server.revoke(clientId);
-  }
-
-  async dispose(): Promise<void> {
-    for (const connection of [...this.tabs.values()]) connection.close('the GPU process is shutting down');
-    await this.server.close();
   }
 
   private open(clientId: string, transport: Transport): void {

@@ -1,10 +1,10 @@
 // The GPU process entry as a real child process, started the way the browser process starts it.
-import { fileURLToPath } from 'node:url';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, inject, it } from 'vitest';
 import { GpuHost, GpuService } from '../protocol/interfaces/browser-gpu.ts';
 import { forkService } from '../protocol/rpc/testing/fork-service.ts';
 
-const entry = fileURLToPath(new URL('./main.ts', import.meta.url));
+/** The real entry, bundled once for the run (vitest.global-setup.ts). */
+const entry = inject('childEntries').gpu;
 let kill: (() => void) | undefined;
 afterEach(() => kill?.());
 

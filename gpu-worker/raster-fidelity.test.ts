@@ -1,7 +1,7 @@
 // GPU replay fidelity: frames rasterized by the real GPU process, reached the way a tab reaches it,
 // match the same display lists replayed here with the same replayDisplayList. Frames are written to
 // test-results/gpu/ for a person to look at.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { DisplayList } from '../protocol/interfaces/display-list.ts';
 import { FIDELITY_LISTS } from './testing/display-lists.ts';
 import { openTabChannel, startGpuProcess, type GpuProcess, type TabChannel } from './testing/gpu-process.ts';
@@ -15,7 +15,7 @@ let tab: TabChannel;
 const frames = new Map<string, Pixels>();
 
 beforeAll(async () => {
-  gpu = startGpuProcess();
+  gpu = startGpuProcess(inject('childEntries').gpu);
   const { url } = await gpu.connection.remote.establishChannel({ clientId: 'tab-fidelity' });
   tab = await openTabChannel(url, 'tab-fidelity');
 });

@@ -11,13 +11,14 @@ import { connect, type BadMessageReport, type Connection } from '../../protocol/
 import { forkService, type ForkedService } from '../../protocol/rpc/testing/fork-service.ts';
 import { webSocketTransport } from '../../protocol/transport/websocket.ts';
 
+/** The source entry (run through tsx); tests pass the bundled one from vitest.global-setup.ts. */
 export const GPU_ENTRY = fileURLToPath(new URL('../main.ts', import.meta.url));
 
 export type GpuProcess = ForkedService<typeof GpuHost, typeof GpuService>;
 
-/** Starts gpu-worker/main.ts; the caller ends it (child.kill). */
-export function startGpuProcess(): GpuProcess {
-  return forkService({ entry: GPU_ENTRY, process: 'gpu', local: GpuHost, remote: GpuService, handlers: {} });
+/** Starts the GPU process from `entry`; the caller ends it (child.kill). */
+export function startGpuProcess(entry = GPU_ENTRY): GpuProcess {
+  return forkService({ entry, process: 'gpu', local: GpuHost, remote: GpuService, handlers: {} });
 }
 
 export interface TabChannel {

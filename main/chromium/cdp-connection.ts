@@ -83,7 +83,10 @@ export class CdpSession {
   }
 
   send<M extends CdpMethod>(method: M, params?: CdpParams<M>, options?: CallOptions): Promise<CdpResult<M>> {
-    if (this.goneReason) return Promise.reject(new CdpError('detached', method, this.goneReason));
+    // A session of a closed connection fails as 'closed' (from call()), a detached one as 'detached'.
+    if (this.goneReason !== undefined && this.connection.closed === undefined) {
+      return Promise.reject(new CdpError('detached', method, this.goneReason));
+    }
     return this.connection.call(method, params, this.id, options?.timeoutMs);
   }
 

@@ -68,7 +68,14 @@ export async function launchChromium(options: ChromiumLaunchOptions = {}): Promi
     ...(options.args ?? []),
     'about:blank',
   ];
-  const child = spawn(executable, args, { detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+  const child = spawn(executable, args, {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'],
+    // Crash dumps go to $XDG_CONFIG_HOME/chromium/Crash Reports: keep them in the throwaway profile,
+    // not the user's home. Chromium's crash handler (crashpad) then names this folder in its command
+    // line, which is how a test finds it (it leaves the process group on purpose).
+    env: { ...process.env, XDG_CONFIG_HOME: userDataDir },
+  });
   const group = track(child, userDataDir);
 
   let stderr = '';

@@ -1,16 +1,14 @@
 // Supervision of the real GPU process and plugin host: OS processes started as the Chromium shell
 // starts them, ended with real signals.
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { BrowserEvent } from '../../protocol/interfaces/browser-state.ts';
 import { systemClock } from '../core/clock.ts';
 import { EventLog } from '../core/event-log.ts';
 import { GPU_PROCESS_ID, GpuProcessHost } from '../core/gpu-process-host.ts';
 import { PLUGIN_HOST_ID, PluginProcessHost } from '../core/plugin-process-host.ts';
 import { ProcessRegistry } from '../core/process-registry.ts';
-import { childProcessLauncher, sourceEntries } from './child-process-launcher.ts';
+import { childProcessLauncher } from './child-process-launcher.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const disposers: Array<() => void> = [];
 afterEach(() => {
   for (const dispose of disposers.splice(0)) dispose();
@@ -19,7 +17,8 @@ afterEach(() => {
 function setup() {
   const log = new EventLog();
   const registry = new ProcessRegistry(log);
-  const launcher = childProcessLauncher({ entries: sourceEntries(root) });
+  // The real entries, bundled once for the run (vitest.global-setup.ts).
+  const launcher = childProcessLauncher({ entries: inject('childEntries') });
   const clock = systemClock();
   return { log, registry, launcher, clock };
 }
@@ -114,7 +113,7 @@ describe('GPU process supervision', () => {
 
   it('forgives crashes older than the window: spaced-out crashes never fall back', async () => {
     const { log, registry, launcher, clock } = setup();
-    const windowMs = 1500;
+    const windowMs = 3000;
     const gpu = new GpuProcessHost({ launcher, registry, log, clock, crashWindowMs: windowMs });
     disposers.push(() => gpu.dispose());
     await gpu.start();

@@ -3,7 +3,7 @@
  * starts it) and tabs that connect to it exactly as a tab does: a `ws` WebSocket to the granted URL,
  * webSocketTransport, connect().
  */
-import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import { WebSocket } from 'ws';
 import { PluginHostHost, PluginHostService } from '../../protocol/interfaces/browser-plugin-host.ts';
 import { PluginChannel, PluginChannelClient } from '../../protocol/interfaces/tab-plugin.ts';
@@ -12,7 +12,8 @@ import { forkService, type ForkedService } from '../../protocol/rpc/testing/fork
 import type { EventOf } from '../../protocol/rpc/interface.ts';
 import { webSocketTransport } from '../../protocol/transport/websocket.ts';
 
-export const hostEntry = fileURLToPath(new URL('../main.ts', import.meta.url));
+/** The real entry, bundled once for the test run (vitest.global-setup.ts). */
+export const hostEntry = inject('childEntries')['plugin-host'];
 
 export type Host = ForkedService<typeof PluginHostHost, typeof PluginHostService>;
 export type Render = EventOf<typeof PluginChannel, 'render'> & { at: number };

@@ -33,7 +33,7 @@ export const PaintOp = Variant('op', [
   /** Sets the fill style to a linear gradient from (x0, y0) to (x1, y1). */
   op('linearGradient', { x0: Num, y0: Num, x1: Num, y1: Num, stops: GradientStops }),
   /** Sets the fill style to a radial gradient between two circles. */
-  op('radialGradient', { x0: Num, y0: Num, r0: Num, x1: Num, y1: Num, r1: Num, stops: GradientStops }),
+  op('radialGradient', { x0: Num, y0: Num, r0: Type.Number({ minimum: 0 }), x1: Num, y1: Num, r1: Type.Number({ minimum: 0 }), stops: GradientStops }),
   op('lineWidth', { width: Type.Number({ minimum: 0, maximum: 1000 }) }),
   op('font', { font: Type.String({ maxLength: 128 }) }),
   op('textAlign', { align: Type.Union([Type.Literal('left'), Type.Literal('right'), Type.Literal('center'), Type.Literal('start'), Type.Literal('end')]) }),

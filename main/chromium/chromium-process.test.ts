@@ -1,0 +1,81 @@
+// The system Chromium as the shell launches it: no Chromium process outlives the Node process that
+// started it, however that process ends. Each case runs a real Node child (testing/chromium-child.ts)
+// that launches Chromium and then ends.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { launchChromium } from './chromium-process.ts';
+import { CdpError } from './cdp-connection.ts';
+import { chromiumLeftovers, liveProcess, waitUntil } from './testing/processes.ts';
+
+const CHILD = new URL('./testing/chromium-child.ts', import.meta.url).pathname;
+
+interface Ending {
+  readonly mode: string;
+  readonly signal?: NodeJS.Signals;
+  readonly expected: { code: number | null; signal: NodeJS.Signals | null };
+}
+
+const ENDINGS: Ending[] = [
+  { mode: 'exit', expected: { code: 0, signal: null } },
+  { mode: 'uncaught', expected: { code: 1, signal: null } },
+  { mode: 'rejection', expected: { code: 1, signal: null } },
+  { mode: 'wait', signal: 'SIGTERM', expected: { code: null, signal: 'SIGTERM' } },
+  { mode: 'wait', signal: 'SIGINT', expected: { code: null, signal: 'SIGINT' } },
+  // Nothing runs in Node on SIGKILL: Chromium sees its DevTools pipe close and exits by itself.
+  { mode: 'wait', signal: 'SIGKILL', expected: { code: null, signal: 'SIGKILL' } },
+];
+
+async function runChild({ mode, signal }: Ending) {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const [line] = await Promise.race([
+    createInterface({ input: child.stdout })[Symbol.asyncIterator]().next().then(({ value }) => [value as string]),
+    exited.then(() => [undefined]),
+  ]);
+  if (!line) throw new Error(`the child ended before launching Chromium:\n${stderr}`);
+  const launched = JSON.parse(line) as { pid: number; userDataDir: string };
+  expect(liveProcess(launched.pid)?.cmdline).toContain(launched.userDataDir);
+  if (signal) child.kill(signal);
+  return { launched, exit: await exited, stderr };
+}
+
+describe('launchChromium', () => {
+  it.each(ENDINGS.map((ending) => [ending.signal ?? ending.mode, ending] as const))(
+    'leaves no Chromium process behind when Node ends by %s',
+    async (_name, ending) => {
+      const { launched, exit } = await runChild(ending);
+      expect(exit).toEqual(ending.expected);
+      const leftovers = () => chromiumLeftovers(launched.pid, launched.userDataDir);
+      await waitUntil(() => leftovers().length === 0, 5000, 'every Chromium process to end').catch(() => {});
+      expect(leftovers()).toEqual([]);
+      if (ending.signal === 'SIGKILL') fs.rmSync(launched.userDataDir, { recursive: true, force: true });
+      else expect(fs.existsSync(launched.userDataDir), 'the profile is removed').toBe(false);
+    },
+    20_000,
+  );
+
+  it('fails pending and later calls cleanly when the browser goes away', async () => {
+    const chromium = await launchChromium();
+    const { targetId } = await chromium.connection.root.send('Target.createTarget', { url: 'about:blank' });
+    const page = await chromium.connection.attach(targetId);
+    // A call that never answers on its own, bounded by its timeout.
+    const hanging = page.send('Runtime.evaluate', { expression: 'new Promise(() => {})', awaitPromise: true }, { timeoutMs: 200 });
+    await expect(hanging).rejects.toMatchObject({ kind: 'timeout' });
+
+    const pending = page.send('Runtime.evaluate', { expression: 'new Promise(() => {})', awaitPromise: true });
+    const detached = new Promise((resolve) => page.onDidDetach(resolve));
+    process.kill(chromium.pid, 'SIGKILL');
+    await expect(pending).rejects.toBeInstanceOf(CdpError);
+    await expect(pending).rejects.toMatchObject({ kind: expect.stringMatching(/closed|detached/) });
+    await detached;
+    await expect(chromium.connection.root.send('Browser.getVersion')).rejects.toMatchObject({ kind: 'closed' });
+    await chromium.close();
+    expect(chromiumLeftovers(chromium.pid, chromium.userDataDir)).toEqual([]);
+  });
+});

@@ -1,0 +1,395 @@
+/**
+ * The Chromium shell's TabHost: each tab is an `<iframe>` in the browser UI page, on its own
+ * hostname (`http://<siteInstance>.localhost:<port>/…`), so Chromium's site isolation runs it in its
+ * own renderer process (an out-of-process iframe, OOPIF); tabs of one site instance share one.
+ *
+ * Everything goes over raw CDP sessions, never Playwright pages (a tab's crash would poison the UI
+ * page's). The UI page's session auto-attaches to every tab frame, paused before its first script,
+ * so the tab's binding exists before the page can call it. The pid of a frame comes from a trace
+ * (frame-pids.ts), a crash from the browser-level `Target.targetCrashed`.
+ *
+ * A tab's iframe element is its frame's identity: its content frame id is the OOPIF's target id.
+ * Recovering a crashed tab replaces the element, which gives a new target every CDP client sees
+ * (resetting `src` of the dead frame is less reliable).
+ */
+import fs from 'node:fs';
+import type { ExitReason } from '../../protocol/interfaces/browser-state.ts';
+import type { Transport } from '../../protocol/transport/transport.ts';
+import type { RendererGone, SiteInstance, TabHost, TabHostEvents } from '../core/tab-host.ts';
+import type { CdpConnection, CdpEventParams, CdpSession } from './cdp-connection.ts';
+import { FramePids } from './frame-pids.ts';
+import { TAB_RECEIVE_FUNCTION, TAB_SEND_BINDING, TabPageChannel } from './tab-page-channel.ts';
+
+/** Maps the core's URLs to iframe `src`s and back. */
+export interface TabUrls {
+  /** The iframe `src` that shows `url` in site instance `site`. */
+  toFrame(url: string, site: SiteInstance): string;
+  /** The URL to report for a frame that committed `frameUrl`. */
+  fromFrame(frameUrl: string): string;
+}
+
+const SITE_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/**
+ * `lab://<page>` is served by the shell as `http://<site>.localhost:<port>/<page>`. Other URLs load
+ * as they are, so their process is whatever Chromium's site isolation gives their real site.
+ */
+export function localhostTabUrls(port: number): TabUrls {
+  return {
+    toFrame(url, site) {
+      if (!SITE_LABEL.test(site)) throw new Error(`"${site}" is not a DNS label`);
+      const page = /^lab:\/\/(.*)$/i.exec(url);
+      return page ? `http://${site}.localhost:${port}/${page[1]}` : url;
+    },
+    fromFrame(frameUrl) {
+      const url = URL.parse(frameUrl);
+      if (!url || !url.hostname.endsWith('.localhost') || url.port !== String(port)) return frameUrl;
+      return `lab://${url.pathname.slice(1)}${url.search}${url.hash}`;
+    },
+  };
+}
+
+export interface ChromiumTabHostOptions {
+  readonly connection: CdpConnection;
+  /** The browser UI page's session: tab frames are created in it. */
+  readonly ui: CdpSession;
+  readonly urls: TabUrls;
+  /** CSS selector of the UI page's element that holds the tab iframes. */
+  readonly containerSelector?: string;
+}
+
+export const DEFAULT_TAB_CONTAINER = '[data-tab-container]';
+
+interface Tab {
+  readonly id: string;
+  site: SiteInstance;
+  /** The URL asked for, then as committed; what reload loads. */
+  url: string;
+  /** Counts element replacements, so an older, slower one gives way. */
+  mounts: number;
+  /** The content frame of the tab's current element, which is also its OOPIF's target id. */
+  frameId: string | undefined;
+  session: CdpSession | undefined;
+  document: TabDocument | undefined;
+  /** Its renderer ended (reported); cleared by a new element. */
+  gone: boolean;
+}
+
+/** One page load in a tab's frame. */
+interface TabDocument {
+  readonly contextId: number;
+  readonly url: string;
+  readonly channel: TabPageChannel;
+  pid: number | undefined;
+  transport: Transport | undefined;
+}
+
+// Scripts run in the UI page. Plain JS text, not stringified TS functions: a bundler may rewrite
+// those (helpers, renamed identifiers). Each finds the tab's iframe by its `data-lab-tab`.
+const FIND_FRAME = `const container = document.querySelector(selector);
+  const frame = container && [...container.querySelectorAll('iframe[data-lab-tab]')].find((element) => element.dataset.labTab === tabId);`;
+const MOUNT_FRAME = `(selector, tabId) => {
+  ${FIND_FRAME}
+  if (!container) throw new Error('The browser UI has no tab container ' + selector);
+  const fresh = document.createElement('iframe');
+  fresh.dataset.labTab = tabId;
+  if (frame) frame.replaceWith(fresh); else container.append(fresh);
+  return fresh;
+}`;
+const NAVIGATE_FRAME = `(selector, tabId, src) => {
+  ${FIND_FRAME}
+  if (!frame) throw new Error('Tab ' + tabId + ' has no iframe');
+  frame.src = src;
+}`;
+const REMOVE_FRAME = `(selector, tabId) => {
+  ${FIND_FRAME}
+  frame?.remove();
+}`;
+const SET_SRC = 'function (src) { this.src = src; }';
+
+/** Chromium's termination status (TerminationStatusToString) in Electron's vocabulary. */
+function exitReason(status: string): ExitReason {
+  switch (status) {
+    case 'killed':
+      return 'killed';
+    case 'oom':
+      return 'oom';
+    case 'failed to launch':
+      return 'launch-failed';
+    case 'abnormal':
+      return 'abnormal-exit';
+    case 'normal':
+      return 'clean-exit';
+    default:
+      return 'crashed';
+  }
+}
+
+/** Refuses to SIGKILL a pid that is no longer a renderer (it may have been reused). */
+function isRenderer(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
+  } catch {
+    return process.platform !== 'linux' && process.platform !== 'android';
+  }
+}
+
+export class ChromiumTabHost implements TabHost {
+  private events: TabHostEvents | undefined;
+  private readonly tabs = new Map<string, Tab>();
+  private readonly tabsByFrame = new Map<string, Tab>();
+  private readonly pids: FramePids;
+  /** Renderers this host sent SIGKILL, to report the signal (CDP's errorCode is 0 either way). */
+  private readonly killed = new Set<number>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly selector: string;
+
+  private constructor(private readonly options: ChromiumTabHostOptions) {
+    this.pids = new FramePids(options.ui);
+    this.selector = options.containerSelector ?? DEFAULT_TAB_CONTAINER;
+  }
+
+  /** Starts watching the UI page's frames and the browser's crash reports. */
+  static async start(options: ChromiumTabHostOptions): Promise<ChromiumTabHost> {
+    const host = new ChromiumTabHost(options);
+    const { connection, ui } = options;
+    host.unsubscribe.push(
+      connection.root.on('Target.targetCrashed', (event) => host.onTargetCrashed(event)),
+      ui.on('Target.attachedToTarget', (event) => void host.onFrameAttached(event)),
+    );
+    await connection.root.send('Target.setDiscoverTargets', { discover: true });
+    await ui.send('Target.setAutoAttach', {
+      autoAttach: true,
+      waitForDebuggerOnStart: true,
+      flatten: true,
+      filter: [{ type: 'iframe' }],
+    });
+    // The first trace of a browser's life is ~10x slower (the tracing service starts): pay it now
+    // rather than on the first tab's commit.
+    await host.pids.snapshot().catch(() => {});
+    return host;
+  }
+
+  attach(events: TabHostEvents): void {
+    this.events = events;
+  }
+
+  async create(tabId: string, url: string, site: SiteInstance): Promise<void> {
+    if (this.tabs.has(tabId)) throw new Error(`Tab ${tabId} exists already`);
+    const tab: Tab = { id: tabId, site, url, mounts: 0, frameId: undefined, session: undefined, document: undefined, gone: false };
+    this.tabs.set(tabId, tab);
+    await this.mount(tab, url, site);
+  }
+
+  async navigate(tabId: string, url: string, site: SiteInstance): Promise<void> {
+    const tab = this.require(tabId);
+    const src = this.options.urls.toFrame(url, site);
+    const current = tab.document ? this.options.urls.toFrame(tab.url, tab.site) : undefined;
+    // Same site instance, live frame: load in place (same process). A change of only the fragment
+    // would load no new document, and so report no commit: that gets a new element too.
+    if (site === tab.site && tab.frameId && !tab.gone && current?.split('#')[0] !== src.split('#')[0]) {
+      tab.url = url;
+      await this.inUi(NAVIGATE_FRAME, tab.id, src);
+      return;
+    }
+    await this.mount(tab, url, site);
+  }
+
+  async reload(tabId: string): Promise<void> {
+    const tab = this.require(tabId);
+    await this.mount(tab, tab.url, tab.site);
+  }
+
+  async close(tabId: string): Promise<void> {
+    const tab = this.require(tabId);
+    this.tabs.delete(tabId);
+    this.forgetFrame(tab);
+    tab.mounts++;
+    await this.inUi(REMOVE_FRAME, tabId);
+  }
+
+  crash(tabId: string): void {
+    // Never awaited: Page.crash's reply sometimes never comes.
+    this.tabs.get(tabId)?.session?.fire('Page.crash', undefined, { timeoutMs: 1000 });
+  }
+
+  kill(tabId: string): void {
+    const tab = this.tabs.get(tabId);
+    const pid = tab?.gone ? undefined : tab?.document?.pid;
+    // Before its first commit the tab's pid is unknown: end it from the inside instead.
+    if (pid === undefined || !isRenderer(pid)) return this.crash(tabId);
+    this.killed.add(pid);
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // ESRCH: it ended meanwhile; its crash report is on its way.
+    }
+  }
+
+  hang(tabId: string): void {
+    // Not awaited: it answers only once stopScript ends the loop; its timeout just forgets it.
+    this.tabs.get(tabId)?.session?.fire('Runtime.evaluate', { expression: 'while (true) {}' });
+  }
+
+  async stopScript(tabId: string): Promise<boolean> {
+    const tab = this.tabs.get(tabId);
+    if (!tab?.session || tab.gone) return false;
+    try {
+      await tab.session.send('Runtime.terminateExecution', undefined, { timeoutMs: 1000 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  transport(tabId: string): Transport | undefined {
+    return this.tabs.get(tabId)?.document?.transport;
+  }
+
+  /** Stops listening; the tabs' frames stay in the UI page. */
+  dispose(): void {
+    for (const stop of this.unsubscribe.splice(0)) stop();
+    for (const tab of this.tabs.values()) this.forgetFrame(tab);
+    this.tabs.clear();
+  }
+
+  // ---- frames ------------------------------------------------------------------------------------
+
+  /** Gives the tab a new iframe element (in place of its old one) showing `url`. */
+  private async mount(tab: Tab, url: string, site: SiteInstance): Promise<void> {
+    const src = this.options.urls.toFrame(url, site);
+    const mount = ++tab.mounts;
+    this.forgetFrame(tab);
+    Object.assign(tab, { url, site, gone: false });
+    const { ui } = this.options;
+    const { result } = await this.inUi(MOUNT_FRAME, tab.id);
+    const objectId = result.objectId!;
+    try {
+      // Learn the frame's id before it navigates, so its target is known as this tab's when it
+      // attaches (the frame keeps its id when it moves to the tab's renderer process).
+      const { node } = await ui.send('DOM.describeNode', { objectId });
+      if (tab.mounts !== mount) return;
+      if (!node.frameId) throw new Error(`The iframe of tab ${tab.id} has no frame`);
+      tab.frameId = node.frameId;
+      this.tabsByFrame.set(node.frameId, tab);
+      await ui.send('Runtime.callFunctionOn', { objectId, functionDeclaration: SET_SRC, arguments: [{ value: src }] });
+    } finally {
+      ui.fire('Runtime.releaseObject', { objectId });
+    }
+  }
+
+  /** Runs one of the scripts above in the UI page with (container selector, ...args). */
+  private async inUi(script: string, ...args: string[]) {
+    const expression = `(${script})(${[this.selector, ...args].map((arg) => JSON.stringify(arg)).join(', ')})`;
+    const answer = await this.options.ui.send('Runtime.evaluate', { expression });
+    if (answer.exceptionDetails) {
+      throw new Error(`The browser UI page failed: ${answer.exceptionDetails.exception?.description ?? answer.exceptionDetails.text}`);
+    }
+    return answer;
+  }
+
+  /** The tab lets go of its element's frame: its document's channel closes. */
+  private forgetFrame(tab: Tab): void {
+    this.endDocument(tab);
+    if (tab.frameId) this.tabsByFrame.delete(tab.frameId);
+    tab.frameId = undefined;
+    tab.session = undefined;
+  }
+
+  private endDocument(tab: Tab): void {
+    tab.document?.channel.close();
+    tab.document = undefined;
+  }
+
+  /** A frame of the UI page attached, paused before its first script. */
+  private async onFrameAttached({ sessionId, targetInfo, waitingForDebugger }: CdpEventParams<'Target.attachedToTarget'>) {
+    const session = this.options.connection.session(sessionId);
+    const tab = this.tabsByFrame.get(targetInfo.targetId);
+    if (!session) return;
+    if (tab) {
+      const targetId = targetInfo.targetId;
+      tab.session = session;
+      const current = () => tab.frameId === targetId && this.tabs.get(tab.id) === tab;
+      let frameUrl = targetInfo.url;
+      session.on('Page.frameNavigated', ({ frame }) => {
+        if (frame.id === targetId) frameUrl = frame.url;
+      });
+      // A new main-world context of the tab's own frame is a new document (it follows frameNavigated).
+      session.on('Runtime.executionContextCreated', ({ context }) => {
+        const aux = context.auxData as { isDefault?: boolean; frameId?: string } | undefined;
+        if (aux?.isDefault && aux.frameId === targetId && current()) void this.onDocument(tab, session, context, frameUrl);
+      });
+      session.on('Runtime.bindingCalled', ({ name, payload, executionContextId }) => {
+        const document = tab.document;
+        if (name === TAB_SEND_BINDING && current() && document?.contextId === executionContextId) document.channel.receive(payload);
+      });
+      try {
+        await Promise.all([
+          session.send('Runtime.enable'),
+          session.send('Page.enable'),
+          session.send('Runtime.addBinding', { name: TAB_SEND_BINDING }),
+        ]);
+      } catch (error) {
+        console.error(`[chromium] could not set up tab ${tab.id}'s frame:`, error);
+      }
+    }
+    if (waitingForDebugger) session.fire('Runtime.runIfWaitingForDebugger');
+  }
+
+  /** The tab's frame committed a new document: report it once its renderer's pid is known. */
+  private async onDocument(
+    tab: Tab,
+    session: CdpSession,
+    context: CdpEventParams<'Runtime.executionContextCreated'>['context'],
+    frameUrl: string,
+  ): Promise<void> {
+    this.endDocument(tab);
+    const receive = `globalThis.${TAB_RECEIVE_FUNCTION}?.(`;
+    const channel = new TabPageChannel((text) =>
+      // Bound to this document's context: after a navigation it fails rather than reach the new page.
+      session.fire('Runtime.evaluate', { expression: `${receive}${JSON.stringify(text)})`, uniqueContextId: context.uniqueId }),
+    );
+    const document: TabDocument = { contextId: context.id, url: this.options.urls.fromFrame(frameUrl), channel, pid: undefined, transport: undefined };
+    tab.document = document;
+    let pid: number | undefined;
+    for (let attempt = 0; attempt < 3 && pid === undefined && tab.document === document; attempt++) {
+      pid = (await this.pids.snapshot().catch(() => undefined))?.get(session.targetId!);
+    }
+    if (tab.document !== document || tab.gone) return; // replaced or crashed meanwhile
+    if (pid === undefined) {
+      console.error(`[chromium] no renderer pid for tab ${tab.id}; its commit is not reported`);
+      return;
+    }
+    document.pid = pid;
+    document.transport = channel.transport({ process: 'renderer', id: tab.id, pid });
+    tab.url = document.url;
+    this.events?.onDidCommit(tab.id, { pid, url: document.url });
+  }
+
+  /** A renderer ended: every tab it hosted is gone, each reported once. */
+  private onTargetCrashed({ targetId, status, errorCode }: CdpEventParams<'Target.targetCrashed'>): void {
+    const tab = this.tabsByFrame.get(targetId);
+    if (!tab || tab.gone) return;
+    const pid = tab.document?.pid;
+    const gone: RendererGone = {
+      reason: exitReason(status),
+      code: errorCode,
+      ...(pid !== undefined && status === 'killed' && this.killed.has(pid) ? { signal: 'SIGKILL' } : {}),
+    };
+    if (pid !== undefined) this.killed.delete(pid);
+    // Tabs of the same site instance share the process; each frame's own crash event may come
+    // later (or not at all), so they are all reported now.
+    const victims = [...this.tabs.values()].filter((other) => other === tab || (pid !== undefined && !other.gone && other.document?.pid === pid));
+    for (const victim of victims) {
+      victim.gone = true;
+      this.endDocument(victim);
+    }
+    for (const victim of victims) this.events?.onDidRendererGone(victim.id, gone);
+  }
+
+  private require(tabId: string): Tab {
+    const tab = this.tabs.get(tabId);
+    if (!tab) throw new Error(`There is no tab ${tabId}`);
+    return tab;
+  }
+}
