@@ -1,6 +1,12 @@
 // Supervision of the real GPU process and plugin host: OS processes started as the Chromium shell
 // starts them, ended with real signals.
+import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { DisplayList } from '../../protocol/interfaces/display-list.ts';
+import { GpuChannel, GpuChannelClient } from '../../protocol/interfaces/tab-gpu.ts';
+import { connect } from '../../protocol/rpc/endpoint.ts';
+import { webSocketTransport, type WebSocketLike } from '../../protocol/transport/websocket.ts';
 import type { BrowserEvent } from '../../protocol/interfaces/browser-state.ts';
 import { systemClock } from '../core/clock.ts';
 import { EventLog } from '../core/event-log.ts';
@@ -155,5 +161,100 @@ describe('plugin host supervision', () => {
     await plugins.start();
     expect(plugins.pid).not.toBe(firstPid);
     expect(registry.get(PLUGIN_HOST_ID)).toMatchObject({ state: 'running', restarts: 1, pid: plugins.pid });
+  });
+});
+
+describe('GPU channels and hangs', () => {
+  /** A tab's end of a brokered GPU channel, opened as a tab opens it. */
+  async function openChannel(url: string) {
+    const socket = new WebSocket(url);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    disposers.push(() => socket.terminate());
+    return connect({
+      transport: webSocketTransport(socket as unknown as WebSocketLike, { peer: { process: 'gpu' } }),
+      self: { process: 'renderer', id: 'tab-1' },
+      local: GpuChannelClient,
+      remote: GpuChannel,
+      handlers: {},
+      onBadMessage: (report) => {
+        throw new Error(report.reason);
+      },
+    });
+  }
+
+  const list: DisplayList = {
+    width: 64,
+    height: 48,
+    ops: [{ op: 'fillStyle', color: '#1a73e8' }, { op: 'fillRect', x: 8, y: 8, w: 40, h: 30 }],
+  };
+
+  it('brokers a new channel after a GPU restart, and the tab draws again without reloading', async () => {
+    const { log, registry, launcher, clock } = setup();
+    const gpu = new GpuProcessHost({ launcher, registry, log, clock });
+    disposers.push(() => gpu.dispose());
+    await gpu.start();
+    const first = await gpu.establishChannel('tab-1');
+    if (first.mode !== 'hardware') throw new Error('expected hardware');
+    const channel = await openChannel(first.url);
+    const frame = await channel.remote.rasterize(list);
+    expect(frame).toMatchObject({ width: 64, height: 48, gpuPid: first.gpuPid });
+
+    const ready = new Promise<{ pid: number }>((resolve) => {
+      const stop = gpu.onDidBecomeReady((info) => {
+        stop();
+        resolve(info);
+      });
+    });
+    const closed = new Promise<string>((resolve) => channel.onDidClose(resolve));
+    process.kill(first.gpuPid, 'SIGKILL');
+    expect(await closed).toBe('the channel closed'); // the tab learns its channel is gone
+    const { pid } = await ready;
+
+    const second = await gpu.establishChannel('tab-1');
+    expect(second).toMatchObject({ mode: 'hardware', gpuPid: pid });
+    expect(pid).not.toBe(first.gpuPid);
+    const again = await (await openChannel((second as { url: string }).url)).remote.rasterize(list);
+    expect(again.gpuPid).toBe(pid);
+    expect(again.pixels).toEqual(frame.pixels);
+  });
+
+  it('ends a hung GPU process (chrome://gpuhang) after the hang timeout and restarts it: a really hung child', async () => {
+    const { log, registry, launcher, clock } = setup();
+    const gpu = new GpuProcessHost({ launcher, registry, log, clock, hangTimeoutMs: 1000 });
+    disposers.push(() => gpu.dispose());
+    await gpu.start();
+    const hungPid = gpu.pid!;
+    const unresponsive = nextEvent(log, (event) => event.type === 'process-state-changed' && event.process.state === 'unresponsive');
+    const exited = nextEvent(log, (event) => event.type === 'process-exited');
+    const restarted = nextEvent(log, gpuRunning);
+    const hungAt = performance.now();
+    gpu.hang();
+    await unresponsive;
+    const detectedAfter = performance.now() - hungAt;
+    expect(await exited).toMatchObject({ process: { pid: hungPid, state: 'killed', exitSignal: 'SIGKILL' } });
+    await restarted;
+    expect(gpu.pid).not.toBe(hungPid);
+    expect(isAlive(hungPid)).toBe(false);
+    // Declared hung after the threshold (1 s), not before, and not much later.
+    expect(detectedAfter).toBeGreaterThanOrEqual(1000);
+    expect(detectedAfter).toBeLessThan(4000);
+  });
+
+  it('raises no false alarm while two CPU-bound processes load this 2-core machine', async () => {
+    const { log, registry, launcher, clock } = setup();
+    const gpu = new GpuProcessHost({ launcher, registry, log, clock, hangTimeoutMs: 1000 });
+    const plugins = new PluginProcessHost({ launcher, registry, log, clock, hangThresholdMs: 1000 });
+    disposers.push(() => gpu.dispose(), () => plugins.dispose());
+    await Promise.all([gpu.start(), plugins.start()]);
+    const hogs = [0, 1].map(() => spawn(process.execPath, ['-e', 'const end = Date.now() + 4000; while (Date.now() < end) {}']));
+    disposers.push(() => hogs.forEach((hog) => hog.kill('SIGKILL')));
+    await Promise.all(hogs.map((hog) => new Promise((resolve) => hog.once('exit', resolve))));
+    const alarms = log.history().filter((event) => event.type === 'process-state-changed' && event.process.state === 'unresponsive');
+    expect(alarms).toEqual([]);
+    expect(registry.get(GPU_PROCESS_ID)?.state).toBe('running');
+    expect(registry.get(PLUGIN_HOST_ID)?.state).toBe('running');
   });
 });
