@@ -57,7 +57,8 @@ export function childProcessLauncher(options: ChildProcessLauncherOptions): Util
       // Spawning itself failed (no such binary, no resources): no 'exit' follows.
       child.once('error', (error) => {
         if (child.pid === undefined) report({ reason: 'launch-failed' });
-        else console.error(`[browser] ${kind} process error:`, error);
+        // A message posted as the child died (EPIPE): its exit is on the way and says it all.
+        else if ((error as NodeJS.ErrnoException).code !== 'EPIPE') console.error(`[browser] ${kind} process error:`, error);
       });
       return {
         pid: child.pid,

@@ -60,6 +60,10 @@ describe('launchChromium', () => {
     20_000,
   );
 
+  it('rejects with the reason when Chromium cannot start', async () => {
+    await expect(launchChromium({ executablePath: '/nonexistent/chromium' })).rejects.toThrow(/did not start: spawn .* ENOENT/);
+  });
+
   it('fails pending and later calls cleanly when the browser goes away', async () => {
     const chromium = await launchChromium();
     const { targetId } = await chromium.connection.root.send('Target.createTarget', { url: 'about:blank' });

@@ -82,7 +82,11 @@ export async function launchChromium(options: ChromiumLaunchOptions = {}): Promi
   child.stderr!.setEncoding('utf8');
   // Always read stderr: an unread pipe fills up and blocks Chromium.
   child.stderr!.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    // A spawn that failed (no such file) reports only an 'error', never an 'exit'.
+    child.once('error', () => child.pid === undefined && resolve());
+  });
 
   const toBrowser = child.stdio[3] as Writable;
   const fromBrowser = child.stdio[4] as Readable;

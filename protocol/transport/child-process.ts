@@ -6,6 +6,8 @@ import type { EmitterListener, PeerIdentity, Transport } from './transport.ts';
  */
 export interface ChildProcessChannelLike {
   send?(message: unknown): boolean;
+  /** False once the channel is closed: posting then is dropped, as on a closed pipe. */
+  readonly connected?: boolean;
   on(event: string, listener: EmitterListener): unknown;
   off(event: string, listener: EmitterListener): unknown;
 }
@@ -21,7 +23,7 @@ export function childProcessTransport(channel: ChildProcessChannelLike, peer: Pe
   return {
     peer,
     post: (message) => {
-      send(message);
+      if (channel.connected !== false) send(message);
     },
     on: (listener) => channel.on('message', listener),
     off: (listener) => channel.off('message', listener),

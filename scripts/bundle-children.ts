@@ -1,0 +1,35 @@
+// Bundles the child-process entries (GPU process, plugin host) with esbuild into a fresh folder
+// inside node_modules/.cache (so their bare imports resolve from the project): used by the test run
+// (vitest.global-setup.ts) and the process benchmark, which start many real children and should not
+// compile TypeScript on every spawn.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+
+export interface BundledChildren {
+  readonly entries: { gpu: string; 'plugin-host': string };
+  /** Deletes the bundles. */
+  readonly remove: () => void;
+}
+
+export async function bundleChildren(root: string): Promise<BundledChildren> {
+  const cache = path.join(root, 'node_modules/.cache');
+  mkdirSync(cache, { recursive: true });
+  const outdir = mkdtempSync(path.join(cache, 'lab-children-'));
+  await build({
+    entryPoints: { 'gpu-worker': path.join(root, 'gpu-worker/main.ts'), 'plugin-host': path.join(root, 'plugin-host/main.ts') },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'inline',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  return {
+    entries: { gpu: path.join(outdir, 'gpu-worker.mjs'), 'plugin-host': path.join(outdir, 'plugin-host.mjs') },
+    remove: () => rmSync(outdir, { recursive: true, force: true }),
+  };
+}
