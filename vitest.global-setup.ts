@@ -2,7 +2,7 @@
 // does, so the many tests that start real children spawn a plain Node bundle in a few hundred
 // milliseconds instead of compiling TypeScript on every spawn.
 import type { TestProject } from 'vitest/node';
-import { bundleChildren } from './scripts/bundle-children.ts';
+import { bundleChildren } from './main/chromium/child-bundles.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

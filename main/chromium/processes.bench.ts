@@ -18,7 +18,7 @@ import { GpuChannel, GpuChannelClient } from '../../protocol/interfaces/tab-gpu.
 import { replayDisplayList, type Canvas2DLike } from '../../protocol/paint/replay.ts';
 import { connect } from '../../protocol/rpc/endpoint.ts';
 import { webSocketTransport, type WebSocketLike } from '../../protocol/transport/websocket.ts';
-import { bundleChildren } from '../../scripts/bundle-children.ts';
+import { bundleChildren } from './child-bundles.ts';
 import { systemClock } from '../core/clock.ts';
 import { EventLog } from '../core/event-log.ts';
 import { GpuProcessHost } from '../core/gpu-process-host.ts';
