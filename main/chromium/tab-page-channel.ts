@@ -8,13 +8,13 @@
  * One channel per document: a new page is a new channel, and the old one closes, so a reply meant
  * for the old page can never reach the new one.
  */
-import { stringChannelTransport } from '../../protocol/transport/string-channel.ts';
+import { stringChannelTransport, TAB_CHANNEL_NAMES } from '../../protocol/transport/string-channel.ts';
 import type { PeerIdentity, Transport } from '../../protocol/transport/transport.ts';
 
 /** The function the page calls to send (installed with Runtime.addBinding). */
-export const TAB_SEND_BINDING = '__labTabSend';
+export const TAB_SEND_BINDING = TAB_CHANNEL_NAMES.send;
 /** The function the page defines to receive. */
-export const TAB_RECEIVE_FUNCTION = '__labTabReceive';
+export const TAB_RECEIVE_FUNCTION = TAB_CHANNEL_NAMES.receive;
 
 /**
  * Messages held while nobody listens yet: the page may talk as soon as its script runs, before the

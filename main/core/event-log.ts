@@ -10,6 +10,7 @@ export const DEFAULT_HISTORY = 500;
 
 export class EventLog {
   private readonly entries: BrowserEvent[] = [];
+  private readonly counts = new Map<BrowserEvent['type'], number>();
   private nextSeq = 0;
   private readonly emitter = new Emitter<BrowserEvent>();
   readonly onDidRecord = this.emitter.event;
@@ -22,9 +23,15 @@ export class EventLog {
   record(input: BrowserEventInput): BrowserEvent {
     const event = { ...input, seq: this.nextSeq++, at: this.now() } as BrowserEvent;
     this.entries.push(event);
+    this.counts.set(event.type, (this.counts.get(event.type) ?? 0) + 1);
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
     this.emitter.fire(event);
     return event;
+  }
+
+  /** How many events of `type` were ever recorded (not only the kept ones): e.g. bad messages. */
+  count(type: BrowserEvent['type']): number {
+    return this.counts.get(type) ?? 0;
   }
 
   /** The kept history, oldest first. */

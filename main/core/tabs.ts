@@ -59,6 +59,7 @@ export class TabManager {
   private readonly tabs = new Map<string, Tab>();
   private readonly watchdog: Watchdog;
   private nextTabNumber = 1;
+  private selected: string | undefined;
   /** Why a renderer is being ended by the browser itself, to report instead of what the shell sees. */
   private readonly endingRenderers = new Map<string, { reason: ExitReason; hung: boolean }>();
   private readonly now: () => number;
@@ -87,7 +88,18 @@ export class TabManager {
     return this.tabs.get(tabId)?.info;
   }
 
-  /** Opens a tab. `url` as a page would ask: built-in pages and http(s) only. */
+  get selectedTabId(): string | undefined {
+    return this.selected;
+  }
+
+  select(tabId: string): void {
+    this.require(tabId);
+    if (this.selected === tabId) return;
+    this.selected = tabId;
+    this.options.log.record({ type: 'tab-selected', tabId });
+  }
+
+  /** Opens a tab (and selects it). `url` as a page would ask: built-in pages and http(s) only. */
   async open(url: string): Promise<TabInfo> {
     const resolved = resolveUrl(url, { typed: false });
     if (resolved.kind !== 'page') throw new Error('unreachable: debug URLs are refused untyped');
@@ -101,6 +113,7 @@ export class TabManager {
     };
     this.tabs.set(id, tab);
     this.changed(tab);
+    this.select(id);
     await this.options.host.create(id, resolved.url, site);
     return tab.info;
   }
@@ -125,8 +138,16 @@ export class TabManager {
 
   async close(tabId: string): Promise<void> {
     const tab = this.require(tabId);
+    const order = [...this.tabs.keys()];
     this.tabs.delete(tabId);
     this.leaveRenderer(tab);
+    if (this.selected === tabId) {
+      // Like Chrome: the tab to the right, else the one to the left.
+      const index = order.indexOf(tabId);
+      const next = order[index + 1] ?? order[index - 1];
+      this.selected = undefined;
+      if (next !== undefined) this.select(next);
+    }
     await this.options.host.close(tabId);
     this.options.gpu.closeChannel(tabId);
     this.options.plugins.closeChannel(tabId);

@@ -116,6 +116,8 @@ export const BrowserEvent = Variant('type', [
   }),
   /** A tab opened or changed (title, url, state, renderer, crash). */
   Struct({ type: Type.Literal('tab-changed'), ...Common, tab: TabInfo }),
+  /** The user selected a tab. */
+  Struct({ type: Type.Literal('tab-selected'), ...Common, tabId: Type.String({ maxLength: 64 }) }),
   /** A tab closed. */
   Struct({ type: Type.Literal('tab-closed'), ...Common, tabId: Type.String({ maxLength: 64 }) }),
   /** Compositing switched between the GPU process and tabs rasterizing themselves. */

@@ -44,3 +44,25 @@ export function stringChannelTransport(channel: StringChannel, peer: PeerIdentit
     },
   };
 }
+
+/** The names a page's channel uses in the Chromium shell: a CDP binding out, a function in. */
+export const TAB_CHANNEL_NAMES = { send: '__labTabSend', receive: '__labTabReceive' } as const;
+export const UI_CHANNEL_NAMES = { send: '__labUiSend', receive: '__labUiReceive' } as const;
+
+/**
+ * The page side of such a channel: `send` is the binding the shell installed before the page's
+ * first script, `receive` the function the shell calls. `scope` is the page's global object.
+ */
+export function bindingStringChannel(
+  scope: Record<string, unknown>,
+  names: { readonly send: string; readonly receive: string },
+): StringChannel {
+  const send = scope[names.send];
+  if (typeof send !== 'function') throw new Error(`This page has no ${names.send}: it is not served by the shell`);
+  return {
+    send: (message) => (send as (message: string) => void)(message),
+    setReceiver: (receive) => {
+      scope[names.receive] = receive;
+    },
+  };
+}
