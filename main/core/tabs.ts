@@ -42,6 +42,9 @@ interface Tab {
   site: SiteInstance;
   connection: Connection<typeof TabHostService, typeof TabPage> | undefined;
   lastCrashAt: number | undefined;
+  /** The tab's session history, for Back and Forward. */
+  history: string[];
+  historyIndex: number;
 }
 
 /** Chrome's names for why a renderer ended, as its sad tab shows them. */
@@ -51,7 +54,8 @@ export function crashCode(reason: ExitReason, gone: RendererGone | undefined, hu
   if (gone?.signal) return gone.signal;
   if (reason === 'oom') return 'OUT_OF_MEMORY';
   if (reason === 'killed') return 'RESULT_CODE_KILLED';
-  return gone?.code === undefined ? 'RESULT_CODE_CRASHED' : `EXIT_CODE_${gone.code}`;
+  // Chromium reports 0 when it has no code to give (Target.targetCrashed's errorCode).
+  return gone?.code === undefined || gone.code === 0 ? 'RESULT_CODE_CRASHED' : `EXIT_CODE_${gone.code}`;
 }
 
 export class TabManager {
@@ -110,6 +114,8 @@ export class TabManager {
       site,
       connection: undefined,
       lastCrashAt: undefined,
+      history: [resolved.url],
+      historyIndex: 0,
     };
     this.tabs.set(id, tab);
     this.changed(tab);
@@ -120,6 +126,31 @@ export class TabManager {
 
   async navigate(tabId: string, url: string): Promise<void> {
     const tab = this.require(tabId);
+    const resolved = resolveUrl(url, { typed: false });
+    if (resolved.kind !== 'page') throw new Error('unreachable: debug URLs are refused untyped');
+    tab.history = [...tab.history.slice(0, tab.historyIndex + 1), resolved.url];
+    tab.historyIndex = tab.history.length - 1;
+    await this.load(tab, resolved.url);
+  }
+
+  /** Back: the previous entry of the tab's history, if any. */
+  async goBack(tabId: string): Promise<void> {
+    const tab = this.require(tabId);
+    if (tab.historyIndex === 0) return;
+    tab.historyIndex--;
+    await this.load(tab, tab.history[tab.historyIndex]!);
+  }
+
+  /** Forward: the next entry of the tab's history, if any. */
+  async goForward(tabId: string): Promise<void> {
+    const tab = this.require(tabId);
+    if (tab.historyIndex >= tab.history.length - 1) return;
+    tab.historyIndex++;
+    await this.load(tab, tab.history[tab.historyIndex]!);
+  }
+
+  private async load(tab: Tab, url: string): Promise<void> {
+    const tabId = tab.info.id;
     const resolved = resolveUrl(url, { typed: false });
     if (resolved.kind !== 'page') throw new Error('unreachable: debug URLs are refused untyped');
     this.leaveRenderer(tab);
