@@ -23,3 +23,20 @@ export interface UtilityProcessLauncher {
   /** Starts a GPU process or plugin host. A launch failure is reported as an exit with 'launch-failed'. */
   launch(kind: UtilityKind): LaunchedChild;
 }
+
+/** One process's resource use, as the task manager shows it. */
+export interface ProcessMetrics {
+  /** CPU use since the previous sample, in percent of one core (Chrome's task manager's unit). */
+  readonly cpuPercent: number;
+  /**
+   * Memory in bytes: on Linux the proportional set size (PSS), which counts shared pages (the
+   * browser binary every renderer maps) once across processes instead of once per process.
+   */
+  readonly memoryBytes: number;
+}
+
+/** Samples processes' CPU and memory: /proc in the Chromium shell, app.getAppMetrics() in Electron. */
+export interface ProcessMetricsSource {
+  /** Metrics of each pid still alive; CPU is relative to the previous call that included it. */
+  sample(pids: readonly number[]): Promise<Map<number, ProcessMetrics>>;
+}
