@@ -4,6 +4,8 @@
  * nothing here knows which shell runs it.
  */
 import type { ProcessModel } from '../../protocol/interfaces/browser-state.ts';
+import type { BrowserState } from '../../protocol/interfaces/ui-browser.ts';
+import type { Static } from '../../protocol/rpc/schema.ts';
 import type { Clock } from './clock.ts';
 import { EventLog } from './event-log.ts';
 import { GpuProcessHost } from './gpu-process-host.ts';
@@ -82,6 +84,21 @@ export class Browser {
       case 'gpuhang':
         return this.gpu.hang();
     }
+  }
+
+  /** Everything the browser UI shows. */
+  state(): Static<typeof BrowserState> {
+    const selectedTabId = this.tabs.selectedTabId;
+    return {
+      tabs: this.tabs.list(),
+      ...(selectedTabId === undefined ? {} : { selectedTabId }),
+      processes: this.registry.list(),
+      gpuMode: this.gpu.mode,
+      processModel: this.tabs.processModel,
+      pluginHost: { running: this.plugins.running, recentCrashes: this.plugins.recentCrashes },
+      badMessages: this.log.count('bad-message'),
+      events: [...this.log.history()],
+    };
   }
 
   dispose(): void {

@@ -1,0 +1,109 @@
+/**
+ * The Chromium shell's loopback web server: the browser UI on `http://127.0.0.1:<port>/`, and the
+ * built-in tab pages on `http://<site>.localhost:<port>/<page>` (Chromium resolves every *.localhost
+ * name to loopback itself, and puts each site in its own renderer process). Serves only files from
+ * the build output, with a Content-Security-Policy on every page.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+/** The UI talks to the browser over CDP bindings only; tab pages also open loopback WebSockets. */
+const UI_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "frame-src http://*.localhost:* https: http:; connect-src 'self'";
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src ws://127.0.0.1:*";
+
+export interface AppServerOptions {
+  /** The built browser UI (dist/renderer). */
+  readonly uiRoot: string;
+  /** The built tab pages (dist/pages): `<page>.html` plus their assets. */
+  readonly pagesRoot: string;
+}
+
+export interface AppServer {
+  readonly port: number;
+  readonly uiUrl: string;
+  close(): Promise<void>;
+}
+
+/** `root` + the request path, or undefined when it would leave `root`. */
+export function resolveInside(root: string, requestPath: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(requestPath);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0')) return undefined;
+  const file = path.join(root, decoded);
+  const relative = path.relative(root, file);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  return file;
+}
+
+export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
+  const server = http.createServer((request, response) => {
+    void serve(options, request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500).end('Internal error');
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    uiUrl: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serve(options: AppServerOptions, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return void response.writeHead(405).end();
+  const host = (request.headers.host ?? '').replace(/:\d+$/, '');
+  const { pathname } = new URL(request.url ?? '/', 'http://x');
+  const isUi = host === '127.0.0.1';
+  const isPage = host.endsWith('.localhost');
+  if (!isUi && !isPage) return void response.writeHead(421).end('Unknown host');
+
+  const root = isUi ? options.uiRoot : options.pagesRoot;
+  // The UI is one page; a tab page is `/<page>` -> `<page>.html`.
+  const wanted = pathname === '/' ? (isUi ? '/index.html' : undefined) : path.extname(pathname) ? pathname : `${pathname}.html`;
+  const file = wanted && resolveInside(root, wanted);
+  const found = file ? await stat(file).catch(() => undefined) : undefined;
+  if (!file || !found?.isFile()) {
+    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    return void response.end(`Not found: ${pathname}`);
+  }
+  const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
+  const headers: http.OutgoingHttpHeaders = {
+    'content-type': type,
+    'content-length': found.size,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  };
+  if (type.startsWith('text/html')) headers['content-security-policy'] = isUi ? UI_CSP : PAGE_CSP;
+  response.writeHead(200, headers);
+  if (request.method === 'HEAD') return void response.end();
+  createReadStream(file).pipe(response);
+}

@@ -1,0 +1,46 @@
+/**
+ * Serves the browser UI page: its requests go to the core, and every recorded event goes back to it
+ * as `changed`, so the UI stays current. The UI is the browser's own page, but what it sends is
+ * validated like anything else; a bad message from it is recorded, not obeyed.
+ */
+import { BrowserUi, BrowserUiService } from '../../protocol/interfaces/ui-browser.ts';
+import { connect, type Connection } from '../../protocol/rpc/endpoint.ts';
+import type { Transport } from '../../protocol/transport/transport.ts';
+import type { Browser } from './browser.ts';
+
+export const UI_PROCESS_ID = 'ui';
+
+export function serveBrowserUi(browser: Browser, transport: Transport): Connection<typeof BrowserUiService, typeof BrowserUi> {
+  const { tabs } = browser;
+  const done = async (work: Promise<unknown> | unknown) => {
+    await work;
+    return {};
+  };
+  const connection = connect({
+    transport,
+    self: { process: 'browser' },
+    local: BrowserUiService,
+    remote: BrowserUi,
+    handlers: {
+      getState: () => browser.state(),
+      openTab: async ({ url }) => ({ tabId: (await tabs.open(url)).id }),
+      closeTab: ({ tabId }) => done(tabs.close(tabId)),
+      selectTab: ({ tabId }) => done(tabs.select(tabId)),
+      omnibox: ({ tabId, text }) => done(browser.omnibox(tabId, text)),
+      reload: ({ tabId }) => done(tabs.reload(tabId)),
+      goBack: ({ tabId }) => done(tabs.goBack(tabId)),
+      goForward: ({ tabId }) => done(tabs.goForward(tabId)),
+      crashTab: ({ tabId }) => done(tabs.crash(tabId)),
+      hangTab: ({ tabId }) => done(tabs.hang(tabId)),
+      killTab: ({ tabId }) => done(tabs.kill(tabId)),
+      waitTab: ({ tabId }) => done(tabs.wait(tabId)),
+      stopTab: ({ tabId }) => done(tabs.stop(tabId)),
+      restartPluginHost: () => done(browser.plugins.start()),
+    },
+    onBadMessage: (report) =>
+      browser.log.record({ type: 'bad-message', processId: UI_PROCESS_ID, interface: report.interface, reason: report.reason }),
+  });
+  const stop = browser.log.onDidRecord((event) => connection.emit('changed', event));
+  connection.onDidClose(stop);
+  return connection;
+}
