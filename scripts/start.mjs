@@ -1,23 +1,52 @@
-// `npm start`: build, then run the app in an installed Electron binary. Never loads the
-// `electron` package itself (that would try to download the binary).
+// `npm start`: build, then run the app in an installed Electron binary; where there is none (it
+// cannot be fetched here), say so and run the Chromium shell instead. Never loads the `electron`
+// package itself (that would try to download the binary).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { findElectronBinary } from './electron-binary.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-const binary = findElectronBinary(root);
+const passThrough = process.argv.slice(2);
 
+/**
+ * Electron's own installer (node_modules/electron/install.js) fetches the binary from GitHub, as
+ * Electron does on first use. Resolves with the last line it printed on failure, or undefined.
+ * @returns {Promise<string | undefined>}
+ */
+function fetchElectron() {
+  const installer = path.join(root, 'node_modules/electron/install.js');
+  return new Promise((resolve) => {
+    let output = '';
+    const child = spawn(process.execPath, [installer], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', (error) => resolve(error.message));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const lines = output.trim().split('\n').filter((line) => line.trim());
+      resolve(code === 0 ? undefined : (lines.find((line) => /error/i.test(line)) ?? lines.at(-1) ?? `exit code ${code}`).trim());
+    });
+  });
+}
+
+let binary = findElectronBinary(root);
 if (!binary) {
-  console.error(
-    [
-      'Cannot start: the Electron binary is not installed (node_modules/electron/dist/ is missing),',
-      'and it could not be fetched: it comes from GitHub, and this machine has no internet beyond the',
-      'npm registry. With internet access, `npx install-electron` fetches it; or set',
-      'ELECTRON_OVERRIDE_DIST_PATH to a folder holding an Electron 45 build. The Chromium shell',
-      '(`npm run start:chromium`) will take its place once it exists.',
-    ].join('\n'),
-  );
-  process.exit(1);
+  console.error('The Electron binary is not installed yet: fetching it, as Electron does on first use...');
+  const failure = await fetchElectron();
+  binary = findElectronBinary(root);
+  if (!binary) {
+    console.error(
+      [
+        `It could not be fetched (${failure ?? 'no binary after the download'}). Electron downloads its`,
+        'binary from GitHub; with internet access `npx install-electron` fetches it, or set',
+        'ELECTRON_OVERRIDE_DIST_PATH to a folder holding an Electron 45 build. Starting the Chromium shell',
+        'instead: the same browser core, UI and child processes, with the system Chromium (CHROME_PATH,',
+        'else /usr/bin/chromium) as the renderer processes.',
+        '',
+      ].join('\n'),
+    );
+  }
 }
 
 /**
@@ -35,6 +64,8 @@ function run(command, args, { shell = false } = {}) {
   });
 }
 
-const built = await run('npm', ['run', 'build'], { shell: process.platform === 'win32' });
+const shell = process.platform === 'win32';
+if (!binary) process.exit(await run('npm', ['run', 'start:chromium', '--', ...passThrough], { shell }));
+const built = await run('npm', ['run', 'build'], { shell });
 if (built !== 0) process.exit(built);
-process.exit(await run(binary, ['.']));
+process.exit(await run(binary, ['.', ...passThrough]));

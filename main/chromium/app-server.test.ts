@@ -1,0 +1,72 @@
+// The shell's web server over real loopback HTTP, with a real folder of files.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveInside, startAppServer, type AppServer } from './app-server.ts';
+
+let dir: string;
+let server: AppServer;
+
+/** GET with an explicit Host header (the server tells the UI from tab sites by it). */
+function get(host: string, requestPath: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request({ host: '127.0.0.1', port: server.port, path: requestPath, headers: { host: `${host}:${server.port}` } }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'lab-app-server-'));
+  mkdirSync(path.join(dir, 'ui/assets'), { recursive: true });
+  mkdirSync(path.join(dir, 'pages/assets'), { recursive: true });
+  writeFileSync(path.join(dir, 'ui/index.html'), '<title>UI</title>');
+  writeFileSync(path.join(dir, 'ui/assets/app.js'), 'console.log(1)');
+  writeFileSync(path.join(dir, 'pages/live.html'), '<title>Live</title>');
+  writeFileSync(path.join(dir, 'pages/assets/live.js'), 'x');
+  writeFileSync(path.join(dir, 'secret.txt'), 'secret');
+  server = await startAppServer({ uiRoot: path.join(dir, 'ui'), pagesRoot: path.join(dir, 'pages') });
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('app server', () => {
+  it('serves the UI on 127.0.0.1 and pages on *.localhost, each with its CSP', async () => {
+    const ui = await get('127.0.0.1', '/');
+    expect(ui).toMatchObject({ status: 200, body: '<title>UI</title>' });
+    expect(ui.headers['content-security-policy']).toContain("script-src 'self'");
+    expect((await get('127.0.0.1', '/assets/app.js')).headers['content-type']).toBe('text/javascript; charset=utf-8');
+    const page = await get('tab-3.localhost', '/live');
+    expect(page).toMatchObject({ status: 200, body: '<title>Live</title>' });
+    expect(page.headers['content-security-policy']).toContain('connect-src ws://127.0.0.1:*');
+    expect(page.headers['content-security-policy']).not.toContain('unsafe-eval');
+    expect((await get('site-pair.localhost', '/assets/live.js')).status).toBe(200);
+  });
+
+  it('refuses unknown hosts, unknown pages and anything outside its folders', async () => {
+    expect((await get('evil.example', '/')).status).toBe(421);
+    expect((await get('tab-1.localhost', '/nope')).status).toBe(404);
+    expect((await get('tab-1.localhost', '/')).status).toBe(404);
+    expect((await get('127.0.0.1', '/../secret.txt')).status).toBe(404);
+    expect((await get('127.0.0.1', '/%2e%2e/secret.txt')).status).toBe(404);
+    expect((await get('127.0.0.1', '/..%2fsecret.txt')).status).toBe(404);
+    expect((await get('127.0.0.1', '/%00')).status).toBe(404);
+  });
+
+  it('resolveInside keeps every path inside its root', () => {
+    expect(resolveInside('/srv/ui', '/a/b.js')).toBe('/srv/ui/a/b.js');
+    expect(resolveInside('/srv/ui', '/../x')).toBeUndefined();
+    expect(resolveInside('/srv/ui', '/%2e%2e/x')).toBeUndefined();
+    expect(resolveInside('/srv/ui', '/')).toBeUndefined();
+    expect(resolveInside('/srv/ui', '/%E0%A4%A')).toBeUndefined();
+  });
+});
