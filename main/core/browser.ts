@@ -4,7 +4,7 @@
  * nothing here knows which shell runs it.
  */
 import type { ProcessModel } from '../../protocol/interfaces/browser-state.ts';
-import type { BrowserState } from '../../protocol/interfaces/ui-browser.ts';
+import { STATE_EVENTS, type BrowserState } from '../../protocol/interfaces/ui-browser.ts';
 import type { Static } from '../../protocol/rpc/schema.ts';
 import type { Clock } from './clock.ts';
 import { EventLog } from './event-log.ts';
@@ -97,7 +97,7 @@ export class Browser {
       processModel: this.tabs.processModel,
       pluginHost: { running: this.plugins.running, recentCrashes: this.plugins.recentCrashes },
       badMessages: this.log.count('bad-message'),
-      events: [...this.log.history()],
+      events: this.log.history().slice(-STATE_EVENTS),
     };
   }
 

@@ -10,6 +10,9 @@ import { defineInterface, method } from '../rpc/interface.ts';
 import { Struct, Type } from '../rpc/schema.ts';
 import { BrowserEvent, GpuMode, ProcessInfo, ProcessModel, TabInfo } from './browser-state.ts';
 
+/** How much history getState carries (the UI keeps more as events arrive). */
+export const STATE_EVENTS = 200;
+
 const TabId = Type.String({ minLength: 1, maxLength: 64 });
 const ForTab = Struct({ tabId: TabId });
 const Ok = Struct({});
@@ -23,8 +26,8 @@ export const BrowserState = Struct({
   pluginHost: Struct({ running: Type.Boolean(), recentCrashes: Type.Integer({ minimum: 0 }) }),
   /** How many bad messages the browser has received since it started. */
   badMessages: Type.Integer({ minimum: 0 }),
-  /** The recent history, oldest first. */
-  events: Type.Array(BrowserEvent, { maxItems: 500 }),
+  /** The recent history, oldest first: the last 200 events, so the state fits one UI message. */
+  events: Type.Array(BrowserEvent, { maxItems: STATE_EVENTS }),
 });
 
 export const BrowserUiService = defineInterface({

@@ -1,13 +1,128 @@
-// The browser UI. For now a placeholder; tabs, the omnibox and the process view come with the shell.
-export function App() {
+// The browser UI: tab strip, toolbar (navigation, omnibox, tab actions), infobars, the content area
+// the shell puts the tab frames in, the Processes drawer and the status bar. Everything it shows
+// comes from the browser process (browser-connection.ts); every button asks the browser to act.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { BrowserClient } from './browser-connection.ts';
+import { selectedTab } from './browser-state.ts';
+import { ContentArea } from './components/ContentArea.tsx';
+import { ActionErrorInfobar, PluginHostInfobar } from './components/Infobars.tsx';
+import { NoShell } from './components/NoShell.tsx';
+import { ProcessPanel } from './components/ProcessPanel.tsx';
+import { StatusBar } from './components/StatusBar.tsx';
+import { TabStrip } from './components/TabStrip.tsx';
+import { Toolbar } from './components/Toolbar.tsx';
+import { commandFor, type Command } from './shortcuts.ts';
+import { BrowserClientContext, useBrowserSnapshot } from './use-browser.ts';
+import { pluginHostNotice } from './view-model.ts';
+
+/** What "New tab" opens. */
+export const NEW_TAB_URL = 'lab://live';
+
+export function App({ client }: { client: BrowserClient }) {
   return (
-    <>
-      <header>
-        <h1>Browser Process Lab</h1>
-      </header>
-      <main>
-        <p>The browser UI arrives with the browser shell.</p>
-      </main>
-    </>
+    <BrowserClientContext value={client}>
+      <BrowserWindow client={client} />
+    </BrowserClientContext>
+  );
+}
+
+function focusOmnibox(input: HTMLInputElement | null) {
+  if (!input || input.disabled) return;
+  input.focus();
+  input.select();
+}
+
+function BrowserWindow({ client }: { client: BrowserClient }) {
+  const snapshot = useBrowserSnapshot();
+  const [panelOpen, setPanelOpen] = useState(false);
+  const omniboxRef = useRef<HTMLInputElement>(null);
+  const view = snapshot.browser;
+  const tab = view && selectedTab(view);
+
+  const newTab = useCallback(() => {
+    void client.perform('openTab', { url: NEW_TAB_URL }).then((opened) => {
+      // Chrome puts the caret in the omnibox of a new tab.
+      if (opened) requestAnimationFrame(() => focusOmnibox(omniboxRef.current));
+    });
+  }, [client]);
+
+  // The latest state, for the keyboard handler (registered once).
+  const latest = useRef({ view, tab, newTab });
+  useEffect(() => {
+    latest.current = { view, tab, newTab };
+  });
+
+  useEffect(() => {
+    const run = (command: Command): boolean => {
+      const { view, tab, newTab } = latest.current;
+      if (!view) return command.type === 'reload'; // never let Ctrl+R reload the UI itself
+      const tabs = view.tabs;
+      const index = tab ? tabs.indexOf(tab) : -1;
+      const select = (to: number) => {
+        const target = tabs[(to + tabs.length) % tabs.length];
+        if (target && target.id !== tab?.id) client.perform('selectTab', { tabId: target.id });
+      };
+      switch (command.type) {
+        case 'new-tab':
+          newTab();
+          return true;
+        case 'close-tab':
+          if (tab) client.perform('closeTab', { tabId: tab.id });
+          return true;
+        case 'focus-omnibox':
+          focusOmnibox(omniboxRef.current);
+          return true;
+        case 'reload':
+          if (tab) client.perform('reload', { tabId: tab.id });
+          return true;
+        case 'back':
+          if (tab) client.perform('goBack', { tabId: tab.id });
+          return true;
+        case 'forward':
+          if (tab) client.perform('goForward', { tabId: tab.id });
+          return true;
+        case 'next-tab':
+          if (tabs.length) select(index + 1);
+          return true;
+        case 'previous-tab':
+          if (tabs.length) select(index - 1);
+          return true;
+        case 'tab-at':
+          if (tabs.length) select(command.index === -1 ? tabs.length - 1 : Math.min(command.index, tabs.length - 1));
+          return true;
+      }
+    };
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || event.isComposing) return;
+      const command = commandFor(event);
+      if (command && run(command)) event.preventDefault();
+    };
+    window.addEventListener('keydown', onKeyDown, { capture: true });
+    return () => window.removeEventListener('keydown', onKeyDown, { capture: true });
+  }, [client]);
+
+  if (snapshot.status === 'no-shell') return <NoShell problem={snapshot.problem} />;
+
+  const pluginNotice = view && pluginHostNotice(view);
+  return (
+    <div className="browser">
+      <TabStrip
+        tabs={view?.tabs ?? []}
+        selectedTabId={view?.selectedTabId}
+        onSelect={(tabId) => client.perform('selectTab', { tabId })}
+        onClose={(tabId) => client.perform('closeTab', { tabId })}
+        onNewTab={newTab}
+      />
+      <Toolbar tab={tab} omniboxRef={omniboxRef} />
+      {pluginNotice && (
+        <PluginHostInfobar recentCrashes={pluginNotice.recentCrashes} onRestart={() => client.perform('restartPluginHost', {})} />
+      )}
+      {snapshot.actionError && (
+        <ActionErrorInfobar key={snapshot.actionError.id} error={snapshot.actionError} onDismiss={() => client.dismissActionError()} />
+      )}
+      <ContentArea snapshot={snapshot} onNewTab={newTab} />
+      {panelOpen && view && <ProcessPanel view={view} onClose={() => setPanelOpen(false)} />}
+      <StatusBar view={view} panelOpen={panelOpen && !!view} onTogglePanel={() => setPanelOpen((open) => !open)} />
+    </div>
   );
 }

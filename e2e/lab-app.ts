@@ -1,0 +1,177 @@
+/**
+ * The one fixture every spec uses: `app`, the running Browser Process Lab, the same API for both
+ * shells. Specs find things by role and name in the browser UI and look into a tab with `app.tab()`.
+ *
+ * The Chromium shell's trap is hidden here: a tab crash poisons every Playwright connection attached
+ * at that moment (shared/knowledge/chromium-cdp.md), so `app.afterCrash()` reconnects (about 30 ms)
+ * and `app.ui()` always returns a page on the live connection. In Electron it does nothing.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { _electron, chromium, test as base, type Browser, type ElectronApplication, type FrameLocator, type Locator, type Page } from '@playwright/test';
+import { findElectronBinary } from '../scripts/electron-binary.mjs';
+
+export interface LabOptions {
+  readonly shell: 'chromium' | 'electron';
+}
+
+export interface LabApp {
+  readonly shell: LabOptions['shell'];
+  /** The browser UI page. */
+  ui(): Promise<Page>;
+  /** What a tab shows, to look into with locators (its iframe in the Chromium shell). */
+  tab(tabId: string): Promise<FrameLocator | Page>;
+  /** After anything that crashes a renderer: makes the next `ui()` and `tab()` work. */
+  afterCrash(): Promise<void>;
+  /** Saves a screenshot of the whole window under test-results/e2e/screens/. */
+  screenshot(name: string): Promise<void>;
+}
+
+const root = path.resolve(import.meta.dirname, '..');
+const SCREENS = path.join(root, 'test-results/e2e/screens');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+class ChromiumShellApp implements LabApp {
+  readonly shell = 'chromium' as const;
+  private browser: Browser | undefined;
+  private page: Page | undefined;
+
+  private constructor(
+    private readonly process: ChildProcess,
+    private readonly port: number,
+  ) {}
+
+  static async start(): Promise<ChromiumShellApp> {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main/chromium/shell.ts', '--headless', `--remote-debugging-port=${port}`], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    const ready = new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('is running')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`The Chromium shell exited (${code}) before it was ready:\n${output}`)));
+    });
+    const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await ready.finally(() => clearTimeout(timeout));
+    const app = new ChromiumShellApp(child, port);
+    await app.connect();
+    return app;
+  }
+
+  async ui(): Promise<Page> {
+    if (!this.page || this.page.isClosed()) await this.connect();
+    return this.page!;
+  }
+
+  async tab(tabId: string): Promise<FrameLocator> {
+    return (await this.ui()).frameLocator(`iframe[data-lab-tab="${tabId}"]`);
+  }
+
+  async afterCrash(): Promise<void> {
+    // Only connections attached at the moment of a crash are poisoned: a fresh one works.
+    await this.browser?.close().catch(() => {});
+    this.browser = undefined;
+    await this.connect();
+  }
+
+  async screenshot(name: string): Promise<void> {
+    mkdirSync(SCREENS, { recursive: true });
+    await (await this.ui()).screenshot({ path: path.join(SCREENS, `chromium-shell-${name}.png`) });
+  }
+
+  async close(): Promise<void> {
+    await this.browser?.close().catch(() => {});
+    if (this.process.exitCode === null) {
+      this.process.kill('SIGTERM');
+      await Promise.race([once(this.process, 'exit'), new Promise((resolve) => setTimeout(resolve, 5000))]);
+      if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill('SIGKILL');
+    }
+  }
+
+  private async connect(): Promise<void> {
+    this.browser = await chromium.connectOverCDP(`http://127.0.0.1:${this.port}`);
+    const pages = this.browser.contexts().flatMap((context) => context.pages());
+    const page = pages.find((candidate) => candidate.url().startsWith('http://127.0.0.1:'));
+    if (!page) throw new Error(`No browser UI page among ${pages.map((candidate) => candidate.url()).join(', ')}`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    this.page = page;
+  }
+}
+
+class ElectronApp implements LabApp {
+  readonly shell = 'electron' as const;
+  private constructor(private readonly app: ElectronApplication) {}
+
+  static async start(executablePath: string): Promise<ElectronApp> {
+    const env = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    return new ElectronApp(await _electron.launch({ executablePath, args: [root], env }));
+  }
+
+  ui(): Promise<Page> {
+    return this.app.firstWindow();
+  }
+
+  async tab(tabId: string): Promise<Page> {
+    // Each tab is a WebContentsView, which Playwright lists among the windows; the shell marks it.
+    for (const page of this.app.windows()) {
+      // A string, not a function: this file is type-checked without DOM types.
+      if ((await page.evaluate('document.documentElement.dataset.labTab').catch(() => undefined)) === tabId) return page;
+    }
+    throw new Error(`No window for ${tabId}`);
+  }
+
+  async afterCrash(): Promise<void> {}
+
+  async screenshot(name: string): Promise<void> {
+    mkdirSync(SCREENS, { recursive: true });
+    await (await this.ui()).screenshot({ path: path.join(SCREENS, `electron-${name}.png`) });
+  }
+
+  close(): Promise<void> {
+    return this.app.close();
+  }
+}
+
+export const test = base.extend<{ app: LabApp }, LabOptions>({
+  shell: ['chromium', { option: true, scope: 'worker' }],
+  app: async ({ shell }, use, testInfo) => {
+    let app: ChromiumShellApp | ElectronApp;
+    if (shell === 'electron') {
+      const binary = findElectronBinary(root);
+      testInfo.skip(!binary, 'The Electron binary is not installed (node_modules/electron/dist, or ELECTRON_OVERRIDE_DIST_PATH).');
+      app = await ElectronApp.start(binary!);
+    } else {
+      app = await ChromiumShellApp.start();
+    }
+    try {
+      await use(app);
+    } finally {
+      await app.close();
+    }
+  },
+});
+
+export { expect } from '@playwright/test';
+
+/** The number a tab's page shows in its #counter (every built-in page has one). */
+export async function counterOf(content: FrameLocator | Page): Promise<number> {
+  const counter: Locator = content.locator('#counter');
+  return Number(await counter.getAttribute('data-count', { timeout: 5000 }));
+}
