@@ -4,7 +4,7 @@
 import { defineConfig } from '@playwright/test';
 import type { LabOptions } from './e2e/lab-app.ts';
 
-export default defineConfig<LabOptions>({
+export default defineConfig<Pick<LabOptions, 'shell'>>({
   testDir: 'e2e',
   testMatch: '**/*.spec.ts',
   outputDir: 'test-results/e2e',
@@ -16,7 +16,7 @@ export default defineConfig<LabOptions>({
   expect: { timeout: 5_000 },
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   globalSetup: './e2e/global-setup.ts',
-  use: { trace: 'retain-on-failure' },
+  use: { trace: 'off' },
   projects: [
     { name: 'chromium-shell', use: { shell: 'chromium' } },
     { name: 'electron', use: { shell: 'electron' } },

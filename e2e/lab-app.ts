@@ -16,6 +16,8 @@ import { findElectronBinary } from '../scripts/electron-binary.mjs';
 
 export interface LabOptions {
   readonly shell: 'chromium' | 'electron';
+  /** Chrome's process model for the app under test. */
+  readonly processModel: 'process-per-tab' | 'process-per-site';
 }
 
 export interface LabApp {
@@ -24,8 +26,11 @@ export interface LabApp {
   ui(): Promise<Page>;
   /** What a tab shows, to look into with locators (its iframe in the Chromium shell). */
   tab(tabId: string): Promise<FrameLocator | Page>;
-  /** After anything that crashes a renderer: makes the next `ui()` and `tab()` work. */
-  afterCrash(): Promise<void>;
+  /**
+   * After anything that crashes a renderer: waits until the UI shows each of `tabIds` ended, and
+   * makes the next `ui()` and `tab()` work.
+   */
+  afterCrash(...tabIds: string[]): Promise<void>;
   /** Saves a screenshot of the whole window under test-results/e2e/screens/. */
   screenshot(name: string): Promise<void>;
 }
@@ -54,9 +59,10 @@ class ChromiumShellApp implements LabApp {
     private readonly port: number,
   ) {}
 
-  static async start(): Promise<ChromiumShellApp> {
+  static async start(extraArgs: readonly string[]): Promise<ChromiumShellApp> {
     const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'main/chromium/shell.ts', '--headless', `--remote-debugging-port=${port}`], {
+    const args = ['--import', 'tsx', 'main/chromium/shell.ts', '--headless', `--remote-debugging-port=${port}`, ...extraArgs];
+    const child = spawn(process.execPath, args, {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -84,11 +90,21 @@ class ChromiumShellApp implements LabApp {
     return (await this.ui()).frameLocator(`iframe[data-lab-tab="${tabId}"]`);
   }
 
-  async afterCrash(): Promise<void> {
-    // Only connections attached at the moment of a crash are poisoned: a fresh one works.
-    await this.browser?.close().catch(() => {});
-    this.browser = undefined;
-    await this.connect();
+  async afterCrash(...tabIds: string[]): Promise<void> {
+    // Only connections attached at the moment of a crash are poisoned, and the crash lands a few
+    // milliseconds after it was asked for: reconnect until a fresh connection sees every tab ended.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      await this.browser?.close().catch(() => {});
+      this.browser = undefined;
+      await this.connect();
+      const titles = await Promise.all(
+        tabIds.map((id) => this.page!.locator(`[data-tab-id="${id}"]`).getAttribute('title', { timeout: 1000 }).catch(() => null)),
+      );
+      if (titles.every((title) => title !== null && /process ended|crashed/i.test(title))) return;
+      if (Date.now() > deadline) throw new Error(`Tabs ${tabIds.join(', ')} did not show a crash`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   async screenshot(name: string): Promise<void> {
@@ -119,9 +135,9 @@ class ElectronApp implements LabApp {
   readonly shell = 'electron' as const;
   private constructor(private readonly app: ElectronApplication) {}
 
-  static async start(executablePath: string): Promise<ElectronApp> {
+  static async start(executablePath: string, extraArgs: readonly string[]): Promise<ElectronApp> {
     const env = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
-    return new ElectronApp(await _electron.launch({ executablePath, args: [root], env }));
+    return new ElectronApp(await _electron.launch({ executablePath, args: [root, ...extraArgs], env }));
   }
 
   ui(): Promise<Page> {
@@ -137,7 +153,10 @@ class ElectronApp implements LabApp {
     throw new Error(`No window for ${tabId}`);
   }
 
-  async afterCrash(): Promise<void> {}
+  async afterCrash(...tabIds: string[]): Promise<void> {
+    const ui = await this.ui();
+    for (const id of tabIds) await ui.locator(`[data-tab-id="${id}"]`).getAttribute('title');
+  }
 
   async screenshot(name: string): Promise<void> {
     mkdirSync(SCREENS, { recursive: true });
@@ -149,16 +168,18 @@ class ElectronApp implements LabApp {
   }
 }
 
-export const test = base.extend<{ app: LabApp }, LabOptions>({
+export const test = base.extend<{ app: LabApp; processModel: LabOptions['processModel'] }, Pick<LabOptions, 'shell'>>({
   shell: ['chromium', { option: true, scope: 'worker' }],
-  app: async ({ shell }, use, testInfo) => {
+  processModel: ['process-per-tab', { option: true }],
+  app: async ({ shell, processModel }, use, testInfo) => {
+    const extraArgs = processModel === 'process-per-site' ? ['--process-per-site'] : [];
     let app: ChromiumShellApp | ElectronApp;
     if (shell === 'electron') {
       const binary = findElectronBinary(root);
       testInfo.skip(!binary, 'The Electron binary is not installed (node_modules/electron/dist, or ELECTRON_OVERRIDE_DIST_PATH).');
-      app = await ElectronApp.start(binary!);
+      app = await ElectronApp.start(binary!, extraArgs);
     } else {
-      app = await ChromiumShellApp.start();
+      app = await ChromiumShellApp.start(extraArgs);
     }
     try {
       await use(app);

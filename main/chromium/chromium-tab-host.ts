@@ -330,7 +330,15 @@ export class ChromiumTabHost implements TabHost {
           session.send('Runtime.addBinding', { name: TAB_SEND_BINDING }),
         ]);
       } catch (error) {
-        console.error(`[chromium] could not set up tab ${tab.id}'s frame:`, error);
+        // Seen now and then on a fresh frame: its first target goes away while being set up, and
+        // no document follows. Mount the tab again rather than leave it loading forever.
+        const mounts = tab.mounts;
+        setTimeout(() => {
+          if (this.tabs.get(tab.id) === tab && tab.mounts === mounts && !tab.document && !tab.gone) {
+            console.error(`[chromium] tab ${tab.id}'s frame could not be set up (${(error as Error).message}); mounting it again`);
+            void this.reload(tab.id).catch(() => {});
+          }
+        }, 500);
       }
     }
     if (waitingForDebugger) session.fire('Runtime.runIfWaitingForDebugger');
@@ -373,7 +381,8 @@ export class ChromiumTabHost implements TabHost {
     const pid = tab.document?.pid;
     const gone: RendererGone = {
       reason: exitReason(status),
-      code: errorCode,
+      // 0 is what Chromium reports when it has no code (Page.crash and SIGKILL alike).
+      ...(errorCode === 0 ? {} : { code: errorCode }),
       ...(pid !== undefined && status === 'killed' && this.killed.has(pid) ? { signal: 'SIGKILL' } : {}),
     };
     if (pid !== undefined) this.killed.delete(pid);

@@ -61,9 +61,16 @@ const browser = new Browser({
   pid: process.pid,
   processModel: args.includes('--process-per-site') ? 'process-per-site' : 'process-per-tab',
 });
-serveUi = (transport) => void serveBrowserUi(browser, transport);
+// The first tab opens once the UI has connected: its page has rendered the tab container by then.
+let uiConnected: () => void = () => {};
+const firstUi = new Promise<void>((resolve) => (uiConnected = resolve));
+serveUi = (transport) => {
+  serveBrowserUi(browser, transport);
+  uiConnected();
+};
 for (const transport of waiting.splice(0)) serveUi(transport);
 await browser.start();
+await Promise.race([firstUi, new Promise((resolve) => setTimeout(resolve, 5000))]);
 await browser.tabs.open('lab://live');
 
 console.log(`Browser Process Lab (Chromium shell) is running${headless ? ', headless' : ''}.`);

@@ -53,7 +53,18 @@ export async function openUiPage(
   });
 
   await Promise.all([session.send('Page.enable'), session.send('Runtime.enable'), session.send('Runtime.addBinding', { name: UI_CHANNEL_NAMES.send })]);
+  // Tabs are mounted into the page's tab container: wait until the page has loaded and built it.
+  const loaded = new Promise<void>((resolve) => {
+    const stop = session.on('Page.loadEventFired', () => {
+      stop();
+      resolve();
+    });
+  });
   const { errorText } = await session.send('Page.navigate', { url });
   if (errorText) throw new Error(`The browser UI at ${url} failed to load: ${errorText}`);
+  await Promise.race([
+    loaded,
+    new Promise((_, reject) => setTimeout(() => reject(new Error(`The browser UI at ${url} did not load in 10 s`)), 10_000)),
+  ]);
   return { session };
 }

@@ -83,6 +83,7 @@ export function TabStrip({ tabs, selectedTabId, onSelect, onClose, onNewTab }: T
                   else tabElements.current.delete(tab.id);
                 }}
                 id={id}
+                data-tab-id={tab.id}
                 role="tab"
                 className="tab"
                 aria-selected={selected}
