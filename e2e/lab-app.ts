@@ -49,6 +49,14 @@ function freePort(): Promise<number> {
   });
 }
 
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('The app did not become ready');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 class ChromiumShellApp implements LabApp {
   readonly shell = 'chromium' as const;
   private browser: Browser | undefined;
@@ -78,6 +86,9 @@ class ChromiumShellApp implements LabApp {
     await ready.finally(() => clearTimeout(timeout));
     const app = new ChromiumShellApp(child, port);
     await app.connect();
+    // Every test starts from the first tab live in its renderer process.
+    await app.page!.locator('[data-tab-id]').first().getAttribute('title', { timeout: 15_000 });
+    await waitFor(async () => /pid \d+/.test((await app.page!.locator('[data-tab-id]').first().getAttribute('title')) ?? ''), 15_000);
     return app;
   }
 
