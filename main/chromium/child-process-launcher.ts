@@ -26,11 +26,6 @@ export interface ChildProcessLauncherOptions {
   readonly stdio?: 'inherit' | 'ignore';
 }
 
-/** Entries from source (run through tsx), for tests and `npm run start:chromium` in a checkout. */
-export function sourceEntries(root: string): Record<UtilityKind, string> {
-  return { gpu: path.join(root, 'gpu-worker/main.ts'), 'plugin-host': path.join(root, 'plugin-host/main.ts') };
-}
-
 /** Entries as built by `npm run build`. */
 export function builtEntries(root: string): Record<UtilityKind, string> {
   return { gpu: path.join(root, 'dist-electron/gpu-worker.js'), 'plugin-host': path.join(root, 'dist-electron/plugin-host.js') };
