@@ -80,6 +80,9 @@ describe('launchChromium', () => {
     await detached;
     await expect(chromium.connection.root.send('Browser.getVersion')).rejects.toMatchObject({ kind: 'closed' });
     await chromium.close();
-    expect(chromiumLeftovers(chromium.pid, chromium.userDataDir)).toEqual([]);
+    // The rest of the group was SIGKILLed by close(); the kernel takes a moment to end them.
+    const leftovers = () => chromiumLeftovers(chromium.pid, chromium.userDataDir);
+    await waitUntil(() => leftovers().length === 0, 5000, 'every Chromium process to end').catch(() => {});
+    expect(leftovers()).toEqual([]);
   });
 });

@@ -20,6 +20,7 @@ import { bundleChildren } from './child-bundles.ts';
 import { builtEntries, childProcessLauncher } from './child-process-launcher.ts';
 import { launchChromium } from './chromium-process.ts';
 import { ChromiumTabHost, localhostTabUrls } from './chromium-tab-host.ts';
+import { procMetrics } from './proc-metrics.ts';
 import { openUiPage } from './ui-page.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -59,6 +60,7 @@ const browser = new Browser({
   tabHost,
   clock: systemClock(),
   pid: process.pid,
+  metrics: procMetrics(),
   processModel: args.includes('--process-per-site') ? 'process-per-site' : 'process-per-tab',
 });
 // The first tab opens once the UI has connected: its page has rendered the tab container by then.

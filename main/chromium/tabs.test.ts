@@ -10,6 +10,7 @@ import { childProcessLauncher } from './child-process-launcher.ts';
 import { launchChromium, type RunningChromium } from './chromium-process.ts';
 import { ChromiumTabHost, localhostTabUrls } from './chromium-tab-host.ts';
 import { openPage } from './open-page.ts';
+import { procMetrics } from './proc-metrics.ts';
 import { serveProtocolPages, type ProtocolPages } from './testing/protocol-pages.ts';
 import { isAlive, waitUntil } from './testing/processes.ts';
 
@@ -34,6 +35,7 @@ async function startBrowser(processModel: 'process-per-tab' | 'process-per-site'
     tabHost,
     clock: systemClock(),
     pid: process.pid,
+    metrics: procMetrics(),
     processModel,
     hangThresholdMs: 1000,
   });
@@ -159,6 +161,33 @@ describe('tabs in their own renderer processes (process per tab)', () => {
     expect(browser.tabs.get(id)).toBeUndefined();
     expect(browser.registry.get(rendererId)).toBeUndefined();
     await until(() => !isAlive(pid!), 'renderer process gone');
+  });
+
+  it('task manager: figures for every live process; End process ends a renderer, kills the GPU process, refuses the browser', async () => {
+    // Earlier tests closed one of these tabs: the two still open.
+    const [first, second] = ids.filter((id) => browser.tabs.get(id)?.state === 'live') as [string, string];
+    await browser.getMetrics();
+    await new Promise((resolve) => setTimeout(resolve, 2200));
+    const rows = await browser.getMetrics();
+    const renderer = rows.find((row) => row.id === tab(browser, first).rendererId)!;
+    expect(renderer.memoryBytes).toBeGreaterThan(5 * 1024 * 1024);
+    expect(renderer.memoryBytes).toBeLessThan(500 * 1024 * 1024);
+    expect(renderer.cpuPercent).toBeGreaterThanOrEqual(0);
+    expect(renderer.ipcPerSecond).toBeGreaterThan(0); // heartbeats
+    expect(rows.map((row) => row.id)).toEqual(expect.arrayContaining(['browser', 'gpu', 'plugin-host']));
+
+    expect(() => browser.endProcess('browser')).toThrow(expect.objectContaining({ code: 'CANNOT_END_BROWSER' }));
+    browser.endProcess(tab(browser, second).rendererId);
+    await until(() => tab(browser, second).state === 'crashed', 'ended from the task manager');
+    expect(tab(browser, second).crash).toMatchObject({ reason: 'killed', code: 'SIGKILL' });
+    expect(() => browser.endProcess(tab(browser, second).rendererId)).toThrow(expect.objectContaining({ code: 'NO_SUCH_PROCESS' }));
+    await browser.tabs.reload(second);
+    await until(() => tab(browser, second).state === 'live', 'reloaded');
+
+    const gpuPid = browser.gpu.pid;
+    browser.endProcess('gpu');
+    await until(() => browser.gpu.pid !== undefined && browser.gpu.pid !== gpuPid && browser.registry.get('gpu')?.state === 'running', 'a new GPU process');
+    expect(browser.registry.get('gpu')!.restarts).toBeGreaterThan(0);
   });
 
   it('does not let a page or a link reach chrome:// debug URLs, but the omnibox does', async () => {

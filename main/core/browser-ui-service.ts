@@ -36,6 +36,12 @@ export function serveBrowserUi(browser: Browser, transport: Transport): Connecti
       waitTab: ({ tabId }) => done(tabs.wait(tabId)),
       stopTab: ({ tabId }) => done(tabs.stop(tabId)),
       restartPluginHost: () => done(browser.plugins.start()),
+      getMetrics: async () => ({ processes: await browser.getMetrics() }),
+      getTrace: ({ sinceSeq }) => browser.trace.since(sinceSeq),
+      endProcess: async ({ processId }) => {
+        browser.endProcess(processId);
+        return {};
+      },
     },
     onBadMessage: (report) =>
       browser.log.record({ type: 'bad-message', processId: UI_PROCESS_ID, interface: report.interface, reason: report.reason }),

@@ -10,10 +10,12 @@ import type { Clock } from './clock.ts';
 import { EventLog } from './event-log.ts';
 import { GpuProcessHost } from './gpu-process-host.ts';
 import { PluginProcessHost } from './plugin-process-host.ts';
-import type { UtilityProcessLauncher } from './ports.ts';
+import { MetricsSampler, type ProcessMetricsRow } from './metrics-sampler.ts';
+import type { ProcessMetricsSource, UtilityProcessLauncher } from './ports.ts';
 import { ProcessRegistry } from './process-registry.ts';
 import type { TabHost } from './tab-host.ts';
 import { TabManager } from './tabs.ts';
+import { TraceBuffer } from './trace-buffer.ts';
 import { resolveUrl } from './urls.ts';
 
 export interface BrowserOptions {
@@ -26,6 +28,13 @@ export interface BrowserOptions {
   readonly hangThresholdMs?: number;
   readonly gpuCrashWindowMs?: number;
   readonly gpuHangTimeoutMs?: number;
+  /** CPU and memory of processes, for the task manager; without it the task manager shows IPC rates only. */
+  readonly metrics?: ProcessMetricsSource;
+}
+
+/** An error the UI shows with its code. */
+function codedError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code });
 }
 
 export const BROWSER_PROCESS_ID = 'browser';
@@ -36,6 +45,9 @@ export class Browser {
   readonly gpu: GpuProcessHost;
   readonly plugins: PluginProcessHost;
   readonly tabs: TabManager;
+  readonly metrics: MetricsSampler;
+  /** The IPC inspector's feed: the browser process's recent messages, traced while someone reads. */
+  readonly trace: TraceBuffer;
 
   constructor(options: BrowserOptions) {
     const { launcher, clock } = options;
@@ -56,6 +68,14 @@ export class Browser {
       ...(options.processModel === undefined ? {} : { processModel: options.processModel }),
       ...(options.hangThresholdMs === undefined ? {} : { hangThresholdMs: options.hangThresholdMs }),
     });
+    this.metrics = new MetricsSampler({
+      registry: this.registry,
+      clock,
+      browserId: BROWSER_PROCESS_ID,
+      rendererOfTab: (tabId) => this.tabs.get(tabId)?.rendererId,
+      ...(options.metrics === undefined ? {} : { source: options.metrics }),
+    });
+    this.trace = new TraceBuffer({ clock });
     this.registry.launched(BROWSER_PROCESS_ID, 'browser', 'Browser', options.pid);
     this.registry.setState(BROWSER_PROCESS_ID, 'running');
   }
@@ -86,6 +106,36 @@ export class Browser {
     }
   }
 
+  /** The task manager's figures; sampling runs while it is asked for (metrics-sampler.ts). */
+  getMetrics(): Promise<ProcessMetricsRow[]> {
+    return this.metrics.watch();
+  }
+
+  /**
+   * The task manager's "End process": a renderer is killed (every tab in it gets a sad tab), the GPU
+   * process and the plugin host are killed and handled like any crash of theirs. The browser process
+   * cannot end itself from its own UI.
+   */
+  endProcess(processId: string): void {
+    const info = this.registry.get(processId);
+    if (!info || info.state === 'crashed' || info.state === 'killed' || info.state === 'exited') {
+      throw codedError('NO_SUCH_PROCESS', `No running process ${processId}`);
+    }
+    switch (info.kind) {
+      case 'browser':
+        throw codedError('CANNOT_END_BROWSER', 'The browser process cannot be ended from the task manager');
+      case 'gpu':
+        return this.gpu.kill();
+      case 'plugin-host':
+        return this.plugins.kill();
+      case 'renderer': {
+        const tab = this.tabs.list().find((candidate) => candidate.rendererId === processId);
+        if (!tab) throw codedError('NO_SUCH_PROCESS', `No tab runs in ${processId}`);
+        return this.tabs.kill(tab.id);
+      }
+    }
+  }
+
   /** Everything the browser UI shows. */
   state(): Static<typeof BrowserState> {
     const selectedTabId = this.tabs.selectedTabId;
@@ -102,6 +152,8 @@ export class Browser {
   }
 
   dispose(): void {
+    this.metrics.stop();
+    this.trace.stop();
     this.tabs.dispose();
     this.gpu.dispose();
     this.plugins.dispose();

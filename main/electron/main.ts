@@ -1,43 +1,135 @@
 // Entry of the browser process under the Electron shell (built to dist-electron/main.js, ESM).
-// For now: one sandboxed window showing the browser UI. The full shell (tabs, child processes,
-// custom protocol) arrives later and drives main/core/.
+// Composes the runtime-neutral core (main/core/) with Electron's adapters, as main/chromium/shell.ts
+// does with Chromium's: utility processes for the GPU process and the plugin host, a WebContentsView
+// per tab, app.getAppMetrics() for the task manager, and the UI window's channel for the UI.
+// Built-in pages come from the privileged `lab-app:` scheme (app-protocol.ts), never file://.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, session } from 'electron';
+import { app, BaseWindow, ipcMain, net, protocol, session, utilityProcess, WebContentsView, type WebContents } from 'electron';
+import { Browser } from '../core/browser.ts';
+import { serveBrowserUi } from '../core/browser-ui-service.ts';
+import { systemClock } from '../core/clock.ts';
+import { APP_SCHEME_PRIVILEGES, handleAppProtocol, UI_URL } from './app-protocol.ts';
+import { IPC } from './ipc-channels.ts';
+import { electronProcessMetrics } from './process-metrics.ts';
+import { documentChannels, fromMainFrameOf } from './string-ipc.ts';
+import { contentBounds, ElectronTabHost } from './tab-host.ts';
+import { ElectronUtilityLauncher } from './utility-launcher.ts';
 
 const here = import.meta.dirname; // dist-electron/
-const uiPage = path.join(here, '../dist/renderer/index.html');
-const uiPageUrl = pathToFileURL(uiPage).href;
+const root = path.join(here, '..');
+const args = process.argv.slice(2);
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    title: 'Browser Process Lab',
+// Before `ready`: the scheme must be standard and secure to get an origin, fetch and a CSP.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+app.enableSandbox();
+
+/** What the UI page may do to itself: nothing but stay on the UI. */
+function lockDownUi(contents: WebContents): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event) => {
+    if (event.url !== UI_URL) event.preventDefault();
+  });
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+}
+
+async function start(): Promise<void> {
+  await app.whenReady();
+  handleAppProtocol(protocol, net, { ui: path.join(root, 'dist/renderer'), pages: path.join(root, 'dist/pages') });
+  // No page gets a permission (camera, notifications, ...): none needs one.
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+
+  const window = new BaseWindow({ width: 1280, height: 860, title: 'Browser Process Lab' });
+  const ui = new WebContentsView({
     webPreferences: {
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
       preload: path.join(here, 'ui-preload.cjs'),
     },
   });
-  // The UI page never opens windows or leaves itself.
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (event) => {
-    if (event.url !== uiPageUrl) event.preventDefault();
+  window.contentView.addChildView(ui);
+  const fitUi = () => {
+    const [width = 0, height = 0] = window.getContentSize();
+    ui.setBounds({ x: 0, y: 0, width, height });
+  };
+  fitUi();
+  window.on('resize', fitUi);
+  lockDownUi(ui.webContents);
+
+  const tabHost = new ElectronTabHost({
+    window,
+    ipcMain,
+    WebContentsView,
+    preload: path.join(here, 'tab-preload.cjs'),
+    // Called only after `core` exists (a tab asks for a window).
+    openTab: (url) => void core.tabs.open(url).catch(() => {}),
   });
-  void win.loadFile(uiPage);
-  return win;
+  const core = new Browser({
+    launcher: new ElectronUtilityLauncher({
+      app,
+      utilityProcess,
+      entries: { gpu: path.join(here, 'gpu-worker.js'), 'plugin-host': path.join(here, 'plugin-host.js') },
+    }),
+    tabHost,
+    metrics: electronProcessMetrics(app),
+    clock: systemClock(),
+    pid: process.pid,
+    processModel: args.includes('--process-per-site') ? 'process-per-site' : 'process-per-tab',
+  });
+
+  // Closing the window ends the app, as closing a browser does (its views' webContents first).
+  window.on('closed', () => {
+    tabHost.dispose();
+    if (!ui.webContents.isDestroyed()) ui.webContents.close();
+    core.dispose();
+    app.quit();
+  });
+
+  // The selected tab's view is shown while its page lives; a sad tab or the unresponsive dialog
+  // is the UI's own drawing, so the view steps aside for it.
+  const showSelected = () => {
+    const state = core.state();
+    const selected = state.tabs.find((tab) => tab.id === state.selectedTabId);
+    tabHost.show(selected && (selected.state === 'live' || selected.state === 'loading') ? selected.id : undefined);
+  };
+  core.log.onDidRecord((event) => {
+    if (event.type === 'tab-changed' || event.type === 'tab-selected' || event.type === 'tab-closed') showSelected();
+  });
+
+  // The UI page: a channel per document (a reload gets a new one), served by the core.
+  let uiConnected: () => void = () => {};
+  const firstUi = new Promise<void>((resolve) => (uiConnected = resolve));
+  documentChannels(ipcMain, ui.webContents, IPC.ui, () => ({ process: 'ui', pid: ui.webContents.getOSProcessId() }), (page) => {
+    serveBrowserUi(core, page.transport);
+    uiConnected();
+  });
+  ipcMain.on(IPC.uiContentBounds, (event, rect: unknown) => {
+    if (!fromMainFrameOf(event, ui.webContents)) return;
+    const bounds = contentBounds(rect);
+    if (bounds) tabHost.setContentBounds(bounds);
+  });
+  // Every other IPC channel is unknown: nothing else is registered on ipcMain.
+
+  await ui.webContents.loadURL(UI_URL);
+  await core.start();
+  await Promise.race([firstUi, new Promise((resolve) => setTimeout(resolve, 5000))]);
+  await core.tabs.open('lab://live');
+
 }
 
-void app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
-  createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
-  });
+// Any new webContents (a view, a devtools window) gets no webview tags and no new windows by default;
+// the tab host then sets its own window-open handler (a new tab through the core).
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
 });
+app.on('window-all-closed', () => app.quit());
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
+start().catch((error: unknown) => {
+  console.error('[browser] could not start:', error);
+  app.exit(1);
 });

@@ -30,6 +30,64 @@ export const BrowserState = Struct({
   events: Type.Array(BrowserEvent, { maxItems: STATE_EVENTS }),
 });
 
+/** One process's row of figures in the task manager; CPU and memory absent where the shell cannot measure them. */
+export const ProcessMetricsInfo = Struct({
+  /** The registry id (ProcessInfo.id). */
+  id: Type.String({ maxLength: 64 }),
+  /** Percent of one core over the last sampling interval (may exceed 100 on several cores). */
+  cpuPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 100_000 })),
+  /** Bytes; on Linux the proportional set size (PSS). */
+  memoryBytes: Type.Optional(Type.Number({ minimum: 0 })),
+  /** Typed IPC messages per second the browser process exchanged with it (for the browser: all of them). */
+  ipcPerSecond: Type.Number({ minimum: 0 }),
+});
+
+export const ProcessMetricsReport = Struct({
+  processes: Type.Array(ProcessMetricsInfo, { maxItems: 128 }),
+});
+
+/** How many trace records one getTrace answer carries at most (it fits the UI channel's 1 MiB messages). */
+export const TRACE_PAGE = 500;
+
+const Peer = Struct({
+  process: Type.String({ maxLength: 32 }),
+  id: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Number()])),
+  pid: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+
+/** One typed message the browser process sent or received (protocol/rpc/trace.ts), numbered. */
+export const TraceEntry = Struct({
+  seq: Type.Integer({ minimum: 0 }),
+  direction: Type.Union([Type.Literal('send'), Type.Literal('receive')]),
+  from: Peer,
+  to: Peer,
+  interface: Type.String({ maxLength: 64 }),
+  method: Type.String({ maxLength: 64 }),
+  kind: Type.Union([
+    Type.Literal('request'),
+    Type.Literal('response'),
+    Type.Literal('error'),
+    Type.Literal('event'),
+    Type.Literal('cancel'),
+    Type.Literal('bad-message'),
+  ]),
+  callId: Type.Optional(Type.Integer({ minimum: 0 })),
+  size: Type.Integer({ minimum: 0 }),
+  sentAt: Type.Number(),
+  receivedAt: Type.Optional(Type.Number()),
+  roundTripMs: Type.Optional(Type.Number()),
+  error: Type.Optional(Type.String({ maxLength: 256 })),
+});
+
+export const TracePage = Struct({
+  /** Oldest first, at most TRACE_PAGE. */
+  records: Type.Array(TraceEntry, { maxItems: TRACE_PAGE }),
+  /** Ask from here next time. */
+  nextSeq: Type.Integer({ minimum: 0 }),
+  /** How many records after `sinceSeq` the ring buffer had already overwritten. */
+  dropped: Type.Integer({ minimum: 0 }),
+});
+
 export const BrowserUiService = defineInterface({
   name: 'BrowserUiService',
   methods: {
@@ -56,6 +114,23 @@ export const BrowserUiService = defineInterface({
     stopTab: method(ForTab, Ok),
     /** The plugin placeholder's Restart. */
     restartPluginHost: method(Struct({}), Ok),
+    /**
+     * The task manager's figures, sampled about once a second. Sampling (and IPC tracing, which has a
+     * cost) runs only while someone asks: it stops a few seconds after the last call.
+     */
+    getMetrics: method(Struct({}), ProcessMetricsReport),
+    /**
+     * The task manager's "End process": a renderer's tabs get sad tabs, the GPU process and plugin host
+     * are killed (and handled as any crash). Refused for the browser process (CANNOT_END_BROWSER) and
+     * for an unknown or ended process (NO_SUCH_PROCESS).
+     */
+    endProcess: method(Struct({ processId: Type.String({ minLength: 1, maxLength: 64 }) }), Ok),
+    /**
+     * The IPC inspector's feed: trace records numbered from 0, from `sinceSeq` on (a bounded ring
+     * buffer in the browser process). Tracing runs only while asked: it stops a few seconds after the
+     * last call, and the first call starts it (and returns nothing yet).
+     */
+    getTrace: method(Struct({ sinceSeq: Type.Integer({ minimum: 0 }) }), TracePage),
   },
   events: {
     /** Something changed: the event, as recorded in the browser's history. */

@@ -6,8 +6,8 @@ import {
   cssString,
   pluginHostNotice,
   pluginHostStatus,
-  processRows,
   sadTabText,
+  stateText,
   tabBadge,
   tabFrameCss,
 } from './view-model.ts';
@@ -112,21 +112,21 @@ describe('sadTabText', () => {
   });
 });
 
-describe('processRows', () => {
-  it('lists browser, GPU, plugin host, then renderers, with how ended ones ended', () => {
-    const rows = processRows([
+describe('stateText', () => {
+  it('says how a process ended, and when it is not responding', () => {
+    const rows = [
       proc('renderer-b', 'renderer', { startedAt: 2, state: 'killed', exitReason: 'bad-message', exitSignal: 'SIGKILL' }),
       proc('renderer-a', 'renderer', { startedAt: 1, pid: undefined }),
       proc('plugin-host', 'plugin-host', { state: 'crashed', exitCode: 134 }),
       proc('gpu', 'gpu', { state: 'unresponsive' }),
       proc('browser', 'browser'),
-    ]);
-    expect(rows.map((row) => [row.kind, row.id, row.pid, row.state])).toEqual([
-      ['Browser', 'browser', '123', 'running'],
-      ['GPU', 'gpu', '123', 'not responding'],
-      ['Plugin host', 'plugin-host', '123', 'crashed (code 134)'],
-      ['Renderer', 'renderer-a', '—', 'running'],
-      ['Renderer', 'renderer-b', '123', 'killed (bad message, SIGKILL)'],
+    ];
+    expect(rows.map((row) => stateText(row))).toEqual([
+      'killed (bad message, SIGKILL)',
+      'running',
+      'crashed (code 134)',
+      'not responding',
+      'running',
     ]);
   });
 });

@@ -3,7 +3,7 @@
  * text, the process table's rows, and the CSS that shows the selected tab's frame. No DOM, no
  * React: unit-tested in Node (view-model.test.ts).
  */
-import type { ExitReason, ProcessInfo, ProcessKind, TabInfo } from '../../protocol/interfaces/browser-state.ts';
+import type { ExitReason, ProcessInfo, TabInfo } from '../../protocol/interfaces/browser-state.ts';
 import { isEnded, processOfKind, type BrowserView } from './browser-state.ts';
 
 /** Where the shell puts each tab's `<iframe data-lab-tab="<tabId>">`. */
@@ -163,45 +163,13 @@ export function sadTabText(tab: TabInfo, view?: BrowserView): SadTabText {
 
 // ---- processes ---------------------------------------------------------------------------------------
 
-const KIND_LABELS: Record<ProcessKind, string> = {
-  browser: 'Browser',
-  gpu: 'GPU',
-  'plugin-host': 'Plugin host',
-  renderer: 'Renderer',
-};
-const KIND_ORDER: ProcessKind[] = ['browser', 'gpu', 'plugin-host', 'renderer'];
-
-export interface ProcessRow {
-  readonly id: string;
-  readonly kind: string;
-  readonly label: string;
-  readonly pid: string;
-  readonly state: string;
-  readonly ended: boolean;
-  readonly restarts: number;
-}
-
-function stateText(process: ProcessInfo): string {
+/** A process's state for people: 'not responding', 'killed (bad message, SIGKILL)'. */
+export function stateText(process: ProcessInfo): string {
   if (!isEnded(process.state)) return process.state === 'unresponsive' ? 'not responding' : process.state;
   const how = process.exitSignal ?? (process.exitCode === undefined ? undefined : `code ${process.exitCode}`);
   const why = process.exitReason === 'bad-message' ? 'bad message' : undefined;
   const extra = [why, how].filter(Boolean).join(', ');
   return extra ? `${process.state} (${extra})` : process.state;
-}
-
-/** The process table: browser, GPU, plugin host, then renderers in launch order. */
-export function processRows(processes: readonly ProcessInfo[]): ProcessRow[] {
-  return [...processes]
-    .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.startedAt - b.startedAt)
-    .map((process) => ({
-      id: process.id,
-      kind: KIND_LABELS[process.kind],
-      label: process.label,
-      pid: process.pid === undefined ? '—' : String(process.pid),
-      state: stateText(process),
-      ended: isEnded(process.state),
-      restarts: process.restarts,
-    }));
 }
 
 // ---- the tab frames ----------------------------------------------------------------------------------

@@ -1,56 +1,160 @@
-// The Processes drawer: every process the browser knows, as a table.
-// ---------------------------------------------------------------------------------------------
-// PLACEHOLDER for the lab's big panels: the full task manager (CPU, memory, End process), the
-// IPC inspector and the architecture map will live in this drawer. Keep it a plain table until then.
-// ---------------------------------------------------------------------------------------------
-import { useId } from 'react';
+// The Processes drawer: the task manager, as Chrome's: one row per process with what it serves, its
+// pid, CPU, memory (PSS on Linux) and IPC rate, refreshed every second while the drawer is open;
+// sortable by column; "End process" on the selected row. The IPC inspector and the architecture
+// map will join it here.
+import { useEffect, useId, useState, type KeyboardEvent } from 'react';
 import type { BrowserView } from '../browser-state.ts';
-import { processRows } from '../view-model.ts';
+import {
+  formatBytes,
+  formatCpu,
+  formatRate,
+  nextSort,
+  sortRows,
+  TASK_COLUMNS,
+  taskRows,
+  type ProcessMetrics,
+  type TaskRow,
+  type TaskSort,
+} from '../task-manager.ts';
+import { useBrowserClient } from '../use-browser.ts';
 import { Icon } from './icons.tsx';
 
 export const PROCESS_PANEL_ID = 'processes-panel';
 
+/** How often the open task manager asks for new figures (the browser samples once a second). */
+export const METRICS_POLL_MS = 1000;
+
+/** Polls getMetrics while mounted; keeps the last good answer when one fails. */
+function useMetrics(): readonly ProcessMetrics[] {
+  const client = useBrowserClient();
+  const [metrics, setMetrics] = useState<readonly ProcessMetrics[]>([]);
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      try {
+        const { processes } = await client.call('getMetrics', {});
+        if (!stopped) setMetrics(processes);
+      } catch {
+        // The next poll tries again.
+      }
+      if (!stopped) timer = setTimeout(() => void poll(), METRICS_POLL_MS);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [client]);
+  return metrics;
+}
+
+function cell(row: TaskRow, column: (typeof TASK_COLUMNS)[number]['column']): string {
+  switch (column) {
+    case 'task':
+      return row.task;
+    case 'kind':
+      return row.kindLabel;
+    case 'pid':
+      return row.pid === undefined ? '—' : String(row.pid);
+    case 'cpu':
+      return formatCpu(row.cpuPercent);
+    case 'memory':
+      return formatBytes(row.memoryBytes);
+    case 'ipc':
+      return formatRate(row.ipcPerSecond);
+    case 'state':
+      return row.state;
+    case 'restarts':
+      return String(row.restarts);
+  }
+}
+
 export function ProcessPanel({ view, onClose }: { view: BrowserView; onClose: () => void }) {
+  const client = useBrowserClient();
   const headingId = useId();
-  const rows = processRows(view.processes);
+  const metrics = useMetrics();
+  const [sort, setSort] = useState<TaskSort | undefined>(undefined);
+  const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
+  const rows = sortRows(taskRows(view.processes, view.tabs, metrics), sort);
+  const selected = rows.find((row) => row.id === selectedId);
+
+  const endProcess = () => {
+    if (selected?.endable) void client.perform('endProcess', { processId: selected.id });
+  };
+  const onRowKey = (event: KeyboardEvent, id: string) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      setSelectedId(id);
+    } else if (event.key === 'Delete' && rows.find((row) => row.id === id)?.endable) {
+      void client.perform('endProcess', { processId: id });
+    }
+  };
+
   return (
-    <section className="process-panel" id={PROCESS_PANEL_ID} aria-labelledby={headingId}>
+    <section className="process-panel" id={PROCESS_PANEL_ID} aria-label="Processes">
       <header className="panel-header">
         <h2 id={headingId} className="panel-title">
-          Processes
+          Task manager
         </h2>
-        <span className="panel-note">Task manager, IPC inspector and architecture map: coming here.</span>
+        <span className="panel-note">
+          {metrics.length
+            ? 'Memory: each process’s share (PSS on Linux). IPC: typed messages to and from the browser process. Updated every second.'
+            : 'Measuring…'}
+        </span>
+        <button type="button" className="button end-process" disabled={!selected?.endable} onClick={endProcess}>
+          End process
+        </button>
         <button type="button" className="icon-button" aria-label="Close Processes" onClick={onClose}>
           <Icon name="close" size={18} />
         </button>
       </header>
       <div className="panel-body">
-        <table className="process-table">
+        <table className="process-table task-manager" aria-labelledby={headingId}>
           <thead>
             <tr>
-              <th scope="col">Kind</th>
-              <th scope="col">Label</th>
-              <th scope="col" className="numeric">
-                PID
-              </th>
-              <th scope="col">State</th>
-              <th scope="col" className="numeric">
-                Restarts
-              </th>
+              {TASK_COLUMNS.map(({ column, label, numeric }) => {
+                const direction = sort?.column === column ? sort.direction : undefined;
+                return (
+                  <th key={column} scope="col" className={numeric ? 'numeric' : undefined} aria-sort={direction ?? 'none'}>
+                    <button type="button" className="sort-button" onClick={() => setSort(nextSort(sort, column))}>
+                      {label}
+                      <span className="sort-arrow" aria-hidden="true">
+                        {direction === 'ascending' ? '▲' : direction === 'descending' ? '▼' : ''}
+                      </span>
+                    </button>
+                  </th>
+                );
+              })}
             </tr>
           </thead>
           <tbody>
             {rows.map((row) => (
-              <tr key={row.id} className={row.ended ? 'ended' : undefined}>
-                <td>{row.kind}</td>
-                <th scope="row" className="process-label">
-                  {row.label}
-                </th>
-                <td className="numeric">{row.pid}</td>
-                <td>
-                  <span className={`state state-${row.ended ? 'ended' : row.state.replace(/\s+/g, '-')}`}>{row.state}</span>
-                </td>
-                <td className="numeric">{row.restarts}</td>
+              <tr
+                key={row.id}
+                data-process-id={row.id}
+                className={[row.ended ? 'ended' : '', row.id === selectedId ? 'selected' : ''].filter(Boolean).join(' ') || undefined}
+                aria-selected={row.id === selectedId}
+                tabIndex={0}
+                onClick={() => setSelectedId(row.id)}
+                onKeyDown={(event) => onRowKey(event, row.id)}
+              >
+                {TASK_COLUMNS.map(({ column, numeric }) =>
+                  column === 'task' ? (
+                    <th key={column} scope="row" className="process-label" title={row.task}>
+                      <span className={`kind-dot kind-${row.kind}`} aria-hidden="true" />
+                      {row.task}
+                    </th>
+                  ) : column === 'state' ? (
+                    <td key={column}>
+                      <span className={`state state-${row.ended ? 'ended' : row.state.replace(/\s+/g, '-')}`}>{row.state}</span>
+                    </td>
+                  ) : (
+                    <td key={column} className={numeric ? 'numeric' : undefined}>
+                      {cell(row, column)}
+                    </td>
+                  ),
+                )}
               </tr>
             ))}
           </tbody>

@@ -1,0 +1,99 @@
+/**
+ * Built-in pages over a privileged custom scheme instead of file:// (Electron security checklist
+ * item 18): `lab-app://ui/` serves dist/renderer (the browser UI), `lab-app://pages/<page>` serves
+ * dist/pages (the `lab://` tab pages). Every response carries a Content-Security-Policy. Type-only
+ * Electron imports: the caller passes `protocol` and `net`, so the path guard is testable in Node.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Net, Protocol } from 'electron';
+
+export const APP_SCHEME = 'lab-app';
+export const UI_HOST = 'ui';
+export const PAGES_HOST = 'pages';
+export const UI_URL = `${APP_SCHEME}://${UI_HOST}/index.html`;
+
+/** The UI: its own scripts only; no frames (tabs are WebContentsViews, not iframes). */
+export const UI_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "connect-src 'self'; frame-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'";
+/**
+ * Tab pages: their own scripts only; sockets only to loopback, where the GPU process and the plugin
+ * host listen for the direct channels the browser brokers (renderer/tab-runtime/direct-channel.ts).
+ */
+export const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "connect-src 'self' ws://127.0.0.1:*; object-src 'none'; base-uri 'none'; form-action 'none'";
+
+/** Options for `protocol.registerSchemesAsPrivileged`, called once before `ready`. */
+export const APP_SCHEME_PRIVILEGES = {
+  scheme: APP_SCHEME,
+  privileges: { standard: true, secure: true, supportFetchAPI: true },
+} as const;
+
+/**
+ * The file a request path names inside `root`, or undefined when it would leave `root` (the guard
+ * from shared/knowledge/electron-pitfalls.md: `path.resolve` with a leading `/` escapes to the
+ * filesystem root, so join, then check the relative path).
+ */
+export function resolveInside(root: string, pathname: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+  if (decoded.includes('\0')) return undefined;
+  const file = path.join(root, decoded);
+  const relative = path.relative(root, file);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  return file;
+}
+
+/** `lab://<page>` as the URL a tab loads, and back. Other URLs (http, https) load as they are. */
+export function labToAppUrl(url: string): string {
+  const page = /^lab:\/\/(.*)$/i.exec(url);
+  return page ? `${APP_SCHEME}://${PAGES_HOST}/${page[1]}` : url;
+}
+export function appToLabUrl(url: string): string {
+  const prefix = `${APP_SCHEME}://${PAGES_HOST}/`;
+  return url.startsWith(prefix) ? `lab://${url.slice(prefix.length)}` : url;
+}
+
+export interface AppRoots {
+  /** dist/renderer */
+  readonly ui: string;
+  /** dist/pages */
+  readonly pages: string;
+}
+
+/** Which file a `lab-app:` URL names, with the CSP to send; undefined for anything else. */
+export function appFile(url: string, roots: AppRoots): { file: string; csp: string } | undefined {
+  const parsed = URL.parse(url);
+  if (!parsed || parsed.protocol !== `${APP_SCHEME}:`) return undefined;
+  const { hostname, pathname } = parsed;
+  if (hostname === UI_HOST) {
+    const file = resolveInside(roots.ui, pathname === '/' ? '/index.html' : pathname);
+    return file ? { file, csp: UI_CSP } : undefined;
+  }
+  if (hostname === PAGES_HOST) {
+    // A tab page is `/<page>` -> `<page>.html`, as in the Chromium shell's app server.
+    const file = resolveInside(roots.pages, path.extname(pathname) ? pathname : `${pathname}.html`);
+    return file ? { file, csp: PAGE_CSP } : undefined;
+  }
+  return undefined;
+}
+
+/** Serves `lab-app:` (after `ready`). */
+export function handleAppProtocol(protocol: Protocol, net: Net, roots: AppRoots): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('Method not allowed', { status: 405 });
+    const target = appFile(request.url, roots);
+    if (!target) return new Response('Not found', { status: 404, headers: { 'content-security-policy': PAGE_CSP } });
+    const response = await net.fetch(pathToFileURL(target.file).href);
+    const headers = new Headers(response.headers);
+    headers.set('content-security-policy', target.csp);
+    headers.set('x-content-type-options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
+  });
+}

@@ -1,0 +1,12 @@
+/**
+ * The IPC channel names between the main process and the preloads. preload/ keeps its own copy
+ * (main/ may not import preload/); ipc-channels.test.ts checks that both agree.
+ */
+export const IPC = {
+  /** UI page <-> browser: JSON strings of the browser<->UI interface. */
+  ui: 'lab:ui',
+  /** UI page -> browser: the content area's rect, for the tab views' bounds. */
+  uiContentBounds: 'lab:ui-content-bounds',
+  /** Tab page <-> browser: JSON strings of the browser<->tab interface. */
+  tab: 'lab:tab',
+} as const;

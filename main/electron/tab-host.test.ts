@@ -1,0 +1,173 @@
+// ElectronTabHost against stand-ins for WebContentsView, its webContents and the window: what it
+// asks Electron to do, and what it reports to the core from Electron's events.
+import { EventEmitter } from 'node:events';
+import type { BaseWindow, IpcMain, WebContentsView } from 'electron';
+import { describe, expect, it } from 'vitest';
+import type { RendererGone, TabCommit } from '../core/tab-host.ts';
+import { ElectronTabHost } from './tab-host.ts';
+
+class FakeDebugger {
+  attached = false;
+  busy = false;
+  commands: string[] = [];
+  isAttached() {
+    return this.attached;
+  }
+  attach() {
+    if (this.busy) throw new Error('Another debugger is already attached');
+    this.attached = true;
+  }
+  detach() {
+    this.attached = false;
+  }
+  sendCommand(method: string) {
+    this.commands.push(method);
+    return Promise.resolve({});
+  }
+}
+
+class FakeContents extends EventEmitter {
+  readonly mainFrame = {};
+  readonly debugger = new FakeDebugger();
+  url = '';
+  loads: string[] = [];
+  crashed = false;
+  closed = false;
+  scripts: string[] = [];
+  openHandler: ((details: { url: string }) => { action: string }) | undefined;
+  isDestroyed = () => this.closed;
+  isCrashed = () => this.crashed;
+  getOSProcessId = () => 777;
+  getURL = () => this.url;
+  loadURL(url: string) {
+    this.loads.push(url);
+    return Promise.resolve();
+  }
+  reload() {
+    this.loads.push('reload');
+  }
+  close() {
+    this.closed = true;
+  }
+  forcefullyCrashRenderer() {
+    this.crashed = true;
+  }
+  executeJavaScript(code: string) {
+    this.scripts.push(code);
+    return new Promise(() => {});
+  }
+  setWindowOpenHandler(handler: (details: { url: string }) => { action: string }) {
+    this.openHandler = handler;
+  }
+  send() {}
+}
+
+class FakeView {
+  static made: FakeView[] = [];
+  readonly webContents = new FakeContents();
+  visible = true;
+  bounds = {};
+  constructor(readonly options: { webPreferences: Record<string, unknown> }) {
+    FakeView.made.push(this);
+  }
+  setVisible(visible: boolean) {
+    this.visible = visible;
+  }
+  setBounds(bounds: object) {
+    this.bounds = bounds;
+  }
+  setBackgroundColor() {}
+}
+
+function setup() {
+  FakeView.made = [];
+  const children: FakeView[] = [];
+  const window = {
+    contentView: {
+      // Adding an existing child moves it on top, as Electron's does.
+      addChildView: (view: FakeView) => {
+        if (children.includes(view)) children.splice(children.indexOf(view), 1);
+        children.push(view);
+      },
+      removeChildView: (view: FakeView) => children.splice(children.indexOf(view), 1),
+    },
+    getContentSize: () => [1000, 800],
+  };
+  const opened: string[] = [];
+  const host = new ElectronTabHost({
+    window: window as unknown as BaseWindow,
+    ipcMain: new EventEmitter() as unknown as IpcMain,
+    WebContentsView: FakeView as unknown as typeof WebContentsView,
+    preload: '/app/tab-preload.cjs',
+    openTab: (url) => opened.push(url),
+  });
+  const commits: Array<[string, TabCommit]> = [];
+  const gone: Array<[string, RendererGone]> = [];
+  host.attach({ onDidCommit: (id, commit) => commits.push([id, commit]), onDidRendererGone: (id, g) => gone.push([id, g]) });
+  return { host, children, commits, gone, opened };
+}
+
+describe('ElectronTabHost', () => {
+  it('creates a sandboxed, isolated view with the tab preload and loads the built-in page', async () => {
+    const { host, children } = setup();
+    await host.create('t1', 'lab://live', 'tab-1');
+    const view = FakeView.made[0]!;
+    expect(view.options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      preload: '/app/tab-preload.cjs',
+    });
+    expect(children).toContain(view);
+    expect(view.webContents.loads).toEqual(['lab-app://pages/live']);
+    expect(view.bounds).toEqual({ x: 0, y: 84, width: 1000, height: 716 });
+    host.setContentBounds({ x: 0, y: 90, width: 1000, height: 700 });
+    expect(view.bounds).toEqual({ x: 0, y: 90, width: 1000, height: 700 });
+  });
+
+  it('reports commits with the OS pid, and renderer exits with their reason', async () => {
+    const { host, commits, gone } = setup();
+    await host.create('t1', 'lab://live', 'tab-1');
+    const contents = FakeView.made[0]!.webContents;
+    contents.url = 'lab-app://pages/live';
+    contents.emit('did-navigate');
+    expect(commits).toEqual([['t1', { pid: 777, url: 'lab://live' }]]);
+    expect(host.transport('t1')?.peer).toEqual({ process: 'renderer', id: 't1', pid: 777 });
+
+    host.crash('t1');
+    contents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+    expect(gone).toEqual([['t1', { reason: 'crashed', code: 139 }]]);
+    expect(host.transport('t1')).toBeUndefined();
+    // Reload after a crash loads the page again (a new renderer process).
+    await host.reload('t1');
+    expect(contents.loads.at(-1)).toBe('lab-app://pages/live');
+  });
+
+  it('hangs with a busy loop and stops it through the debugger, or says it cannot', async () => {
+    const { host } = setup();
+    await host.create('t1', 'lab://live', 'tab-1');
+    const contents = FakeView.made[0]!.webContents;
+    host.hang('t1');
+    expect(contents.scripts).toEqual(['while (true) {}']);
+    expect(await host.stopScript('t1')).toBe(true);
+    expect(contents.debugger.commands).toEqual(['Runtime.terminateExecution']);
+    expect(contents.debugger.attached).toBe(false);
+    contents.debugger.busy = true;
+    expect(await host.stopScript('t1')).toBe(false);
+  });
+
+  it('denies new windows, opening web and built-in URLs as tabs, and shows only the selected tab', async () => {
+    const { host, opened, children } = setup();
+    await host.create('t1', 'lab://live', 'tab-1');
+    await host.create('t2', 'https://example.com/', 'tab-2');
+    const [one, two] = FakeView.made as [FakeView, FakeView];
+    expect(one.webContents.openHandler?.({ url: 'https://example.org/' })).toEqual({ action: 'deny' });
+    expect(one.webContents.openHandler?.({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    expect(opened).toEqual(['https://example.org/']);
+    host.show('t2');
+    expect([one.visible, two.visible]).toEqual([false, true]);
+    await host.close('t2');
+    expect(two.webContents.closed).toBe(true);
+    expect(children).not.toContain(two);
+  });
+});

@@ -1,0 +1,258 @@
+/**
+ * `ElectronTabHost implements TabHost` (main/core/tab-host.ts): each tab is a WebContentsView in
+ * the UI window, sandboxed and context-isolated, with the tab preload (`__labTabSend` /
+ * `__labTabReceive`). Type-only Electron imports: main.ts passes the window, ipcMain and the
+ * WebContentsView class, so `tsc` checks every call against Electron's types.
+ *
+ * Site instances: Electron gives each WebContentsView its own renderer process (process per tab);
+ * `site` is recorded but cannot make two views share a process.
+ */
+import type { BaseWindow, IpcMain, Rectangle, WebContents, WebContentsView } from 'electron';
+import type { RendererGone, SiteInstance, TabHost, TabHostEvents } from '../core/tab-host.ts';
+import type { Transport } from '../../protocol/transport/transport.ts';
+import { appToLabUrl, APP_SCHEME, labToAppUrl, PAGES_HOST } from './app-protocol.ts';
+import { IPC } from './ipc-channels.ts';
+import { documentChannels } from './string-ipc.ts';
+import { exitReasonOf } from './utility-launcher.ts';
+
+/** Where a tab may go by itself (a link, a redirect): the built-in pages and the web. */
+export function tabMayNavigate(url: string): boolean {
+  const parsed = URL.parse(url);
+  if (!parsed) return false;
+  if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return true;
+  return parsed.protocol === `${APP_SCHEME}:` && parsed.hostname === PAGES_HOST;
+}
+
+/** A content-area rect the UI reported, checked and rounded; undefined when it is not one. */
+export function contentBounds(value: unknown): Rectangle | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { x, y, width, height } = value as Record<string, unknown>;
+  const numbers = [x, y, width, height];
+  if (!numbers.every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0 && n <= 100_000)) return undefined;
+  const [rx, ry, rw, rh] = (numbers as number[]).map(Math.round) as [number, number, number, number];
+  return { x: rx, y: ry, width: rw, height: rh };
+}
+
+export interface ElectronTabHostOptions {
+  /** The UI window; tab views are its child views. */
+  readonly window: BaseWindow;
+  readonly ipcMain: IpcMain;
+  /** Electron's WebContentsView class. */
+  readonly WebContentsView: typeof WebContentsView;
+  /** dist-electron/tab-preload.cjs */
+  readonly preload: string;
+  /** A tab asked for a new window (window.open, target=_blank): open it as a tab, or ignore it. */
+  readonly openTab?: (url: string) => void;
+  /** Until the UI reports its content area: the window's content size minus the UI's top chrome. */
+  readonly chromeHeight?: number;
+}
+
+interface Tab {
+  readonly id: string;
+  readonly view: WebContentsView;
+  site: SiteInstance;
+  /** The URL asked for, then as committed (lab:// form): what a reload after a crash loads. */
+  url: string;
+  crashed: boolean;
+  /** We sent SIGKILL: the exit is reported with that signal. */
+  killed: boolean;
+  readonly channels: ReturnType<typeof documentChannels>;
+}
+
+export class ElectronTabHost implements TabHost {
+  private events: TabHostEvents | undefined;
+  private readonly tabs = new Map<string, Tab>();
+  private bounds: Rectangle | undefined;
+  private shown: string | undefined;
+
+  constructor(private readonly options: ElectronTabHostOptions) {}
+
+  attach(events: TabHostEvents): void {
+    this.events = events;
+  }
+
+  create(tabId: string, url: string, site: SiteInstance): Promise<void> {
+    const view = new this.options.WebContentsView({
+      webPreferences: {
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        webviewTag: false,
+        navigateOnDragDrop: false,
+        spellcheck: false,
+        // A hidden tab keeps its timers: the core's heartbeat watchdog would otherwise call a
+        // background tab hung (Chromium throttles hidden pages to 1/s, then 1/min).
+        backgroundThrottling: false,
+        preload: this.options.preload,
+      },
+    });
+    const contents = view.webContents;
+    const channels = documentChannels(
+      this.options.ipcMain,
+      contents,
+      IPC.tab,
+      () => ({ process: 'renderer', id: tabId, pid: contents.getOSProcessId() }),
+      () => {},
+    );
+    const tab: Tab = { id: tabId, view, site, url, crashed: false, killed: false, channels };
+    this.tabs.set(tabId, tab);
+    this.wire(tab, contents);
+    view.setBackgroundColor('#FFFFFFFF');
+    view.setVisible(this.shown === tabId);
+    view.setBounds(this.currentBounds());
+    this.options.window.contentView.addChildView(view);
+    this.load(tab, url);
+    return Promise.resolve();
+  }
+
+  navigate(tabId: string, url: string, site: SiteInstance): Promise<void> {
+    const tab = this.tabs.get(tabId);
+    if (!tab) return Promise.resolve();
+    tab.site = site;
+    tab.url = url;
+    this.load(tab, url);
+    return Promise.resolve();
+  }
+
+  reload(tabId: string): Promise<void> {
+    const tab = this.tabs.get(tabId);
+    if (!tab) return Promise.resolve();
+    // After a crash, loading again starts a new renderer process.
+    if (tab.crashed) this.load(tab, tab.url);
+    else tab.view.webContents.reload();
+    return Promise.resolve();
+  }
+
+  close(tabId: string): Promise<void> {
+    const tab = this.tabs.get(tabId);
+    if (!tab) return Promise.resolve();
+    this.tabs.delete(tabId);
+    tab.channels.dispose();
+    this.options.window.contentView.removeChildView(tab.view);
+    // Removing a view does not destroy its webContents.
+    if (!tab.view.webContents.isDestroyed()) tab.view.webContents.close();
+    return Promise.resolve();
+  }
+
+  crash(tabId: string): void {
+    this.live(tabId)?.forcefullyCrashRenderer();
+  }
+
+  kill(tabId: string): void {
+    const tab = this.tabs.get(tabId);
+    const contents = tab && this.live(tabId);
+    if (!tab || !contents) return;
+    const pid = contents.getOSProcessId();
+    if (pid <= 0) return;
+    tab.killed = true;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      tab.killed = false;
+    }
+  }
+
+  hang(tabId: string): void {
+    // The promise never settles while the page spins; a crash or Stop rejects it.
+    this.live(tabId)?.executeJavaScript('while (true) {}').catch(() => {});
+  }
+
+  async stopScript(tabId: string): Promise<boolean> {
+    const contents = this.live(tabId);
+    if (!contents) return false;
+    const { debugger: cdp } = contents;
+    let attachedHere = false;
+    try {
+      if (!cdp.isAttached()) {
+        cdp.attach('1.3');
+        attachedHere = true;
+      }
+    } catch {
+      return false; // DevTools or another client holds it
+    }
+    try {
+      // Handled on Chromium's IO thread, so it interrupts a busy main thread.
+      await cdp.sendCommand('Runtime.terminateExecution');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      if (attachedHere && cdp.isAttached()) cdp.detach();
+    }
+  }
+
+  transport(tabId: string): Transport | undefined {
+    return this.tabs.get(tabId)?.channels.current()?.transport;
+  }
+
+  /** Shows `tabId`'s view (the selected, live tab) and hides the others; undefined hides them all. */
+  show(tabId: string | undefined): void {
+    this.shown = tabId;
+    for (const tab of this.tabs.values()) tab.view.setVisible(tab.id === tabId);
+    const shown = tabId === undefined ? undefined : this.tabs.get(tabId);
+    // addChildView of an existing child moves it on top.
+    if (shown) this.options.window.contentView.addChildView(shown.view);
+  }
+
+  /** The UI's content area moved or resized (window coordinates, DIPs). */
+  setContentBounds(bounds: Rectangle): void {
+    this.bounds = bounds;
+    for (const tab of this.tabs.values()) tab.view.setBounds(bounds);
+  }
+
+  /** Ends every tab (the window is closing: its views' webContents are not destroyed with it). */
+  dispose(): void {
+    for (const id of [...this.tabs.keys()]) void this.close(id);
+  }
+
+  private currentBounds(): Rectangle {
+    if (this.bounds) return this.bounds;
+    const [width = 0, height = 0] = this.options.window.getContentSize();
+    const top = this.options.chromeHeight ?? 84;
+    return { x: 0, y: top, width, height: Math.max(0, height - top) };
+  }
+
+  private live(tabId: string): WebContents | undefined {
+    const contents = this.tabs.get(tabId)?.view.webContents;
+    return contents && !contents.isDestroyed() && !contents.isCrashed() ? contents : undefined;
+  }
+
+  private load(tab: Tab, url: string): void {
+    tab.crashed = false;
+    tab.killed = false;
+    // A failed load is reported by did-fail-load; the core learns of commits from did-navigate.
+    tab.view.webContents.loadURL(labToAppUrl(url)).catch(() => {});
+  }
+
+  private wire(tab: Tab, contents: WebContents): void {
+    // documentChannels listened first: the new document's transport exists when the core asks.
+    contents.on('did-navigate', () => {
+      const url = appToLabUrl(contents.getURL());
+      tab.url = url;
+      this.events?.onDidCommit(tab.id, { pid: contents.getOSProcessId(), url });
+    });
+    contents.on('render-process-gone', (_event, details) => {
+      tab.crashed = true;
+      const gone: RendererGone = tab.killed
+        ? { reason: 'killed', code: details.exitCode, signal: 'SIGKILL' }
+        : { reason: exitReasonOf(details.reason), code: details.exitCode };
+      tab.killed = false;
+      this.events?.onDidRendererGone(tab.id, gone);
+    });
+    // A tab leaves for the web or another built-in page only; never file:, the UI, or other schemes.
+    contents.on('will-navigate', (event) => {
+      if (!tabMayNavigate(event.url)) event.preventDefault();
+    });
+    contents.on('will-redirect', (event) => {
+      if (!tabMayNavigate(event.url)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      if (tabMayNavigate(url)) this.options.openTab?.(appToLabUrl(url));
+      return { action: 'deny' };
+    });
+  }
+}
