@@ -104,11 +104,17 @@ class ChromiumShellApp implements LabApp {
   async afterCrash(...tabIds: string[]): Promise<void> {
     // Only connections attached at the moment of a crash are poisoned, and the crash lands a few
     // milliseconds after it was asked for: reconnect until a fresh connection sees every tab ended.
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 15_000;
     for (;;) {
       await this.browser?.close().catch(() => {});
       this.browser = undefined;
-      await this.connect();
+      try {
+        await this.connect();
+      } catch (error) {
+        // A connection made in the middle of a crash may never see the page: make another.
+        if (Date.now() > deadline) throw error;
+        continue;
+      }
       const titles = await Promise.all(
         tabIds.map((id) => this.page!.locator(`[data-tab-id="${id}"]`).getAttribute('title', { timeout: 1000 }).catch(() => null)),
       );
@@ -134,9 +140,14 @@ class ChromiumShellApp implements LabApp {
 
   private async connect(): Promise<void> {
     this.browser = await chromium.connectOverCDP(`http://127.0.0.1:${this.port}`);
-    const pages = this.browser.contexts().flatMap((context) => context.pages());
-    const page = pages.find((candidate) => candidate.url().startsWith('http://127.0.0.1:'));
-    if (!page) throw new Error(`No browser UI page among ${pages.map((candidate) => candidate.url()).join(', ')}`);
+    // Right after a crash the new connection may list its pages a moment late.
+    let page: Page | undefined;
+    for (let attempt = 0; attempt < 20 && !page; attempt++) {
+      const pages = this.browser.contexts().flatMap((context) => context.pages());
+      page = pages.find((candidate) => candidate.url().startsWith('http://127.0.0.1:'));
+      if (!page) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (!page) throw new Error('No browser UI page on the new connection');
     await page.setViewportSize({ width: 1280, height: 800 });
     this.page = page;
   }

@@ -1,8 +1,9 @@
 // The Processes drawer: the task manager, as Chrome's: one row per process with what it serves, its
 // pid, CPU, memory (PSS on Linux) and IPC rate, refreshed every second while the drawer is open;
-// sortable by column; "End process" on the selected row. The IPC inspector and the architecture
-// map will join it here.
-import { useEffect, useId, useState, type KeyboardEvent } from 'react';
+// sortable by column; "End process" on the selected row. Next to it, the IPC inspector
+// (IpcInspector.tsx), a second view chosen in the header's tab list. The architecture map will join
+// them here.
+import { useEffect, useId, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { BrowserView } from '../browser-state.ts';
 import {
   formatBytes,
@@ -18,6 +19,7 @@ import {
 } from '../task-manager.ts';
 import { useBrowserClient } from '../use-browser.ts';
 import { Icon } from './icons.tsx';
+import { IpcInspector } from './IpcInspector.tsx';
 
 export const PROCESS_PANEL_ID = 'processes-panel';
 
@@ -70,9 +72,84 @@ function cell(row: TaskRow, column: (typeof TASK_COLUMNS)[number]['column']): st
   }
 }
 
+export type PanelView = 'tasks' | 'ipc';
+
+const PANEL_VIEWS: readonly { readonly view: PanelView; readonly label: string }[] = [
+  { view: 'tasks', label: 'Task manager' },
+  { view: 'ipc', label: 'IPC inspector' },
+];
+
+/** The drawer: its header's tab list picks the task manager or the IPC inspector. */
 export function ProcessPanel({ view, onClose }: { view: BrowserView; onClose: () => void }) {
+  const [shown, setShown] = useState<PanelView>('tasks');
+  const id = useId();
+  const onTabKey = (event: KeyboardEvent) => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight' && event.key !== 'Home' && event.key !== 'End') return;
+    event.preventDefault();
+    const index = PANEL_VIEWS.findIndex((entry) => entry.view === shown);
+    const next =
+      event.key === 'Home' ? 0 : event.key === 'End' ? PANEL_VIEWS.length - 1 : (index + (event.key === 'ArrowRight' ? 1 : -1) + PANEL_VIEWS.length) % PANEL_VIEWS.length;
+    setShown(PANEL_VIEWS[next]!.view);
+    document.getElementById(`${id}-tab-${PANEL_VIEWS[next]!.view}`)?.focus();
+  };
+  const tabs = (
+    <div className="panel-tabs" role="tablist" aria-label="Processes views" onKeyDown={onTabKey}>
+      {PANEL_VIEWS.map((entry) => (
+        <button
+          key={entry.view}
+          type="button"
+          role="tab"
+          id={`${id}-tab-${entry.view}`}
+          aria-selected={shown === entry.view}
+          aria-controls={`${id}-view`}
+          tabIndex={shown === entry.view ? 0 : -1}
+          className="panel-tab"
+          onClick={() => setShown(entry.view)}
+        >
+          {entry.label}
+        </button>
+      ))}
+    </div>
+  );
+  const close = (
+    <button type="button" className="icon-button" aria-label="Close Processes" onClick={onClose}>
+      <Icon name="close" size={18} />
+    </button>
+  );
+  return (
+    <section className="process-panel" id={PROCESS_PANEL_ID} aria-label="Processes">
+      {shown === 'tasks' ? (
+        <TaskManager view={view} tabs={tabs} close={close} viewId={`${id}-view`} tabId={`${id}-tab-tasks`} />
+      ) : (
+        <>
+          <header className="panel-header">
+            {tabs}
+            <span className="panel-note">Typed messages the browser process sends and receives, newest last.</span>
+            {close}
+          </header>
+          <div className="panel-view" role="tabpanel" id={`${id}-view`} aria-labelledby={`${id}-tab-ipc`}>
+            <IpcInspector />
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function TaskManager({
+  view,
+  tabs,
+  close,
+  viewId,
+  tabId,
+}: {
+  view: BrowserView;
+  tabs: ReactNode;
+  close: ReactNode;
+  viewId: string;
+  tabId: string;
+}) {
   const client = useBrowserClient();
-  const headingId = useId();
   const metrics = useMetrics();
   const [sort, setSort] = useState<TaskSort | undefined>(undefined);
   const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
@@ -92,11 +169,9 @@ export function ProcessPanel({ view, onClose }: { view: BrowserView; onClose: ()
   };
 
   return (
-    <section className="process-panel" id={PROCESS_PANEL_ID} aria-label="Processes">
+    <>
       <header className="panel-header">
-        <h2 id={headingId} className="panel-title">
-          Task manager
-        </h2>
+        {tabs}
         <span className="panel-note">
           {metrics.length
             ? 'Memory: each process’s share (PSS on Linux). IPC: typed messages to and from the browser process. Updated every second.'
@@ -105,12 +180,10 @@ export function ProcessPanel({ view, onClose }: { view: BrowserView; onClose: ()
         <button type="button" className="button end-process" disabled={!selected?.endable} onClick={endProcess}>
           End process
         </button>
-        <button type="button" className="icon-button" aria-label="Close Processes" onClick={onClose}>
-          <Icon name="close" size={18} />
-        </button>
+        {close}
       </header>
-      <div className="panel-body">
-        <table className="process-table task-manager" aria-labelledby={headingId}>
+      <div className="panel-body" role="tabpanel" id={viewId} aria-labelledby={tabId}>
+        <table className="process-table task-manager" aria-label="Task manager">
           <thead>
             <tr>
               {TASK_COLUMNS.map(({ column, label, numeric }) => {
@@ -160,6 +233,6 @@ export function ProcessPanel({ view, onClose }: { view: BrowserView; onClose: ()
           </tbody>
         </table>
       </div>
-    </section>
+    </>
   );
 }
