@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { resolveInside } from '../core/static-paths.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -43,20 +44,7 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-/** `root` + the request path, or undefined when it would leave `root`. */
-export function resolveInside(root: string, requestPath: string): string | undefined {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(requestPath);
-  } catch {
-    return undefined;
-  }
-  if (decoded.includes('\0')) return undefined;
-  const file = path.join(root, decoded);
-  const relative = path.relative(root, file);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
-  return file;
-}
+export { resolveInside };
 
 export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
   const server = http.createServer((request, response) => {

@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Net, Protocol } from 'electron';
+import { resolveInside } from '../core/static-paths.ts';
 
 export const APP_SCHEME = 'lab-app';
 export const UI_HOST = 'ui';
@@ -31,24 +32,7 @@ export const APP_SCHEME_PRIVILEGES = {
   privileges: { standard: true, secure: true, supportFetchAPI: true },
 } as const;
 
-/**
- * The file a request path names inside `root`, or undefined when it would leave `root` (the guard
- * from shared/knowledge/electron-pitfalls.md: `path.resolve` with a leading `/` escapes to the
- * filesystem root, so join, then check the relative path).
- */
-export function resolveInside(root: string, pathname: string): string | undefined {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    return undefined;
-  }
-  if (decoded.includes('\0')) return undefined;
-  const file = path.join(root, decoded);
-  const relative = path.relative(root, file);
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
-  return file;
-}
+export { resolveInside };
 
 /** `lab://<page>` as the URL a tab loads, and back. Other URLs (http, https) load as they are. */
 export function labToAppUrl(url: string): string {
