@@ -87,8 +87,8 @@ class ChromiumShellApp implements LabApp {
     const app = new ChromiumShellApp(child, port);
     await app.connect();
     // Every test starts from the first tab live in its renderer process.
-    await app.page!.locator('[data-tab-id]').first().getAttribute('title', { timeout: 15_000 });
-    await waitFor(async () => /pid \d+/.test((await app.page!.locator('[data-tab-id]').first().getAttribute('title')) ?? ''), 15_000);
+    await app.page!.locator('[data-tab-id]').first().getAttribute('title', { timeout: 30_000 });
+    await waitFor(async () => /pid \d+/.test((await app.page!.locator('[data-tab-id]').first().getAttribute('title')) ?? ''), 30_000);
     return app;
   }
 
