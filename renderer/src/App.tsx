@@ -7,7 +7,7 @@ import { selectedTab } from './browser-state.ts';
 import { ContentArea } from './components/ContentArea.tsx';
 import { ActionErrorInfobar, PluginHostInfobar } from './components/Infobars.tsx';
 import { NoShell } from './components/NoShell.tsx';
-import { ProcessPanel } from './components/ProcessPanel.tsx';
+import { DEFAULT_PANEL_VIEW, ProcessPanel, type PanelView } from './components/ProcessPanel.tsx';
 import { StatusBar } from './components/StatusBar.tsx';
 import { TabStrip } from './components/TabStrip.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
@@ -34,7 +34,9 @@ function focusOmnibox(input: HTMLInputElement | null) {
 
 function BrowserWindow({ client }: { client: BrowserClient }) {
   const snapshot = useBrowserSnapshot();
-  const [panelOpen, setPanelOpen] = useState(false);
+  // The Processes drawer: closed (undefined) or showing one of its views.
+  const [panel, setPanel] = useState<PanelView | undefined>(undefined);
+  const panelOpen = panel !== undefined;
   const omniboxRef = useRef<HTMLInputElement>(null);
   const view = snapshot.browser;
   const tab = view && selectedTab(view);
@@ -121,8 +123,12 @@ function BrowserWindow({ client }: { client: BrowserClient }) {
         <ActionErrorInfobar key={snapshot.actionError.id} error={snapshot.actionError} onDismiss={() => client.dismissActionError()} />
       )}
       <ContentArea snapshot={snapshot} onNewTab={newTab} />
-      {panelOpen && view && <ProcessPanel view={view} onClose={() => setPanelOpen(false)} />}
-      <StatusBar view={view} panelOpen={panelOpen && !!view} onTogglePanel={() => setPanelOpen((open) => !open)} />
+      {panel && view && <ProcessPanel view={view} shown={panel} onShow={setPanel} onClose={() => setPanel(undefined)} />}
+      <StatusBar
+        view={view}
+        panelOpen={panelOpen && !!view}
+        onTogglePanel={() => setPanel((open) => (open ? undefined : DEFAULT_PANEL_VIEW))}
+      />
     </div>
   );
 }

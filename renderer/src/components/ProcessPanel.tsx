@@ -79,9 +79,22 @@ const PANEL_VIEWS: readonly { readonly view: PanelView; readonly label: string }
   { view: 'ipc', label: 'IPC inspector' },
 ];
 
-/** The drawer: its header's tab list picks the task manager or the IPC inspector. */
-export function ProcessPanel({ view, onClose }: { view: BrowserView; onClose: () => void }) {
-  const [shown, setShown] = useState<PanelView>('tasks');
+/** The first view the drawer shows when opened from the status bar. */
+export const DEFAULT_PANEL_VIEW: PanelView = 'tasks';
+
+/** The drawer: its header's tab list picks the view; App owns which one is shown (tours switch it). */
+export function ProcessPanel({
+  view,
+  shown,
+  onShow,
+  onClose,
+}: {
+  view: BrowserView;
+  shown: PanelView;
+  onShow: (view: PanelView) => void;
+  onClose: () => void;
+}) {
+  const setShown = onShow;
   const id = useId();
   const onTabKey = (event: KeyboardEvent) => {
     if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight' && event.key !== 'Home' && event.key !== 'End') return;
