@@ -236,6 +236,19 @@ describe('ChromiumTabHost on real Chromium', () => {
     expect(tooBig!.message).toMatch(/over the limit/);
   });
 
+  it('a crash asked for before the tab’s first commit is done once it commits, not lost', async () => {
+    // "Crash this tab" (or chrome://crash) right after New tab: there is no renderer to crash yet.
+    await host.create('tab-early', 'lab://counter', 'tab-early');
+    host.crash('tab-early');
+    await until(() => goneOf('tab-early').length === 1, 'the early crash to be done after the commit', 10_000);
+    const commit = recorder.commitsOf('tab-early');
+    expect(commit).toHaveLength(1);
+    expect(goneOf('tab-early')[0]!.at).toBeGreaterThan(commit[0]!.at);
+    rendererPids.add(commit[0]!.pid);
+    await until(() => !isAlive(commit[0]!.pid), 'the crashed renderer to end');
+    await host.close('tab-early');
+  });
+
   it('navigates in place within a site instance and to a new element for a new one; closes', async () => {
     const pid = recorder.pid('tab-1');
     const commits = recorder.commitsOf('tab-1').length;

@@ -73,6 +73,11 @@ interface Tab {
   document: TabDocument | undefined;
   /** Its renderer ended (reported); cleared by a new element. */
   gone: boolean;
+  /**
+   * Crash or hang asked for before the frame's first document (no renderer to act on yet): done
+   * once the document commits, as the user asked, rather than lost. Cleared by a new element.
+   */
+  pending: 'crash' | 'hang' | undefined;
 }
 
 /** One page load in a tab's frame. */
@@ -176,7 +181,7 @@ export class ChromiumTabHost implements TabHost {
 
   async create(tabId: string, url: string, site: SiteInstance): Promise<void> {
     if (this.tabs.has(tabId)) throw new Error(`Tab ${tabId} exists already`);
-    const tab: Tab = { id: tabId, site, url, mounts: 0, frameId: undefined, session: undefined, document: undefined, gone: false };
+    const tab: Tab = { id: tabId, site, url, mounts: 0, frameId: undefined, session: undefined, document: undefined, gone: false, pending: undefined };
     this.tabs.set(tabId, tab);
     await this.mount(tab, url, site);
   }
@@ -209,8 +214,14 @@ export class ChromiumTabHost implements TabHost {
   }
 
   crash(tabId: string): void {
+    const tab = this.tabs.get(tabId);
+    if (!tab || tab.gone) return;
+    if (!tab.document?.pid) {
+      tab.pending = 'crash';
+      return;
+    }
     // Never awaited: Page.crash's reply sometimes never comes.
-    this.tabs.get(tabId)?.session?.fire('Page.crash', undefined, { timeoutMs: 1000 });
+    tab.session?.fire('Page.crash', undefined, { timeoutMs: 1000 });
   }
 
   kill(tabId: string): void {
@@ -227,8 +238,14 @@ export class ChromiumTabHost implements TabHost {
   }
 
   hang(tabId: string): void {
+    const tab = this.tabs.get(tabId);
+    if (!tab || tab.gone) return;
+    if (!tab.document?.pid) {
+      tab.pending ??= 'hang';
+      return;
+    }
     // Not awaited: it answers only once stopScript ends the loop; its timeout just forgets it.
-    this.tabs.get(tabId)?.session?.fire('Runtime.evaluate', { expression: 'while (true) {}' });
+    tab.session?.fire('Runtime.evaluate', { expression: 'while (true) {}' });
   }
 
   async stopScript(tabId: string): Promise<boolean> {
@@ -260,7 +277,7 @@ export class ChromiumTabHost implements TabHost {
     const src = this.options.urls.toFrame(url, site);
     const mount = ++tab.mounts;
     this.forgetFrame(tab);
-    Object.assign(tab, { url, site, gone: false });
+    Object.assign(tab, { url, site, gone: false, pending: undefined });
     const { ui } = this.options;
     const { result } = await this.inUi(MOUNT_FRAME, tab.id);
     const objectId = result.objectId!;
@@ -372,6 +389,10 @@ export class ChromiumTabHost implements TabHost {
     document.transport = channel.transport({ process: 'renderer', id: tab.id, pid });
     tab.url = document.url;
     this.events?.onDidCommit(tab.id, { pid, url: document.url });
+    const pending = tab.pending;
+    tab.pending = undefined;
+    if (pending === 'crash') this.crash(tab.id);
+    else if (pending === 'hang') this.hang(tab.id);
   }
 
   /** A renderer ended: every tab it hosted is gone, each reported once. */
