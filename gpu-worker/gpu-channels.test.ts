@@ -7,7 +7,7 @@ import type { DisplayList, PaintOp } from '../protocol/interfaces/display-list.t
 import { GpuChannel, GpuChannelClient } from '../protocol/interfaces/tab-gpu.ts';
 import { connect } from '../protocol/rpc/endpoint.ts';
 import { nodeMessagePortTransport } from '../protocol/transport/node-port.ts';
-import { serveGpuChannel } from './gpu-channels.ts';
+import { GpuChannels, serveGpuChannel } from './gpu-channels.ts';
 import { Rasterizer } from './rasterizer.ts';
 import { FIDELITY_LISTS } from './testing/display-lists.ts';
 import { openTabChannel, startGpuProcess, type GpuProcess, type TabChannel } from './testing/gpu-process.ts';
@@ -185,5 +185,45 @@ describe('serveGpuChannel over a MessagePort (in process)', () => {
       served.close();
       port1.close();
     }
+  });
+});
+
+describe('GpuChannels taking ports (as under utilityProcess), in process', () => {
+  it('serves each tab on the port it was handed, replaces a tab\'s old channel, and releases ports as channels close', async () => {
+    const channels = new GpuChannels({ rasterizer: new Rasterizer(process.pid), self: { process: 'gpu' }, log: () => {} });
+    expect(() => channels.grant('tab-1')).toThrow(/takes its tabs' channels as ports/);
+    const released: string[] = [];
+    const open = (clientId: string, label: string) => {
+      const { port1, port2 } = new MessageChannel();
+      channels.accept(clientId, nodeMessagePortTransport(port1, { process: 'tab', id: clientId }), () => {
+        released.push(label);
+        port1.close(); // what the real release does to a MessagePortMain
+      });
+      const tab = connect({
+        transport: nodeMessagePortTransport(port2, { process: 'gpu' }),
+        self: { process: 'tab', id: clientId },
+        local: GpuChannelClient,
+        remote: GpuChannel,
+        handlers: {},
+        onBadMessage: () => undefined,
+      });
+      return { tab, closed: new Promise<string>((resolve) => tab.onDidClose(resolve)) };
+    };
+    const first = open('tab-1', 'first');
+    const other = open('tab-2', 'other');
+    expect((await first.tab.remote.rasterize(valid)).gpuPid).toBe(process.pid);
+    expect(channels.size).toBe(2);
+
+    const second = open('tab-1', 'second'); // the page asked again (a reload, a GPU restart)
+    expect(await first.closed).toBe('the channel closed');
+    expect(mismatch(await second.tab.remote.rasterize(valid), replayHere(valid))).toBeLessThanOrEqual(0.005);
+
+    channels.close('tab-2'); // the browser closed it: the tab went
+    expect(await other.closed).toBe('the channel closed');
+    expect(released).toEqual(['first', 'other']);
+    expect(channels.size).toBe(1);
+    channels.close('tab-1');
+    expect(released).toEqual(['first', 'other', 'second']);
+    await second.closed;
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The tabs' direct channels to the GPU process (Chrome's GpuChannel, which the browser brokers with
- * EstablishGpuChannel): a ChannelServer (utility/channel-server.ts) whose every admitted connection
- * serves GpuChannel for one tab. A malformed display list is a bad message: the endpoint refuses it
+ * EstablishGpuChannel), one per tab, however it arrives: a connection to the ChannelServer
+ * (utility/channel-server.ts) under child_process.fork, or a port the browser sent under Electron's
+ * utilityProcess (`accept`). A malformed display list is a bad message: the endpoint refuses it
  * before any handler runs and answers RPC_BAD_MESSAGE; the GPU process logs it with the tab's
  * identity and keeps serving (ending the renderer is the browser process's call, not ours).
  */
@@ -42,38 +43,56 @@ export function serveGpuChannel(transport: Transport, options: GpuChannelsOption
 
 export class GpuChannels {
   private readonly tabs = new Map<string, TabConnection>();
-  private server!: ChannelServer;
+  private server: ChannelServer | undefined;
 
-  private constructor(private readonly options: GpuChannelsOptions) {}
+  /** Channels that arrive as ports only (`accept`), until `startListening`. */
+  constructor(private readonly options: GpuChannelsOptions) {}
 
-  /** Starts listening for tabs on a loopback port. */
+  /** Channels that also arrive over loopback WebSockets: listening, on an ephemeral port. */
   static async listen(options: GpuChannelsOptions): Promise<GpuChannels> {
     const channels = new GpuChannels(options);
-    channels.server = await ChannelServer.listen({
-      clientProcess: 'tab',
-      onChannel: (clientId, transport) => channels.open(clientId, transport),
-    });
+    await channels.startListening();
     return channels;
   }
 
-  /** A one-time URL where the tab `clientId` connects for its channel. */
+  /** Starts listening for tabs on a loopback port (under child_process.fork, where ports cannot come). */
+  async startListening(): Promise<void> {
+    if (this.server) return;
+    this.server = await ChannelServer.listen({
+      clientProcess: 'tab',
+      onChannel: (clientId, transport) => this.accept(clientId, transport),
+    });
+  }
+
+  /** A one-time URL where the tab `clientId` connects for its channel; throws when not listening. */
   grant(clientId: string): string {
+    if (!this.server) throw new Error('This GPU process takes its tabs\' channels as ports from the browser, not WebSockets');
     return this.server.grant(clientId);
   }
 
-  /** Ends `clientId`'s channel and drops its unused grants; nothing happens for a tab without one. */
-  close(clientId: string): void {
-    this.tabs.get(clientId)?.close('the browser process closed the channel');
-    this.server.revoke(clientId);
-  }
-
-  private open(clientId: string, transport: Transport): void {
-    // A new grant for the same tab replaces its channel (the server closes the old socket).
+  /**
+   * Serves GpuChannel for `clientId` over `transport` (a port the browser sent, or an admitted
+   * socket), replacing the tab's previous channel; `release` runs when this channel closes.
+   */
+  accept(clientId: string, transport: Transport, release: () => void = () => {}): void {
+    // A new channel for the same tab replaces the old (the server also closes an old socket).
     this.tabs.get(clientId)?.close('replaced by a new channel');
     const connection = serveGpuChannel(transport, this.options);
     this.tabs.set(clientId, connection);
     connection.onDidClose(() => {
       if (this.tabs.get(clientId) === connection) this.tabs.delete(clientId);
+      release();
     });
+  }
+
+  /** Ends `clientId`'s channel and drops its unused grants; nothing happens for a tab without one. */
+  close(clientId: string): void {
+    this.tabs.get(clientId)?.close('the browser process closed the channel');
+    this.server?.revoke(clientId);
+  }
+
+  /** How many tabs have a channel. */
+  get size(): number {
+    return this.tabs.size;
   }
 }

@@ -1,13 +1,16 @@
 /**
  * Entry of the GPU process. Runs unchanged under Electron's utilityProcess.fork and under
  * child_process.fork: its only channel is the one to the browser process that started it; tabs
- * reach it over the direct channels the browser brokers (gpu-channels.ts).
+ * reach it over the direct channels the browser brokers (gpu-channels.ts), which arrive in the way
+ * the runtime allows, found out at run time: as ports on `process.parentPort` under utilityProcess,
+ * as loopback WebSocket connections this process grants under child_process.fork (whose IPC
+ * channel cannot carry ports).
  */
 import { describeChildProcess } from '../protocol/interfaces/child-process-info.ts';
 import { GpuHost, GpuService } from '../protocol/interfaces/browser-gpu.ts';
 import { connect } from '../protocol/rpc/endpoint.ts';
 import { epochNow } from '../protocol/rpc/trace.ts';
-import { transportToBrowser } from '../protocol/transport/to-browser.ts';
+import { acceptClientPorts, transportToBrowser } from '../protocol/transport/to-browser.ts';
 import { crashNow, hang } from './debug.ts';
 import { GpuChannels } from './gpu-channels.ts';
 import { Rasterizer } from './rasterizer.ts';
@@ -15,9 +18,14 @@ import { Rasterizer } from './rasterizer.ts';
 const startedAt = epochNow();
 const self = { process: 'gpu', pid: process.pid };
 
-// Listening starts at once; establishChannel waits for it, describe does not.
-const channels = GpuChannels.listen({ rasterizer: new Rasterizer(process.pid), self });
-channels.catch((error: unknown) => {
+const channels = new GpuChannels({ rasterizer: new Rasterizer(process.pid), self });
+const viaPorts = acceptClientPorts(process, ({ clientId, transport, close }) => channels.accept(clientId, transport, close), {
+  clientProcess: 'tab',
+  onRefused: (reason) => console.error(`[gpu] ${reason}`),
+});
+// Without ports, listening starts at once; establishChannel waits for it, describe does not.
+const listening = viaPorts ? Promise.resolve() : channels.startListening();
+listening.catch((error: unknown) => {
   // A GPU process that cannot serve tabs is of no use: exit, and let the browser count the failure.
   console.error('[gpu] could not listen for tab channels:', error);
   process.exit(1);
@@ -30,9 +38,12 @@ const browser = connect({
   remote: GpuHost,
   handlers: {
     describe: () => describeChildProcess(process, startedAt),
-    establishChannel: async ({ clientId }) => ({ url: (await channels).grant(clientId) }),
-    closeChannel: async ({ clientId }) => {
-      (await channels).close(clientId);
+    establishChannel: async ({ clientId }) => {
+      await listening;
+      return { url: channels.grant(clientId) };
+    },
+    closeChannel: ({ clientId }) => {
+      channels.close(clientId);
       return {};
     },
     crash: () => crashNow(),

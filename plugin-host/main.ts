@@ -1,13 +1,15 @@
 /**
  * Entry of the plugin host. Runs unchanged under Electron's utilityProcess.fork and under
  * child_process.fork: its only channel is the one to the browser process that started it; tabs
- * reach it through the direct channels the browser brokers (plugin-channels.ts).
+ * reach it through the direct channels the browser brokers (plugin-channels.ts), which arrive in
+ * the way the runtime allows, found out at run time: as ports on `process.parentPort` under
+ * utilityProcess, as loopback WebSocket connections this host grants under child_process.fork.
  */
 import { describeChildProcess } from '../protocol/interfaces/child-process-info.ts';
 import { PluginHostHost, PluginHostService } from '../protocol/interfaces/browser-plugin-host.ts';
 import { connect } from '../protocol/rpc/endpoint.ts';
 import { epochNow } from '../protocol/rpc/trace.ts';
-import { transportToBrowser } from '../protocol/transport/to-browser.ts';
+import { acceptClientPorts, transportToBrowser } from '../protocol/transport/to-browser.ts';
 import { PluginChannels } from './plugin-channels.ts';
 import { PluginRegistry } from './plugin-registry.ts';
 import { builtinPlugins } from './plugins/index.ts';
@@ -22,9 +24,14 @@ process.on('uncaughtException', (error) => console.error('[plugin-host] uncaught
 process.on('unhandledRejection', (reason) => console.error('[plugin-host] unhandled rejection (a plugin?):', reason));
 
 const registry = new PluginRegistry(builtinPlugins);
-// Listening starts now; describe does not wait for it, establishChannel does.
-const channels = PluginChannels.listen({ registry, self });
-channels.catch((error: unknown) => console.error('[plugin-host] cannot listen for tab channels:', error));
+const channels = new PluginChannels({ registry, self });
+const viaPorts = acceptClientPorts(process, ({ clientId, transport, close }) => channels.accept(clientId, transport, close), {
+  clientProcess: 'tab',
+  onRefused: (reason) => console.error(`[plugin-host] ${reason}`),
+});
+// Without ports, listening starts now; describe does not wait for it, establishChannel does.
+const listening = viaPorts ? Promise.resolve() : channels.startListening();
+listening.catch((error: unknown) => console.error('[plugin-host] cannot listen for tab channels:', error));
 
 const browser = connect({
   transport: transportToBrowser(process),
@@ -34,9 +41,12 @@ const browser = connect({
   handlers: {
     describe: () => describeChildProcess(process, startedAt),
     listPlugins: () => ({ plugins: registry.list() }),
-    establishChannel: async ({ clientId }) => ({ url: (await channels).grant(clientId) }),
-    closeChannel: async ({ clientId }) => {
-      (await channels).close(clientId);
+    establishChannel: async ({ clientId }) => {
+      await listening;
+      return { url: channels.grant(clientId) };
+    },
+    closeChannel: ({ clientId }) => {
+      channels.close(clientId);
       return {};
     },
   },

@@ -1,6 +1,10 @@
 // The tab channels in process: a real loopback WebSocket server and real `ws` clients, with the
 // faulty fixture plugins next to the built-ins, so what a plugin throws crosses the real wire.
+import { MessageChannel } from 'node:worker_threads';
 import { afterEach, expect, it } from 'vitest';
+import { PluginChannel, PluginChannelClient } from '../protocol/interfaces/tab-plugin.ts';
+import { connect } from '../protocol/rpc/endpoint.ts';
+import { nodeMessagePortTransport } from '../protocol/transport/node-port.ts';
 import { RemoteError } from '../protocol/rpc/errors.ts';
 import { PluginChannels } from './plugin-channels.ts';
 import { PluginRegistry } from './plugin-registry.ts';
@@ -82,4 +86,51 @@ it('destroys a tab\'s instances when its channel closes, from either end or by a
   channels.close('tab-b');
   expect(channels.instanceCount('tab-b')).toBe(0);
   expect(await b2.socketClosed).toBe(1000);
+});
+
+it('serves a tab on a port it was handed (as under utilityProcess): instances, renders, replacement and release', async () => {
+  const channels = new PluginChannels({
+    registry: new PluginRegistry([...builtinPlugins, failsToCreate, faulty]),
+    self: { process: 'plugin-host', pid: process.pid },
+    log: () => {},
+  });
+  cleanups.push(() => channels.dispose());
+  expect(() => channels.grant('tab-p')).toThrow(/takes its tabs' channels as ports/);
+  const released: string[] = [];
+  const open = (label: string) => {
+    const { port1, port2 } = new MessageChannel();
+    channels.accept('tab-p', nodeMessagePortTransport(port1, { process: 'tab', id: 'tab-p' }), () => {
+      released.push(label);
+      port1.close();
+    });
+    const renders: string[] = [];
+    const tab = connect({
+      transport: nodeMessagePortTransport(port2, { process: 'plugin-host' }),
+      self: { process: 'tab', id: 'tab-p' },
+      local: PluginChannelClient,
+      remote: PluginChannel,
+      handlers: {},
+      onBadMessage: () => {},
+    });
+    tab.on('render', ({ instanceId }) => renders.push(instanceId));
+    cleanups.push(() => tab.close());
+    return { tab, renders, closed: new Promise<string>((resolve) => tab.onDidClose(resolve)) };
+  };
+  const first = open('first');
+  await first.tab.remote.createInstance({ instanceId: 'f', plugin: 'faulty', params: [{ name: 'intervalMs', value: '10000' }] });
+  await first.tab.remote.createInstance({ instanceId: 'c', plugin: 'clock' });
+  await sleep(20);
+  expect(first.renders).toContain('c');
+  expect(channels.instanceCount('tab-p')).toBe(2);
+
+  const second = open('second'); // the page asked again: the old channel and its instances go
+  expect(await first.closed).toBe('the channel closed');
+  expect(fixtureLog).toEqual(['destroy f']);
+  await second.tab.remote.createInstance({ instanceId: 'c', plugin: 'clock' });
+  expect(channels.instanceCount('tab-p')).toBe(1);
+
+  channels.close('tab-p');
+  expect(await second.closed).toBe('the channel closed');
+  expect(channels.instanceCount('tab-p')).toBe(0);
+  expect(released).toEqual(['first', 'second']);
 });

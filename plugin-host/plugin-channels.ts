@@ -1,8 +1,9 @@
 /**
- * The tabs' direct channels to this host: a ChannelServer (utility/channel-server.ts) whose every
- * admitted connection serves PluginChannel for one tab. A tab's instances live and die with its
- * channel: when the channel closes (the tab went away, the browser closed it, a new grant replaced
- * it) its instances are destroyed. A malformed message from a tab is logged with the tab's identity
+ * The tabs' direct channels to this host, one per tab, each serving PluginChannel, however it
+ * arrives: a connection to the ChannelServer (utility/channel-server.ts) under child_process.fork,
+ * or a port the browser sent under Electron's utilityProcess (`accept`). A tab's instances live and
+ * die with its channel: when the channel closes (the tab went away, the browser closed it, a new one
+ * replaced it) its instances are destroyed. A malformed message from a tab is logged with the tab's identity
  * and answered with RPC_BAD_MESSAGE where it had a call id; the host and the channel keep going.
  */
 import { PluginChannel, PluginChannelClient } from '../protocol/interfaces/tab-plugin.ts';
@@ -28,31 +29,39 @@ interface TabChannel {
 export class PluginChannels {
   private readonly tabs = new Map<string, TabChannel>();
   private readonly log: (line: string) => void;
-  private server!: ChannelServer;
+  private server: ChannelServer | undefined;
 
-  private constructor(private readonly options: PluginChannelsOptions) {
+  /** Channels that arrive as ports only (`accept`), until `startListening`. */
+  constructor(private readonly options: PluginChannelsOptions) {
     this.log = options.log ?? ((line) => console.error(line));
   }
 
-  /** Starts listening for tabs on a loopback port. */
+  /** Channels that also arrive over loopback WebSockets: listening, on an ephemeral port. */
   static async listen(options: PluginChannelsOptions): Promise<PluginChannels> {
     const channels = new PluginChannels(options);
-    channels.server = await ChannelServer.listen({
-      clientProcess: 'tab',
-      onChannel: (clientId, transport) => channels.open(clientId, transport),
-    });
+    await channels.startListening();
     return channels;
   }
 
-  /** A one-time URL where the tab `clientId` connects for its channel. */
+  /** Starts listening for tabs on a loopback port (under child_process.fork, where ports cannot come). */
+  async startListening(): Promise<void> {
+    if (this.server) return;
+    this.server = await ChannelServer.listen({
+      clientProcess: 'tab',
+      onChannel: (clientId, transport) => this.accept(clientId, transport),
+    });
+  }
+
+  /** A one-time URL where the tab `clientId` connects for its channel; throws when not listening. */
   grant(clientId: string): string {
+    if (!this.server) throw new Error('This plugin host takes its tabs\' channels as ports from the browser, not WebSockets');
     return this.server.grant(clientId);
   }
 
   /** Ends `clientId`'s channel and destroys its instances; nothing happens for a tab without one. */
   close(clientId: string): void {
     this.tabs.get(clientId)?.connection.close('the browser process closed the channel');
-    this.server.revoke(clientId);
+    this.server?.revoke(clientId);
   }
 
   /** How many instances `clientId` has (0 without a channel). */
@@ -62,11 +71,15 @@ export class PluginChannels {
 
   async dispose(): Promise<void> {
     for (const { connection } of [...this.tabs.values()]) connection.close('the plugin host is shutting down');
-    await this.server.close();
+    await this.server?.close();
   }
 
-  private open(clientId: string, transport: Transport): void {
-    // A new grant for the same tab replaces its channel, instances and all.
+  /**
+   * Serves PluginChannel for `clientId` over `transport` (a port the browser sent, or an admitted
+   * socket), replacing the tab's previous channel, instances and all; `release` runs when it closes.
+   */
+  accept(clientId: string, transport: Transport, release: () => void = () => {}): void {
+    // A new channel for the same tab replaces its channel, instances and all.
     this.tabs.get(clientId)?.connection.close('replaced by a new channel');
     const owner = describePeer(transport.peer);
     const instances = new PluginInstances({
@@ -99,6 +112,7 @@ export class PluginChannels {
     connection.onDidClose(() => {
       instances.destroyAll();
       if (this.tabs.get(clientId) === tab) this.tabs.delete(clientId);
+      release();
     });
   }
 }

@@ -1,7 +1,14 @@
-// CPU and memory of real processes from /proc.
+// CPU and memory of real processes: /proc for any process, CDP for a real Chromium's own.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterEach, expect, it } from 'vitest';
-import { cpuTicks, procMetrics, pssBytes } from './proc-metrics.ts';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CdpSession } from './cdp-connection.ts';
+import { launchChromium, type RunningChromium } from './chromium-process.ts';
+import { FramePids } from './frame-pids.ts';
+import { openPage } from './open-page.ts';
+import { cdpCpuSeconds, cpuTicks, procMetrics, pssBytes } from './proc-metrics.ts';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
@@ -40,4 +47,85 @@ it('leaves out processes that are gone', async () => {
   const result = await procMetrics().sample([child.pid!, process.pid]);
   expect(result.has(child.pid!)).toBe(false);
   expect(result.has(process.pid)).toBe(true);
+});
+
+describe('a real Chromium: renderers\' CPU from CDP, the rest from /proc', () => {
+  let chromium: RunningChromium;
+  let server: http.Server;
+  let busy: { session: CdpSession; pid: number };
+  let idle: { session: CdpSession; pid: number };
+
+  /** A page on its own site (`<name>.localhost`), so in its own renderer process, and that renderer's pid. */
+  async function open(name: string) {
+    const { port } = server.address() as AddressInfo;
+    const session = await openPage(chromium.connection, `http://${name}.localhost:${port}/`);
+    const { frameTree } = await session.send('Page.getFrameTree');
+    const pid = (await new FramePids(session).snapshot()).get(frameTree.frame.id);
+    if (pid === undefined) throw new Error(`no renderer pid for ${name}`);
+    return { session, pid };
+  }
+
+  beforeAll(async () => {
+    server = http.createServer((request, response) => {
+      response.setHeader('content-type', 'text/html');
+      response.end(`<!doctype html><title>${request.headers.host}</title><p>${request.headers.host}`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    chromium = await launchChromium();
+    busy = await open('busy');
+    idle = await open('idle');
+    expect(busy.pid).not.toBe(idle.pid);
+    // The busy page spins from now on (after its pid is known); the idle one does nothing.
+    await busy.session.send('Runtime.evaluate', { expression: 'setTimeout(() => { for (;;) {} }, 0); 1' });
+  }, 30_000);
+
+  afterAll(async () => {
+    await chromium?.close();
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('shows a busy renderer near a full core and an idle one near zero, from CDP; a Node child from /proc', async () => {
+    const node = spawn(process.execPath, ['-e', 'for (;;) {}']);
+    children.push(node);
+    const metrics = procMetrics({ cdp: chromium.connection.root });
+    const pids = [busy.pid, idle.pid, node.pid!, chromium.pid];
+    await metrics.sample(pids);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const second = await metrics.sample(pids);
+    expect(second.get(busy.pid)!.cpuPercent).toBeGreaterThan(40);
+    expect(second.get(idle.pid)!.cpuPercent).toBeLessThan(10);
+    expect(second.get(node.pid!)!.cpuPercent).toBeGreaterThan(40);
+    expect(Object.fromEntries(metrics.cpuSources)).toEqual({
+      [busy.pid]: 'cdp',
+      [idle.pid]: 'cdp',
+      [chromium.pid]: 'cdp', // Chromium's own browser process is in CDP's list too
+      [node.pid!]: 'proc',
+    });
+    for (const pid of [busy.pid, idle.pid]) {
+      expect(second.get(pid)!.memoryBytes).toBeGreaterThan(1024 * 1024);
+      expect(second.get(pid)!.memoryBytes).toBeLessThan(1024 * 1024 * 1024);
+    }
+  });
+
+  it("agrees with /proc: CDP's cpuTime and utime + stime of the same pid are the same order of magnitude", async () => {
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the busy renderer has used a second or more
+    for (const pid of [busy.pid, chromium.pid]) {
+      const [cdp, stat] = await Promise.all([cdpCpuSeconds(chromium.connection.root), readFileSync(`/proc/${pid}/stat`, 'utf8')]);
+      const fromCdp = cdp.get(pid)!;
+      const fromProc = cpuTicks(stat) / 100;
+      expect(fromProc).toBeGreaterThan(0.1);
+      expect(fromCdp / fromProc).toBeGreaterThan(0.5);
+      expect(fromCdp / fromProc).toBeLessThan(2);
+    }
+  });
+
+  it('falls back to /proc for a sample whose CDP call fails', async () => {
+    // A page session does not serve the browser-level SystemInfo domain: the call really fails.
+    const metrics = procMetrics({ cdp: busy.session });
+    await metrics.sample([busy.pid]);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const second = await metrics.sample([busy.pid]);
+    expect(metrics.cpuSources.get(busy.pid)).toBe('proc');
+    expect(second.get(busy.pid)!.cpuPercent).toBeGreaterThan(40);
+  });
 });

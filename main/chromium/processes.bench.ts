@@ -20,6 +20,7 @@ import { connect } from '../../protocol/rpc/endpoint.ts';
 import { webSocketTransport, type WebSocketLike } from '../../protocol/transport/websocket.ts';
 import { bundleChildren } from './child-bundles.ts';
 import { systemClock } from '../core/clock.ts';
+import type { ChannelEndpoint } from '../core/ports.ts';
 import { EventLog } from '../core/event-log.ts';
 import { GpuProcessHost } from '../core/gpu-process-host.ts';
 import { PluginProcessHost } from '../core/plugin-process-host.ts';
@@ -69,8 +70,9 @@ function busyList(frame: number): DisplayList {
   return { width: 800, height: 600, ops: ops.slice(0, 500) };
 }
 
-async function openChannel(url: string) {
-  const socket = new WebSocket(url);
+async function openChannel(channel: ChannelEndpoint) {
+  if (channel.kind !== 'websocket') throw new Error(`expected a loopback WebSocket grant, got ${channel.kind}`);
+  const socket = new WebSocket(channel.url);
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
@@ -140,7 +142,7 @@ async function gpuCrashToNextFrame(gpu: GpuProcessHost): Promise<number> {
   await ready;
   const grant = await gpu.establishChannel('bench');
   if (grant.mode !== 'hardware') throw new Error('fell back to software during the benchmark');
-  const channel = await openChannel(grant.url);
+  const channel = await openChannel(grant.channel);
   await channel.connection.remote.rasterize(list);
   const elapsed = performance.now() - killedAt;
   channel.close();
@@ -152,7 +154,7 @@ async function gpuCrashToNextFrame(gpu: GpuProcessHost): Promise<number> {
 async function framesThroughGpu(gpu: GpuProcessHost): Promise<{ fps: number; latencies: number[]; raster: number[] }> {
   const grant = await gpu.establishChannel('frames');
   if (grant.mode !== 'hardware') throw new Error('no GPU process');
-  const channel = await openChannel(grant.url);
+  const channel = await openChannel(grant.channel);
   const latencies: number[] = [];
   const raster: number[] = [];
   const end = performance.now() + FRAME_SECONDS * 1000;

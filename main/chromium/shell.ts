@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Browser } from '../core/browser.ts';
 import { serveBrowserUi } from '../core/browser-ui-service.ts';
+import { loopbackWebSocketBroker } from '../core/channel-broker.ts';
 import { systemClock } from '../core/clock.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
 import { startAppServer } from './app-server.ts';
@@ -58,9 +59,12 @@ const tabHost = await ChromiumTabHost.start({ connection: chromium.connection, u
 const browser = new Browser({
   launcher: childProcessLauncher({ entries: children.entries }),
   tabHost,
+  // Tabs reach the GPU process and plugin host over one-time loopback WebSockets the children grant.
+  broker: loopbackWebSocketBroker,
   clock: systemClock(),
   pid: process.pid,
-  metrics: procMetrics(),
+  // Chromium's processes' CPU from CDP (SystemInfo.getProcessInfo), the rest and all memory from /proc.
+  metrics: procMetrics({ cdp: chromium.connection.root }),
   processModel: args.includes('--process-per-site') ? 'process-per-site' : 'process-per-tab',
 });
 // The first tab opens once the UI has connected: its page has rendered the tab container by then.

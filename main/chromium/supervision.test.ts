@@ -9,6 +9,7 @@ import { connect } from '../../protocol/rpc/endpoint.ts';
 import { webSocketTransport, type WebSocketLike } from '../../protocol/transport/websocket.ts';
 import type { BrowserEvent } from '../../protocol/interfaces/browser-state.ts';
 import { systemClock } from '../core/clock.ts';
+import type { ChannelEndpoint } from '../core/ports.ts';
 import { EventLog } from '../core/event-log.ts';
 import { GPU_PROCESS_ID, GpuProcessHost } from '../core/gpu-process-host.ts';
 import { PLUGIN_HOST_ID, PluginProcessHost } from '../core/plugin-process-host.ts';
@@ -166,8 +167,9 @@ describe('plugin host supervision', () => {
 
 describe('GPU channels and hangs', () => {
   /** A tab's end of a brokered GPU channel, opened as a tab opens it. */
-  async function openChannel(url: string) {
-    const socket = new WebSocket(url);
+  async function openChannel(channel: ChannelEndpoint) {
+    if (channel.kind !== 'websocket') throw new Error(`expected a loopback WebSocket grant, got ${channel.kind}`);
+    const socket = new WebSocket(channel.url);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
@@ -198,7 +200,7 @@ describe('GPU channels and hangs', () => {
     await gpu.start();
     const first = await gpu.establishChannel('tab-1');
     if (first.mode !== 'hardware') throw new Error('expected hardware');
-    const channel = await openChannel(first.url);
+    const channel = await openChannel(first.channel);
     const frame = await channel.remote.rasterize(list);
     expect(frame).toMatchObject({ width: 64, height: 48, gpuPid: first.gpuPid });
 
@@ -216,7 +218,7 @@ describe('GPU channels and hangs', () => {
     const second = await gpu.establishChannel('tab-1');
     expect(second).toMatchObject({ mode: 'hardware', gpuPid: pid });
     expect(pid).not.toBe(first.gpuPid);
-    const again = await (await openChannel((second as { url: string }).url)).remote.rasterize(list);
+    const again = await (await openChannel((second as { channel: ChannelEndpoint }).channel)).remote.rasterize(list);
     expect(again.gpuPid).toBe(pid);
     expect(again.pixels).toEqual(frame.pixels);
   });

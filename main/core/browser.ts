@@ -11,7 +11,7 @@ import { EventLog } from './event-log.ts';
 import { GpuProcessHost } from './gpu-process-host.ts';
 import { PluginProcessHost } from './plugin-process-host.ts';
 import { MetricsSampler, type ProcessMetricsRow } from './metrics-sampler.ts';
-import type { ProcessMetricsSource, UtilityProcessLauncher } from './ports.ts';
+import type { ChannelBroker, ProcessMetricsSource, UtilityProcessLauncher } from './ports.ts';
 import { ProcessRegistry } from './process-registry.ts';
 import type { TabHost } from './tab-host.ts';
 import { TabManager } from './tabs.ts';
@@ -21,6 +21,8 @@ import { resolveUrl } from './urls.ts';
 export interface BrowserOptions {
   readonly launcher: UtilityProcessLauncher;
   readonly tabHost: TabHost;
+  /** How tabs' direct channels to the GPU process and plugin host are brokered (default: loopback WebSocket grants). */
+  readonly broker?: ChannelBroker;
   readonly clock: Clock;
   /** The browser process's own pid, for the registry (the core reads no globals). */
   readonly pid: number;
@@ -51,7 +53,7 @@ export class Browser {
 
   constructor(options: BrowserOptions) {
     const { launcher, clock } = options;
-    const shared = { launcher, registry: this.registry, log: this.log, clock };
+    const shared = { launcher, registry: this.registry, log: this.log, clock, ...(options.broker === undefined ? {} : { broker: options.broker }) };
     this.gpu = new GpuProcessHost({
       ...shared,
       ...(options.gpuCrashWindowMs === undefined ? {} : { crashWindowMs: options.gpuCrashWindowMs }),
@@ -147,6 +149,7 @@ export class Browser {
       processModel: this.tabs.processModel,
       pluginHost: { running: this.plugins.running, recentCrashes: this.plugins.recentCrashes },
       badMessages: this.log.count('bad-message'),
+      channels: this.tabs.directChannels(),
       events: this.log.history().slice(-STATE_EVENTS),
     };
   }

@@ -8,11 +8,12 @@
  */
 import { GpuHost, GpuService } from '../../protocol/interfaces/browser-gpu.ts';
 import type { GpuMode } from '../../protocol/interfaces/browser-state.ts';
+import { loopbackWebSocketBroker } from './channel-broker.ts';
 import type { Clock } from './clock.ts';
 import { CrashTracker } from './crash-tracker.ts';
 import { Emitter } from './emitter.ts';
 import type { EventLog } from './event-log.ts';
-import type { UtilityProcessLauncher } from './ports.ts';
+import type { ChannelBroker, ChannelEndpoint, UtilityProcessLauncher } from './ports.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import { UtilityProcessHost } from './utility-process-host.ts';
 
@@ -30,13 +31,15 @@ export interface GpuProcessHostOptions {
   readonly startTimeoutMs?: number;
   /** A GPU process that answers no ping for this long is hung and is ended (Chrome's GPU watchdog). */
   readonly hangTimeoutMs?: number;
+  /** How tabs' channels are brokered; loopback WebSocket grants by default. */
+  readonly broker?: ChannelBroker;
 }
 
 export const DEFAULT_GPU_HANG_TIMEOUT_MS = 5000;
 
 /** Where a tab draws: through its own channel to the GPU process, or on its own canvas. */
 export type GpuChannelGrant =
-  | { readonly mode: 'hardware'; readonly url: string; readonly gpuPid: number }
+  | { readonly mode: 'hardware'; readonly channel: ChannelEndpoint; readonly gpuPid: number }
   | { readonly mode: 'software' };
 
 export class GpuProcessHost {
@@ -112,11 +115,19 @@ export class GpuProcessHost {
       if (this.currentMode === 'software') return { mode: 'software' };
       if (this.starting) await this.starting;
       const service = this.host.service;
+      const child = this.host.launched;
       const pid = this.host.pid;
-      if (service && pid !== undefined) {
+      if (service && child && pid !== undefined) {
         try {
-          const { url } = await service.establishChannel({ clientId }, { timeoutMs: 5000 });
-          return { mode: 'hardware', url, gpuPid: pid };
+          const channel = await (this.options.broker ?? loopbackWebSocketBroker).establish(
+            {
+              kind: 'gpu',
+              child,
+              grantWebSocket: async (id) => (await service.establishChannel({ clientId: id }, { timeoutMs: 5000 })).url,
+            },
+            clientId,
+          );
+          return { mode: 'hardware', channel, gpuPid: pid };
         } catch {
           // It died under us: its restart (or the switch to software) is on its way; ask again.
         }

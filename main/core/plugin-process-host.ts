@@ -3,11 +3,12 @@
  * embeds a plugin shows a placeholder) and counted, and the host starts again when the user asks.
  */
 import { PluginHostHost, PluginHostService } from '../../protocol/interfaces/browser-plugin-host.ts';
+import { loopbackWebSocketBroker } from './channel-broker.ts';
 import type { Clock } from './clock.ts';
 import { CrashTracker } from './crash-tracker.ts';
 import { Emitter } from './emitter.ts';
 import type { EventLog } from './event-log.ts';
-import type { UtilityProcessLauncher } from './ports.ts';
+import type { ChannelBroker, ChannelEndpoint, UtilityProcessLauncher } from './ports.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import { UtilityProcessHost } from './utility-process-host.ts';
 
@@ -23,6 +24,8 @@ export interface PluginProcessHostOptions {
   readonly startTimeoutMs?: number;
   /** A host that answers no ping for this long is shown unresponsive (not ended: its plugins may recover). */
   readonly hangThresholdMs?: number;
+  /** How tabs' channels are brokered; loopback WebSocket grants by default. */
+  readonly broker?: ChannelBroker;
 }
 
 export class PluginProcessHost {
@@ -37,7 +40,7 @@ export class PluginProcessHost {
   /** A (re)started host is ready: tabs should establish a new channel and recreate their instances. */
   readonly onDidBecomeReady = this.readyEmitter.event;
 
-  constructor(options: PluginProcessHostOptions) {
+  constructor(private readonly options: PluginProcessHostOptions) {
     this.tracker = new CrashTracker(options.clock, {
       limit: options.crashLimit ?? 3,
       windowMs: options.crashWindowMs ?? 5 * 60_000,
@@ -92,13 +95,21 @@ export class PluginProcessHost {
   }
 
   /** A direct channel for a tab; rejects when the host is not running. */
-  async establishChannel(clientId: string): Promise<{ url: string; hostPid: number }> {
+  async establishChannel(clientId: string): Promise<{ channel: ChannelEndpoint; hostPid: number }> {
     if (this.starting) await this.starting;
     const service = this.host.service;
+    const child = this.host.launched;
     const pid = this.host.pid;
-    if (!service || pid === undefined) throw new Error('The plugin host is not running');
-    const { url } = await service.establishChannel({ clientId }, { timeoutMs: 5000 });
-    return { url, hostPid: pid };
+    if (!service || !child || pid === undefined) throw new Error('The plugin host is not running');
+    const channel = await (this.options.broker ?? loopbackWebSocketBroker).establish(
+      {
+        kind: 'plugin-host',
+        child,
+        grantWebSocket: async (id) => (await service.establishChannel({ clientId: id }, { timeoutMs: 5000 })).url,
+      },
+      clientId,
+    );
+    return { channel, hostPid: pid };
   }
 
   closeChannel(clientId: string): void {

@@ -33,6 +33,14 @@ export interface TabHostEvents {
   onDidCommit(tabId: string, commit: TabCommit): void;
   /** A tab's renderer process ended (all tabs in it get this). */
   onDidRendererGone(tabId: string, gone: RendererGone): void;
+  /**
+   * The shell's own hang signal, where it has one (Electron's `unresponsive`): a second source beside
+   * the core's heartbeat watchdog, which also covers pages that send no heartbeats. The tab stays
+   * unresponsive until both say it is responsive again.
+   */
+  onDidBecomeUnresponsive?(tabId: string): void;
+  /** The shell's hang signal cleared (Electron's `responsive`). */
+  onDidBecomeResponsive?(tabId: string): void;
 }
 
 export interface TabHost {

@@ -9,12 +9,12 @@ import {
   TabHostService,
   TabPage,
 } from '../../protocol/interfaces/browser-tab.ts';
-import type { ExitReason, ProcessModel, TabCrash, TabInfo } from '../../protocol/interfaces/browser-state.ts';
+import type { DirectChannel, ExitReason, ProcessModel, TabCrash, TabInfo } from '../../protocol/interfaces/browser-state.ts';
 import { connect, type Connection } from '../../protocol/rpc/endpoint.ts';
 import type { Clock } from './clock.ts';
 import type { EventLog } from './event-log.ts';
-import type { GpuProcessHost } from './gpu-process-host.ts';
-import type { PluginProcessHost } from './plugin-process-host.ts';
+import { GPU_PROCESS_ID, type GpuProcessHost } from './gpu-process-host.ts';
+import { PLUGIN_HOST_ID, type PluginProcessHost } from './plugin-process-host.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import type { RendererGone, SiteInstance, TabCommit, TabHost } from './tab-host.ts';
 import { resolveUrl } from './urls.ts';
@@ -67,16 +67,24 @@ export class TabManager {
   /** Why a renderer is being ended by the browser itself, to report instead of what the shell sees. */
   private readonly endingRenderers = new Map<string, { reason: ExitReason; hung: boolean }>();
   private readonly now: () => number;
+  /** Tabs the shell itself reports hung (TabHostEvents.onDidBecomeUnresponsive), beside the watchdog. */
+  private readonly shellHung = new Set<string>();
+  /** The direct channels brokered for the tabs' current pages, by `<tabId> <interface>`. */
+  private readonly channels = new Map<string, DirectChannel>();
 
   constructor(private readonly options: TabManagerOptions) {
     this.processModel = options.processModel ?? 'process-per-tab';
     this.now = options.now ?? (() => Date.now());
     this.watchdog = new Watchdog(options.clock, { thresholdMs: options.hangThresholdMs ?? DEFAULT_HANG_THRESHOLD_MS });
     this.watchdog.onDidBecomeUnresponsive((tabId) => this.setResponsive(tabId, false));
-    this.watchdog.onDidBecomeResponsive((tabId) => this.setResponsive(tabId, true));
+    this.watchdog.onDidBecomeResponsive((tabId) => {
+      if (!this.shellHung.has(tabId)) this.setResponsive(tabId, true);
+    });
     options.host.attach({
       onDidCommit: (tabId, commit) => this.onCommit(tabId, commit),
       onDidRendererGone: (tabId, gone) => this.onRendererGone(tabId, gone),
+      onDidBecomeUnresponsive: (tabId) => this.onShellResponsiveness(tabId, false),
+      onDidBecomeResponsive: (tabId) => this.onShellResponsiveness(tabId, true),
     });
     options.gpu.onDidBecomeReady(() => this.broadcast((page) => page.emit('gpuChanged', { mode: 'hardware' })));
     options.gpu.onDidChangeMode((mode) => this.broadcast((page) => page.emit('gpuChanged', { mode })));
@@ -94,6 +102,14 @@ export class TabManager {
 
   get selectedTabId(): string | undefined {
     return this.selected;
+  }
+
+  /** The direct channels brokered for the tabs' pages whose GPU process or plugin host is still the one granted. */
+  directChannels(): DirectChannel[] {
+    return [...this.channels.values()].filter((channel) => {
+      const to = this.options.registry.get(channel.to);
+      return to?.pid === channel.toPid && (to.state === 'starting' || to.state === 'running' || to.state === 'unresponsive');
+    });
   }
 
   select(tabId: string): void {
@@ -208,6 +224,7 @@ export class TabManager {
   /** The unresponsive dialog's Wait: ask again after another threshold. */
   wait(tabId: string): void {
     const tab = this.require(tabId);
+    this.shellHung.delete(tabId);
     this.watchdog.wait(tabId);
     if (tab.info.state === 'unresponsive') this.setResponsive(tabId, true);
   }
@@ -216,6 +233,7 @@ export class TabManager {
   async stop(tabId: string): Promise<void> {
     const tab = this.require(tabId);
     if (await this.options.host.stopScript(tabId)) {
+      this.shellHung.delete(tabId);
       this.watchdog.wait(tabId);
       if (tab.info.state === 'unresponsive') this.setResponsive(tabId, true);
       return;
@@ -279,10 +297,11 @@ export class TabManager {
       local: TabHostService,
       remote: TabPage,
       handlers: {
-        requestGpuChannel: () => this.options.gpu.establishChannel(tabId),
-        requestPluginChannel: async () => {
+        requestGpuChannel: (_request, { signal }) =>
+          this.brokered(tab, 'TabGpu', signal, this.options.gpu.establishChannel(tabId), (grant) => (grant.mode === 'hardware' ? grant.gpuPid : undefined)),
+        requestPluginChannel: async (_request, { signal }) => {
           try {
-            return await this.options.plugins.establishChannel(tabId);
+            return await this.brokered(tab, 'TabPlugin', signal, this.options.plugins.establishChannel(tabId), (grant) => grant.hostPid);
           } catch (error) {
             throw Object.assign(new Error((error as Error).message), { code: 'PLUGIN_HOST_DOWN' });
           }
@@ -333,8 +352,63 @@ export class TabManager {
   /** The tab no longer talks to its current page: stop watching it and close its channel. */
   private leaveRenderer(tab: Tab): void {
     this.watchdog.unwatch(tab.info.id);
+    this.shellHung.delete(tab.info.id);
     tab.connection?.close('the page is gone');
     tab.connection = undefined;
+    for (const channelInterface of ['TabGpu', 'TabPlugin'] as const) this.noteChannel(tab.info.id, channelInterface, undefined);
+  }
+
+  /** Notes the direct channel a page's request was granted (a pid) or refused, unless the page stopped waiting for it. */
+  private brokered<T>(
+    tab: Tab,
+    channelInterface: DirectChannel['interface'],
+    signal: AbortSignal,
+    grant: Promise<T>,
+    pidOf: (granted: T) => number | undefined,
+  ): Promise<T> {
+    const note = (toPid: number | undefined) => {
+      // Aborted: the page asked again, or it is gone (its connection closed).
+      if (!signal.aborted && this.tabs.get(tab.info.id) === tab) this.noteChannel(tab.info.id, channelInterface, toPid);
+    };
+    return grant.then(
+      (granted) => {
+        note(pidOf(granted));
+        return granted;
+      },
+      (error: unknown) => {
+        note(undefined);
+        throw error;
+      },
+    );
+  }
+
+  /** Records a tab's channel opened (to the process with `toPid`) or closed (undefined). */
+  private noteChannel(tabId: string, channelInterface: DirectChannel['interface'], toPid: number | undefined): void {
+    const key = `${tabId} ${channelInterface}`;
+    const previous = this.channels.get(key);
+    if (toPid === undefined) {
+      if (!previous) return;
+      this.channels.delete(key);
+      this.options.log.record({ type: 'channel-closed', channel: previous });
+      return;
+    }
+    const from = this.tabs.get(tabId)?.info.rendererId;
+    if (from === undefined || (previous?.toPid === toPid && previous.from === from)) return;
+    const channel: DirectChannel = { interface: channelInterface, tabId, from, to: channelInterface === 'TabGpu' ? GPU_PROCESS_ID : PLUGIN_HOST_ID, toPid };
+    this.channels.set(key, channel);
+    this.options.log.record({ type: 'channel-opened', channel });
+  }
+
+  /** The shell's hang signal: unresponsive at once; responsive again only if the heartbeats agree. */
+  private onShellResponsiveness(tabId: string, responsive: boolean): void {
+    const state = this.tabs.get(tabId)?.info.state;
+    if (state !== 'live' && state !== 'unresponsive') return;
+    if (!responsive) {
+      this.shellHung.add(tabId);
+      this.setResponsive(tabId, false);
+    } else if (this.shellHung.delete(tabId) && !this.watchdog.isUnresponsive(tabId)) {
+      this.setResponsive(tabId, true);
+    }
   }
 
   private setResponsive(tabId: string, responsive: boolean): void {

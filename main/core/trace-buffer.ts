@@ -3,11 +3,11 @@
  * endpoints (every message it sends or receives), numbered, in a ring buffer the UI pages through
  * with `since(seq)`. Tracing costs every endpoint a record per message, so the buffer subscribes to
  * the tracer only while someone reads: `since()` starts it, and it stops `idleTimeoutMs` after the
- * last read.
+ * last read. What recording costs while someone reads: main/core/tracing.bench.ts (`npm run bench:tracing`).
  */
 import type { TraceEntry, TracePage } from '../../protocol/interfaces/ui-browser.ts';
 import type { Static } from '../../protocol/rpc/schema.ts';
-import { ipcTracer, type TraceRecord, type Tracer } from '../../protocol/rpc/trace.ts';
+import { ipcTracer, type TraceKind, type TraceRecord, type Tracer } from '../../protocol/rpc/trace.ts';
 import type { PeerIdentity } from '../../protocol/transport/transport.ts';
 import type { Clock, TimerId } from './clock.ts';
 
@@ -37,32 +37,42 @@ function peer(identity: PeerIdentity): TraceEntryInfo['from'] {
   };
 }
 
-/** A trace record as the UI protocol carries it: strings clipped to the schema's bounds. */
-export function toEntry(seq: number, record: TraceRecord): TraceEntryInfo {
-  return {
-    seq,
-    direction: record.direction,
-    from: peer(record.from),
-    to: peer(record.to),
-    interface: clip(record.interface, 64),
-    method: clip(record.method, 64),
-    kind: record.kind,
-    ...(record.callId === undefined ? {} : { callId: record.callId }),
-    size: Math.max(0, Math.round(record.size)),
-    sentAt: record.sentAt,
-    ...(record.receivedAt === undefined ? {} : { receivedAt: record.receivedAt }),
-    ...(record.roundTripMs === undefined ? {} : { roundTripMs: record.roundTripMs }),
-    ...(record.error === undefined ? {} : { error: clip(record.error, 256) }),
-  };
-}
+const KINDS: readonly TraceKind[] = ['request', 'response', 'error', 'event', 'cancel', 'bad-message'];
+const KIND_INDEX: Readonly<Record<TraceKind, number>> = { request: 0, response: 1, error: 2, event: 3, cancel: 4, 'bad-message': 5 };
+
+/** A record's numbers in the ring, in a row: NaN where a record has none. */
+const KIND = 0; // the kind's index, + 8 for a received record
+const CALL_ID = 1;
+const SIZE = 2;
+const SENT_AT = 3;
+const RECEIVED_AT = 4;
+const ROUND_TRIP = 5;
+const NUMBERS = 6;
+const RECEIVED = 8;
+/** A record's references in the ring, in a row. */
+const FROM = 0;
+const TO = 1;
+const INTERFACE = 2;
+const METHOD = 3;
+const REFERENCES = 4;
 
 export class TraceBuffer {
   private readonly capacity: number;
   private readonly tracer: Tracer;
   private readonly idleTimeoutMs: number;
   private readonly pageSize: number;
-  /** Raw records; converted only when read, so recording stays one array store per message. */
-  private readonly ring: (TraceRecord | undefined)[];
+  /**
+   * The ring: a record's fields are copied in (its numbers in one row of a Float64Array, its peers
+   * and names in one row of an array) and the record itself is dropped, so records die young (in
+   * the cheap scavenge) rather than surviving into the old generation as 10,000 live objects, and
+   * one record is two short runs of memory to write and to read. Converted to entries only when read.
+   */
+  private readonly numbers: Float64Array;
+  private readonly references: (PeerIdentity | string | undefined)[];
+  /** Bad-message reasons, by slot; rare, so a map rather than a column. */
+  private readonly errors = new Map<number, string>();
+  /** A peer as entries carry it, made once per identity: pages then repeat one object, not copies. */
+  private readonly peers = new WeakMap<PeerIdentity, TraceEntryInfo['from']>();
   /** The seq the next record gets; records seq in [nextSeq - min(nextSeq, capacity), nextSeq) are held. */
   private nextSeq = 0;
   private stopTracing: (() => void) | undefined;
@@ -74,7 +84,8 @@ export class TraceBuffer {
     this.tracer = options.tracer ?? ipcTracer;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_TRACE_IDLE_MS;
     this.pageSize = options.pageSize ?? DEFAULT_TRACE_PAGE;
-    this.ring = new Array<TraceRecord | undefined>(this.capacity);
+    this.numbers = new Float64Array(this.capacity * NUMBERS);
+    this.references = new Array<PeerIdentity | string | undefined>(this.capacity * REFERENCES).fill(undefined);
   }
 
   get tracing(): boolean {
@@ -92,7 +103,7 @@ export class TraceBuffer {
     const from = Math.min(Math.max(sinceSeq, oldest), this.nextSeq);
     const to = Math.min(this.nextSeq, from + this.pageSize);
     const records: TraceEntryInfo[] = [];
-    for (let seq = from; seq < to; seq++) records.push(toEntry(seq, this.ring[seq % this.capacity]!));
+    for (let seq = from; seq < to; seq++) records.push(this.entry(seq));
     return { records, nextSeq: to, dropped: Math.max(0, oldest - sinceSeq) };
   }
 
@@ -104,8 +115,60 @@ export class TraceBuffer {
   }
 
   private add(record: TraceRecord): void {
-    this.ring[this.nextSeq % this.capacity] = record;
+    const slot = this.nextSeq % this.capacity;
     this.nextSeq++;
+    const n = slot * NUMBERS;
+    const numbers = this.numbers;
+    numbers[n + KIND] = KIND_INDEX[record.kind] + (record.direction === 'receive' ? RECEIVED : 0);
+    numbers[n + CALL_ID] = record.callId ?? Number.NaN;
+    numbers[n + SIZE] = record.size;
+    numbers[n + SENT_AT] = record.sentAt;
+    numbers[n + RECEIVED_AT] = record.receivedAt ?? Number.NaN;
+    numbers[n + ROUND_TRIP] = record.roundTripMs ?? Number.NaN;
+    const r = slot * REFERENCES;
+    const references = this.references;
+    references[r + FROM] = record.from;
+    references[r + TO] = record.to;
+    references[r + INTERFACE] = record.interface;
+    references[r + METHOD] = record.method;
+    if (record.error !== undefined) this.errors.set(slot, record.error);
+    else if (this.errors.size > 0) this.errors.delete(slot);
+  }
+
+  private peer(identity: PeerIdentity): TraceEntryInfo['from'] {
+    let entry = this.peers.get(identity);
+    if (!entry) this.peers.set(identity, (entry = peer(identity)));
+    return entry;
+  }
+
+  /** The record `seq` as the UI protocol carries it: strings clipped to the schema's bounds. */
+  private entry(seq: number): TraceEntryInfo {
+    const slot = seq % this.capacity;
+    const n = slot * NUMBERS;
+    const r = slot * REFERENCES;
+    const numbers = this.numbers;
+    const references = this.references;
+    const kind = numbers[n + KIND]!;
+    const entry: { -readonly [K in keyof TraceEntryInfo]: TraceEntryInfo[K] } = {
+      seq,
+      direction: kind >= RECEIVED ? 'receive' : 'send',
+      from: this.peer(references[r + FROM] as PeerIdentity),
+      to: this.peer(references[r + TO] as PeerIdentity),
+      interface: clip(references[r + INTERFACE] as string, 64),
+      method: clip(references[r + METHOD] as string, 64),
+      kind: KINDS[kind % RECEIVED]!,
+      size: Math.max(0, Math.round(numbers[n + SIZE]!)),
+      sentAt: numbers[n + SENT_AT]!,
+    };
+    const callId = numbers[n + CALL_ID]!;
+    if (!Number.isNaN(callId)) entry.callId = callId;
+    const receivedAt = numbers[n + RECEIVED_AT]!;
+    if (!Number.isNaN(receivedAt)) entry.receivedAt = receivedAt;
+    const roundTripMs = numbers[n + ROUND_TRIP]!;
+    if (!Number.isNaN(roundTripMs)) entry.roundTripMs = roundTripMs;
+    const error = this.errors.size > 0 ? this.errors.get(slot) : undefined;
+    if (error !== undefined) entry.error = clip(error, 256);
+    return entry;
   }
 
   private scheduleIdleCheck(): void {

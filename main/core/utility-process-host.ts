@@ -82,6 +82,11 @@ export class UtilityProcessHost<Service extends DescribableService, Host extends
     return this.connection && !this.connection.closed && this.info ? this.connection.remote : undefined;
   }
 
+  /** The running child as its launcher made it, once it is ready (when `service` is). */
+  get launched(): LaunchedChild | undefined {
+    return this.service ? this.child : undefined;
+  }
+
   get pid(): number | undefined {
     return this.child ? (this.info?.pid ?? this.child.pid) : undefined;
   }

@@ -15,6 +15,7 @@ describe('Electron shell adapters', () => {
     expect(ui).toContain(`const IPC_UI = '${IPC.ui}'`);
     expect(ui).toContain(`const IPC_UI_CONTENT_BOUNDS = '${IPC.uiContentBounds}'`);
     expect(tab).toContain(`const IPC_TAB = '${IPC.tab}'`);
+    expect(tab).toContain(`const IPC_TAB_PORT = '${IPC.tabPort}'`);
   });
 
   it('maps Electron exit reasons and codes to the core vocabulary', () => {

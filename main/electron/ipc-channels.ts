@@ -9,4 +9,9 @@ export const IPC = {
   uiContentBounds: 'lab:ui-content-bounds',
   /** Tab page <-> browser: JSON strings of the browser<->tab interface. */
   tab: 'lab:tab',
+  /**
+   * Browser -> tab preload: a direct channel's MessagePort (`webContents.postMessage`, with
+   * `{ portId }`), which the preload forwards to the page (protocol/transport/brokered-ports.ts).
+   */
+  tabPort: 'lab:tab-port',
 } as const;

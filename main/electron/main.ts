@@ -4,11 +4,12 @@
 // per tab, app.getAppMetrics() for the task manager, and the UI window's channel for the UI.
 // Built-in pages come from the privileged `lab-app:` scheme (app-protocol.ts), never file://.
 import path from 'node:path';
-import { app, BaseWindow, ipcMain, net, protocol, session, utilityProcess, WebContentsView, type WebContents } from 'electron';
+import { app, BaseWindow, ipcMain, MessageChannelMain, net, protocol, session, utilityProcess, WebContentsView, type WebContents } from 'electron';
 import { Browser } from '../core/browser.ts';
 import { serveBrowserUi } from '../core/browser-ui-service.ts';
 import { systemClock } from '../core/clock.ts';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol, UI_URL } from './app-protocol.ts';
+import { ElectronChannelBroker } from './channel-broker.ts';
 import { IPC } from './ipc-channels.ts';
 import { electronProcessMetrics } from './process-metrics.ts';
 import { documentChannels, fromMainFrameOf } from './string-ipc.ts';
@@ -75,6 +76,8 @@ async function start(): Promise<void> {
       entries: { gpu: path.join(here, 'gpu-worker.js'), 'plugin-host': path.join(here, 'plugin-host.js') },
     }),
     tabHost,
+    // Tabs' direct channels to the GPU process and plugin host: a MessageChannelMain per request.
+    broker: new ElectronChannelBroker({ MessageChannelMain, webContentsOf: (tabId) => tabHost.webContentsOf(tabId) }),
     metrics: electronProcessMetrics(app),
     clock: systemClock(),
     pid: process.pid,

@@ -103,8 +103,14 @@ function setup() {
   });
   const commits: Array<[string, TabCommit]> = [];
   const gone: Array<[string, RendererGone]> = [];
-  host.attach({ onDidCommit: (id, commit) => commits.push([id, commit]), onDidRendererGone: (id, g) => gone.push([id, g]) });
-  return { host, children, commits, gone, opened };
+  const hangs: string[] = [];
+  host.attach({
+    onDidCommit: (id, commit) => commits.push([id, commit]),
+    onDidRendererGone: (id, g) => gone.push([id, g]),
+    onDidBecomeUnresponsive: (id) => hangs.push(`${id} unresponsive`),
+    onDidBecomeResponsive: (id) => hangs.push(`${id} responsive`),
+  });
+  return { host, children, commits, gone, opened, hangs };
 }
 
 describe('ElectronTabHost', () => {
@@ -141,6 +147,19 @@ describe('ElectronTabHost', () => {
     // Reload after a crash loads the page again (a new renderer process).
     await host.reload('t1');
     expect(contents.loads.at(-1)).toBe('lab-app://pages/live');
+  });
+
+  it("passes Electron's unresponsive / responsive on to the core, and gives its webContents only while it lives", async () => {
+    const { host, hangs } = setup();
+    await host.create('t1', 'lab://live', 'tab-1');
+    const contents = FakeView.made[0]!.webContents;
+    contents.emit('unresponsive');
+    contents.emit('responsive');
+    expect(hangs).toEqual(['t1 unresponsive', 't1 responsive']);
+    expect(host.webContentsOf('t1')).toBe(contents);
+    expect(host.webContentsOf('t2')).toBeUndefined();
+    host.crash('t1');
+    expect(host.webContentsOf('t1')).toBeUndefined();
   });
 
   it('hangs with a busy loop and stops it through the debugger, or says it cannot', async () => {

@@ -188,6 +188,11 @@ export class ElectronTabHost implements TabHost {
     return this.tabs.get(tabId)?.channels.current()?.transport;
   }
 
+  /** The tab's webContents while its renderer lives (where the channel broker delivers ports). */
+  webContentsOf(tabId: string): WebContents | undefined {
+    return this.live(tabId);
+  }
+
   /** Shows `tabId`'s view (the selected, live tab) and hides the others; undefined hides them all. */
   show(tabId: string | undefined): void {
     this.shown = tabId;
@@ -242,6 +247,10 @@ export class ElectronTabHost implements TabHost {
       tab.killed = false;
       this.events?.onDidRendererGone(tab.id, gone);
     });
+    // Chromium's own hang monitor (input events not acknowledged): a second signal to the core's
+    // heartbeat watchdog, and the only one for a page that sends no heartbeats.
+    contents.on('unresponsive', () => this.events?.onDidBecomeUnresponsive?.(tab.id));
+    contents.on('responsive', () => this.events?.onDidBecomeResponsive?.(tab.id));
     // A tab leaves for the web or another built-in page only; never file:, the UI, or other schemes.
     contents.on('will-navigate', (event) => {
       if (!tabMayNavigate(event.url)) event.preventDefault();

@@ -9,7 +9,11 @@ import { defineInterface, method } from '../rpc/interface.ts';
 import { Struct, Type } from '../rpc/schema.ts';
 import { ChildProcessInfo } from './child-process-info.ts';
 
-/** Where a client connects for its direct channel: a loopback WebSocket URL carrying a one-time token. */
+/**
+ * Where a client connects for its direct channel: a loopback WebSocket URL carrying a one-time token
+ * (under child_process.fork; under Electron's utilityProcess the browser sends ports instead:
+ * protocol/transport/brokered-ports.ts).
+ */
 export const ChannelGrant = Struct({
   url: Type.String({ maxLength: 512 }),
 });
@@ -21,7 +25,8 @@ export const GpuService = defineInterface({
     describe: method(Struct({}), ChildProcessInfo),
     /**
      * Opens a direct channel for one client (a tab) and returns where to connect. The grant is good
-     * for one connection; the browser passes it to that tab only.
+     * for one connection; the browser passes it to that tab only. Under utilityProcess, where tabs'
+     * channels come as ports, it fails.
      */
     establishChannel: method(Struct({ clientId: Type.String({ maxLength: 64 }) }), ChannelGrant),
     /** Closes a client's channel (its tab closed or its renderer died). */

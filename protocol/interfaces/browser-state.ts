@@ -96,6 +96,24 @@ export const TabInfo = Struct({
 });
 export type TabInfo = Static<typeof TabInfo>;
 
+/**
+ * A direct channel the browser brokered between a tab's renderer and a utility process, as Chrome's
+ * EstablishGpuChannel does: the tab's messages then go straight there, past the browser process.
+ */
+export const DirectChannel = Struct({
+  /** What it carries: protocol/interfaces/tab-gpu.ts or tab-plugin.ts. */
+  interface: Type.Union([Type.Literal('TabGpu'), Type.Literal('TabPlugin')]),
+  /** The tab it was granted to (one channel of each interface per tab). */
+  tabId: Type.String({ maxLength: 64 }),
+  /** The tab's renderer process (a registry id). */
+  from: Type.String({ maxLength: 64 }),
+  /** The GPU process or the plugin host (a registry id). */
+  to: Type.String({ maxLength: 64 }),
+  /** The pid of `to` when it was granted: the channel ends with that process (no event of its own). */
+  toPid: Type.Integer({ minimum: 1 }),
+});
+export type DirectChannel = Static<typeof DirectChannel>;
+
 const Common = { seq: Type.Integer({ minimum: 0 }), at: Type.Number() };
 
 /** One change of state: what the UI subscribes to and the core keeps a short history of. */
@@ -122,6 +140,13 @@ export const BrowserEvent = Variant('type', [
   Struct({ type: Type.Literal('tab-closed'), ...Common, tabId: Type.String({ maxLength: 64 }) }),
   /** Compositing switched between the GPU process and tabs rasterizing themselves. */
   Struct({ type: Type.Literal('gpu-mode-changed'), ...Common, mode: GpuMode, reason: Type.String({ maxLength: 512 }) }),
+  /** The browser brokered a direct channel for a tab's page; it replaces the tab's previous one of its interface. */
+  Struct({ type: Type.Literal('channel-opened'), ...Common, channel: DirectChannel }),
+  /**
+   * A brokered channel ended with its page (crash, reload, navigation, close), or was asked for again
+   * and refused (software compositing, plugin host down). One whose `to` process ends has no event.
+   */
+  Struct({ type: Type.Literal('channel-closed'), ...Common, channel: DirectChannel }),
 ]);
 export type BrowserEvent = Static<typeof BrowserEvent>;
 

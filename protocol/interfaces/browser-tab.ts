@@ -12,9 +12,23 @@ import { defineInterface, method } from '../rpc/interface.ts';
 import { Struct, Type, Variant } from '../rpc/schema.ts';
 import { GpuMode } from './browser-state.ts';
 
+/**
+ * How the page reaches a utility process directly, as the shell brokered it (main/core/ports.ts,
+ * ChannelBroker). One use each: a new request gets a new one.
+ */
+export const DirectChannelEndpoint = Variant('kind', [
+  /** Open a WebSocket to `url`, a one-time loopback grant (Chromium shell). */
+  Struct({ kind: Type.Literal('websocket'), url: Type.String({ maxLength: 512 }) }),
+  /**
+   * Take the MessagePort delivered to the page with this id, beside this answer
+   * (protocol/transport/brokered-ports.ts; Electron shell).
+   */
+  Struct({ kind: Type.Literal('port'), portId: Type.String({ maxLength: 64 }) }),
+]);
+
 export const GpuChannelGrantMessage = Variant('mode', [
-  /** Draw through the GPU process: connect to `url` (one-time). */
-  Struct({ mode: Type.Literal('hardware'), url: Type.String({ maxLength: 512 }), gpuPid: Type.Integer({ minimum: 1 }) }),
+  /** Draw through the GPU process, over `channel`. */
+  Struct({ mode: Type.Literal('hardware'), channel: DirectChannelEndpoint, gpuPid: Type.Integer({ minimum: 1 }) }),
   /** Software compositing: rasterize the display list on the tab's own canvas. */
   Struct({ mode: Type.Literal('software') }),
 ]);
@@ -25,7 +39,7 @@ export const TabHostService = defineInterface({
     /** A direct channel to the GPU process, or software mode. */
     requestGpuChannel: method(Struct({}), GpuChannelGrantMessage),
     /** A direct channel to the plugin host; an error with code PLUGIN_HOST_DOWN while it is not running. */
-    requestPluginChannel: method(Struct({}), Struct({ url: Type.String({ maxLength: 512 }), hostPid: Type.Integer({ minimum: 1 }) })),
+    requestPluginChannel: method(Struct({}), Struct({ channel: DirectChannelEndpoint, hostPid: Type.Integer({ minimum: 1 }) })),
   },
   events: {
     /** The GPU process restarted or compositing changed: request a GPU channel again. */

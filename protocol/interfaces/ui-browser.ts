@@ -8,7 +8,7 @@
  */
 import { defineInterface, method } from '../rpc/interface.ts';
 import { Struct, Type } from '../rpc/schema.ts';
-import { BrowserEvent, GpuMode, ProcessInfo, ProcessModel, TabInfo } from './browser-state.ts';
+import { BrowserEvent, DirectChannel, GpuMode, ProcessInfo, ProcessModel, TabInfo } from './browser-state.ts';
 
 /** How much history getState carries (the UI keeps more as events arrive). */
 export const STATE_EVENTS = 200;
@@ -26,6 +26,11 @@ export const BrowserState = Struct({
   pluginHost: Struct({ running: Type.Boolean(), recentCrashes: Type.Integer({ minimum: 0 }) }),
   /** How many bad messages the browser has received since it started. */
   badMessages: Type.Integer({ minimum: 0 }),
+  /**
+   * The direct channels the browser brokered (a tab's renderer to the GPU process or the plugin host)
+   * whose process is still the one granted; at most two per tab. Absent is none.
+   */
+  channels: Type.Optional(Type.Array(DirectChannel, { maxItems: 200 })),
   /** The recent history, oldest first: the last 200 events, so the state fits one UI message. */
   events: Type.Array(BrowserEvent, { maxItems: STATE_EVENTS }),
 });

@@ -376,4 +376,48 @@ describe('tracing', () => {
     await waitFor(() => serviceBad.length === 1);
     expect(records.at(-1)).toMatchObject({ kind: 'bad-message', error: 'unknown event EchoClient.ticked' });
   });
+
+  it('names the method or event of a bad message whenever its envelope can be read, else "?"', async () => {
+    const tracer = new Tracer();
+    const records: TraceRecord[] = [];
+    tracer.subscribe((record) => records.push(record));
+    const { client, rawClientPort, rawServicePort } = pair({ tracer });
+    const bad = () => records.filter((r) => r.kind === 'bad-message').map((r) => `${r.interface}.${r.method}: ${r.error}`);
+    // (A raw request also makes the client report the service's error reply to a call it never made.)
+    const expectNext = async (post: () => void, expected: string) => {
+      post();
+      await waitFor(() => bad().some((line) => line.startsWith(expected))).catch(() => expect(bad()).toContain(expected));
+    };
+    // As lab://bad-message does: an event whose payload breaks its schema (the name is fine).
+    await expectNext(() => rawServicePort.postMessage([Kind.Event, 'ticked', { n: 'one' }]), 'EchoService.ticked: EchoService.ticked event: /n');
+    await expectNext(() => rawClientPort.postMessage([Kind.Request, 5, 'echo', { text: 42 }]), 'EchoService.echo: EchoService.echo request: /text');
+    await expectNext(() => rawClientPort.postMessage([Kind.Request, 6, 'toString', {}]), 'EchoService.toString: unknown method EchoService.toString');
+    await expectNext(() => rawClientPort.postMessage([Kind.Event, 'ticked', {}]), 'EchoClient.ticked: unknown event EchoClient.ticked');
+    // A broken envelope whose name slot still reads.
+    await expectNext(() => rawClientPort.postMessage([Kind.Request, -1, 'echo', {}]), 'EchoService.echo: request has no valid call id');
+    await expectNext(() => rawServicePort.postMessage([Kind.Event, 'ticked', { n: 1 }, 'noon']), 'EchoService.ticked: envelope has an invalid timestamp');
+    // A response that breaks its schema: the pending call names the method.
+    await expectNext(() => void client.remote.misbehave({}).catch(() => {}), 'EchoService.misbehave: EchoService.misbehave response: /ok');
+    // Nothing to read the name from.
+    await expectNext(() => rawClientPort.postMessage([Kind.Request, 7, 42, {}]), '?.?: request has no valid method name');
+    await expectNext(() => rawClientPort.postMessage([9, 1]), '?.?: envelope has an unknown kind');
+    await expectNext(() => rawClientPort.postMessage('hello'), '?.?: message is not an envelope');
+    await expectNext(() => rawServicePort.postMessage([Kind.Response, 999, {}]), 'EchoService.?: response to call 999, which was never made');
+  });
+
+  it('measures a hostile message for the trace only up to the message size limit: shared references are no hang', async () => {
+    const tracer = new Tracer();
+    const records: TraceRecord[] = [];
+    tracer.subscribe((record) => records.push(record));
+    const { rawClientPort, serviceBad } = pair({ tracer });
+    // Structured clone keeps shared references: 40 levels of 16 references each to the level
+    // below is a few hundred bytes on the wire and 16^40 paths for a walk without a bound.
+    let level: unknown[] = [];
+    for (let i = 0; i < 40; i++) level = Array.from({ length: 16 }, () => level);
+    rawClientPort.postMessage([Kind.Request, 1, 'echo', { text: level }]);
+    await waitFor(() => serviceBad.length === 1, 10_000);
+    const received = records.find((r) => r.direction === 'receive' && r.kind === 'request');
+    expect(received).toMatchObject({ method: 'echo', size: 32 * 1024 * 1024 });
+    expect(records.at(-1)).toMatchObject({ kind: 'bad-message', interface: 'EchoService', method: 'echo' });
+  });
 });

@@ -88,3 +88,22 @@ describe('domMessagePortTransport', () => {
     expect(seen).toHaveLength(1);
   });
 });
+
+describe('domMessagePortTransport.onDidClose', () => {
+  it("reports the other end closing (Node's ports fire 'close'), and a connection over it closes", async () => {
+    const [a, b] = ports();
+    const connection = connect({
+      transport: domMessagePortTransport(b, { process: 'gpu' }),
+      self: { process: 'renderer' },
+      local: EchoClient,
+      remote: EchoService,
+      handlers: {},
+      onBadMessage: () => {},
+    });
+    const pending = connection.remote.wait({ ms: 60_000 });
+    const closed = new Promise<string>((resolve) => connection.onDidClose(resolve));
+    (a as unknown as { close(): void }).close();
+    expect(await closed).toBe('the channel closed');
+    await expect(pending).rejects.toMatchObject({ code: 'RPC_CLOSED' });
+  });
+});

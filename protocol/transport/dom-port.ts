@@ -8,8 +8,8 @@ interface DataEventLike {
 /** The shape of a DOM MessagePort (or a Worker), structurally, so `protocol/` compiles without DOM types. */
 export interface DomMessagePortLike {
   postMessage(message: unknown, transfer: unknown[]): void;
-  addEventListener(type: 'message' | 'messageerror', listener: (event: DataEventLike) => void): void;
-  removeEventListener(type: 'message' | 'messageerror', listener: (event: DataEventLike) => void): void;
+  addEventListener(type: 'message' | 'messageerror' | 'close', listener: (event: DataEventLike) => void): void;
+  removeEventListener(type: 'message' | 'messageerror' | 'close', listener: (event: DataEventLike) => void): void;
   start?(): void;
 }
 
@@ -28,6 +28,15 @@ export function domMessagePortTransport(port: DomMessagePortLike, peer: PeerIden
     off(listener) {
       const wrapper = wrappers.remove(listener);
       if (wrapper) port.removeEventListener('message', wrapper);
+    },
+    // The port's 'close' event: the other end was closed, or the process holding it is gone. Node's
+    // ports fire it; Chromium 156 only with the Blink feature MessagePortCloseEvent, off by default
+    // (brokered-ports.test.ts). Where it does not exist this never fires: a page must not rely on
+    // it to learn that the other process went (the tab runtime hears it from the browser).
+    onDidClose(listener) {
+      const onClose = () => listener();
+      port.addEventListener('close', onClose);
+      return () => port.removeEventListener('close', onClose);
     },
     onDidFailToDecode(listener) {
       const onError = (event: DataEventLike) => listener(event.data);

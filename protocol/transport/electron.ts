@@ -13,6 +13,7 @@ import type {
   UtilityProcess,
   WebContents,
 } from 'electron';
+import { isConnectClient } from './brokered-ports.ts';
 import { listenerWrappers } from './listener-wrappers.ts';
 import type { PeerIdentity, Transport } from './transport.ts';
 
@@ -39,9 +40,16 @@ export function messagePortMainTransport(port: MessagePortMain, peer: PeerIdenti
   };
 }
 
-/** `process.parentPort` inside a utility process (GPU process, plugin host) under Electron. */
+/**
+ * `process.parentPort` inside a utility process (GPU process, plugin host) under Electron. A message
+ * that carries ports is a client's channel from the browser (`parentPortClientPorts`), never an RPC
+ * message: it is not passed on.
+ */
 export function parentPortTransport(parentPort: ParentPort, peer: PeerIdentity): Transport {
-  const cache = listenerWrappers((listener) => (event: ElectronMessageEvent) => listener(event.data));
+  const cache = listenerWrappers((listener) => (event: ElectronMessageEvent) => {
+    if ((event.ports?.length ?? 0) > 0 || isConnectClient(event.data)) return;
+    listener(event.data);
+  });
   return {
     peer,
     post: (message) => parentPort.postMessage(message),
@@ -54,6 +62,52 @@ export function parentPortTransport(parentPort: ParentPort, peer: PeerIdentity):
       if (wrapper) parentPort.off('message', wrapper);
     },
   };
+}
+
+/** A client's direct channel, handed to a utility process by the browser as a port. */
+export interface ClientPort {
+  readonly clientId: string;
+  /** Over the port; its peer is `{ process: clientProcess, id: clientId }`. */
+  readonly transport: Transport;
+  /** Closes the port: the client sees its channel close. */
+  close(): void;
+}
+
+export interface ClientPortsOptions {
+  /** Who the clients are, for their transports' peer identity ('tab'). */
+  readonly clientProcess: string;
+  /** A port message that is not `connect-client` with exactly one port: its ports are closed. */
+  readonly onRefused?: (reason: string) => void;
+}
+
+/**
+ * Inside a utility process under Electron: the ports the browser sends on `parentPort` with
+ * `{ type: 'connect-client', clientId }` (brokered-ports.ts), each handed to `onClient` as a
+ * transport (`messagePortMainTransport`). Returns the unsubscribe.
+ */
+export function parentPortClientPorts(
+  parentPort: ParentPort,
+  onClient: (client: ClientPort) => void,
+  options: ClientPortsOptions,
+): () => void {
+  const listener = (event: ElectronMessageEvent) => {
+    const ports = event.ports ?? [];
+    if (ports.length === 0) return; // an RPC message: parentPortTransport's
+    const [port] = ports;
+    if (ports.length !== 1 || !port || !isConnectClient(event.data)) {
+      for (const extra of ports) extra.close();
+      options.onRefused?.(`refused a port message from the browser process: expected connect-client with one port, got ${ports.length} port(s)`);
+      return;
+    }
+    const { clientId } = event.data;
+    onClient({
+      clientId,
+      transport: messagePortMainTransport(port, { process: options.clientProcess, id: clientId }),
+      close: () => port.close(),
+    });
+  };
+  parentPort.on('message', listener);
+  return () => parentPort.off('message', listener);
 }
 
 /** The browser-process side of a child started with `utilityProcess.fork`. */

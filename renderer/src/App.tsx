@@ -1,6 +1,7 @@
-// The browser UI: tab strip, toolbar (navigation, omnibox, tab actions), infobars, the content area
-// the shell puts the tab frames in, the Processes drawer and the status bar. Everything it shows
-// comes from the browser process (browser-connection.ts); every button asks the browser to act.
+// The browser UI: tab strip, toolbar (navigation, omnibox, tab actions, Tours), infobars, the content
+// area the shell puts the tab frames in and the Processes drawer under it (a guided tour's panel
+// beside both), and the status bar. Everything it shows comes from the browser process (browser-connection.ts);
+// every button asks the browser to act.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BrowserClient } from './browser-connection.ts';
 import { selectedTab } from './browser-state.ts';
@@ -11,7 +12,12 @@ import { DEFAULT_PANEL_VIEW, ProcessPanel, type PanelView } from './components/P
 import { StatusBar } from './components/StatusBar.tsx';
 import { TabStrip } from './components/TabStrip.tsx';
 import { Toolbar } from './components/Toolbar.tsx';
+import { TourPanel } from './components/TourPanel.tsx';
+import { ToursMenu } from './components/ToursMenu.tsx';
+import { HighlightContext } from './highlight.ts';
 import { commandFor, type Command } from './shortcuts.ts';
+import { TOURS } from './tours/index.ts';
+import { useTour } from './tours/use-tour.ts';
 import { BrowserClientContext, useBrowserSnapshot } from './use-browser.ts';
 import { pluginHostNotice } from './view-model.ts';
 
@@ -40,6 +46,8 @@ function BrowserWindow({ client }: { client: BrowserClient }) {
   const omniboxRef = useRef<HTMLInputElement>(null);
   const view = snapshot.browser;
   const tab = view && selectedTab(view);
+  // The guided tour, if one runs: it switches the drawer's view and highlights processes.
+  const tour = useTour(client, view, setPanel);
 
   const newTab = useCallback(() => {
     void client.perform('openTab', { url: NEW_TAB_URL }).then((opened) => {
@@ -107,28 +115,37 @@ function BrowserWindow({ client }: { client: BrowserClient }) {
 
   const pluginNotice = view && pluginHostNotice(view);
   return (
-    <div className="browser">
-      <TabStrip
-        tabs={view?.tabs ?? []}
-        selectedTabId={view?.selectedTabId}
-        onSelect={(tabId) => client.perform('selectTab', { tabId })}
-        onClose={(tabId) => client.perform('closeTab', { tabId })}
-        onNewTab={newTab}
-      />
-      <Toolbar tab={tab} omniboxRef={omniboxRef} />
-      {pluginNotice && (
-        <PluginHostInfobar recentCrashes={pluginNotice.recentCrashes} onRestart={() => client.perform('restartPluginHost', {})} />
-      )}
-      {snapshot.actionError && (
-        <ActionErrorInfobar key={snapshot.actionError.id} error={snapshot.actionError} onDismiss={() => client.dismissActionError()} />
-      )}
-      <ContentArea snapshot={snapshot} onNewTab={newTab} />
-      {panel && view && <ProcessPanel view={view} shown={panel} onShow={setPanel} onClose={() => setPanel(undefined)} />}
-      <StatusBar
-        view={view}
-        panelOpen={panelOpen && !!view}
-        onTogglePanel={() => setPanel((open) => (open ? undefined : DEFAULT_PANEL_VIEW))}
-      />
-    </div>
+    <HighlightContext value={tour.highlight}>
+      <div className="browser">
+        <TabStrip
+          tabs={view?.tabs ?? []}
+          selectedTabId={view?.selectedTabId}
+          onSelect={(tabId) => client.perform('selectTab', { tabId })}
+          onClose={(tabId) => client.perform('closeTab', { tabId })}
+          onNewTab={newTab}
+        />
+        <Toolbar tab={tab} omniboxRef={omniboxRef}>
+          <ToursMenu tours={TOURS} activeId={tour.run?.tour.id} disabled={!view} onStart={tour.start} />
+        </Toolbar>
+        {pluginNotice && (
+          <PluginHostInfobar recentCrashes={pluginNotice.recentCrashes} onRestart={() => client.perform('restartPluginHost', {})} />
+        )}
+        {snapshot.actionError && (
+          <ActionErrorInfobar key={snapshot.actionError.id} error={snapshot.actionError} onDismiss={() => client.dismissActionError()} />
+        )}
+        <div className="content-row">
+          <div className="content-column">
+            <ContentArea snapshot={snapshot} onNewTab={newTab} />
+            {panel && view && <ProcessPanel view={view} shown={panel} onShow={setPanel} onClose={() => setPanel(undefined)} />}
+          </div>
+          {tour.run && <TourPanel tour={tour} />}
+        </div>
+        <StatusBar
+          view={view}
+          panelOpen={panelOpen && !!view}
+          onTogglePanel={() => setPanel((open) => (open ? undefined : DEFAULT_PANEL_VIEW))}
+        />
+      </div>
+    </HighlightContext>
   );
 }

@@ -123,6 +123,22 @@ describe('applyEvent', () => {
     expect([view.gpuMode, view.gpuModeReason]).toEqual(['hardware', undefined]);
   });
 
+  it('follows the direct channels the browser brokered: opened (replacing the tab\'s previous one), closed, gone with their tab', () => {
+    const channel = { interface: 'TabGpu', tabId: 'tab-1', from: 'renderer-tab-1', to: 'gpu', toPid: 300 } as const;
+    let view = fromSnapshot(snapshot());
+    expect(view.channels).toEqual([]);
+    view = applyEvent(view, next({ type: 'channel-opened', channel }));
+    view = applyEvent(view, next({ type: 'channel-opened', channel: { ...channel, interface: 'TabPlugin', to: 'plugin-host', toPid: 400 } }));
+    view = applyEvent(view, next({ type: 'channel-opened', channel: { ...channel, toPid: 301 } }));
+    view = applyEvent(view, next({ type: 'channel-opened', channel: { ...channel, tabId: 'tab-2', from: 'renderer-tab-2' } }));
+    expect(view.channels.map((c) => `${c.tabId} ${c.interface} ${c.toPid}`)).toEqual(['tab-1 TabPlugin 400', 'tab-1 TabGpu 301', 'tab-2 TabGpu 300']);
+    view = applyEvent(view, next({ type: 'channel-closed', channel: { ...channel, toPid: 301 } }));
+    expect(view.channels.map((c) => `${c.tabId} ${c.interface}`)).toEqual(['tab-1 TabPlugin', 'tab-2 TabGpu']);
+    view = applyEvent(view, next({ type: 'tab-closed', tabId: 'tab-1' }));
+    expect(view.channels.map((c) => `${c.tabId} ${c.interface}`)).toEqual(['tab-2 TabGpu']);
+    expect(fromSnapshot(snapshot({ channels: [channel] })).channels).toEqual([channel]);
+  });
+
   it('counts bad messages', () => {
     const event = next({ type: 'bad-message', processId: 'renderer-tab-1', interface: 'TabHostService', reason: 'bad' });
     expect(applyEvent(fromSnapshot(snapshot({ badMessages: 2 })), event).badMessages).toBe(3);

@@ -5,6 +5,7 @@
  */
 import type {
   BrowserEvent,
+  DirectChannel,
   GpuMode,
   ProcessInfo,
   ProcessModel,
@@ -29,6 +30,11 @@ export interface BrowserView {
   readonly processModel: ProcessModel;
   readonly pluginHost: { readonly running: boolean; readonly recentCrashes: number };
   readonly badMessages: number;
+  /**
+   * The direct channels the browser brokered (a tab's renderer to the GPU process or the plugin
+   * host). One whose process has ended since is still listed: see architecture-map.ts.
+   */
+  readonly channels: readonly DirectChannel[];
   /** The recent history, oldest first, at most MAX_EVENTS. */
   readonly events: readonly BrowserEvent[];
   /** The `seq` of the newest event reflected here; undefined when none is known yet. */
@@ -55,10 +61,13 @@ export function fromSnapshot(snapshot: BrowserSnapshot): BrowserView {
     processModel: snapshot.processModel,
     pluginHost: snapshot.pluginHost,
     badMessages: snapshot.badMessages,
+    channels: snapshot.channels ?? [],
     events,
     lastSeq,
   };
 }
+
+const sameChannel = (a: DirectChannel, b: DirectChannel) => a.tabId === b.tabId && a.interface === b.interface;
 
 function upsert<T extends { readonly id: string }>(list: readonly T[], item: T): T[] {
   const index = list.findIndex((existing) => existing.id === item.id);
@@ -113,11 +122,16 @@ export function applyEvent(view: BrowserView, event: BrowserEvent): BrowserView 
         ...base,
         tabs,
         processes,
+        channels: base.channels.filter((channel) => channel.tabId !== event.tabId),
         selectedTabId: base.selectedTabId === event.tabId ? undefined : base.selectedTabId,
       };
     }
     case 'gpu-mode-changed':
       return { ...base, gpuMode: event.mode, gpuModeReason: event.mode === 'software' ? event.reason : undefined };
+    case 'channel-opened':
+      return { ...base, channels: [...base.channels.filter((channel) => !sameChannel(channel, event.channel)), event.channel] };
+    case 'channel-closed':
+      return { ...base, channels: base.channels.filter((channel) => !sameChannel(channel, event.channel)) };
   }
 }
 

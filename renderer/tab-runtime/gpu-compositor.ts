@@ -1,8 +1,9 @@
 /**
  * The page's compositor for an animated canvas. The page paints each frame on a RecordingContext;
- * the display list goes over the tab's direct channel to the GPU process, which rasterizes it with
- * Skia and answers with the pixels, drawn into the visible <canvas> (hardware compositing). In
- * software compositing, or with no browser at all, the page replays the list on the canvas itself.
+ * the display list goes over the tab's direct channel to the GPU process (a WebSocket or a delivered
+ * MessagePort, direct-channel.ts), which rasterizes it with Skia and answers with the pixels, drawn
+ * into the visible <canvas> (hardware compositing). In software compositing, or with no browser at
+ * all, the page replays the list on the canvas itself.
  *
  * - At most one frame in flight: a frame asked for while one is out is dropped, not queued.
  * - The GPU process dies: its channel closes, the last frame stays visible, the mode is 'none', and
@@ -190,7 +191,7 @@ export class GpuCompositor {
         return;
       }
       const channel = await openDirectChannel({
-        url: grant.url,
+        channel: grant.channel,
         local: GpuChannelClient,
         remote: GpuChannel,
         peer: { process: 'gpu', pid: grant.gpuPid },

@@ -192,10 +192,11 @@ export class PluginEmbeds {
     // A crash placeholder stays up until the instances are back.
     if (!this.crashed) for (const embed of this.embeds) embed.setState('loading', `Starting ${embed.plugin}…`);
     try {
-      const { url, hostPid } = await browser.remote.requestPluginChannel({}, { timeoutMs: REQUEST_TIMEOUT_MS, signal: request.signal });
+      const grant = await browser.remote.requestPluginChannel({}, { timeoutMs: REQUEST_TIMEOUT_MS, signal: request.signal });
       if (request.signal.aborted) return;
+      const { hostPid } = grant;
       const channel = await openDirectChannel({
-        url,
+        channel: grant.channel,
         local: PluginChannelClient,
         remote: PluginChannel,
         peer: { process: 'plugin-host', pid: hostPid },

@@ -7,6 +7,7 @@
  * and the plugin embeds add (see gpu-compositor.ts, plugin-embeds.ts).
  */
 import { connectToBrowser, type BrowserConnection } from './browser-channel.ts';
+import { listenForDeliveredPorts } from './direct-channel.ts';
 import { GpuCompositor } from './gpu-compositor.ts';
 import { reportLiveness } from './liveness.ts';
 import { PluginEmbeds } from './plugin-embeds.ts';
@@ -25,6 +26,8 @@ let runtime: TabRuntime | undefined;
 export function startTabRuntime(): TabRuntime {
   if (runtime) return runtime;
   const browser = connectToBrowser(globalThis);
+  // Before any channel request: under Electron a channel's port may arrive before its answer.
+  if (browser) listenForDeliveredPorts();
   document.documentElement.dataset.tabChannel = browser ? 'open' : 'offline';
   if (browser) reportLiveness(browser);
   const embeds = document.querySelectorAll<HTMLElement>('[data-plugin]');

@@ -1,9 +1,9 @@
 // The Processes drawer: the task manager, as Chrome's: one row per process with what it serves, its
 // pid, CPU, memory (PSS on Linux) and IPC rate, refreshed every second while the drawer is open;
 // sortable by column; "End process" on the selected row. Next to it, the IPC inspector
-// (IpcInspector.tsx), a second view chosen in the header's tab list. The architecture map will join
-// them here.
-import { useEffect, useId, useState, type KeyboardEvent, type ReactNode } from 'react';
+// (IpcInspector.tsx) and the architecture map (ArchitectureMap.tsx), views chosen in the header's
+// tab list.
+import { lazy, Suspense, useEffect, useId, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { BrowserView } from '../browser-state.ts';
 import {
   formatBytes,
@@ -17,11 +17,15 @@ import {
   type TaskRow,
   type TaskSort,
 } from '../task-manager.ts';
+import { useHighlight } from '../highlight.ts';
 import { useBrowserClient } from '../use-browser.ts';
 import { Icon } from './icons.tsx';
 import { IpcInspector } from './IpcInspector.tsx';
 
 export const PROCESS_PANEL_ID = 'processes-panel';
+
+/** The map and its graph library load the first time it is shown: most sessions start without it. */
+const ArchitectureMap = lazy(() => import('./ArchitectureMap.tsx').then((module) => ({ default: module.ArchitectureMap })));
 
 /** How often the open task manager asks for new figures (the browser samples once a second). */
 export const METRICS_POLL_MS = 1000;
@@ -72,11 +76,12 @@ function cell(row: TaskRow, column: (typeof TASK_COLUMNS)[number]['column']): st
   }
 }
 
-export type PanelView = 'tasks' | 'ipc';
+export type PanelView = 'tasks' | 'ipc' | 'map';
 
 const PANEL_VIEWS: readonly { readonly view: PanelView; readonly label: string }[] = [
   { view: 'tasks', label: 'Task manager' },
   { view: 'ipc', label: 'IPC inspector' },
+  { view: 'map', label: 'Architecture map' },
 ];
 
 /** The first view the drawer shows when opened from the status bar. */
@@ -130,9 +135,25 @@ export function ProcessPanel({
     </button>
   );
   return (
-    <section className="process-panel" id={PROCESS_PANEL_ID} aria-label="Processes">
+    <section className="process-panel" id={PROCESS_PANEL_ID} aria-label="Processes" data-view={shown}>
       {shown === 'tasks' ? (
         <TaskManager view={view} tabs={tabs} close={close} viewId={`${id}-view`} tabId={`${id}-tab-tasks`} />
+      ) : shown === 'map' ? (
+        <>
+          <header className="panel-header">
+            {tabs}
+            <span className="panel-note">
+              Every process and the channels between them, live. Dots are messages the browser process sends and receives; direct channels
+              bypass it.
+            </span>
+            {close}
+          </header>
+          <div className="panel-view" role="tabpanel" id={`${id}-view`} aria-labelledby={`${id}-tab-map`}>
+            <Suspense fallback={<p className="inspector-empty">Loading the map…</p>}>
+              <ArchitectureMap view={view} />
+            </Suspense>
+          </div>
+        </>
       ) : (
         <>
           <header className="panel-header">
@@ -164,6 +185,8 @@ function TaskManager({
 }) {
   const client = useBrowserClient();
   const metrics = useMetrics();
+  // What a guided tour points at: those rows are drawn highlighted.
+  const highlighted = useHighlight().processIds;
   const [sort, setSort] = useState<TaskSort | undefined>(undefined);
   const [selectedId, setSelectedId] = useState<string | undefined>(undefined);
   const rows = sortRows(taskRows(view.processes, view.tabs, metrics), sort);
@@ -219,7 +242,12 @@ function TaskManager({
               <tr
                 key={row.id}
                 data-process-id={row.id}
-                className={[row.ended ? 'ended' : '', row.id === selectedId ? 'selected' : ''].filter(Boolean).join(' ') || undefined}
+                className={
+                  [row.ended ? 'ended' : '', row.id === selectedId ? 'selected' : '', highlighted.has(row.id) ? 'highlighted' : '']
+                    .filter(Boolean)
+                    .join(' ') || undefined
+                }
+                data-highlighted={highlighted.has(row.id) ? 'true' : undefined}
                 aria-selected={row.id === selectedId}
                 tabIndex={0}
                 onClick={() => setSelectedId(row.id)}

@@ -1,5 +1,5 @@
 // The toolbar: Back, Forward, Reload, the omnibox, and the lab's actions on the selected tab.
-import { useId, useRef, useState, type Ref } from 'react';
+import { useId, useRef, useState, type ReactNode, type Ref } from 'react';
 import type { TabInfo } from '../../../protocol/interfaces/browser-state.ts';
 import { errorCode, errorMessage } from '../browser-connection.ts';
 import { useBrowserClient } from '../use-browser.ts';
@@ -139,9 +139,11 @@ function ActionButton({ icon, label, hint, disabled, onClick }: {
 interface ToolbarProps {
   readonly tab: TabInfo | undefined;
   readonly omniboxRef: Ref<HTMLInputElement>;
+  /** More buttons at the end (the Tours menu). */
+  readonly children?: ReactNode;
 }
 
-export function Toolbar({ tab, omniboxRef }: ToolbarProps) {
+export function Toolbar({ tab, omniboxRef, children }: ToolbarProps) {
   const client = useBrowserClient();
   const forTab = (method: 'goBack' | 'goForward' | 'reload' | 'crashTab' | 'hangTab' | 'killTab') => () => {
     if (tab) client.perform(method, { tabId: tab.id });
@@ -177,6 +179,7 @@ export function Toolbar({ tab, omniboxRef }: ToolbarProps) {
           onClick={forTab('killTab')}
         />
       </div>
+      {children}
     </div>
   );
 }

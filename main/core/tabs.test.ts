@@ -1,0 +1,212 @@
+// The direct channels the browser brokers for each tab's page (TabGpu, TabPlugin), as the core
+// reports them to the UI (channel-opened / channel-closed, Browser.state().channels): the TabManager
+// on a fake shell, fake GPU process and plugin host hosts, and a page over a worker_threads port.
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BrowserEvent, DirectChannel } from '../../protocol/interfaces/browser-state.ts';
+import { TabHostService, TabPage } from '../../protocol/interfaces/browser-tab.ts';
+import { connect, type Connection } from '../../protocol/rpc/endpoint.ts';
+import { nodeMessagePortTransport } from '../../protocol/transport/node-port.ts';
+import type { Transport } from '../../protocol/transport/transport.ts';
+import { ManualClock } from './clock.ts';
+import { Emitter } from './emitter.ts';
+import { EventLog } from './event-log.ts';
+import type { GpuProcessHost } from './gpu-process-host.ts';
+import type { PluginProcessHost } from './plugin-process-host.ts';
+import { ProcessRegistry } from './process-registry.ts';
+import type { TabHost, TabHostEvents } from './tab-host.ts';
+import { TabManager } from './tabs.ts';
+
+/** A grant the test settles by hand. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+type Page = Connection<typeof TabPage, typeof TabHostService>;
+
+function setUp() {
+  const log = new EventLog();
+  const registry = new ProcessRegistry(log);
+  const ports: MessagePort[] = [];
+  const transports = new Map<string, Transport>();
+  let events: TabHostEvents | undefined;
+  const host = {
+    attach: (attached: TabHostEvents) => (events = attached),
+    create: async () => {},
+    navigate: async () => {},
+    reload: async () => {},
+    close: async () => {},
+    crash: () => {},
+    kill: () => {},
+    hang: () => {},
+    stopScript: async () => false,
+    transport: (tabId: string) => transports.get(tabId),
+  } as unknown as TabHost;
+
+  const gpuGrants: ReturnType<typeof deferred<unknown>>[] = [];
+  const pluginGrants: ReturnType<typeof deferred<unknown>>[] = [];
+  const gpu = {
+    onDidBecomeReady: new Emitter<{ pid: number }>().event,
+    onDidChangeMode: new Emitter<string>().event,
+    establishChannel: () => {
+      const grant = deferred<unknown>();
+      gpuGrants.push(grant);
+      return grant.promise;
+    },
+    closeChannel: () => {},
+  } as unknown as GpuProcessHost;
+  const plugins = {
+    onDidCrash: new Emitter<unknown>().event,
+    onDidBecomeReady: new Emitter<unknown>().event,
+    establishChannel: () => {
+      const grant = deferred<unknown>();
+      pluginGrants.push(grant);
+      return grant.promise;
+    },
+    closeChannel: () => {},
+  } as unknown as PluginProcessHost;
+
+  const tabs = new TabManager({ host, registry, log, clock: new ManualClock(), gpu, plugins, now: () => 0 });
+  registry.launched('gpu', 'gpu', 'GPU process', 300);
+  registry.launched('plugin-host', 'plugin-host', 'Plugin host', 400);
+
+  /** The tab's page loads in renderer `pid`: the browser connects to it; returns the page's end. */
+  const commit = (tabId: string, pid: number): Page => {
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    transports.set(tabId, nodeMessagePortTransport(port1, { process: 'renderer', id: tabId, pid }));
+    events!.onDidCommit(tabId, { pid, url: 'lab://live' });
+    return connect({
+      transport: nodeMessagePortTransport(port2, { process: 'browser' }),
+      self: { process: 'renderer', id: tabId, pid },
+      local: TabPage,
+      remote: TabHostService,
+      handlers: {},
+      onBadMessage: () => {},
+    });
+  };
+  const channelEvents = () =>
+    log
+      .history()
+      .filter((event): event is Extract<BrowserEvent, { type: 'channel-opened' | 'channel-closed' }> => event.type === 'channel-opened' || event.type === 'channel-closed')
+      .map((event) => `${event.type === 'channel-opened' ? 'opened' : 'closed'} ${event.channel.interface} ${event.channel.tabId}->${event.channel.to}@${event.channel.toPid}`);
+  /** Lets the page's request reach the browser's handler. */
+  const until = async (check: () => boolean) => {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(check()).toBe(true);
+  };
+  return {
+    log,
+    registry,
+    tabs,
+    events: () => events!,
+    commit,
+    gpuGrants,
+    pluginGrants,
+    channelEvents,
+    until,
+    close: () => ports.forEach((port) => port.close()),
+  };
+}
+
+let current: ReturnType<typeof setUp> | undefined;
+afterEach(() => current?.close());
+
+const hardware = (gpuPid: number) => ({ mode: 'hardware', channel: { kind: 'websocket', url: 'ws://127.0.0.1:1/x' }, gpuPid });
+const pluginGrant = (hostPid: number) => ({ channel: { kind: 'websocket', url: 'ws://127.0.0.1:1/y' }, hostPid });
+
+describe('the direct channels the browser brokers', () => {
+  it('records each grant as a channel from the tab\'s renderer to the GPU process or plugin host, and closes them with the page', async () => {
+    const t = (current = setUp());
+    await t.tabs.open('lab://live');
+    const page = t.commit('tab-1', 201);
+    // The answers may not fit the page's schema exactly; what the browser records is the point here.
+    const gpuCall = page.remote.requestGpuChannel({}).catch(() => {});
+    const pluginCall = page.remote.requestPluginChannel({}).catch(() => {});
+    await t.until(() => t.gpuGrants.length === 1 && t.pluginGrants.length === 1);
+    t.gpuGrants[0]!.resolve(hardware(300));
+    t.pluginGrants[0]!.resolve(pluginGrant(400));
+    await Promise.all([gpuCall, pluginCall]);
+    expect(t.channelEvents()).toEqual(['opened TabGpu tab-1->gpu@300', 'opened TabPlugin tab-1->plugin-host@400']);
+    expect(t.tabs.directChannels()).toEqual<DirectChannel[]>([
+      { interface: 'TabGpu', tabId: 'tab-1', from: 'renderer-tab-1', to: 'gpu', toPid: 300 },
+      { interface: 'TabPlugin', tabId: 'tab-1', from: 'renderer-tab-1', to: 'plugin-host', toPid: 400 },
+    ]);
+
+    // The renderer crashes: the page and its channels are gone.
+    t.events().onDidRendererGone('tab-1', { reason: 'crashed' });
+    expect(t.channelEvents().slice(2)).toEqual(['closed TabGpu tab-1->gpu@300', 'closed TabPlugin tab-1->plugin-host@400']);
+    expect(t.tabs.directChannels()).toEqual([]);
+  });
+
+  it('lists a channel only while its process is the one granted; asking again after a restart replaces it', async () => {
+    const t = (current = setUp());
+    await t.tabs.open('lab://live');
+    const page = t.commit('tab-1', 201);
+    const first = page.remote.requestGpuChannel({}).catch(() => {});
+    await t.until(() => t.gpuGrants.length === 1);
+    t.gpuGrants[0]!.resolve(hardware(300));
+    await first;
+    expect(t.tabs.directChannels()).toHaveLength(1);
+
+    t.registry.exited('gpu', { reason: 'crashed', signal: 'SIGABRT' }, false);
+    expect(t.tabs.directChannels()).toEqual([]);
+    t.registry.launched('gpu', 'gpu', 'GPU process', 301);
+    const again = page.remote.requestGpuChannel({}).catch(() => {});
+    await t.until(() => t.gpuGrants.length === 2);
+    t.gpuGrants[1]!.resolve(hardware(301));
+    await again;
+    expect(t.tabs.directChannels()).toMatchObject([{ interface: 'TabGpu', toPid: 301 }]);
+
+    // Software compositing: asked again, no channel.
+    const software = page.remote.requestGpuChannel({}).catch(() => {});
+    await t.until(() => t.gpuGrants.length === 3);
+    t.gpuGrants[2]!.resolve({ mode: 'software' });
+    await software;
+    expect(t.channelEvents()).toEqual(['opened TabGpu tab-1->gpu@300', 'opened TabGpu tab-1->gpu@301', 'closed TabGpu tab-1->gpu@301']);
+    expect(t.tabs.directChannels()).toEqual([]);
+  });
+
+  it('closes a plugin channel that is asked for again and refused (plugin host down)', async () => {
+    const t = (current = setUp());
+    await t.tabs.open('lab://plugins');
+    const page = t.commit('tab-1', 201);
+    const first = page.remote.requestPluginChannel({}).catch(() => {});
+    await t.until(() => t.pluginGrants.length === 1);
+    t.pluginGrants[0]!.resolve(pluginGrant(400));
+    await first;
+    const refused = page.remote.requestPluginChannel({}).catch((error: { code?: string }) => error.code);
+    await t.until(() => t.pluginGrants.length === 2);
+    t.pluginGrants[1]!.reject(new Error('The plugin host is not running'));
+    expect(await refused).toBe('PLUGIN_HOST_DOWN');
+    expect(t.channelEvents()).toEqual(['opened TabPlugin tab-1->plugin-host@400', 'closed TabPlugin tab-1->plugin-host@400']);
+  });
+
+  it('ignores a grant for a page that is gone by the time it comes, and forgets a closed tab\'s channels', async () => {
+    const t = (current = setUp());
+    await t.tabs.open('lab://live');
+    const old = t.commit('tab-1', 201);
+    const stale = old.remote.requestGpuChannel({}, { timeoutMs: 200 }).catch(() => {});
+    await t.until(() => t.gpuGrants.length === 1);
+    // The page is replaced (a new commit) before its grant comes.
+    const page = t.commit('tab-1', 202);
+    t.gpuGrants[0]!.resolve(hardware(300));
+    await stale;
+    expect(t.channelEvents()).toEqual([]);
+
+    const fresh = page.remote.requestGpuChannel({}).catch(() => {});
+    await t.until(() => t.gpuGrants.length === 2);
+    t.gpuGrants[1]!.resolve(hardware(300));
+    await fresh;
+    await t.tabs.close('tab-1');
+    expect(t.channelEvents()).toEqual(['opened TabGpu tab-1->gpu@300', 'closed TabGpu tab-1->gpu@300']);
+    const order = t.log.history().map((event) => event.type);
+    expect(order.lastIndexOf('channel-closed')).toBeLessThan(order.lastIndexOf('tab-closed'));
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * `ElectronChannelBroker implements ChannelBroker` (main/core/ports.ts): a tab's direct channel to
+ * the GPU process or the plugin host as a `MessageChannelMain`, as Chrome hands a renderer its
+ * GpuChannel. One end goes to the utility process over its own channel
+ * (`child.postMessage({ type: 'connect-client', clientId }, [port1])`, through the launched child's
+ * transport, which passes the transfer list to `UtilityProcess.postMessage`); the other to the tab's
+ * webContents (`webContents.postMessage(IPC.tabPort, { portId }, [port2])`), whose preload forwards
+ * it into the page. The answer to the page's request names the port by `portId`.
+ *
+ * A new request (the page reloaded, the GPU process restarted) gets a new pair; the child replaces
+ * the tab's old channel, and a port that reaches a page no longer waiting for it is closed there.
+ * Type-only Electron imports: main.ts passes MessageChannelMain and the tab host's webContents.
+ */
+import { randomUUID } from 'node:crypto';
+import type { MessageChannelMain, WebContents } from 'electron';
+import { connectClient, portDelivery } from '../../protocol/transport/brokered-ports.ts';
+import type { BrokerTarget, ChannelBroker, ChannelEndpoint } from '../core/ports.ts';
+import { IPC } from './ipc-channels.ts';
+
+export interface ElectronChannelBrokerOptions {
+  /** Electron's MessageChannelMain class. */
+  readonly MessageChannelMain: new () => MessageChannelMain;
+  /** The tab's webContents while its renderer lives. */
+  readonly webContentsOf: (tabId: string) => WebContents | undefined;
+  /** A fresh port id (default: a random UUID). */
+  readonly newPortId?: () => string;
+}
+
+export class ElectronChannelBroker implements ChannelBroker {
+  constructor(private readonly options: ElectronChannelBrokerOptions) {}
+
+  establish(target: BrokerTarget, tabId: string): Promise<ChannelEndpoint> {
+    const contents = this.options.webContentsOf(tabId);
+    if (!contents || contents.isDestroyed()) return Promise.reject(new Error(`Tab ${tabId} has no live page to give a ${target.kind} channel to`));
+    const { port1, port2 } = new this.options.MessageChannelMain();
+    const portId = (this.options.newPortId ?? randomUUID)();
+    try {
+      target.child.transport.post(connectClient(tabId), [port1]);
+      contents.postMessage(IPC.tabPort, portDelivery(portId), [port2]);
+    } catch (error) {
+      // Whichever end was not handed over yet is closed; the other side then sees its channel close.
+      for (const port of [port1, port2]) {
+        try {
+          port.close();
+        } catch {
+          // handed over already
+        }
+      }
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return Promise.resolve({ kind: 'port', portId });
+  }
+}
