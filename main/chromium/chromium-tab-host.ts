@@ -148,6 +148,11 @@ export class ChromiumTabHost implements TabHost {
   private readonly killed = new Set<number>();
   private readonly unsubscribe: Array<() => void> = [];
   private readonly selector: string;
+  /**
+   * The last frame-target lifecycle events (attach, detach, create, destroy, change), printed when a
+   * frame has to be mounted again: evidence for the flake that is not root-caused yet.
+   */
+  private readonly frameHistory: string[] = [];
 
   private constructor(private readonly options: ChromiumTabHostOptions) {
     this.pids = new FramePids(options.ui);
@@ -161,6 +166,18 @@ export class ChromiumTabHost implements TabHost {
     host.unsubscribe.push(
       connection.root.on('Target.targetCrashed', (event) => host.onTargetCrashed(event)),
       ui.on('Target.attachedToTarget', (event) => void host.onFrameAttached(event)),
+    );
+    const started = performance.now();
+    const note = (what: string, targetId: string, detail = '') => {
+      host.frameHistory.push(`+${Math.round(performance.now() - started)} ms ${what} ${targetId.slice(0, 8)}${detail}`);
+      if (host.frameHistory.length > 40) host.frameHistory.shift();
+    };
+    host.unsubscribe.push(
+      ui.on('Target.attachedToTarget', (e) => note('attached', e.targetInfo.targetId, ` waiting=${e.waitingForDebugger} url=${e.targetInfo.url}`)),
+      ui.on('Target.detachedFromTarget', (e) => note('detached', e.targetId ?? '?')),
+      connection.root.on('Target.targetCreated', (e) => e.targetInfo.type === 'iframe' && note('created', e.targetInfo.targetId)),
+      connection.root.on('Target.targetDestroyed', (e) => note('destroyed', e.targetId)),
+      connection.root.on('Target.targetInfoChanged', (e) => e.targetInfo.type === 'iframe' && note('changed', e.targetInfo.targetId, ` url=${e.targetInfo.url}`)),
     );
     await connection.root.send('Target.setDiscoverTargets', { discover: true });
     await ui.send('Target.setAutoAttach', {
@@ -352,7 +369,10 @@ export class ChromiumTabHost implements TabHost {
         const mounts = tab.mounts;
         setTimeout(() => {
           if (this.tabs.get(tab.id) === tab && tab.mounts === mounts && !tab.document && !tab.gone) {
-            console.error(`[chromium] tab ${tab.id}'s frame could not be set up (${(error as Error).message}); mounting it again`);
+            console.error(
+              `[chromium] tab ${tab.id}'s frame could not be set up (${(error as Error).message}); mounting it again.\n` +
+                `  frame ${targetId.slice(0, 8)}; recent frame targets:\n    ${this.frameHistory.join('\n    ')}`,
+            );
             void this.reload(tab.id).catch(() => {});
           }
         }, 500);
