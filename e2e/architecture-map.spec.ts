@@ -1,6 +1,7 @@
 // The architecture map: a node per process (browser, each renderer, GPU process, plugin host) with its
-// pid, an edge per channel, messages pulsing along the browser's channels; a crashed renderer turns
-// red and says why within a second of the click; a reload or a GPU restart shows the new pid.
+// pid, an edge per channel, messages pulsing along the browser's channels and the direct ones (their
+// rates counted by the GPU process and plugin host); a crashed renderer turns red and says why within
+// a second of the click; a reload or a GPU restart shows the new pid.
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './lab-app.ts';
 import { gpuPid, openTab, pageState, tabPid } from './helpers.ts';
@@ -107,6 +108,16 @@ test('the map shows every process with its pid and every channel; a crashed rend
       .toBeGreaterThan(0);
   }
   await expect.poll(() => map.locator('path.map-pulse').count()).toBeGreaterThan(0);
+  // The direct channels bypass the browser: their rates are the GPU process's and the plugin host's
+  // own counts (via getMetrics). The plugins page's clock renders over TabPlugin; the live page,
+  // once it is the selected tab (a hidden one does not draw), sends its frames over TabGpu.
+  const directRate = async (edgeId: string) => Number((await map.locator(`[data-edge-id="${edgeId}"]`).getAttribute('data-per-second')) ?? 0);
+  await expect.poll(() => directRate(`TabPlugin:${rendererIds[2]}`), { timeout: 10_000 }).toBeGreaterThan(0);
+  await ui.locator(`[data-tab-id="${second}"]`).click();
+  await expect.poll(() => directRate(`TabGpu:${rendererIds[1]}`), { timeout: 10_000 }).toBeGreaterThan(5);
+  await expect(map.locator(`[data-edge-id="TabGpu:${rendererIds[1]}"]`)).toContainText(/^TabGpu · [\d.]+\/s · direct$/);
+  await expect.poll(() => map.locator('path.map-pulse.direct').count()).toBeGreaterThan(0);
+  console.log(`architecture map: TabGpu of the live tab at ${(await directRate(`TabGpu:${rendererIds[1]}`)).toFixed(1)} messages/s`);
   await app.screenshot('architecture-map');
 
   // Crash the second tab, timed in the page from the click to its node turning red.

@@ -140,6 +140,26 @@ describe('grants and channels', () => {
     await expectValidFrame(fresh);
   });
 
+  it('counts each tab\'s messages (getChannelTraffic): cumulative across a replaced channel, dropped when closed', async () => {
+    expect(await gpu.connection.remote.getChannelTraffic({})).toEqual({ channels: [] });
+    const busy = await channelFor('tab-busy');
+    await channelFor('tab-idle');
+    for (let i = 0; i < 3; i++) await expectValidFrame(busy);
+    const counts = async () => new Map((await gpu.connection.remote.getChannelTraffic({})).channels.map((c) => [c.clientId, c]));
+    // Three requests received, three frames sent back; the idle tab's channel counts nothing.
+    expect(await counts()).toEqual(
+      new Map([
+        ['tab-busy', { clientId: 'tab-busy', received: 3, sent: 3 }],
+        ['tab-idle', { clientId: 'tab-idle', received: 0, sent: 0 }],
+      ]),
+    );
+    const fresh = await channelFor('tab-busy'); // replaces the old channel: the counts go on
+    await expectValidFrame(fresh);
+    expect((await counts()).get('tab-busy')).toEqual({ clientId: 'tab-busy', received: 4, sent: 4 });
+    await gpu.connection.remote.closeChannel({ clientId: 'tab-idle' });
+    await expect.poll(async () => [...(await counts()).keys()]).toEqual(['tab-busy']);
+  });
+
   it('a tab waiting on the GPU process when it is killed gets RPC_CLOSED, not a hang', async () => {
     const tab = await channelFor('tab-waiting');
     // Hang the GPU main thread first (proved by a describe that times out), so the rasterize below

@@ -10,6 +10,7 @@ import { GpuChannel, GpuChannelClient } from '../protocol/interfaces/tab-gpu.ts'
 import { connect, type BadMessageReport, type Connection } from '../protocol/rpc/endpoint.ts';
 import { describePeer, type PeerIdentity, type Transport } from '../protocol/transport/transport.ts';
 import { ChannelServer } from '../utility/channel-server.ts';
+import { ChannelTrafficCounter, type ClientTraffic } from '../utility/channel-traffic.ts';
 import type { Rasterizer } from './rasterizer.ts';
 
 export interface GpuChannelsOptions {
@@ -44,6 +45,7 @@ export function serveGpuChannel(transport: Transport, options: GpuChannelsOption
 export class GpuChannels {
   private readonly tabs = new Map<string, TabConnection>();
   private server: ChannelServer | undefined;
+  private readonly traffic = new ChannelTrafficCounter();
 
   /** Channels that arrive as ports only (`accept`), until `startListening`. */
   constructor(private readonly options: GpuChannelsOptions) {}
@@ -76,11 +78,17 @@ export class GpuChannels {
    */
   accept(clientId: string, transport: Transport, release: () => void = () => {}): void {
     // A new channel for the same tab replaces the old (the server also closes an old socket).
-    this.tabs.get(clientId)?.close('replaced by a new channel');
-    const connection = serveGpuChannel(transport, this.options);
+    // Out of the map first, so its closing is no tab going away (its traffic counts go on).
+    const previous = this.tabs.get(clientId);
+    this.tabs.delete(clientId);
+    previous?.close('replaced by a new channel');
+    const connection = serveGpuChannel(this.traffic.count(clientId, transport), this.options);
     this.tabs.set(clientId, connection);
     connection.onDidClose(() => {
-      if (this.tabs.get(clientId) === connection) this.tabs.delete(clientId);
+      if (this.tabs.get(clientId) === connection) {
+        this.tabs.delete(clientId);
+        this.traffic.forget(clientId);
+      }
       release();
     });
   }
@@ -89,6 +97,11 @@ export class GpuChannels {
   close(clientId: string): void {
     this.tabs.get(clientId)?.close('the browser process closed the channel');
     this.server?.revoke(clientId);
+  }
+
+  /** Messages on each tab's channel so far (cumulative), at most `max` tabs. */
+  trafficCounts(max?: number): ClientTraffic[] {
+    return this.traffic.snapshot(max);
   }
 
   /** How many tabs have a channel. */

@@ -7,7 +7,7 @@
  * channel cannot carry ports).
  */
 import { describeChildProcess } from '../protocol/interfaces/child-process-info.ts';
-import { GpuHost, GpuService } from '../protocol/interfaces/browser-gpu.ts';
+import { GpuHost, GpuService, MAX_TRAFFIC_CHANNELS } from '../protocol/interfaces/browser-gpu.ts';
 import { connect } from '../protocol/rpc/endpoint.ts';
 import { epochNow } from '../protocol/rpc/trace.ts';
 import { acceptClientPorts, transportToBrowser } from '../protocol/transport/to-browser.ts';
@@ -46,6 +46,7 @@ const browser = connect({
       channels.close(clientId);
       return {};
     },
+    getChannelTraffic: () => ({ channels: channels.trafficCounts(MAX_TRAFFIC_CHANNELS) }),
     crash: () => crashNow(),
     hang: ({ ms }) => {
       hang(ms);

@@ -95,6 +95,19 @@ describe('one host serving several tabs', () => {
     await h.connection.remote.closeChannel({ clientId: 'nobody' });
   });
 
+  it('counts each tab\'s messages (getChannelTraffic): its calls and answers, and the renders it is sent', async () => {
+    const t = await tab(h, 'counted-tab');
+    const traffic = async () => (await h.connection.remote.getChannelTraffic({})).channels.find((c) => c.clientId === 'counted-tab');
+    expect(await traffic()).toEqual({ clientId: 'counted-tab', received: 0, sent: 0 });
+    await t.connection.remote.createInstance({ instanceId: 'c1', plugin: 'clock', params: params({ intervalMs: '50', style: 'text' }) });
+    await t.rendersOf('c1', 3);
+    await t.connection.remote.destroyInstance({ instanceId: 'c1' });
+    // Two calls received; their two answers and every render sent (all arrived before the destroy's answer).
+    expect(await traffic()).toEqual({ clientId: 'counted-tab', received: 2, sent: 2 + t.renders.length });
+    await h.connection.remote.closeChannel({ clientId: 'counted-tab' });
+    await expect.poll(traffic).toBeUndefined();
+  });
+
   it('keeps two tabs apart: the same instance id in each, destroyed in one, alive in the other', async () => {
     const [a, b] = await Promise.all([tab(h, 'tab-a'), tab(h, 'tab-b')]);
     await a.connection.remote.createInstance({ instanceId: 'p', plugin: 'clock', params: params({ intervalMs: '50', style: 'text' }) });

@@ -6,6 +6,7 @@
  * utilityProcess, as loopback WebSocket connections this host grants under child_process.fork.
  */
 import { describeChildProcess } from '../protocol/interfaces/child-process-info.ts';
+import { MAX_TRAFFIC_CHANNELS } from '../protocol/interfaces/browser-gpu.ts';
 import { PluginHostHost, PluginHostService } from '../protocol/interfaces/browser-plugin-host.ts';
 import { connect } from '../protocol/rpc/endpoint.ts';
 import { epochNow } from '../protocol/rpc/trace.ts';
@@ -49,6 +50,7 @@ const browser = connect({
       channels.close(clientId);
       return {};
     },
+    getChannelTraffic: () => ({ channels: channels.trafficCounts(MAX_TRAFFIC_CHANNELS) }),
   },
   // The browser process is trusted; a bad message from it is a bug to see, not a peer to end.
   onBadMessage: (report) => console.error(`[plugin-host] bad message from the browser process: ${report.reason}`),

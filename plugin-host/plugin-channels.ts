@@ -10,6 +10,7 @@ import { PluginChannel, PluginChannelClient } from '../protocol/interfaces/tab-p
 import { connect, type BadMessageReport, type Connection } from '../protocol/rpc/endpoint.ts';
 import { describePeer, type PeerIdentity, type Transport } from '../protocol/transport/transport.ts';
 import { ChannelServer } from '../utility/channel-server.ts';
+import { ChannelTrafficCounter, type ClientTraffic } from '../utility/channel-traffic.ts';
 import { PluginInstances } from './plugin-instances.ts';
 import type { PluginRegistry } from './plugin-registry.ts';
 
@@ -30,6 +31,7 @@ export class PluginChannels {
   private readonly tabs = new Map<string, TabChannel>();
   private readonly log: (line: string) => void;
   private server: ChannelServer | undefined;
+  private readonly traffic = new ChannelTrafficCounter();
 
   /** Channels that arrive as ports only (`accept`), until `startListening`. */
   constructor(private readonly options: PluginChannelsOptions) {
@@ -69,6 +71,11 @@ export class PluginChannels {
     return this.tabs.get(clientId)?.instances.size ?? 0;
   }
 
+  /** Messages on each tab's channel so far (cumulative), at most `max` tabs. */
+  trafficCounts(max?: number): ClientTraffic[] {
+    return this.traffic.snapshot(max);
+  }
+
   async dispose(): Promise<void> {
     for (const { connection } of [...this.tabs.values()]) connection.close('the plugin host is shutting down');
     await this.server?.close();
@@ -80,7 +87,10 @@ export class PluginChannels {
    */
   accept(clientId: string, transport: Transport, release: () => void = () => {}): void {
     // A new channel for the same tab replaces its channel, instances and all.
-    this.tabs.get(clientId)?.connection.close('replaced by a new channel');
+    // Out of the map first, so its closing is no tab going away (its traffic counts go on).
+    const previous = this.tabs.get(clientId);
+    this.tabs.delete(clientId);
+    previous?.connection.close('replaced by a new channel');
     const owner = describePeer(transport.peer);
     const instances = new PluginInstances({
       registry: this.options.registry,
@@ -89,7 +99,7 @@ export class PluginChannels {
       log: this.log,
     });
     const connection = connect({
-      transport,
+      transport: this.traffic.count(clientId, transport),
       self: this.options.self,
       local: PluginChannel,
       remote: PluginChannelClient,
@@ -111,7 +121,10 @@ export class PluginChannels {
     this.tabs.set(clientId, tab);
     connection.onDidClose(() => {
       instances.destroyAll();
-      if (this.tabs.get(clientId) === tab) this.tabs.delete(clientId);
+      if (this.tabs.get(clientId) === tab) {
+        this.tabs.delete(clientId);
+        this.traffic.forget(clientId);
+      }
       release();
     });
   }

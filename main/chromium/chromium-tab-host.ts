@@ -357,6 +357,24 @@ export class ChromiumTabHost implements TabHost {
         const document = tab.document;
         if (name === TAB_SEND_BINDING && current() && document?.contextId === executionContextId) document.channel.receive(payload);
       });
+      // Seen now and then on a fresh frame: our session is detached a few ms after it attached,
+      // while the target lives on (no targetDestroyed), and no document is ever reported; the setup
+      // below fails, or worse, has already succeeded. Either way, mount the tab again rather than
+      // leave it loading forever. The frame history printed says what Chromium did.
+      const mounts = tab.mounts;
+      const remountIfStuck = (why: string) =>
+        setTimeout(() => {
+          if (this.tabs.get(tab.id) === tab && tab.mounts === mounts && !tab.document && !tab.gone) {
+            console.error(
+              `[chromium] tab ${tab.id}'s frame could not be set up (${why}); mounting it again.\n` +
+                `  frame ${targetId.slice(0, 8)}; recent frame targets:\n    ${this.frameHistory.join('\n    ')}`,
+            );
+            void this.reload(tab.id).catch(() => {});
+          }
+        }, 500);
+      session.onDidDetach((reason) => {
+        if (current()) remountIfStuck(reason);
+      });
       try {
         await Promise.all([
           session.send('Runtime.enable'),
@@ -364,18 +382,7 @@ export class ChromiumTabHost implements TabHost {
           session.send('Runtime.addBinding', { name: TAB_SEND_BINDING }),
         ]);
       } catch (error) {
-        // Seen now and then on a fresh frame: its first target goes away while being set up, and
-        // no document follows. Mount the tab again rather than leave it loading forever.
-        const mounts = tab.mounts;
-        setTimeout(() => {
-          if (this.tabs.get(tab.id) === tab && tab.mounts === mounts && !tab.document && !tab.gone) {
-            console.error(
-              `[chromium] tab ${tab.id}'s frame could not be set up (${(error as Error).message}); mounting it again.\n` +
-                `  frame ${targetId.slice(0, 8)}; recent frame targets:\n    ${this.frameHistory.join('\n    ')}`,
-            );
-            void this.reload(tab.id).catch(() => {});
-          }
-        }, 500);
+        remountIfStuck((error as Error).message);
       }
     }
     if (waitingForDebugger) session.fire('Runtime.runIfWaitingForDebugger');

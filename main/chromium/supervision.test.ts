@@ -232,14 +232,20 @@ describe('GPU channels and hangs', () => {
     const unresponsive = nextEvent(log, (event) => event.type === 'process-state-changed' && event.process.state === 'unresponsive');
     const exited = nextEvent(log, (event) => event.type === 'process-exited');
     const restarted = nextEvent(log, gpuRunning);
+    expect(await gpu.channelTraffic(1000)).toEqual({ pid: hungPid, channels: [] });
     const hungAt = performance.now();
     gpu.hang();
+    // The metrics sampler's read of its channel counts gives up at its timeout: no figures, no stall.
+    const readAt = performance.now();
+    expect(await gpu.channelTraffic(300)).toBeUndefined();
+    expect(performance.now() - readAt).toBeLessThan(1000);
     await unresponsive;
     const detectedAfter = performance.now() - hungAt;
     expect(await exited).toMatchObject({ process: { pid: hungPid, state: 'killed', exitSignal: 'SIGKILL' } });
     await restarted;
     expect(gpu.pid).not.toBe(hungPid);
     expect(isAlive(hungPid)).toBe(false);
+    expect(await gpu.channelTraffic(1000)).toEqual({ pid: gpu.pid, channels: [] }); // the new process counts afresh
     // Declared hung after the threshold (1 s), not before, and not much later.
     expect(detectedAfter).toBeGreaterThanOrEqual(1000);
     expect(detectedAfter).toBeLessThan(4000);

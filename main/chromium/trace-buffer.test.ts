@@ -2,6 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
+import { decodeTracePage, type TraceEntryInfo } from '../../protocol/interfaces/trace-page.ts';
 import { TracePage } from '../../protocol/interfaces/ui-browser.ts';
 import { compileChecker } from '../../protocol/rpc/schema.ts';
 import { EchoClient, EchoService } from '../../protocol/rpc/testing/echo-service.ts';
@@ -38,25 +39,26 @@ it('records every message the calls send and receive, in order, with round trips
   const { child, connection } = await startChild();
   const trace = buffer();
   expect(ipcTracer.active).toBe(false);
-  expect(trace.since(0)).toEqual({ records: [], nextSeq: 0, dropped: 0 });
+  expect(decodeTracePage(trace.since(0))).toEqual([]);
+  expect(trace.since(0)).toMatchObject({ nextSeq: 0, dropped: 0 });
   expect(ipcTracer.active).toBe(true);
 
   for (let i = 0; i < 5; i++) await connection.remote.echo({ text: `hello ${i}` });
   const page = trace.since(0);
   expect(valid.check(page)).toBe(true);
-  expect(page.records.map((r) => [r.seq, r.direction, r.kind, r.method])).toEqual(
+  expect(decodeTracePage(page).map((r) => [r.seq, r.direction, r.kind, r.method])).toEqual(
     Array.from({ length: 5 }, (_, i) => [
       [2 * i, 'send', 'request', 'echo'],
       [2 * i + 1, 'receive', 'response', 'echo'],
     ]).flat(),
   );
-  const [request, response] = page.records as [(typeof page.records)[0], (typeof page.records)[0]];
+  const [request, response] = decodeTracePage(page) as [TraceEntryInfo, TraceEntryInfo];
   expect(request.to).toEqual({ process: 'echo-child', pid: child.pid });
   expect(request.interface).toBe('EchoService');
   expect(response.callId).toBe(request.callId);
   expect(response.roundTripMs).toBeGreaterThan(0);
   expect(response.roundTripMs).toBeLessThan(5000);
-  expect(trace.since(page.nextSeq).records).toEqual([]);
+  expect(decodeTracePage(trace.since(page.nextSeq))).toEqual([]);
 });
 
 it('keeps only the last `capacity` records, says how many a late reader missed, and pages', async () => {
@@ -66,8 +68,8 @@ it('keeps only the last `capacity` records, says how many a late reader missed, 
   for (let i = 0; i < 10; i++) await connection.remote.echo({ text: 'x' }); // 20 records
   const first = trace.since(0);
   expect(first.dropped).toBe(12);
-  expect(first.records.map((r) => r.seq)).toEqual([12, 13, 14]);
-  expect(trace.since(first.nextSeq).records.map((r) => r.seq)).toEqual([15, 16, 17]);
+  expect(decodeTracePage(first).map((r) => r.seq)).toEqual([12, 13, 14]);
+  expect(decodeTracePage(trace.since(first.nextSeq)).map((r) => r.seq)).toEqual([15, 16, 17]);
   expect(trace.since(18)).toMatchObject({ nextSeq: 20, dropped: 0 });
 });
 

@@ -9,6 +9,9 @@ import type { Transport } from '../../protocol/transport/transport.ts';
 import type { CdpConnection, CdpSession } from './cdp-connection.ts';
 import { TabPageChannel } from './tab-page-channel.ts';
 
+/** Hands a message to the page's receiver (called with the page's global object as its scope). */
+const DELIVER = `function (text) { globalThis.${UI_CHANNEL_NAMES.receive}?.(text); }`;
+
 export interface UiPage {
   readonly session: CdpSession;
 }
@@ -36,9 +39,12 @@ export async function openUiPage(
     if (!aux?.isDefault || aux.frameId !== mainFrameId || !context.origin.startsWith('http')) return;
     current?.channel.close();
     const contextId = context.id;
+    // The message goes as the call's argument, not spliced into an expression: the CDP message then
+    // JSON-encodes it once, where a string literal in an expression was escaped twice over (a large
+    // getTrace answer is mostly quotes).
     const channel = new TabPageChannel((text) => {
       void session
-        .send('Runtime.evaluate', { expression: `globalThis.${UI_CHANNEL_NAMES.receive}?.(${JSON.stringify(text)})`, contextId })
+        .send('Runtime.callFunctionOn', { functionDeclaration: DELIVER, executionContextId: contextId, arguments: [{ value: text }] })
         .catch(() => {}); // the document went away meanwhile
     });
     current = { contextId, channel };

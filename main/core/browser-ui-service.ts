@@ -36,7 +36,7 @@ export function serveBrowserUi(browser: Browser, transport: Transport): Connecti
       waitTab: ({ tabId }) => done(tabs.wait(tabId)),
       stopTab: ({ tabId }) => done(tabs.stop(tabId)),
       restartPluginHost: () => done(browser.plugins.start()),
-      getMetrics: async () => ({ processes: await browser.getMetrics() }),
+      getMetrics: async () => ({ processes: await browser.getMetrics(), channels: [...browser.metrics.channels] }),
       getTrace: ({ sinceSeq }) => browser.trace.since(sinceSeq),
       endProcess: async ({ processId }) => {
         browser.endProcess(processId);

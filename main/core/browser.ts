@@ -75,6 +75,10 @@ export class Browser {
       clock,
       browserId: BROWSER_PROCESS_ID,
       rendererOfTab: (tabId) => this.tabs.get(tabId)?.rendererId,
+      directChannels: [
+        { interface: 'TabGpu', read: (timeoutMs) => this.gpu.channelTraffic(timeoutMs) },
+        { interface: 'TabPlugin', read: (timeoutMs) => this.plugins.channelTraffic(timeoutMs) },
+      ],
       ...(options.metrics === undefined ? {} : { source: options.metrics }),
     });
     this.trace = new TraceBuffer({ clock });

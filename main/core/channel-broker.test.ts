@@ -69,7 +69,7 @@ function inProcessLauncher(): { launcher: UtilityProcessLauncher; children: Stan
               self: { process: 'gpu', pid },
               local: GpuService,
               remote: GpuHost,
-              handlers: { describe, establishChannel: grant, closeChannel: () => ({}), crash: () => ({}), hang: () => ({}) },
+              handlers: { describe, establishChannel: grant, closeChannel: () => ({}), getChannelTraffic: () => ({ channels: [] }), crash: () => ({}), hang: () => ({}) },
               onBadMessage: fail,
             })
           : connect({
@@ -77,7 +77,7 @@ function inProcessLauncher(): { launcher: UtilityProcessLauncher; children: Stan
               self: { process: 'plugin-host', pid },
               local: PluginHostService,
               remote: PluginHostHost,
-              handlers: { describe, listPlugins: () => ({ plugins: [] }), establishChannel: grant, closeChannel: () => ({}) },
+              handlers: { describe, listPlugins: () => ({ plugins: [] }), establishChannel: grant, closeChannel: () => ({}), getChannelTraffic: () => ({ channels: [] }) },
               onBadMessage: fail,
             });
       const exitListeners: Array<(exit: ChildExit) => void> = [];

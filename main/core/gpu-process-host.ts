@@ -13,6 +13,7 @@ import type { Clock } from './clock.ts';
 import { CrashTracker } from './crash-tracker.ts';
 import { Emitter } from './emitter.ts';
 import type { EventLog } from './event-log.ts';
+import type { ChannelTrafficReading } from './metrics-sampler.ts';
 import type { ChannelBroker, ChannelEndpoint, UtilityProcessLauncher } from './ports.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import { UtilityProcessHost } from './utility-process-host.ts';
@@ -150,6 +151,22 @@ export class GpuProcessHost {
   /** chrome://gpuhang: the GPU process's main thread spins. */
   hang(ms?: number): void {
     this.host.service?.hang(ms === undefined ? {} : { ms }).catch(() => {});
+  }
+
+  /**
+   * Messages the GPU process counted on each tab's direct channel (cumulative), with its pid (the counts
+   * start again with a new process); undefined when it is not running or does not answer within `timeoutMs`.
+   */
+  async channelTraffic(timeoutMs: number): Promise<ChannelTrafficReading | undefined> {
+    const service = this.host.service;
+    const pid = this.host.pid;
+    if (!service || pid === undefined) return undefined;
+    try {
+      const { channels } = await service.getChannelTraffic({}, { timeoutMs });
+      return { pid, channels };
+    } catch {
+      return undefined;
+    }
   }
 
   /** "End process" in the task manager: killed from outside, counted like any crash. */

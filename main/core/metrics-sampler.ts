@@ -5,11 +5,16 @@
  * child, so a record is counted for its peer: the receiver of what the browser sent, the sender of
  * what it received. The browser's own row counts every message.
  *
+ * The direct channels the browser brokered (a tab to the GPU process or plugin host) bypass it, so
+ * their messages are counted by the child serving them; each sample reads those cumulative counts
+ * (getChannelTraffic, with a short timeout: a hung or crashed child leaves its figures out) and
+ * turns them into rates per tab and interface.
+ *
  * Sampling runs only while someone watches: `watch()` starts it (and subscribes to the tracer, which
  * makes every endpoint build trace records), and it stops `idleTimeoutMs` after the last `watch()`.
  */
 import type { Static } from '../../protocol/rpc/schema.ts';
-import type { ProcessMetricsInfo } from '../../protocol/interfaces/ui-browser.ts';
+import type { DirectChannelMetrics, ProcessMetricsInfo } from '../../protocol/interfaces/ui-browser.ts';
 import { ipcTracer, type TraceRecord, type Tracer } from '../../protocol/rpc/trace.ts';
 import type { PeerIdentity } from '../../protocol/transport/transport.ts';
 import type { Clock, TimerId } from './clock.ts';
@@ -17,6 +22,25 @@ import type { ProcessMetricsSource } from './ports.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 
 export type ProcessMetricsRow = Static<typeof ProcessMetricsInfo>;
+export type DirectChannelRow = Static<typeof DirectChannelMetrics>;
+
+/** A child's cumulative counts per client (tab id) of its direct channels; `pid` tells a restarted child's new counts. */
+export interface ChannelTrafficReading {
+  readonly pid: number;
+  readonly channels: readonly { readonly clientId: string; readonly received: number; readonly sent: number }[];
+}
+
+/** Where one interface's direct channels are counted: the GPU process (TabGpu), the plugin host (TabPlugin). */
+export interface DirectChannelSource {
+  readonly interface: DirectChannelRow['interface'];
+  /** The child's counts, or undefined when it is not running or does not answer within `timeoutMs`. */
+  read(timeoutMs: number): Promise<ChannelTrafficReading | undefined>;
+}
+
+/** How long a sample waits for a child's channel counts. */
+export const DEFAULT_TRAFFIC_TIMEOUT_MS = 400;
+/** At most this many direct channels per answer (ProcessMetricsReport's bound). */
+const MAX_CHANNEL_ROWS = 256;
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 1000;
 export const DEFAULT_IDLE_TIMEOUT_MS = 5000;
@@ -33,6 +57,9 @@ export interface MetricsSamplerOptions {
   readonly rendererOfTab: (tabId: string) => string | undefined;
   readonly intervalMs?: number;
   readonly idleTimeoutMs?: number;
+  /** The children that count the direct channels; none: no channel rates. */
+  readonly directChannels?: readonly DirectChannelSource[];
+  readonly trafficTimeoutMs?: number;
 }
 
 /** The registry id a trace record's peer stands for, or undefined when it is no registered process. */
@@ -67,6 +94,9 @@ export class MetricsSampler {
   private counts = new Map<string, number>();
   private total = 0;
   private latest: ProcessMetricsRow[] = [];
+  /** The direct channels' last counts, by interface, child pid and client, with when they were read. */
+  private traffic = new Map<string, { readonly interface: string; readonly received: number; readonly sent: number; readonly at: number }>();
+  private latestChannels: DirectChannelRow[] = [];
   private sampling: Promise<void> | undefined;
 
   constructor(private readonly options: MetricsSamplerOptions) {
@@ -90,6 +120,8 @@ export class MetricsSampler {
       this.counts = new Map();
       this.total = 0;
       this.lastSampleAt = this.options.clock.now();
+      this.traffic = new Map();
+      this.latestChannels = [];
       this.stopTracing = this.tracer.subscribe((record) => this.count(record));
       await this.sample();
       this.schedule();
@@ -97,6 +129,11 @@ export class MetricsSampler {
       await this.sampling;
     }
     return this.latest;
+  }
+
+  /** The direct channels' rates as of the latest sample: those measured over two readings. */
+  get channels(): readonly DirectChannelRow[] {
+    return this.latestChannels;
   }
 
   stop(): void {
@@ -142,13 +179,15 @@ export class MetricsSampler {
 
     const live = registry.list().filter((process) => process.pid !== undefined && !['crashed', 'killed', 'exited'].includes(process.state));
     let measured = new Map<number, { cpuPercent: number; memoryBytes: number }>();
-    if (source) {
+    const measuring = (async () => {
+      if (!source) return;
       try {
         measured = await source.sample(live.map((process) => process.pid!));
       } catch {
         // A failed read leaves the figures blank for one second, never breaks the task manager.
       }
-    }
+    })();
+    await Promise.all([measuring, this.sampleChannels()]);
     this.latest = live.map((process) => {
       const figures = measured.get(process.pid!);
       return {
@@ -156,6 +195,67 @@ export class MetricsSampler {
         ...(figures ? { cpuPercent: figures.cpuPercent, memoryBytes: figures.memoryBytes } : {}),
         ipcPerSecond: rate(process.id === browserId ? total : (counts.get(process.id) ?? 0)),
       };
+    });
+  }
+
+  /** Reads every child's channel counts (in parallel, each with a timeout) and computes the rates. */
+  private async sampleChannels(): Promise<void> {
+    const sources = this.options.directChannels ?? [];
+    if (!sources.length) return;
+    const timeoutMs = this.options.trafficTimeoutMs ?? DEFAULT_TRAFFIC_TIMEOUT_MS;
+    const readings = await Promise.all(
+      sources.map(async (source) => {
+        const reading = await this.withTimeout(source.read(timeoutMs), timeoutMs);
+        return { source, reading, at: this.options.clock.now() };
+      }),
+    );
+    const previous = this.traffic;
+    const next: typeof previous = new Map();
+    const rows: DirectChannelRow[] = [];
+    for (const { source, reading, at } of readings) {
+      if (!reading) {
+        // No answer: the last counts stay, and the next answer's rate spans the gap (they are cumulative).
+        for (const [key, entry] of previous) if (entry.interface === source.interface) next.set(key, entry);
+        continue;
+      }
+      for (const channel of reading.channels) {
+        const key = `${source.interface}\u0000${reading.pid}\u0000${channel.clientId}`;
+        const before = previous.get(key);
+        next.set(key, { interface: source.interface, received: channel.received, sent: channel.sent, at });
+        if (!before) continue; // first seen: a rate needs two readings
+        const seconds = (at - before.at) / 1000;
+        const toChild = channel.received - before.received;
+        const toTab = channel.sent - before.sent;
+        // Counts that went down belong to a new channel under the same id: no rate this time.
+        if (seconds <= 0 || toChild < 0 || toTab < 0 || rows.length >= MAX_CHANNEL_ROWS) continue;
+        rows.push({
+          interface: source.interface,
+          tabId: channel.clientId,
+          perSecond: (toChild + toTab) / seconds,
+          toChildPerSecond: toChild / seconds,
+          toTabPerSecond: toTab / seconds,
+        });
+      }
+    }
+    this.traffic = next;
+    this.latestChannels = rows;
+  }
+
+  /** `promise`'s value, or undefined when it fails or takes longer than `ms` (a source that ignores its timeout). */
+  private withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+    const { clock } = this.options;
+    return new Promise((resolve) => {
+      const timer = clock.setTimeout(() => resolve(undefined), ms + 100);
+      promise.then(
+        (value) => {
+          clock.clearTimeout(timer);
+          resolve(value);
+        },
+        () => {
+          clock.clearTimeout(timer);
+          resolve(undefined);
+        },
+      );
     });
   }
 }

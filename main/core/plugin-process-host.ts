@@ -8,6 +8,7 @@ import type { Clock } from './clock.ts';
 import { CrashTracker } from './crash-tracker.ts';
 import { Emitter } from './emitter.ts';
 import type { EventLog } from './event-log.ts';
+import type { ChannelTrafficReading } from './metrics-sampler.ts';
 import type { ChannelBroker, ChannelEndpoint, UtilityProcessLauncher } from './ports.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import { UtilityProcessHost } from './utility-process-host.ts';
@@ -114,6 +115,22 @@ export class PluginProcessHost {
 
   closeChannel(clientId: string): void {
     this.host.service?.closeChannel({ clientId }).catch(() => {});
+  }
+
+  /**
+   * Messages the plugin host counted on each tab's direct channel (cumulative), with its pid (the counts
+   * start again with a new process); undefined when it is not running or does not answer within `timeoutMs`.
+   */
+  async channelTraffic(timeoutMs: number): Promise<ChannelTrafficReading | undefined> {
+    const service = this.host.service;
+    const pid = this.host.pid;
+    if (!service || pid === undefined) return undefined;
+    try {
+      const { channels } = await service.getChannelTraffic({}, { timeoutMs });
+      return { pid, channels };
+    } catch {
+      return undefined;
+    }
   }
 
   /** "End process" in the task manager. */

@@ -9,11 +9,14 @@
  *                              a poll), and getMetrics every second as the task manager does, when told.
  *                              `clone`: its channel structured-clones (Electron's UI IPC); `json`: the
  *                              Chromium shell's UI channel, JSON strings (stringChannelTransport) that
- *                              are escaped once more on the way (as CDP's Runtime.evaluate does).
+ *                              are escaped once more on the way (as the CDP message that hands them to
+ *                              the page does: main/chromium/ui-page.ts). Each answer is decoded into
+ *                              rows (decodeTracePage), as the inspector does.
  *
  * The interfaces are declared here so both sides import the same schemas; the UI's is the real
  * BrowserUiService's getTrace and getMetrics, so the browser answers exactly what it answers the UI.
  */
+import { decodeTracePage } from '../../protocol/interfaces/trace-page.ts';
 import { BrowserUiService, TRACE_PAGE } from '../../protocol/interfaces/ui-browser.ts';
 import { connect } from '../../protocol/rpc/endpoint.ts';
 import { defineInterface, method } from '../../protocol/rpc/interface.ts';
@@ -224,9 +227,10 @@ function serveUi(channel: 'clone' | 'json'): void {
       for (let page = 0; page < PAGES_PER_POLL && trace; page++) {
         const answer = await connection.remote.getTrace({ sinceSeq: nextSeq });
         nextSeq = answer.nextSeq;
-        records += answer.records.length;
+        const rows = decodeTracePage(answer); // as the UI does
+        records += rows.length;
         dropped += answer.dropped;
-        if (answer.records.length < TRACE_PAGE) break;
+        if (rows.length < TRACE_PAGE) break;
       }
     })().catch((error: unknown) => console.error('[ui] getTrace failed:', error));
     void running.then(() => {

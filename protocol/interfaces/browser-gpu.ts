@@ -18,6 +18,27 @@ export const ChannelGrant = Struct({
   url: Type.String({ maxLength: 512 }),
 });
 
+/** How many direct channels' counts one ChannelTraffic answer carries at most. */
+export const MAX_TRAFFIC_CHANNELS = 256;
+
+/**
+ * Messages on each client's direct channel, as the child serving it counted them (the browser never
+ * sees them): cumulative since the client's channel was first granted in this process; a client
+ * without a channel is left out.
+ */
+export const ChannelTraffic = Struct({
+  channels: Type.Array(
+    Struct({
+      clientId: Type.String({ maxLength: 64 }),
+      /** Messages the child received from the client. */
+      received: Type.Integer({ minimum: 0 }),
+      /** Messages the child sent to the client. */
+      sent: Type.Integer({ minimum: 0 }),
+    }),
+    { maxItems: MAX_TRAFFIC_CHANNELS },
+  ),
+});
+
 export const GpuService = defineInterface({
   name: 'GpuService',
   methods: {
@@ -31,6 +52,8 @@ export const GpuService = defineInterface({
     establishChannel: method(Struct({ clientId: Type.String({ maxLength: 64 }) }), ChannelGrant),
     /** Closes a client's channel (its tab closed or its renderer died). */
     closeChannel: method(Struct({ clientId: Type.String({ maxLength: 64 }) }), Struct({})),
+    /** Messages counted on each tab's direct channel (cumulative); the map's and task manager's rates. */
+    getChannelTraffic: method(Struct({}), ChannelTraffic),
     /** chrome://gpucrash: ends the GPU process with a real native abort, as a crash would. */
     crash: method(Struct({}), Struct({})),
     /** chrome://gpuhang: the GPU main thread spins for `ms` (default: forever) and answers nothing. */

@@ -8,7 +8,7 @@
  */
 import { defineInterface, method } from '../rpc/interface.ts';
 import { Struct, Type } from '../rpc/schema.ts';
-import { ChannelGrant } from './browser-gpu.ts';
+import { ChannelGrant, ChannelTraffic } from './browser-gpu.ts';
 import { ChildProcessInfo } from './child-process-info.ts';
 
 export const PluginInfo = Struct({
@@ -27,6 +27,8 @@ export const PluginHostService = defineInterface({
     establishChannel: method(Struct({ clientId: Type.String({ maxLength: 64 }) }), ChannelGrant),
     /** Closes a tab's channel and destroys its plugin instances. */
     closeChannel: method(Struct({ clientId: Type.String({ maxLength: 64 }) }), Struct({})),
+    /** Messages counted on each tab's direct channel (cumulative); the map's and task manager's rates. */
+    getChannelTraffic: method(Struct({}), ChannelTraffic),
   },
   events: {},
 });

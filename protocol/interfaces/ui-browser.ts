@@ -7,7 +7,7 @@
  * BrowserUi.
  */
 import { defineInterface, method } from '../rpc/interface.ts';
-import { Struct, Type } from '../rpc/schema.ts';
+import { Struct, Type, type TSchema } from '../rpc/schema.ts';
 import { BrowserEvent, DirectChannel, GpuMode, ProcessInfo, ProcessModel, TabInfo } from './browser-state.ts';
 
 /** How much history getState carries (the UI keeps more as events arrive). */
@@ -47,8 +47,25 @@ export const ProcessMetricsInfo = Struct({
   ipcPerSecond: Type.Number({ minimum: 0 }),
 });
 
+/**
+ * Messages per second on one tab's direct channel (the browser never sees them: the GPU process or
+ * plugin host counted them, and the browser reads their counts once a second while watched).
+ */
+export const DirectChannelMetrics = Struct({
+  interface: Type.Union([Type.Literal('TabGpu'), Type.Literal('TabPlugin')]),
+  tabId: Type.String({ maxLength: 64 }),
+  /** Both ways together. */
+  perSecond: Type.Number({ minimum: 0 }),
+  /** From the tab to the GPU process or plugin host. */
+  toChildPerSecond: Type.Number({ minimum: 0 }),
+  /** From the GPU process or plugin host to the tab. */
+  toTabPerSecond: Type.Number({ minimum: 0 }),
+});
+
 export const ProcessMetricsReport = Struct({
   processes: Type.Array(ProcessMetricsInfo, { maxItems: 128 }),
+  /** The direct channels measured over the last interval; absent or missing entries are not measured (yet). */
+  channels: Type.Optional(Type.Array(DirectChannelMetrics, { maxItems: 256 })),
 });
 
 /** How many trace records one getTrace answer carries at most (it fits the UI channel's 1 MiB messages). */
@@ -84,9 +101,46 @@ export const TraceEntry = Struct({
   error: Type.Optional(Type.String({ maxLength: 256 })),
 });
 
+/** A record's kind in a TracePage's `codes`: its index here, plus TRACE_RECEIVED when the browser received it. */
+export const TRACE_KINDS = ['request', 'response', 'error', 'event', 'cancel', 'bad-message'] as const;
+export const TRACE_RECEIVED = 8;
+
+const column = <T extends TSchema>(items: T) => Type.Array(items, { maxItems: TRACE_PAGE });
+const Index = (count: number) => Type.Integer({ minimum: 0, maximum: count - 1 });
+
+/**
+ * A page of trace records (TraceEntry), in columns: record i is column[i] of every column. Strings
+ * and peers are in tables, each distinct one once, and the columns index them; `null` where a record
+ * has no such field. Compact to build, encode (structured clone or JSON) and validate: arrays of
+ * numbers rather than an object of a dozen named fields per record. `decodeTracePage`
+ * (protocol/interfaces/trace-page.ts) turns it into TraceEntry rows.
+ */
 export const TracePage = Struct({
-  /** Oldest first, at most TRACE_PAGE. */
-  records: Type.Array(TraceEntry, { maxItems: TRACE_PAGE }),
+  /** The seq of the first record; the others follow it one by one. */
+  firstSeq: Type.Integer({ minimum: 0 }),
+  /** The peers the records name (`from`, `to`). */
+  peers: Type.Array(Peer, { maxItems: 2 * TRACE_PAGE }),
+  /** Interface and method names. */
+  names: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 2 * TRACE_PAGE }),
+  /** Error texts. */
+  errors: Type.Array(Type.String({ maxLength: 256 }), { maxItems: TRACE_PAGE }),
+  /** The kind (TRACE_KINDS index), + TRACE_RECEIVED for a record the browser received. */
+  codes: column(
+    Type.Union([
+      Type.Integer({ minimum: 0, maximum: TRACE_KINDS.length - 1 }),
+      Type.Integer({ minimum: TRACE_RECEIVED, maximum: TRACE_RECEIVED + TRACE_KINDS.length - 1 }),
+    ]),
+  ),
+  from: column(Index(2 * TRACE_PAGE)),
+  to: column(Index(2 * TRACE_PAGE)),
+  interface: column(Index(2 * TRACE_PAGE)),
+  method: column(Index(2 * TRACE_PAGE)),
+  callId: column(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
+  size: column(Type.Integer({ minimum: 0 })),
+  sentAt: column(Type.Number()),
+  receivedAt: column(Type.Union([Type.Number(), Type.Null()])),
+  roundTripMs: column(Type.Union([Type.Number(), Type.Null()])),
+  error: column(Type.Union([Index(TRACE_PAGE), Type.Null()])),
   /** Ask from here next time. */
   nextSeq: Type.Integer({ minimum: 0 }),
   /** How many records after `sinceSeq` the ring buffer had already overwritten. */

@@ -3,6 +3,8 @@ import type { DirectChannel, ProcessInfo, TabInfo } from '../../protocol/interfa
 import {
   architectureGraph,
   countTraffic,
+  directEdgeId,
+  directEdgeRates,
   edgeOfRecord,
   endedText,
   formatEdgeRate,
@@ -297,5 +299,36 @@ describe('traffic', () => {
     expect(formatEdgeRate(0)).toBe('0/s');
     expect(formatEdgeRate(2.5)).toBe('2.5/s');
     expect(formatEdgeRate(148.2)).toBe('148/s');
+  });
+});
+
+describe('directEdgeRates', () => {
+  const tabs = [
+    { id: 'tab-1', rendererId: 'r1' },
+    { id: 'tab-2', rendererId: 'r1' },
+    { id: 'tab-3', rendererId: 'r2' },
+  ];
+  const row = (iface: 'TabGpu' | 'TabPlugin', tabId: string, toChild: number, toTab: number) => ({
+    interface: iface,
+    tabId,
+    perSecond: toChild + toTab,
+    toChildPerSecond: toChild,
+    toTabPerSecond: toTab,
+  });
+
+  it('puts each tab\'s rates on its renderer\'s edge of that interface, summed over the renderer\'s tabs', () => {
+    const rates = directEdgeRates([row('TabGpu', 'tab-1', 30, 30), row('TabGpu', 'tab-2', 15, 15), row('TabPlugin', 'tab-2', 1, 4), row('TabGpu', 'tab-3', 0, 0)], tabs);
+    expect(rates).toEqual(
+      new Map([
+        [directEdgeId('TabGpu', 'r1'), { perSecond: 90, toChild: 45, toTab: 45 }],
+        [directEdgeId('TabPlugin', 'r1'), { perSecond: 5, toChild: 1, toTab: 4 }],
+        [directEdgeId('TabGpu', 'r2'), { perSecond: 0, toChild: 0, toTab: 0 }],
+      ]),
+    );
+  });
+
+  it('leaves out tabs the view does not know (closed since the sample)', () => {
+    expect(directEdgeRates([row('TabGpu', 'gone', 30, 30)], tabs).size).toBe(0);
+    expect(directEdgeRates([], tabs).size).toBe(0);
   });
 });

@@ -11,6 +11,8 @@ import type { DirectChannel, ProcessInfo, ProcessKind, ProcessState, TabInfo } f
 import { isEnded, type BrowserView } from './browser-state.ts';
 import type { TracePeer, TraceRow } from './ipc-inspector.ts';
 import { formatRate } from './task-manager.ts';
+import type { DirectChannelMetrics } from '../../protocol/interfaces/ui-browser.ts';
+import type { Static } from '../../protocol/rpc/schema.ts';
 
 export const NODE_WIDTH = 248;
 export const NODE_HEIGHT = 76;
@@ -404,4 +406,38 @@ export class TrafficMeter {
 /** An edge's rate label: "0/s", "2.5/s", "148/s". */
 export function formatEdgeRate(perSecond: number): string {
   return `${formatRate(perSecond)}/s`;
+}
+
+// ---- traffic on the direct channels: counted by the GPU process and plugin host ----------------
+
+/** Messages per second on a direct edge, summed over the renderer's tabs: both ways, to the child (GPU process, plugin host), to the tabs. */
+export interface DirectEdgeRate {
+  readonly perSecond: number;
+  readonly toChild: number;
+  readonly toTab: number;
+}
+
+/**
+ * The direct edges' rates from getMetrics's `channels` (per tab, as the GPU process and plugin host
+ * counted them; the browser never sees these messages): each tab's figures go to its renderer's
+ * edge of that interface, summed over the renderer's tabs. Tabs the view does not know are left out.
+ */
+export function directEdgeRates(
+  channels: readonly Static<typeof DirectChannelMetrics>[],
+  tabs: readonly Pick<TabInfo, 'id' | 'rendererId'>[],
+): Map<string, DirectEdgeRate> {
+  const rendererOfTab = new Map(tabs.map((tab) => [tab.id, tab.rendererId]));
+  const rates = new Map<string, DirectEdgeRate>();
+  for (const channel of channels) {
+    const rendererId = rendererOfTab.get(channel.tabId);
+    if (rendererId === undefined) continue;
+    const edgeId = directEdgeId(channel.interface, rendererId);
+    const sum = rates.get(edgeId) ?? { perSecond: 0, toChild: 0, toTab: 0 };
+    rates.set(edgeId, {
+      perSecond: sum.perSecond + channel.perSecond,
+      toChild: sum.toChild + channel.toChildPerSecond,
+      toTab: sum.toTab + channel.toTabPerSecond,
+    });
+  }
+  return rates;
 }

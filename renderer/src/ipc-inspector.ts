@@ -1,9 +1,11 @@
 // What the IPC inspector says: trace records (getTrace) as rows, labels for peers, filters and
 // formatting. Pure, so it runs in Node tests.
-import type { TraceEntry } from '../../protocol/interfaces/ui-browser.ts';
-import type { Static } from '../../protocol/rpc/schema.ts';
+import type { TraceEntryInfo } from '../../protocol/interfaces/trace-page.ts';
 
-export type TraceRow = Static<typeof TraceEntry>;
+/** getTrace answers a columnar page: `traceRows(page)` makes its rows, once per page. */
+export { decodeTracePage as traceRows, tracePageLength } from '../../protocol/interfaces/trace-page.ts';
+
+export type TraceRow = TraceEntryInfo;
 export type TracePeer = TraceRow['from'];
 
 /** How many records the inspector keeps; older ones are counted, not kept. */

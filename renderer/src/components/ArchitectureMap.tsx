@@ -3,7 +3,9 @@
 // process turns red and says why; a restarted one shows its new pid), and messages pulse along the
 // browser's channels. While shown, it reads the browser's IPC trace (getTrace) every 500 ms and, per
 // edge and direction, starts at most one pulse per read, as strong as the number of messages: a
-// flood costs one small update per edge, never one per message.
+// flood costs one small update per edge, never one per message. The direct channels (TabGpu,
+// TabPlugin) bypass the browser and its trace: their rates come from getMetrics (counted by the GPU
+// process and the plugin host), read every second, with one pulse per read each way.
 import '@xyflow/react/dist/style.css';
 import {
   EdgeLabelRenderer,
@@ -21,15 +23,18 @@ import {
 } from '@xyflow/react';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type CSSProperties } from 'react';
 import { TRACE_PAGE } from '../../../protocol/interfaces/ui-browser.ts';
+import { traceRows } from '../ipc-inspector.ts';
 import {
   architectureGraph,
   countTraffic,
+  directEdgeRates,
   formatEdgeRate,
   NODE_HEIGHT,
   NODE_WIDTH,
   peerIndex,
   pulseStrength,
   TrafficMeter,
+  type DirectEdgeRate,
   type EdgeTraffic,
   type HandleSide,
   type MapEdge,
@@ -128,15 +133,16 @@ function useTraffic(store: TrafficStore, index: PeerIndex): void {
         } else {
           const since = nextSeq;
           const page = await client.call('getTrace', { sinceSeq: since });
+          const records = traceRows(page);
           nextSeq = page.nextSeq;
           let scale = 1;
-          if (page.records.length >= TRACE_PAGE) {
+          if (records.length >= TRACE_PAGE) {
             // A flood: this page stands for everything up to the newest record, which is skipped.
             nextSeq = (await client.call('getTrace', { sinceSeq: NEWEST })).nextSeq;
-            scale = (nextSeq - since) / page.records.length;
+            scale = (nextSeq - since) / records.length;
           }
           if (!stopped) {
-            const counts = countTraffic(page.records, latestIndex.current, scale);
+            const counts = countTraffic(records, latestIndex.current, scale);
             const now = performance.now();
             meter.add(now, counts);
             store.publish(counts, meter, now);
@@ -146,6 +152,80 @@ function useTraffic(store: TrafficStore, index: PeerIndex): void {
         // The next read tries again.
       }
       if (!stopped) timer = setTimeout(() => void poll(), MAP_POLL_MS);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [client, store]);
+}
+
+// ---- direct channels: their rates from getMetrics --------------------------------------------------
+
+/** How often the visible map reads the direct channels' rates (the browser samples them once a second). */
+export const DIRECT_POLL_MS = 1000;
+
+interface DirectSignal {
+  /** Bumped for every read: the pulses are re-created, which restarts their animation. */
+  readonly pulse: number;
+  readonly rate: DirectEdgeRate;
+}
+
+class DirectTrafficStore {
+  private signals = new Map<string, DirectSignal>();
+  private readonly listeners = new Map<string, Set<() => void>>();
+
+  subscribe = (edgeId: string, listener: () => void) => {
+    let set = this.listeners.get(edgeId);
+    if (!set) this.listeners.set(edgeId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (!set.size) this.listeners.delete(edgeId);
+    };
+  };
+
+  get(edgeId: string): DirectSignal | undefined {
+    return this.signals.get(edgeId);
+  }
+
+  /** One read's rates: every measured edge gets its rate and a new pulse; an edge no longer measured loses its rate. */
+  publish(rates: ReadonlyMap<string, DirectEdgeRate>): void {
+    const changed = new Set([...this.signals.keys(), ...rates.keys()]);
+    const next = new Map<string, DirectSignal>();
+    for (const [edgeId, rate] of rates) next.set(edgeId, { pulse: (this.signals.get(edgeId)?.pulse ?? 0) + 1, rate });
+    this.signals = next;
+    for (const edgeId of changed) for (const listener of this.listeners.get(edgeId) ?? []) listener();
+  }
+}
+
+const DirectTrafficContext = createContext<DirectTrafficStore | undefined>(undefined);
+
+function useDirectSignal(edgeId: string): DirectSignal | undefined {
+  const store = useContext(DirectTrafficContext);
+  const subscribe = useCallback((listener: () => void) => store?.subscribe(edgeId, listener) ?? (() => {}), [store, edgeId]);
+  return useSyncExternalStore(subscribe, () => store?.get(edgeId));
+}
+
+/** Reads the direct channels' rates (getMetrics, which keeps the browser sampling) while mounted. */
+function useDirectTraffic(store: DirectTrafficStore, tabs: BrowserView['tabs']): void {
+  const client = useBrowserClient();
+  const latestTabs = useRef(tabs);
+  useEffect(() => {
+    latestTabs.current = tabs;
+  }, [tabs]);
+  useEffect(() => {
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      try {
+        const { channels } = await client.call('getMetrics', {});
+        if (!stopped) store.publish(directEdgeRates(channels ?? [], latestTabs.current));
+      } catch {
+        // The next read tries again; the edges keep their last rates meanwhile.
+      }
+      if (!stopped) timer = setTimeout(() => void poll(), DIRECT_POLL_MS);
     };
     void poll();
     return () => {
@@ -228,14 +308,14 @@ function ProcessNode({ data: { node } }: NodeProps<ProcessFlowNode>) {
 // ---- edges ------------------------------------------------------------------------------------------
 
 /** One dot travelling the edge (re-created for every pulse, which restarts its CSS animation). */
-function Pulse({ path, count, inbound }: { path: string; count: number; inbound: boolean }) {
+function Pulse({ path, count, inbound, durationMs }: { path: string; count: number; inbound: boolean; durationMs?: number }) {
   const strength = pulseStrength(count);
   return (
     <path
-      className={`map-pulse${inbound ? ' inbound' : ''}`}
+      className={`map-pulse${inbound ? ' inbound' : ''}${durationMs === undefined ? '' : ' direct'}`}
       d={path}
       pathLength={100}
-      style={{ strokeWidth: 5 + strength * 7, strokeOpacity: 0.5 + strength * 0.5, animationDuration: `${MAP_POLL_MS - 20}ms` }}
+      style={{ strokeWidth: 5 + strength * 7, strokeOpacity: 0.5 + strength * 0.5, animationDuration: `${durationMs ?? MAP_POLL_MS - 20}ms` }}
     />
   );
 }
@@ -252,27 +332,40 @@ function pointOnBezier(path: string, t: number): [number, number] | undefined {
 function ChannelEdge({ id, data, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition }: EdgeProps<ChannelFlowEdge>) {
   const edge = data!.edge;
   const signal = useEdgeSignal(id);
+  const direct = useDirectSignal(id);
   const [path, centerX, centerY] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
   // A renderer's direct channels are labelled near the renderer, clear of the browser channels' labels.
   const [labelX, labelY] = (edge.kind === 'ipc' ? undefined : pointOnBezier(path, 0.2)) ?? [centerX, centerY];
   const traced = edge.kind === 'ipc' && !edge.broken;
   const rate = traced && signal?.perSecond !== undefined ? formatEdgeRate(signal.perSecond) : undefined;
+  // Direct channels: rates and pulses from the counts of the GPU process or plugin host; a read's pulse stands for a second's messages.
+  const measured = edge.kind === 'direct' ? direct : undefined;
+  const directRate = measured ? formatEdgeRate(measured.rate.perSecond) : undefined;
+  const perRead = DIRECT_POLL_MS / 1000;
   const classes = ['map-edge', `map-edge-${edge.kind}`, edge.channel ? `channel-${edge.channel}` : '', edge.broken ? 'broken' : ''];
   return (
     <>
       <path className={classes.filter(Boolean).join(' ')} d={path} fill="none" />
       {traced && signal && signal.out > 0 && <Pulse key={`out-${signal.pulse}`} path={path} count={signal.out} inbound={false} />}
       {traced && signal && signal.in > 0 && <Pulse key={`in-${signal.pulse}`} path={path} count={signal.in} inbound />}
+      {measured && measured.rate.toChild > 0 && (
+        <Pulse key={`to-child-${measured.pulse}`} path={path} count={measured.rate.toChild * perRead} inbound={false} durationMs={DIRECT_POLL_MS - 40} />
+      )}
+      {measured && measured.rate.toTab > 0 && (
+        <Pulse key={`to-tab-${measured.pulse}`} path={path} count={measured.rate.toTab * perRead} inbound durationMs={DIRECT_POLL_MS - 40} />
+      )}
       <EdgeLabelRenderer>
         <div
           className={`map-edge-label map-edge-label-${edge.kind}${edge.broken ? ' broken' : ''}`}
           data-edge-id={edge.id}
           data-channel={edge.channel}
+          data-per-second={measured ? measured.rate.perSecond : undefined}
           title={edge.description}
           style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
         >
           {edge.label}
           {rate && <span className="map-edge-rate"> · {rate}</span>}
+          {directRate && <span className="map-edge-rate"> · {directRate}</span>}
           {edge.kind === 'direct' && <span className="map-edge-rate"> · direct</span>}
         </div>
       </EdgeLabelRenderer>
@@ -338,6 +431,8 @@ export function ArchitectureMap({ view }: { view: BrowserView }) {
   const index = useMemo(() => peerIndex(view), [view]);
   const [store] = useState(() => new TrafficStore());
   useTraffic(store, index);
+  const [directStore] = useState(() => new DirectTrafficStore());
+  useDirectTraffic(directStore, view.tabs);
 
   const nodes = useMemo(
     () =>
@@ -379,9 +474,11 @@ export function ArchitectureMap({ view }: { view: BrowserView }) {
   return (
     <figure className="architecture-map" role="figure" aria-label="Architecture map">
       <TrafficContext value={store}>
-        <ReactFlowProvider>
-          <MapCanvas nodes={nodes} edges={edges} layoutKey={layoutKey} />
-        </ReactFlowProvider>
+        <DirectTrafficContext value={directStore}>
+          <ReactFlowProvider>
+            <MapCanvas nodes={nodes} edges={edges} layoutKey={layoutKey} />
+          </ReactFlowProvider>
+        </DirectTrafficContext>
       </TrafficContext>
       <figcaption className="map-legend">
         <span className="map-legend-item">
@@ -390,15 +487,15 @@ export function ArchitectureMap({ view }: { view: BrowserView }) {
         </span>
         <span className="map-legend-item">
           <span className="map-legend-dot" aria-hidden="true" />
-          from the browser
+          from the browser (direct: from the tab)
         </span>
         <span className="map-legend-item">
           <span className="map-legend-dot inbound" aria-hidden="true" />
-          to the browser
+          to the browser (direct: to the tab)
         </span>
         <span className="map-legend-item">
           <span className="map-legend-line direct" aria-hidden="true" />
-          direct channel the browser brokered
+          direct channel the browser brokered: messages per second as the GPU process or plugin host counts them
         </span>
         {view.gpuMode === 'software' && (
           <span className="map-legend-item">

@@ -17,6 +17,7 @@ import {
   messageName,
   pairRoundTrips,
   peerLabel,
+  traceRows,
   type TraceRow,
 } from '../ipc-inspector.ts';
 import { useBrowserClient } from '../use-browser.ts';
@@ -53,8 +54,9 @@ function useTrace(paused: boolean): [TraceLog, () => void] {
           const answer = await client.call('getTrace', { sinceSeq: nextSeq.current });
           nextSeq.current = answer.nextSeq;
           dropped += answer.dropped;
-          incoming.push(...pairRoundTrips(answer.records, pending.current));
-          if (answer.records.length < TRACE_PAGE) break;
+          const rows = traceRows(answer);
+          incoming.push(...pairRoundTrips(rows, pending.current));
+          if (rows.length < TRACE_PAGE) break;
         }
         if (!stopped && (incoming.length || dropped)) {
           setLog((current) => {

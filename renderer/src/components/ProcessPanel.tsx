@@ -143,8 +143,8 @@ export function ProcessPanel({
           <header className="panel-header">
             {tabs}
             <span className="panel-note">
-              Every process and the channels between them, live. Dots are messages the browser process sends and receives; direct channels
-              bypass it.
+              Every process and the channels between them, live. Dots are messages; direct channels bypass the browser, which asks for
+              their counts.
             </span>
             {close}
           </header>

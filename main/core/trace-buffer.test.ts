@@ -1,0 +1,125 @@
+// The trace buffer's columnar pages: ring -> TracePage -> rows gives back the records, through both
+// kinds of UI channel (structured clone, JSON), and every page passes the TracePage schema.
+import v8 from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { decodeTracePage, type TraceEntryInfo } from '../../protocol/interfaces/trace-page.ts';
+import { TracePage } from '../../protocol/interfaces/ui-browser.ts';
+import { compileChecker } from '../../protocol/rpc/schema.ts';
+import { Tracer, type TraceKind, type TraceRecord } from '../../protocol/rpc/trace.ts';
+import type { PeerIdentity } from '../../protocol/transport/transport.ts';
+import { ManualClock } from './clock.ts';
+import { TraceBuffer } from './trace-buffer.ts';
+
+const valid = compileChecker(TracePage);
+const browser: PeerIdentity = { process: 'browser' };
+const ui: PeerIdentity = { process: 'ui' };
+const tab: PeerIdentity = { process: 'renderer', id: 'tab-2', pid: 4242 };
+const gpu: PeerIdentity = { process: 'gpu', id: 7, pid: 4343 };
+const kinds: TraceKind[] = ['request', 'response', 'error', 'event', 'cancel', 'bad-message'];
+
+/** A varied record: every kind, both directions, optional fields present and absent. */
+function record(i: number): TraceRecord {
+  const peers = [tab, gpu, ui];
+  const other = peers[i % peers.length]!;
+  const receive = i % 2 === 1;
+  const kind = kinds[i % kinds.length]!;
+  return {
+    direction: receive ? 'receive' : 'send',
+    from: receive ? other : browser,
+    to: receive ? browser : other,
+    interface: i % 5 === 0 ? 'TabHostService' : 'GpuService',
+    method: `method${i % 4}`,
+    kind,
+    ...(kind === 'event' ? {} : { callId: i }),
+    size: 100 + i,
+    sentAt: 1_764_000_000_000 + i * 0.137,
+    ...(receive ? { receivedAt: 1_764_000_000_000.25 + i * 0.137 } : {}),
+    ...(receive && kind === 'response' ? { roundTripMs: 0.05 * i } : {}),
+    ...(kind === 'bad-message' ? { error: `payload/${i} must be a string` } : {}),
+  };
+}
+
+/** What the inspector should show for a record: its fields, numbered. */
+function expected(seq: number, r: TraceRecord): TraceEntryInfo {
+  const { direction, from, to, interface: iface, method, kind, callId, size, sentAt, receivedAt, roundTripMs, error } = r;
+  return {
+    seq,
+    direction,
+    from: { ...from },
+    to: { ...to },
+    interface: iface,
+    method,
+    kind,
+    size,
+    sentAt,
+    ...(callId === undefined ? {} : { callId }),
+    ...(receivedAt === undefined ? {} : { receivedAt }),
+    ...(roundTripMs === undefined ? {} : { roundTripMs }),
+    ...(error === undefined ? {} : { error }),
+  } as TraceEntryInfo;
+}
+
+function setup(options: { capacity?: number; pageSize?: number } = {}) {
+  const tracer = new Tracer();
+  const buffer = new TraceBuffer({ clock: new ManualClock(), tracer, ...options });
+  buffer.since(0); // starts tracing
+  return { tracer, buffer };
+}
+
+describe('TraceBuffer pages', () => {
+  it('round-trips: ring -> page -> rows equals the records, through structured clone and JSON', () => {
+    const { tracer, buffer } = setup({ capacity: 100, pageSize: 40 });
+    const records = Array.from({ length: 130 }, (_, i) => record(i));
+    for (const r of records) tracer.record(r);
+    const rows: TraceEntryInfo[] = [];
+    let since = 0;
+    let dropped = 0;
+    for (;;) {
+      const page = buffer.since(since);
+      expect(valid.check(page)).toBe(true);
+      for (const copy of [v8.deserialize(v8.serialize(page)), JSON.parse(JSON.stringify(page))]) {
+        expect(valid.check(copy)).toBe(true);
+        expect(decodeTracePage(copy)).toEqual(decodeTracePage(page));
+      }
+      dropped += page.dropped;
+      rows.push(...decodeTracePage(page));
+      if (page.nextSeq === since) break;
+      since = page.nextSeq;
+    }
+    expect(dropped).toBe(30); // the ring holds the last 100
+    expect(rows).toEqual(records.slice(30).map((r, i) => expected(30 + i, r)));
+  });
+
+  it('names each distinct peer and string once per page, and clips strings to the schema', () => {
+    const { tracer, buffer } = setup();
+    for (let i = 0; i < 60; i++) tracer.record(record(i));
+    tracer.record({ ...record(5), interface: 'I'.repeat(100), error: 'e'.repeat(400) });
+    const page = buffer.since(0);
+    expect(valid.check(page)).toBe(true);
+    expect(page.peers).toHaveLength(4);
+    expect(new Set(page.names).size).toBe(page.names.length);
+    const last = decodeTracePage(page).at(-1)!;
+    expect(last.interface).toBe('I'.repeat(64));
+    expect(last.error).toBe('e'.repeat(256));
+  });
+
+  it('refuses a page whose codes or indexes name nothing', () => {
+    const { tracer, buffer } = setup();
+    tracer.record(record(1));
+    const page = buffer.since(0);
+    expect(valid.check(page)).toBe(true);
+    expect(valid.check({ ...page, codes: [6] })).toBe(false);
+    expect(valid.check({ ...page, from: [2 * 500] })).toBe(false);
+    expect(valid.check({ ...page, callId: [Number.NaN] })).toBe(false);
+    expect(() => decodeTracePage({ ...page, from: [page.peers.length] })).toThrow(RangeError);
+  });
+
+  it('answers an empty page past the newest record', () => {
+    const { tracer, buffer } = setup();
+    for (let i = 0; i < 3; i++) tracer.record(record(i));
+    const page = buffer.since(Number.MAX_SAFE_INTEGER);
+    expect(valid.check(page)).toBe(true);
+    expect(page).toMatchObject({ nextSeq: 3, dropped: 0, firstSeq: 3 });
+    expect(decodeTracePage(page)).toEqual([]);
+  });
+});
