@@ -91,7 +91,12 @@ export class MetricsSampler {
   private lastWatchedAt = 0;
   private lastSampleAt = 0;
   /** Messages since the last sample, by registry id. */
-  private counts = new Map<string, number>();
+  /**
+   * Messages since the last sample, by peer identity: endpoints share one peer object per channel,
+   * so counting is one map update per message; which process a peer stands for is worked out once a
+   * sample, not per message (that lookup cost more than the count, measured by bench:tracing).
+   */
+  private counts = new Map<PeerIdentity, number>();
   private total = 0;
   private latest: ProcessMetricsRow[] = [];
   /** The direct channels' last counts, by interface, child pid and client, with when they were read. */
@@ -146,8 +151,7 @@ export class MetricsSampler {
   private count(record: TraceRecord): void {
     this.total++;
     const peer = record.direction === 'send' ? record.to : record.from;
-    const id = peerProcessId(peer, this.options.registry, this.options.rendererOfTab);
-    if (id !== undefined) this.counts.set(id, (this.counts.get(id) ?? 0) + 1);
+    this.counts.set(peer, (this.counts.get(peer) ?? 0) + 1);
   }
 
   private schedule(): void {
@@ -170,10 +174,15 @@ export class MetricsSampler {
     const { registry, source, browserId } = this.options;
     const now = this.options.clock.now();
     const seconds = (now - this.lastSampleAt) / 1000;
-    const counts = this.counts;
+    const byPeer = this.counts;
     const total = this.total;
     this.counts = new Map();
     this.total = 0;
+    const counts = new Map<string, number>();
+    for (const [peer, count] of byPeer) {
+      const id = peerProcessId(peer, this.options.registry, this.options.rendererOfTab);
+      if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + count);
+    }
     this.lastSampleAt = now;
     const rate = (n: number) => (seconds > 0 ? n / seconds : 0);
 
