@@ -16,7 +16,7 @@ import type { EventLog } from './event-log.ts';
 import type { ChannelTrafficReading } from './metrics-sampler.ts';
 import type { ChannelBroker, ChannelEndpoint, UtilityProcessLauncher } from './ports.ts';
 import type { ProcessRegistry } from './process-registry.ts';
-import { UtilityProcessHost } from './utility-process-host.ts';
+import { readChannelTraffic, UtilityProcessHost } from './utility-process-host.ts';
 
 export const GPU_PROCESS_ID = 'gpu';
 export const DEFAULT_GPU_CRASH_LIMIT = 3;
@@ -157,16 +157,8 @@ export class GpuProcessHost {
    * Messages the GPU process counted on each tab's direct channel (cumulative), with its pid (the counts
    * start again with a new process); undefined when it is not running or does not answer within `timeoutMs`.
    */
-  async channelTraffic(timeoutMs: number): Promise<ChannelTrafficReading | undefined> {
-    const service = this.host.service;
-    const pid = this.host.pid;
-    if (!service || pid === undefined) return undefined;
-    try {
-      const { channels } = await service.getChannelTraffic({}, { timeoutMs });
-      return { pid, channels };
-    } catch {
-      return undefined;
-    }
+  channelTraffic(timeoutMs: number): Promise<ChannelTrafficReading | undefined> {
+    return readChannelTraffic(this.host, timeoutMs);
   }
 
   /** "End process" in the task manager: killed from outside, counted like any crash. */

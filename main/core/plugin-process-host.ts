@@ -11,7 +11,7 @@ import type { EventLog } from './event-log.ts';
 import type { ChannelTrafficReading } from './metrics-sampler.ts';
 import type { ChannelBroker, ChannelEndpoint, UtilityProcessLauncher } from './ports.ts';
 import type { ProcessRegistry } from './process-registry.ts';
-import { UtilityProcessHost } from './utility-process-host.ts';
+import { readChannelTraffic, UtilityProcessHost } from './utility-process-host.ts';
 
 export const PLUGIN_HOST_ID = 'plugin-host';
 
@@ -121,16 +121,8 @@ export class PluginProcessHost {
    * Messages the plugin host counted on each tab's direct channel (cumulative), with its pid (the counts
    * start again with a new process); undefined when it is not running or does not answer within `timeoutMs`.
    */
-  async channelTraffic(timeoutMs: number): Promise<ChannelTrafficReading | undefined> {
-    const service = this.host.service;
-    const pid = this.host.pid;
-    if (!service || pid === undefined) return undefined;
-    try {
-      const { channels } = await service.getChannelTraffic({}, { timeoutMs });
-      return { pid, channels };
-    } catch {
-      return undefined;
-    }
+  channelTraffic(timeoutMs: number): Promise<ChannelTrafficReading | undefined> {
+    return readChannelTraffic(this.host, timeoutMs);
   }
 
   /** "End process" in the task manager. */

@@ -194,3 +194,22 @@ export class UtilityProcessHost<Service extends DescribableService, Host extends
     this.exitEmitter.fire({ exit, expected });
   }
 }
+
+/**
+ * What a utility child counted on each tab's direct channel (cumulative), with its pid (the counts start
+ * again with a new process); undefined when it is not running or does not answer within `timeoutMs`.
+ */
+export async function readChannelTraffic<Channels>(
+  host: { readonly pid: number | undefined; readonly service: { getChannelTraffic(params: object, options: { timeoutMs: number }): Promise<{ channels: Channels }> } | undefined },
+  timeoutMs: number,
+): Promise<{ pid: number; channels: Channels } | undefined> {
+  const service = host.service;
+  const pid = host.pid;
+  if (!service || pid === undefined) return undefined;
+  try {
+    const { channels } = await service.getChannelTraffic({}, { timeoutMs });
+    return { pid, channels };
+  } catch {
+    return undefined;
+  }
+}

@@ -64,9 +64,10 @@ interface EdgeSignal {
   readonly perSecond: number | undefined;
 }
 
-class TrafficStore {
-  private signals = new Map<string, EdgeSignal>();
-  private readonly listeners = new Map<string, Set<() => void>>();
+/** Per-edge values that each edge component subscribes to alone, so a read re-renders only the edges it changed. */
+class EdgeSignals<Signal> {
+  protected signals = new Map<string, Signal>();
+  protected readonly listeners = new Map<string, Set<() => void>>();
 
   subscribe = (edgeId: string, listener: () => void) => {
     let set = this.listeners.get(edgeId);
@@ -78,10 +79,18 @@ class TrafficStore {
     };
   };
 
-  get(edgeId: string): EdgeSignal | undefined {
+  get(edgeId: string): Signal | undefined {
     return this.signals.get(edgeId);
   }
 
+  /** Takes the new values and tells the listeners of the edges that changed. */
+  protected replace(next: Map<string, Signal>, changed: Iterable<string>): void {
+    this.signals = next;
+    for (const edgeId of changed) for (const listener of this.listeners.get(edgeId) ?? []) listener();
+  }
+}
+
+class TrafficStore extends EdgeSignals<EdgeSignal> {
   /** One read's traffic: a pulse on every edge that carried messages, and every edge's rate. */
   publish(counts: ReadonlyMap<string, EdgeTraffic>, meter: TrafficMeter, now: number): void {
     const next = new Map<string, EdgeSignal>();
@@ -99,8 +108,7 @@ class TrafficStore {
       next.set(edgeId, signal);
       if (signal !== previous) changed.push(edgeId);
     }
-    this.signals = next;
-    for (const edgeId of changed) for (const listener of this.listeners.get(edgeId) ?? []) listener();
+    this.replace(next, changed);
   }
 }
 
@@ -172,31 +180,13 @@ interface DirectSignal {
   readonly rate: DirectEdgeRate;
 }
 
-class DirectTrafficStore {
-  private signals = new Map<string, DirectSignal>();
-  private readonly listeners = new Map<string, Set<() => void>>();
-
-  subscribe = (edgeId: string, listener: () => void) => {
-    let set = this.listeners.get(edgeId);
-    if (!set) this.listeners.set(edgeId, (set = new Set()));
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (!set.size) this.listeners.delete(edgeId);
-    };
-  };
-
-  get(edgeId: string): DirectSignal | undefined {
-    return this.signals.get(edgeId);
-  }
-
+class DirectTrafficStore extends EdgeSignals<DirectSignal> {
   /** One read's rates: every measured edge gets its rate and a new pulse; an edge no longer measured loses its rate. */
   publish(rates: ReadonlyMap<string, DirectEdgeRate>): void {
     const changed = new Set([...this.signals.keys(), ...rates.keys()]);
     const next = new Map<string, DirectSignal>();
     for (const [edgeId, rate] of rates) next.set(edgeId, { pulse: (this.signals.get(edgeId)?.pulse ?? 0) + 1, rate });
-    this.signals = next;
-    for (const edgeId of changed) for (const listener of this.listeners.get(edgeId) ?? []) listener();
+    this.replace(next, changed);
   }
 }
 
