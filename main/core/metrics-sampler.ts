@@ -150,7 +150,8 @@ export class MetricsSampler {
 
   private count(record: TraceRecord): void {
     this.total++;
-    const peer = record.direction === 'send' ? record.to : record.from;
+    const route = record.route;
+    const peer = route.direction === 'send' ? route.to : route.from;
     this.counts.set(peer, (this.counts.get(peer) ?? 0) + 1);
   }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeTracePage, type TraceEntryInfo } from '../../protocol/interfaces/trace-page.ts';
 import { TracePage } from '../../protocol/interfaces/ui-browser.ts';
 import { compileChecker } from '../../protocol/rpc/schema.ts';
-import { Tracer, type TraceKind, type TraceRecord } from '../../protocol/rpc/trace.ts';
+import { Tracer, type TraceKind, type TraceRecord, type TraceRoute } from '../../protocol/rpc/trace.ts';
 import type { PeerIdentity } from '../../protocol/transport/transport.ts';
 import { ManualClock } from './clock.ts';
 import { TraceBuffer } from './trace-buffer.ts';
@@ -17,6 +17,15 @@ const tab: PeerIdentity = { process: 'renderer', id: 'tab-2', pid: 4242 };
 const gpu: PeerIdentity = { process: 'gpu', id: 7, pid: 4343 };
 const kinds: TraceKind[] = ['request', 'response', 'error', 'event', 'cancel', 'bad-message'];
 
+/** Routes shared as endpoints share them: one object per distinct route. */
+const routes = new Map<string, TraceRoute>();
+function route(fields: TraceRoute): TraceRoute {
+  const key = JSON.stringify(fields);
+  let known = routes.get(key);
+  if (!known) routes.set(key, (known = fields));
+  return known;
+}
+
 /** A varied record: every kind, both directions, optional fields present and absent. */
 function record(i: number): TraceRecord {
   const peers = [tab, gpu, ui];
@@ -24,12 +33,14 @@ function record(i: number): TraceRecord {
   const receive = i % 2 === 1;
   const kind = kinds[i % kinds.length]!;
   return {
-    direction: receive ? 'receive' : 'send',
-    from: receive ? other : browser,
-    to: receive ? browser : other,
-    interface: i % 5 === 0 ? 'TabHostService' : 'GpuService',
-    method: `method${i % 4}`,
-    kind,
+    route: route({
+      direction: receive ? 'receive' : 'send',
+      from: receive ? other : browser,
+      to: receive ? browser : other,
+      interface: i % 5 === 0 ? 'TabHostService' : 'GpuService',
+      method: `method${i % 4}`,
+      kind,
+    }),
     ...(kind === 'event' ? {} : { callId: i }),
     size: 100 + i,
     sentAt: 1_764_000_000_000 + i * 0.137,
@@ -39,10 +50,22 @@ function record(i: number): TraceRecord {
   };
 }
 
-/** What the inspector should show for a record: its fields, numbered. */
-function expected(seq: number, r: TraceRecord): TraceEntryInfo {
-  const { direction, from, to, interface: iface, method, kind, callId, size, sentAt, receivedAt, roundTripMs, error } = r;
+/** Times to the microsecond, as pages carry them. */
+function toMicros(row: TraceEntryInfo): TraceEntryInfo {
+  const micros = (ms: number) => Math.round(ms * 1000) / 1000;
   return {
+    ...row,
+    sentAt: micros(row.sentAt),
+    ...(row.receivedAt === undefined ? {} : { receivedAt: micros(row.receivedAt) }),
+    ...(row.roundTripMs === undefined ? {} : { roundTripMs: micros(row.roundTripMs) }),
+  };
+}
+
+/** What the inspector should show for a record: its fields, numbered, times to the microsecond. */
+function expected(seq: number, r: TraceRecord): TraceEntryInfo {
+  const { callId, size, sentAt, receivedAt, roundTripMs, error } = r;
+  const { direction, from, to, interface: iface, method, kind } = r.route;
+  return toMicros({
     seq,
     direction,
     from: { ...from },
@@ -56,7 +79,7 @@ function expected(seq: number, r: TraceRecord): TraceEntryInfo {
     ...(receivedAt === undefined ? {} : { receivedAt }),
     ...(roundTripMs === undefined ? {} : { roundTripMs }),
     ...(error === undefined ? {} : { error }),
-  } as TraceEntryInfo;
+  } as TraceEntryInfo);
 }
 
 function setup(options: { capacity?: number; pageSize?: number } = {}) {
@@ -87,17 +110,19 @@ describe('TraceBuffer pages', () => {
       since = page.nextSeq;
     }
     expect(dropped).toBe(30); // the ring holds the last 100
-    expect(rows).toEqual(records.slice(30).map((r, i) => expected(30 + i, r)));
+    expect(rows.map(toMicros)).toEqual(records.slice(30).map((r, i) => expected(30 + i, r)));
   });
 
   it('names each distinct peer and string once per page, and clips strings to the schema', () => {
     const { tracer, buffer } = setup();
     for (let i = 0; i < 60; i++) tracer.record(record(i));
-    tracer.record({ ...record(5), interface: 'I'.repeat(100), error: 'e'.repeat(400) });
+    tracer.record({ ...record(5), route: { ...record(5).route, interface: 'I'.repeat(100) }, error: 'e'.repeat(400) });
     const page = buffer.since(0);
     expect(valid.check(page)).toBe(true);
     expect(page.peers).toHaveLength(4);
     expect(new Set(page.names).size).toBe(page.names.length);
+    expect(new Set(page.routes.map((r) => JSON.stringify(r))).size).toBe(page.routes.length);
+    expect(page.routes.length).toBeLessThan(61);
     const last = decodeTracePage(page).at(-1)!;
     expect(last.interface).toBe('I'.repeat(64));
     expect(last.error).toBe('e'.repeat(256));
@@ -108,10 +133,13 @@ describe('TraceBuffer pages', () => {
     tracer.record(record(1));
     const page = buffer.since(0);
     expect(valid.check(page)).toBe(true);
-    expect(valid.check({ ...page, codes: [6] })).toBe(false);
-    expect(valid.check({ ...page, from: [2 * 500] })).toBe(false);
+    expect(valid.check({ ...page, routes: [{ ...page.routes[0]!, code: 6 }] })).toBe(false);
+    expect(valid.check({ ...page, routes: [{ ...page.routes[0]!, from: 2 * 500 }] })).toBe(false);
+    expect(valid.check({ ...page, route: [500] })).toBe(false);
     expect(valid.check({ ...page, callId: [Number.NaN] })).toBe(false);
-    expect(() => decodeTracePage({ ...page, from: [page.peers.length] })).toThrow(RangeError);
+    expect(valid.check({ ...page, sentAt: [0.5] })).toBe(false);
+    expect(() => decodeTracePage({ ...page, routes: [{ ...page.routes[0]!, from: page.peers.length }] })).toThrow(RangeError);
+    expect(() => decodeTracePage({ ...page, route: [page.routes.length] })).toThrow(RangeError);
   });
 
   it('answers an empty page past the newest record', () => {

@@ -28,8 +28,8 @@
  *   - closed-again:   closed once more, as a mode of its own: an A/A control. Its ratio to closed is
  *                     what noise alone makes of a ratio in this run.
  *
- * The load runs without a break through a phase while the mode changes every slice (a full GC, settle
- * 300 ms, a young-generation GC, then a 1 s window that ends with a young-generation GC, counted), in rounds of one slice per mode whose order changes every round (a
+ * The load runs without a break through a phase while the mode changes every slice (settle 300 ms, a
+ * young-generation GC, then a 1 s window that ends with a young-generation GC, counted), in rounds of one slice per mode whose order changes every round (a
  * Williams design), so drift, carry-over and the neighbours' noise (a shared 2-core machine) hit
  * every mode alike, and each ratio compares windows a second or two apart. Paced phase: the tabs together make 2,500 calls a second, so the
  * browser process receives and sends 5,000 messages a second (requests and responses; the UI's own
@@ -85,7 +85,7 @@ if (!(PACED_ROUNDS >= 1)) fail('--rounds takes a positive number');
 const UNPACED_ROUNDS = Math.ceil(PACED_ROUNDS / 3);
 const UNPACED_IN_FLIGHT = 16;
 /** Each slice: switch the mode, let it settle, then measure a window. */
-const SETTLE_MS = 300;
+const SETTLE_MS = Number(process.env.SETTLE_MS ?? 300);
 const WINDOW_MS = 1000;
 
 function fail(message: string): never {
@@ -225,9 +225,10 @@ async function setMode(mode: Mode): Promise<{ polls: number; records: number; dr
 /** Switches to `mode`, lets it settle, measures a window; the UI's figures come with the next switch. */
 async function slice(mode: Mode, paced: boolean, round: number): Promise<Omit<SliceResult, 'uiPolls' | 'uiRecords' | 'uiDropped'>> {
   const sliceStart = performance.now();
-  // A full collection outside the window: the old generation's, which comes every few seconds in any
-  // mode, then does not land in random windows.
-  collectGarbage();
+  // No forced full collection here: one a slice threw away optimized code that embeds objects it
+  // freed ("weak objects" deopts) and the window paid to recompile it (measured: 7-9% of the
+  // browser's CPU in the compiler, +17-39% CPU per message with the inspector in single-mode runs,
+  // against +7-21% without). Old-generation collections come when they come, in any mode.
   await sleep(SETTLE_MS); // the UI's first poll has started tracing, the previous mode's work is done
   const expectTracing = !isClosed(mode);
   if (ipcTracer.active !== expectTracing) throw new Error(`${mode}: tracer ${ipcTracer.active ? 'active' : 'idle'}`);

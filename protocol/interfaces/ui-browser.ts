@@ -108,38 +108,49 @@ export const TRACE_RECEIVED = 8;
 const column = <T extends TSchema>(items: T) => Type.Array(items, { maxItems: TRACE_PAGE });
 const Index = (count: number) => Type.Integer({ minimum: 0, maximum: count - 1 });
 
+/** Who sent what to whom, shared by the records of one route: indexes into the page's tables. */
+export const TraceRoute = Struct({
+  /** The kind (TRACE_KINDS index), + TRACE_RECEIVED for a record the browser received. */
+  code: Type.Union([
+    Type.Integer({ minimum: 0, maximum: TRACE_KINDS.length - 1 }),
+    Type.Integer({ minimum: TRACE_RECEIVED, maximum: TRACE_RECEIVED + TRACE_KINDS.length - 1 }),
+  ]),
+  from: Index(2 * TRACE_PAGE),
+  to: Index(2 * TRACE_PAGE),
+  interface: Index(2 * TRACE_PAGE),
+  method: Index(2 * TRACE_PAGE),
+});
+
 /**
- * A page of trace records (TraceEntry), in columns: record i is column[i] of every column. Strings
- * and peers are in tables, each distinct one once, and the columns index them; `null` where a record
- * has no such field. Compact to build, encode (structured clone or JSON) and validate: arrays of
- * numbers rather than an object of a dozen named fields per record. `decodeTracePage`
- * (protocol/interfaces/trace-page.ts) turns it into TraceEntry rows.
+ * A page of trace records (TraceEntry), in columns: record i is column[i] of every column. What a
+ * record shares with others is in tables, each distinct entry once: peers and names, and routes
+ * (kind, direction, from, to, interface, method) that index them; the `route` column indexes the
+ * routes. `null` where a record has no such field. Times are whole microseconds from the page's
+ * `timeBase` (as Chrome's trace format counts them). Compact to build, encode (structured clone or
+ * JSON) and validate: a few arrays of small integers rather than an object of a dozen named fields
+ * per record. `decodeTracePage` (protocol/interfaces/trace-page.ts) turns it into TraceEntry rows.
  */
 export const TracePage = Struct({
   /** The seq of the first record; the others follow it one by one. */
   firstSeq: Type.Integer({ minimum: 0 }),
-  /** The peers the records name (`from`, `to`). */
+  /** Epoch milliseconds that the time columns count from. */
+  timeBase: Type.Number(),
+  /** The peers the routes name (`from`, `to`). */
   peers: Type.Array(Peer, { maxItems: 2 * TRACE_PAGE }),
   /** Interface and method names. */
   names: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 2 * TRACE_PAGE }),
+  routes: Type.Array(TraceRoute, { maxItems: TRACE_PAGE }),
   /** Error texts. */
   errors: Type.Array(Type.String({ maxLength: 256 }), { maxItems: TRACE_PAGE }),
-  /** The kind (TRACE_KINDS index), + TRACE_RECEIVED for a record the browser received. */
-  codes: column(
-    Type.Union([
-      Type.Integer({ minimum: 0, maximum: TRACE_KINDS.length - 1 }),
-      Type.Integer({ minimum: TRACE_RECEIVED, maximum: TRACE_RECEIVED + TRACE_KINDS.length - 1 }),
-    ]),
-  ),
-  from: column(Index(2 * TRACE_PAGE)),
-  to: column(Index(2 * TRACE_PAGE)),
-  interface: column(Index(2 * TRACE_PAGE)),
-  method: column(Index(2 * TRACE_PAGE)),
+  route: column(Index(TRACE_PAGE)),
   callId: column(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
   size: column(Type.Integer({ minimum: 0 })),
-  sentAt: column(Type.Number()),
-  receivedAt: column(Type.Union([Type.Number(), Type.Null()])),
-  roundTripMs: column(Type.Union([Type.Number(), Type.Null()])),
+  /** Microseconds from timeBase; negative for a record sent before it (another process's clock). */
+  sentAt: column(Type.Integer()),
+  /** Microseconds from timeBase. */
+  receivedAt: column(Type.Union([Type.Integer(), Type.Null()])),
+  /** Microseconds. */
+  roundTrip: column(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
   error: column(Type.Union([Index(TRACE_PAGE), Type.Null()])),
   /** Ask from here next time. */
   nextSeq: Type.Integer({ minimum: 0 }),

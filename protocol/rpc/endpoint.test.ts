@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nodeMessagePortTransport } from '../transport/node-port.ts';
 import { connect, type BadMessageReport, type Connection } from './endpoint.ts';
 import { RemoteError, RpcError } from './errors.ts';
-import { Tracer, type TraceRecord } from './trace.ts';
+import { Tracer, type TraceRecord, type TraceRoute } from './trace.ts';
 import { echoHandlers } from './testing/echo-handlers.ts';
 import { EchoClient, EchoService } from './testing/echo-service.ts';
 import { Kind } from './wire.ts';
@@ -336,11 +336,19 @@ describe('maximum message size', () => {
   });
 });
 
+/** A record with its route's fields spread in, as the inspector shows a row. */
+type FlatRecord = TraceRoute & Omit<TraceRecord, 'route'> & { readonly route: TraceRoute };
+
+function collect(tracer: Tracer): { records: FlatRecord[]; stop: () => void } {
+  const records: FlatRecord[] = [];
+  const stop = tracer.subscribe((record) => records.push({ ...record.route, ...record }));
+  return { records, stop };
+}
+
 describe('tracing', () => {
   it('sees every message with from, to, interface, method, size and times', async () => {
     const tracer = new Tracer();
-    const records: TraceRecord[] = [];
-    const stop = tracer.subscribe((record) => records.push(record));
+    const { records, stop } = collect(tracer);
     const { client } = pair({ tracer });
     const before = performance.timeOrigin + performance.now();
     await client.remote.echo({ text: 'hello' });
@@ -367,10 +375,27 @@ describe('tracing', () => {
     expect(tracer.active).toBe(false);
   });
 
+  it('hands every message of one method, kind and direction the same route object', async () => {
+    const tracer = new Tracer();
+    const { records } = collect(tracer);
+    const { client, rawClientPort } = pair({ tracer });
+    await client.remote.echo({ text: 'one' });
+    await client.remote.echo({ text: 'two' });
+    await waitFor(() => records.length === 8);
+    expect(new Set(records.map((r) => r.route)).size).toBe(4);
+    for (let i = 0; i < 4; i++) expect(records[i + 4]!.route).toBe(records[i]!.route);
+    // A member nobody declared gets a route that is not kept: a peer cannot grow the table.
+    rawClientPort.postMessage([Kind.Request, 50, 'nope', {}]);
+    rawClientPort.postMessage([Kind.Request, 51, 'nope', {}]);
+    await waitFor(() => records.filter((r) => r.method === 'nope' && r.kind === 'request').length === 2);
+    const [first, second] = records.filter((r) => r.method === 'nope' && r.kind === 'request');
+    expect(first!.route).not.toBe(second!.route);
+    expect(first!.route).toEqual(second!.route);
+  });
+
   it('records bad messages with their reason', async () => {
     const tracer = new Tracer();
-    const records: TraceRecord[] = [];
-    tracer.subscribe((record) => records.push(record));
+    const { records } = collect(tracer);
     const { rawClientPort, serviceBad } = pair({ tracer });
     rawClientPort.postMessage([Kind.Event, 'ticked', {}]);
     await waitFor(() => serviceBad.length === 1);
@@ -379,8 +404,7 @@ describe('tracing', () => {
 
   it('names the method or event of a bad message whenever its envelope can be read, else "?"', async () => {
     const tracer = new Tracer();
-    const records: TraceRecord[] = [];
-    tracer.subscribe((record) => records.push(record));
+    const { records } = collect(tracer);
     const { client, rawClientPort, rawServicePort } = pair({ tracer });
     const bad = () => records.filter((r) => r.kind === 'bad-message').map((r) => `${r.interface}.${r.method}: ${r.error}`);
     // (A raw request also makes the client report the service's error reply to a call it never made.)
@@ -407,8 +431,7 @@ describe('tracing', () => {
 
   it('measures a hostile message for the trace only up to the message size limit: shared references are no hang', async () => {
     const tracer = new Tracer();
-    const records: TraceRecord[] = [];
-    tracer.subscribe((record) => records.push(record));
+    const { records } = collect(tracer);
     const { rawClientPort, serviceBad } = pair({ tracer });
     // Structured clone keeps shared references: 40 levels of 16 references each to the level
     // below is a few hundred bytes on the wire and 16^40 paths for a walk without a bound.

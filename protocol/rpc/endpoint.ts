@@ -16,7 +16,7 @@ import type {
 } from './interface.ts';
 import { compileChecker, maxEncodedSize, type Checker, type TSchema } from './schema.ts';
 import { MEASURE_TOO_LARGE, measureMessage } from './size.ts';
-import { epochNow, ipcTracer, type TraceKind, type TraceRecord, type Tracer } from './trace.ts';
+import { epochNow, ipcTracer, type TraceKind, type TraceRecord, type TraceRoute, type Tracer } from './trace.ts';
 import {
   encodeCancel,
   encodeError,
@@ -159,12 +159,7 @@ function traceSize(value: unknown, limit: number): number {
  * whole message costs the browser process).
  */
 function traceRecord(
-  direction: TraceRecord['direction'],
-  from: PeerIdentity,
-  to: PeerIdentity,
-  interfaceName: string,
-  method: string,
-  kind: TraceKind,
+  route: TraceRoute,
   callId: number | undefined,
   size: number,
   sentAt: number,
@@ -172,8 +167,12 @@ function traceRecord(
   roundTripMs: number | undefined,
   error: string | undefined,
 ): TraceRecord {
-  return { direction, from, to, interface: interfaceName, method, kind, callId, size, sentAt, receivedAt, roundTripMs, error };
+  return { route, callId, size, sentAt, receivedAt, roundTripMs, error };
 }
+
+/** A route's slot in an endpoint's table of routes for one member: by kind, then direction. */
+const ROUTE_SLOT: Readonly<Record<TraceKind, number>> = { request: 0, response: 2, error: 4, event: 6, cancel: 8, 'bad-message': 10 };
+const ROUTE_SLOTS = 12;
 
 /**
  * Refuses interfaces whose messages could exceed `maxBytes`: then every message that passes its
@@ -230,6 +229,9 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
    * copy each received message carries, so records keep no per-message string alive.
    */
   private readonly names = new Map<string, string>();
+  /** Trace routes of the declared members, by member, for each side: made on first use. */
+  private readonly localTraceRoutes = new Map<string, (TraceRoute | undefined)[]>();
+  private readonly remoteTraceRoutes = new Map<string, (TraceRoute | undefined)[]>();
   private readonly closeListeners = new Set<(reason: string) => void>();
 
   private nextCallId = 1;
@@ -563,9 +565,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
   private reportBad(interfaceName: string, reason: string, method: string): void {
     if (this.tracer.active) {
       const now = epochNow();
-      this.tracer.record(
-        traceRecord('receive', this.peer, this.self, interfaceName, method, 'bad-message', undefined, 0, now, now, undefined, reason),
-      );
+      this.tracer.record(traceRecord(this.traceRoute('receive', 'bad-message', interfaceName, method), undefined, 0, now, now, undefined, reason));
     }
     try {
       this.onBadMessage({ peer: this.peer, interface: interfaceName, reason });
@@ -584,10 +584,30 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     }
   }
 
+  /**
+   * The route of a message: made once per declared member, kind and direction and reused. Members
+   * nobody declared (a broken or hostile peer's) get a route of their own that is not kept, so a
+   * peer cannot grow the table.
+   */
+  private traceRoute(direction: TraceRoute['direction'], kind: TraceKind, interfaceName: string, method: string): TraceRoute {
+    const table = interfaceName === this.localName ? this.localTraceRoutes : interfaceName === this.remoteName ? this.remoteTraceRoutes : undefined;
+    let routes = table?.get(method);
+    if (!routes) {
+      if (!table || !this.names.has(method)) return this.newTraceRoute(direction, kind, interfaceName, method);
+      table.set(method, (routes = new Array<TraceRoute | undefined>(ROUTE_SLOTS).fill(undefined)));
+    }
+    const slot = ROUTE_SLOT[kind] + (direction === 'receive' ? 1 : 0);
+    return (routes[slot] ??= this.newTraceRoute(direction, kind, interfaceName, method));
+  }
+
+  private newTraceRoute(direction: TraceRoute['direction'], kind: TraceKind, interfaceName: string, method: string): TraceRoute {
+    const [from, to] = direction === 'send' ? [this.self, this.peer] : [this.peer, this.self];
+    return { direction, from, to, interface: interfaceName, method, kind };
+  }
+
   private traceSend(kind: TraceKind, interfaceName: string, method: string, payload: unknown, sentAt: number, callId?: number): void {
-    this.tracer.record(
-      traceRecord('send', this.self, this.peer, interfaceName, method, kind, callId, traceSize(payload, this.maxMessageBytes), sentAt, undefined, undefined, undefined),
-    );
+    const route = this.traceRoute('send', kind, interfaceName, method);
+    this.tracer.record(traceRecord(route, callId, traceSize(payload, this.maxMessageBytes), sentAt, undefined, undefined, undefined));
   }
 
   private traceReceive(envelope: Envelope): void {
@@ -626,9 +646,8 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
         if (call) roundTripMs = receivedAt - call.sentAt;
       }
     }
-    this.tracer.record(
-      traceRecord('receive', this.peer, this.self, interfaceName, method, kind, callId, traceSize(envelope, this.maxMessageBytes), sentAt, receivedAt, roundTripMs, undefined),
-    );
+    const route = this.traceRoute('receive', kind, interfaceName, method);
+    this.tracer.record(traceRecord(route, callId, traceSize(envelope, this.maxMessageBytes), sentAt, receivedAt, roundTripMs, undefined));
   }
 
 }

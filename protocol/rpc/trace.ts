@@ -6,7 +6,13 @@ import type { PeerIdentity } from '../transport/transport.ts';
 
 export type TraceKind = 'request' | 'response' | 'error' | 'event' | 'cancel' | 'bad-message';
 
-export interface TraceRecord {
+/**
+ * Who sent what to whom: the part of a trace record that every message of one method, kind and
+ * direction on one connection shares. An endpoint makes each route once and hands the same object
+ * with every such message, so a record carries one reference instead of six fields, and a consumer
+ * can count or group by route with an identity lookup.
+ */
+export interface TraceRoute {
   /** Whether this process sent the message or received it. */
   readonly direction: 'send' | 'receive';
   readonly from: PeerIdentity;
@@ -15,6 +21,14 @@ export interface TraceRecord {
   readonly interface: string;
   readonly method: string;
   readonly kind: TraceKind;
+}
+
+/**
+ * One message. A listener may keep the record; the endpoint makes a new one per message (only the
+ * route is shared).
+ */
+export interface TraceRecord {
+  readonly route: TraceRoute;
   /** Correlates a request with its response, error or cancel. */
   readonly callId?: number;
   /** Estimated size in bytes. */
@@ -60,7 +74,14 @@ export class Tracer {
 /** The process-wide tracer that endpoints use unless given another. */
 export const ipcTracer = new Tracer();
 
+/**
+ * Read once: the global `performance` is an accessor (in Node and in pages), so each use is a
+ * global-load miss, and `timeOrigin` is a getter that costs as much as `now()` (measured per message).
+ */
+const clock = globalThis.performance;
+const timeOrigin = clock.timeOrigin;
+
 /** Wall-clock time in epoch milliseconds with sub-millisecond precision, comparable across processes. */
 export function epochNow(): number {
-  return performance.timeOrigin + performance.now();
+  return timeOrigin + clock.now();
 }
