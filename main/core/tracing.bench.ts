@@ -85,7 +85,7 @@ if (!(PACED_ROUNDS >= 1)) fail('--rounds takes a positive number');
 const UNPACED_ROUNDS = Math.ceil(PACED_ROUNDS / 3);
 const UNPACED_IN_FLIGHT = 16;
 /** Each slice: switch the mode, let it settle, then measure a window. */
-const SETTLE_MS = Number(process.env.SETTLE_MS ?? 300);
+const SETTLE_MS = 300;
 const WINDOW_MS = 1000;
 
 function fail(message: string): never {
@@ -226,9 +226,9 @@ async function setMode(mode: Mode): Promise<{ polls: number; records: number; dr
 async function slice(mode: Mode, paced: boolean, round: number): Promise<Omit<SliceResult, 'uiPolls' | 'uiRecords' | 'uiDropped'>> {
   const sliceStart = performance.now();
   // No forced full collection here: one a slice threw away optimized code that embeds objects it
-  // freed ("weak objects" deopts) and the window paid to recompile it (measured: 7-9% of the
-  // browser's CPU in the compiler, +17-39% CPU per message with the inspector in single-mode runs,
-  // against +7-21% without). Old-generation collections come when they come, in any mode.
+  // freed ("weak objects" deopts) and the window paid to recompile it (perf: the compiler took 7-9%
+  // of the browser's CPU with it, 0.2-0.3% without). Old-generation collections come when they
+  // come, in any mode, as in the app.
   await sleep(SETTLE_MS); // the UI's first poll has started tracing, the previous mode's work is done
   const expectTracing = !isClosed(mode);
   if (ipcTracer.active !== expectTracing) throw new Error(`${mode}: tracer ${ipcTracer.active ? 'active' : 'idle'}`);

@@ -7,6 +7,7 @@ import { RemoteError, RpcError } from './errors.ts';
 import { Tracer, type TraceRecord, type TraceRoute } from './trace.ts';
 import { echoHandlers } from './testing/echo-handlers.ts';
 import { EchoClient, EchoService } from './testing/echo-service.ts';
+import { measureMessage } from './size.ts';
 import { Kind } from './wire.ts';
 import { defineInterface, method, type InterfaceSpec } from './interface.ts';
 import { Struct, Type } from './schema.ts';
@@ -369,6 +370,10 @@ describe('tracing', () => {
     const received = records.filter((r) => r.direction === 'receive');
     for (const record of received) expect(record.receivedAt!).toBeGreaterThanOrEqual(record.sentAt);
     expect(records[3]!.roundTripMs).toBeGreaterThan(0);
+    // Sizes: a payload as sent; a received message as its whole envelope (here from the schema's code).
+    expect(records[0]!.size).toBe(measureMessage({ text: 'hello' }, 1 << 20, 10));
+    const request = records[1]!;
+    expect(request.size).toBe(measureMessage([Kind.Request, request.callId, 'echo', { text: 'hello' }, request.sentAt], 1 << 20, 10));
 
     await client.remote.echo({ text: 'unseen' });
     expect(records).toHaveLength(4);

@@ -181,3 +181,99 @@ export function maxEncodedSize(schema: TSchema, path = '', unbounded: string[] =
       return fail();
   }
 }
+
+/** A value's size in the units of `measureMessage`, for values valid under the schema it was made for. */
+export type Sizer = (value: unknown) => number;
+
+const sizers = new WeakMap<TSchema, Sizer | null>();
+
+/**
+ * Code made for `schema` that measures a value valid under it in the units of `measureMessage`, with
+ * plain property reads instead of a walk that enumerates keys (about 8x faster on a small message,
+ * measured): what tracing uses for each message that passed its schema. Parts the code does not
+ * cover (unions other than Variant, binaries, opaque payloads) are walked. Undefined
+ * where code cannot be generated (pages, whose CSP forbids it): callers walk instead. For a value
+ * that is NOT valid the result is meaningless (NaN, or a throw); callers check validity first or
+ * guard. One function per schema object, shared by every connection.
+ */
+export function compileSizer(schema: TSchema): Sizer | undefined {
+  if (evalFree) return undefined;
+  const known = sizers.get(schema);
+  if (known !== undefined) return known === null ? undefined : known;
+  let made: Sizer | null = null;
+  try {
+    made = generateSizer(schema);
+  } catch {
+    // Code generation refused (a CSP without 'unsafe-eval'): walk.
+  }
+  sizers.set(schema, made);
+  return made ?? undefined;
+}
+
+/** The walk, for the parts generated code leaves to it: valid values, so bounded by their schema. */
+const walk: Sizer = (value) => Math.max(0, measureMessage(value, Number.MAX_SAFE_INTEGER, 10_000));
+
+function generateSizer(schema: TSchema): Sizer {
+  const helpers: string[] = [];
+  const constants: unknown[] = [];
+  const property = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
+  const constant = (value: unknown) => `c[${constants.push(value) - 1}]`;
+  const helper = (body: (name: string) => string) => {
+    const index = helpers.push('') - 1; // its slot before the body makes helpers of its own
+    const name = `h${index}`;
+    helpers[index] = body(name);
+    return name;
+  };
+  const expression = (s: Record<string, unknown> & TSchema, x: string): string => {
+    if (s[VARIANTS]) {
+      const { key, variants } = s[VARIANTS] as VariantsInfo;
+      const name = helper(
+        (h) =>
+          `function ${h}(x) { switch (x${property(key)}) { ${variants
+            .map((variant) => {
+              const discriminator = (variant as { properties: Record<string, { const: unknown }> }).properties[key]!.const;
+              return `case ${constant(discriminator)}: return ${expression(variant as Record<string, unknown> & TSchema, 'x')};`;
+            })
+            .join(' ')} default: return m(x); } }`,
+      );
+      return `${name}(${x})`;
+    }
+    if (s[MAX_BYTES] !== undefined || Array.isArray(s.anyOf)) return `m(${x})`;
+    if (s.const !== undefined) {
+      return typeof s.const === 'string' ? `${s.const.length + 4}` : typeof s.const === 'number' ? '8' : `m(${x})`;
+    }
+    switch (s.type) {
+      case 'string':
+        return `(${x}.length + 4)`;
+      case 'number':
+      case 'integer':
+        return '8';
+      case 'boolean':
+        return '4';
+      case 'null':
+        return '1';
+      case 'array': {
+        const items = s.items as Record<string, unknown> & TSchema;
+        const name = helper((h) => `function ${h}(a) { let s = 8 + a.length; for (let i = 0; i < a.length; i++) s += ${expression(items, 'a[i]')}; return s; }`);
+        return `${name}(${x})`;
+      }
+      case 'object': {
+        if (s.additionalProperties !== false || typeof s.properties !== 'object' || s.properties === null) return `m(${x})`;
+        const required = new Set(Array.isArray(s.required) ? (s.required as string[]) : []);
+        const parts = Object.entries(s.properties as Record<string, Record<string, unknown> & TSchema>).map(([key, value]) => {
+          const read = `${x}${property(key)}`;
+          const present = `${key.length + 4} + ${expression(value, read)}`;
+          // An optional key may be absent, or present holding undefined (which a walk counts as 4).
+          return required.has(key) ? present : `(${read} === undefined ? (${JSON.stringify(key)} in ${x} ? ${key.length + 8} : 0) : ${present})`;
+        });
+        return `(8${parts.map((part) => ` + ${part}`).join('')})`;
+      }
+      default:
+        return `m(${x})`;
+    }
+  };
+  const body = expression(schema as Record<string, unknown> & TSchema, 'v');
+  // Generated from our own schemas, never from input.
+  const make = new Function('m', 'c', `${helpers.join('\n')}\nreturn function size(v) { return ${body}; };`) as (m: Sizer, c: unknown[]) => Sizer;
+  return make(walk, constants);
+}
