@@ -14,7 +14,7 @@ import type {
   RequestOf,
   ResponseOf,
 } from './interface.ts';
-import { compileChecker, compileSizer, maxEncodedSize, type Checker, type Sizer, type TSchema } from './schema.ts';
+import { compileChecker, maxEncodedSize, type Checker, type TSchema } from './schema.ts';
 import { MEASURE_TOO_LARGE, measureMessage } from './size.ts';
 import { epochNow, ipcTracer, type TraceKind, type TraceRecord, type TraceRoute, type Tracer } from './trace.ts';
 import {
@@ -175,36 +175,6 @@ const ROUTE_SLOT: Readonly<Record<TraceKind, number>> = { request: 0, response: 
 const ROUTE_SLOTS = 12;
 
 /**
- * What tracing keeps for one declared member of one side: its routes, made on first use, and the
- * schemas of its payloads by kind, with their sizers (compiled on first use; null: none, walk).
- */
-interface MemberTrace {
-  /** As declared: records hold this string rather than the copy each received message carries. */
-  readonly name: string;
-  readonly routes: (TraceRoute | undefined)[];
-  /** By PAYLOAD_SLOT: arrays, since a record keyed by kind would make every lookup megamorphic. */
-  readonly schemas: readonly (TSchema | undefined)[];
-  readonly sizers: (Sizer | null | undefined)[];
-}
-
-/** The kinds whose payload has a schema, by slot; the others (error, cancel, bad message) are walked. */
-const PAYLOAD_SLOT: Readonly<Record<TraceKind, number>> = { request: 0, response: 1, event: 2, error: 3, cancel: 3, 'bad-message': 3 };
-
-/** What an envelope adds to its payload, in the units of measureMessage. */
-function envelopeOverhead(envelope: Envelope): number {
-  const length = envelope.length;
-  const time = (index: number) => (length > index ? (typeof envelope[index as 3] === 'number' ? 8 : 4) : 0);
-  switch (envelope[0]) {
-    case Kind.Request:
-      return 8 + length + 8 + 8 + envelope[2].length + 4 + time(4);
-    case Kind.Event:
-      return 8 + length + 8 + envelope[1].length + 4 + time(3);
-    default:
-      return 8 + length + 8 + 8 + time(3);
-  }
-}
-
-/**
  * Refuses interfaces whose messages could exceed `maxBytes`: then every message that passes its
  * schema is within the limit, and no message needs measuring on the hot path.
  */
@@ -259,9 +229,9 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
    * copy each received message carries, so records keep no per-message string alive.
    */
   private readonly names = new Map<string, string>();
-  /** Tracing's table of the declared members, by member, for each side. */
-  private readonly localMembers = new Map<string, MemberTrace>();
-  private readonly remoteMembers = new Map<string, MemberTrace>();
+  /** Trace routes of the declared members, by member, for each side: made on first use. */
+  private readonly localTraceRoutes = new Map<string, (TraceRoute | undefined)[]>();
+  private readonly remoteTraceRoutes = new Map<string, (TraceRoute | undefined)[]>();
   private readonly closeListeners = new Set<(reason: string) => void>();
 
   private nextCallId = 1;
@@ -299,17 +269,6 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     for (const spec of [options.local, options.remote]) {
       for (const name of [...Object.keys(spec.methods), ...Object.keys(spec.events)]) this.names.set(name, name);
     }
-    // The payload schemas by kind: what this side sends or receives for each member.
-    const member = (name: string, request?: TSchema, response?: TSchema, event?: TSchema): MemberTrace => ({
-      name,
-      routes: new Array<TraceRoute | undefined>(ROUTE_SLOTS).fill(undefined),
-      schemas: [request, response, event, undefined],
-      sizers: [undefined, undefined, undefined, null],
-    });
-    for (const [name, spec] of Object.entries(options.local.methods)) this.localMembers.set(name, member(name, spec.request, spec.response));
-    for (const [name, schema] of Object.entries(options.local.events)) this.localMembers.set(name, member(name, undefined, undefined, schema));
-    for (const [name, spec] of Object.entries(options.remote.methods)) this.remoteMembers.set(name, member(name, spec.request, spec.response));
-    for (const [name, schema] of Object.entries(options.remote.events)) this.remoteMembers.set(name, member(name, undefined, undefined, schema));
 
     const remote: Record<string, (request: unknown, options?: CallOptions) => Promise<unknown>> = {};
     for (const name of Object.keys(options.remote.methods)) {
@@ -485,34 +444,26 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
       return this.reportBad(interfaceName, problem, this.names.get(member.name) ?? member.name);
     }
     const envelope = message as Envelope;
-    // Traced once validated where there is a schema (its size then comes from the schema's code),
-    // and always before anything answers, so a record of the answer follows its request's.
-    const tracing = this.tracer.active;
+    if (this.tracer.active) this.traceReceive(envelope);
 
     switch (envelope[0]) {
       case Kind.Request:
-        return this.onRequest(envelope, tracing);
+        return this.onRequest(envelope[1], envelope[2], envelope[3]);
       case Kind.Response: {
         const [, id, payload] = envelope;
         const call = this.pending.get(id);
-        if (!call) {
-          if (tracing) this.traceReceive(envelope, false);
-          return this.onUnmatchedAnswer(id);
-        }
+        if (!call) return this.onUnmatchedAnswer(id);
         const checker = this.responseCheckers.get(call.method)!;
         if (!checker.check(payload)) {
-          if (tracing) this.traceReceive(envelope, false);
           const reason = `${this.remoteName}.${call.method} response: ${checker.explain(payload)}`;
           this.settle(id);
           call.reject(new RpcError('RPC_BAD_MESSAGE', `bad message from ${describePeer(this.peer)}: ${reason}`));
           return this.reportBad(this.remoteName, reason, call.method);
         }
-        if (tracing) this.traceReceive(envelope, true);
         this.settle(id);
         return call.resolve(payload);
       }
       case Kind.Error: {
-        if (tracing) this.traceReceive(envelope, false);
         const call = this.settle(envelope[1]);
         if (!call) return this.onUnmatchedAnswer(envelope[1]);
         return call.reject(new RemoteError(envelope[2]));
@@ -520,10 +471,8 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
       case Kind.Event: {
         const [, name, payload] = envelope;
         const checker = this.eventCheckers.get(name);
-        const valid = checker !== undefined && checker.check(payload);
-        if (tracing) this.traceReceive(envelope, valid);
         if (!checker) return this.reportBad(this.remoteName, `unknown event ${this.remoteName}.${name}`, name);
-        if (!valid) {
+        if (!checker.check(payload)) {
           return this.reportBad(this.remoteName, `${this.remoteName}.${name} event: ${checker.explain(payload)}`, this.names.get(name)!);
         }
         const listeners = this.eventListeners.get(name);
@@ -531,7 +480,6 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
         return;
       }
       case Kind.Cancel: {
-        if (tracing) this.traceReceive(envelope, false);
         const context = this.cancellable.get(envelope[1]);
         this.cancellable.delete(envelope[1]);
         context?.controller?.abort(new RpcError('RPC_ABORTED', 'the caller cancelled this call'));
@@ -545,18 +493,14 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     if (id >= this.nextCallId || id === 0) this.reportBad(this.remoteName, `response to call ${id}, which was never made`, '?');
   }
 
-  private onRequest(envelope: Envelope & { 0: 0 }, tracing: boolean): void {
-    const [, id, method, payload] = envelope;
+  private onRequest(id: number, method: string, payload: unknown): void {
     const route = this.routes.get(method);
     if (!route) {
-      if (tracing) this.traceReceive(envelope, false);
       const reason = `unknown method ${this.localName}.${method}`;
       this.reply(id, method, new RpcError('RPC_BAD_MESSAGE', reason), true);
       return this.reportBad(this.localName, reason, method);
     }
-    const valid = route.checker.check(payload);
-    if (tracing) this.traceReceive(envelope, valid);
-    if (!valid) {
+    if (!route.checker.check(payload)) {
       const reason = `${this.localName}.${method} request: ${route.checker.explain(payload)}`;
       this.reply(id, method, new RpcError('RPC_BAD_MESSAGE', reason), true);
       return this.reportBad(this.localName, reason, this.names.get(method)!);
@@ -621,8 +565,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
   private reportBad(interfaceName: string, reason: string, method: string): void {
     if (this.tracer.active) {
       const now = epochNow();
-      const route = this.traceRoute('receive', 'bad-message', interfaceName, method, this.member(interfaceName, method));
-      this.tracer.record(traceRecord(route, undefined, 0, now, now, undefined, reason));
+      this.tracer.record(traceRecord(this.traceRoute('receive', 'bad-message', interfaceName, method), undefined, 0, now, now, undefined, reason));
     }
     try {
       this.onBadMessage({ peer: this.peer, interface: interfaceName, reason });
@@ -641,21 +584,20 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     }
   }
 
-  /** Tracing's entry for a declared member of the interface named; undefined for anything else. */
-  private member(interfaceName: string, method: string): MemberTrace | undefined {
-    if (interfaceName === this.localName) return this.localMembers.get(method);
-    return interfaceName === this.remoteName ? this.remoteMembers.get(method) : undefined;
-  }
-
   /**
    * The route of a message: made once per declared member, kind and direction and reused. Members
    * nobody declared (a broken or hostile peer's) get a route of their own that is not kept, so a
    * peer cannot grow the table.
    */
-  private traceRoute(direction: TraceRoute['direction'], kind: TraceKind, interfaceName: string, method: string, member: MemberTrace | undefined): TraceRoute {
-    if (!member) return this.newTraceRoute(direction, kind, interfaceName, method);
+  private traceRoute(direction: TraceRoute['direction'], kind: TraceKind, interfaceName: string, method: string): TraceRoute {
+    const table = interfaceName === this.localName ? this.localTraceRoutes : interfaceName === this.remoteName ? this.remoteTraceRoutes : undefined;
+    let routes = table?.get(method);
+    if (!routes) {
+      if (!table || !this.names.has(method)) return this.newTraceRoute(direction, kind, interfaceName, method);
+      table.set(method, (routes = new Array<TraceRoute | undefined>(ROUTE_SLOTS).fill(undefined)));
+    }
     const slot = ROUTE_SLOT[kind] + (direction === 'receive' ? 1 : 0);
-    return (member.routes[slot] ??= this.newTraceRoute(direction, kind, interfaceName, method));
+    return (routes[slot] ??= this.newTraceRoute(direction, kind, interfaceName, method));
   }
 
   private newTraceRoute(direction: TraceRoute['direction'], kind: TraceKind, interfaceName: string, method: string): TraceRoute {
@@ -663,47 +605,16 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     return { direction, from, to, interface: interfaceName, method, kind };
   }
 
-  /**
-   * A payload's size: by the code made for its schema where there is one (a payload this side
-   * received and validated, or one it sends), else by walking it. Code made for a schema is only
-   * meaningful for values valid under it: an outgoing value that is not (the peer will refuse it)
-   * gives NaN or a throw, and is walked instead.
-   */
-  private payloadSize(member: MemberTrace | undefined, kind: TraceKind, payload: unknown): number {
-    const slot = PAYLOAD_SLOT[kind];
-    let sizer = member?.sizers[slot];
-    if (sizer === undefined && member) {
-      const schema = member.schemas[slot];
-      sizer = member.sizers[slot] = (schema && compileSizer(schema)) ?? null;
-    }
-    if (sizer) {
-      try {
-        const size = sizer(payload);
-        if (size >= 0 && size <= this.maxMessageBytes) return size;
-      } catch {
-        // not valid under its schema: walk it
-      }
-    }
-    return traceSize(payload, this.maxMessageBytes);
-  }
-
   private traceSend(kind: TraceKind, interfaceName: string, method: string, payload: unknown, sentAt: number, callId?: number): void {
-    const member = this.member(interfaceName, method);
-    const route = this.traceRoute('send', kind, interfaceName, method, member);
-    this.tracer.record(traceRecord(route, callId, this.payloadSize(member, kind, payload), sentAt, undefined, undefined, undefined));
+    const route = this.traceRoute('send', kind, interfaceName, method);
+    this.tracer.record(traceRecord(route, callId, traceSize(payload, this.maxMessageBytes), sentAt, undefined, undefined, undefined));
   }
 
-  /**
-   * Records a received message. `valid`: its payload passed its schema, so its size comes from the
-   * code made for the schema; otherwise (before or instead of validation) the envelope is walked, up
-   * to the message size limit.
-   */
-  private traceReceive(envelope: Envelope, valid: boolean): void {
+  private traceReceive(envelope: Envelope): void {
     const receivedAt = epochNow();
     // A sender that was not tracing sent no clock: the receive time is the best estimate.
     const sentAt = envelopeTime(envelope) ?? receivedAt;
     let interfaceName: string;
-    let member: MemberTrace | undefined;
     let method: string;
     let kind: TraceKind;
     let callId: number | undefined;
@@ -711,15 +622,13 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     switch (envelope[0]) {
       case Kind.Request:
         interfaceName = this.localName;
-        member = this.localMembers.get(envelope[2]);
-        method = member?.name ?? envelope[2];
+        method = this.names.get(envelope[2]) ?? envelope[2];
         kind = 'request';
         callId = envelope[1];
         break;
       case Kind.Event:
         interfaceName = this.remoteName;
-        member = this.remoteMembers.get(envelope[1]);
-        method = member?.name ?? envelope[1];
+        method = this.names.get(envelope[1]) ?? envelope[1];
         kind = 'event';
         break;
       case Kind.Cancel:
@@ -732,17 +641,13 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
         const call = this.pending.get(envelope[1]);
         interfaceName = this.remoteName;
         method = call?.method ?? '?';
-        member = call && this.remoteMembers.get(call.method);
         kind = envelope[0] === Kind.Response ? 'response' : 'error';
         callId = envelope[1];
         if (call) roundTripMs = receivedAt - call.sentAt;
       }
     }
-    const route = this.traceRoute('receive', kind, interfaceName, method, member);
-    const size = valid
-      ? envelopeOverhead(envelope) + this.payloadSize(member, kind, envelope[0] === Kind.Request ? envelope[3] : (envelope as readonly unknown[])[2])
-      : traceSize(envelope, this.maxMessageBytes);
-    this.tracer.record(traceRecord(route, callId, size, sentAt, receivedAt, roundTripMs, undefined));
+    const route = this.traceRoute('receive', kind, interfaceName, method);
+    this.tracer.record(traceRecord(route, callId, traceSize(envelope, this.maxMessageBytes), sentAt, receivedAt, roundTripMs, undefined));
   }
 
 }
