@@ -2,7 +2,7 @@
 // sources (main/electron, preload) and the pages it serves, offline, with the Electron version
 // given. No HIGH or MEDIUM finding; a LOW one only when electronegativity.config.json justifies it.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -48,12 +48,29 @@ describe('electronegativity', () => {
       cpSync(from, to, { recursive: true, filter: (source) => !source.endsWith('.test.ts') });
     }
     const output = path.join(work, 'result.csv');
+    // electronegativity writes the CSV header and the rows with two concurrent fs.writeFile calls
+    // (flags 'w' and 'a'): now and then the header lands over the first row, or truncates the rows
+    // away. Preloaded, this makes its writes happen in call order.
+    const inOrder = path.join(work, 'writes-in-order.cjs');
+    writeFileSync(
+      inOrder,
+      `const fs = require('fs');
+fs.writeFile = (file, data, options, callback) => {
+  if (typeof options === 'function') [callback, options] = [options, undefined];
+  try { fs.writeFileSync(file, data, options); } catch (error) { return callback && callback(error); }
+  if (callback) callback(null);
+};
+`,
+    );
     await promisify(execFile)(
       process.execPath,
-      [bin, '-i', input, '-e', config.electronVersion, '-r', '-v', 'false', '-o', output],
+      ['--require', inOrder, bin, '-i', input, '-e', config.electronVersion, '-r', '-v', 'false', '-o', output],
       { timeout: 110_000 },
     );
+    expect(readFileSync(output, 'utf8')).toMatch(/^issue, severity,/);
     const findings = parseCsv(readFileSync(output, 'utf8'));
+    // The rows arrived: the pages' CSP is always reported (a justified LOW finding, below).
+    expect(findings.map((finding) => finding.issue)).toContain('CSP_GLOBAL_CHECK');
     const unjustified = findings.filter((finding) => {
       if (finding.severity === 'INFORMATIONAL') return false;
       if (finding.severity !== 'LOW') return true;
