@@ -1,15 +1,15 @@
-// The two walks of measureMessage (recursive for shallow messages, iterative for deep ones) agree.
+// measureMessage: its units, and a depth bound that changes the verdict, never the size.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MEASURE_TOO_DEEP, MEASURE_TOO_LARGE, measureMessage } from './size.ts';
 
-/** The iterative walk alone: a depth bound at or under the recursive walk's own makes it take over. */
+/** With a depth bound of 16. */
 const iterative = (value: unknown, limit: number) => measureMessage(value, limit, 16);
-/** The recursive walk first (it hands over past 16 levels). */
+/** With the deep bound traces use. */
 const recursive = (value: unknown, limit: number) => measureMessage(value, limit, 10_000);
 
 describe('measureMessage', () => {
-  it('gives the same size by either walk, for any value within 16 levels', () => {
+  it('gives the same size under either depth bound, for any value within 16 levels', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 12 }), fc.integer({ min: 1, max: 4096 }), (value, limit) => {
         const depthSafe = iterative(value, limit);
@@ -27,7 +27,7 @@ describe('measureMessage', () => {
     expect(iterative(value, 1000)).toBe(recursive(value, 1000));
   });
 
-  it('hands a value deeper than the recursive walk goes to the iterative one, which bounds the depth', () => {
+  it('measures a value 100 levels deep under a deep bound, and refuses it under a shallow one', () => {
     let deep: unknown = 'leaf';
     for (let i = 0; i < 100; i++) deep = [deep];
     expect(recursive(deep, 1 << 20)).toBe(100 * 9 + 8);

@@ -24,52 +24,10 @@ function primitiveSize(value: unknown): number {
   }
 }
 
-/** How deep the recursive walk goes before handing over to the iterative one. */
-const SHALLOW_DEPTH = 16;
-/** From `measureShallow`: the value is deeper than SHALLOW_DEPTH; measure it with the stack instead. */
-const TOO_DEEP_FOR_SHALLOW = -3;
-
-/**
- * The walk for the common message: a few levels of small objects. Recursive, so it allocates
- * nothing (the iterative walk's two stacks cost more than measuring a 100-byte message itself).
- */
-function measureShallow(item: object, size: number, limit: number, depth: number): number {
-  if (depth >= SHALLOW_DEPTH) return TOO_DEEP_FOR_SHALLOW;
-  if (Array.isArray(item)) {
-    size += 8 + item.length;
-    if (size > limit) return MEASURE_TOO_LARGE;
-    for (let i = 0; i < item.length; i++) {
-      const child: unknown = item[i];
-      size = typeof child === 'object' && child !== null ? measureShallow(child, size, limit, depth + 1) : size + primitiveSize(child);
-      if (size < 0) return size;
-      if (size > limit) return MEASURE_TOO_LARGE;
-    }
-    return size;
-  }
-  if (ArrayBuffer.isView(item) || item instanceof ArrayBuffer) {
-    size += item.byteLength + 16;
-    return size > limit ? MEASURE_TOO_LARGE : size;
-  }
-  size += 8;
-  if (size > limit) return MEASURE_TOO_LARGE;
-  for (const key in item) {
-    const child: unknown = (item as Record<string, unknown>)[key];
-    size += key.length + 4;
-    size = typeof child === 'object' && child !== null ? measureShallow(child, size, limit, depth + 1) : size + primitiveSize(child);
-    if (size < 0) return size;
-    if (size > limit) return MEASURE_TOO_LARGE;
-  }
-  return size;
-}
-
 export function measureMessage(value: unknown, limit: number, maxDepth: number): number {
   if (typeof value !== 'object' || value === null) {
     const size = primitiveSize(value);
     return size > limit ? MEASURE_TOO_LARGE : size;
-  }
-  if (maxDepth > SHALLOW_DEPTH) {
-    const size = measureShallow(value, 0, limit, 0);
-    if (size !== TOO_DEEP_FOR_SHALLOW) return size;
   }
   // Only objects go on the stack; primitives (most of a message) are counted where they are found,
   // which makes a walk about twice as fast as pushing every value (measured on trace pages).
