@@ -208,8 +208,10 @@ export class ChromiumTabHost implements TabHost {
     const src = this.options.urls.toFrame(url, site);
     const current = tab.document ? this.options.urls.toFrame(tab.url, tab.site) : undefined;
     // Same site instance, live frame: load in place (same process). A change of only the fragment
-    // would load no new document, and so report no commit: that gets a new element too.
-    if (site === tab.site && tab.frameId && !tab.gone && current?.split('#')[0] !== src.split('#')[0]) {
+    // would load no new document, and so report no commit: that gets a new element too. So does a
+    // tab whose first document has not committed yet (typed into right after New tab): its late
+    // commit, or a remount of its stuck first frame, would otherwise put the old URL back.
+    if (site === tab.site && tab.frameId && !tab.gone && current !== undefined && current.split('#')[0] !== src.split('#')[0]) {
       tab.url = url;
       await this.inUi(NAVIGATE_FRAME, tab.id, src);
       return;
