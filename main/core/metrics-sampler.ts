@@ -15,7 +15,7 @@
  */
 import type { Static } from '../../protocol/rpc/schema.ts';
 import type { DirectChannelMetrics, ProcessMetricsInfo } from '../../protocol/interfaces/ui-browser.ts';
-import { ipcTracer, type TraceRecord, type Tracer } from '../../protocol/rpc/trace.ts';
+import { ipcTracer, type TraceBatch, type Tracer } from '../../protocol/rpc/trace.ts';
 import type { PeerIdentity } from '../../protocol/transport/transport.ts';
 import type { Clock, TimerId } from './clock.ts';
 import type { ProcessMetricsSource } from './ports.ts';
@@ -127,7 +127,7 @@ export class MetricsSampler {
       this.lastSampleAt = this.options.clock.now();
       this.traffic = new Map();
       this.latestChannels = [];
-      this.stopTracing = this.tracer.subscribe((record) => this.count(record));
+      this.stopTracing = this.tracer.subscribe((batch) => this.count(batch));
       await this.sample();
       this.schedule();
     } else if (this.sampling) {
@@ -148,11 +148,14 @@ export class MetricsSampler {
     this.timer = undefined;
   }
 
-  private count(record: TraceRecord): void {
-    this.total++;
-    const route = record.route;
-    const peer = route.direction === 'send' ? route.to : route.from;
-    this.counts.set(peer, (this.counts.get(peer) ?? 0) + 1);
+  private count(batch: TraceBatch): void {
+    this.total += batch.length;
+    const counts = this.counts;
+    for (let i = 0; i < batch.length; i++) {
+      const route = batch.routes[i]!;
+      const peer = route.direction === 'send' ? route.to : route.from;
+      counts.set(peer, (counts.get(peer) ?? 0) + 1);
+    }
   }
 
   private schedule(): void {
@@ -173,6 +176,7 @@ export class MetricsSampler {
 
   private async takeSample(): Promise<void> {
     const { registry, source, browserId } = this.options;
+    this.tracer.flush(); // every message until now, counted
     const now = this.options.clock.now();
     const seconds = (now - this.lastSampleAt) / 1000;
     const byPeer = this.counts;

@@ -7,7 +7,19 @@
  */
 import { TRACE_KINDS, TRACE_RECEIVED } from '../../protocol/interfaces/ui-browser.ts';
 import type { TraceEntryInfo, TracePageInfo, TraceRouteInfo } from '../../protocol/interfaces/trace-page.ts';
-import { ipcTracer, type TraceKind, type TraceRecord, type TraceRoute, type Tracer } from '../../protocol/rpc/trace.ts';
+import {
+  ipcTracer,
+  TRACE_CALL_ID as CALL_ID,
+  TRACE_RECEIVED_AT as RECEIVED_AT,
+  TRACE_ROUND_TRIP as ROUND_TRIP,
+  TRACE_ROW as NUMBERS,
+  TRACE_SENT_AT as SENT_AT,
+  TRACE_SIZE as SIZE,
+  type TraceBatch,
+  type TraceKind,
+  type TraceRoute,
+  type Tracer,
+} from '../../protocol/rpc/trace.ts';
 import type { PeerIdentity } from '../../protocol/transport/transport.ts';
 import type { Clock, TimerId } from './clock.ts';
 
@@ -44,13 +56,6 @@ function peer(identity: PeerIdentity): TraceEntryInfo['from'] {
 
 const KIND_INDEX = Object.fromEntries(TRACE_KINDS.map((kind, index) => [kind, index])) as Readonly<Record<TraceKind, number>>;
 
-/** A record's numbers in the ring, in a row: NaN where a record has none. */
-const CALL_ID = 0;
-const SIZE = 1;
-const SENT_AT = 2;
-const RECEIVED_AT = 3;
-const ROUND_TRIP = 4;
-const NUMBERS = 5;
 
 export class TraceBuffer {
   private readonly capacity: number;
@@ -92,9 +97,10 @@ export class TraceBuffer {
   since(sinceSeq: number): TracePageInfo {
     this.lastReadAt = this.options.clock.now();
     if (!this.tracing) {
-      this.stopTracing = this.tracer.subscribe((record) => this.add(record));
+      this.stopTracing = this.tracer.subscribe((batch) => this.add(batch));
       this.scheduleIdleCheck();
     }
+    this.tracer.flush();
     const oldest = Math.max(0, this.nextSeq - this.capacity);
     const from = Math.min(Math.max(sinceSeq, oldest), this.nextSeq);
     const to = Math.min(this.nextSeq, from + this.pageSize);
@@ -108,19 +114,22 @@ export class TraceBuffer {
     this.timer = undefined;
   }
 
-  private add(record: TraceRecord): void {
-    const slot = this.nextSeq % this.capacity;
-    this.nextSeq++;
-    const n = slot * NUMBERS;
-    const numbers = this.numbers;
-    numbers[n + CALL_ID] = record.callId ?? Number.NaN;
-    numbers[n + SIZE] = record.size;
-    numbers[n + SENT_AT] = record.sentAt;
-    numbers[n + RECEIVED_AT] = record.receivedAt ?? Number.NaN;
-    numbers[n + ROUND_TRIP] = record.roundTripMs ?? Number.NaN;
-    this.routes[slot] = record.route;
-    if (record.error !== undefined) this.errors.set(slot, record.error);
-    else if (this.errors.size > 0) this.errors.delete(slot);
+  /** Copies a batch in: its rows as they are (the ring's rows are the tracer's), its routes, its errors. */
+  private add(batch: TraceBatch): void {
+    const { capacity, routes, errors } = this;
+    // Only the last `capacity` of a batch can be held.
+    const skip = Math.max(0, batch.length - capacity);
+    const first = this.nextSeq + skip;
+    for (let i = skip; i < batch.length; ) {
+      const slot = (first + i - skip) % capacity;
+      const run = Math.min(batch.length - i, capacity - slot); // up to the ring's end, then wrap
+      this.numbers.set(batch.numbers.subarray(i * NUMBERS, (i + run) * NUMBERS), slot * NUMBERS);
+      for (let k = 0; k < run; k++) routes[slot + k] = batch.routes[i + k];
+      if (errors.size > 0) for (let k = 0; k < run; k++) errors.delete(slot + k);
+      i += run;
+    }
+    this.nextSeq += batch.length;
+    for (const [i, error] of batch.errors) if (i >= skip) errors.set((first + i - skip) % capacity, error);
   }
 
   private peer(identity: PeerIdentity): TraceEntryInfo['from'] {

@@ -1,129 +1,58 @@
 /**
  * The children of the tracing benchmark (main/core/tracing.bench.ts), bundled and forked by it:
  *
- *   tracing-bench-child load   a tab-like renderer: calls the browser's BenchHost.report at a paced
+ *   tracing-bench-child load json|clone
+ *                              a tab-like renderer: calls the browser's BenchHost.report at a paced
  *                              rate (or with a fixed number of calls in flight) and times each call;
+ *                              `json`: over a channel of JSON strings, as a tab page's channel is in
+ *                              both shells (a CDP binding, or ipcRenderer); `clone`: structured clone;
  *   tracing-bench-child ui clone|json
  *                              the browser UI with the IPC inspector shown: polls getTrace every
  *                              250 ms as renderer/src/components/IpcInspector.tsx does (up to 8 pages
  *                              a poll), and getMetrics every second as the task manager does, when told.
- *                              `clone`: its channel structured-clones (Electron's UI IPC); `json`: the
- *                              Chromium shell's UI channel, JSON strings (stringChannelTransport) that
- *                              are escaped once more on the way (as the CDP message that hands them to
- *                              the page does: main/chromium/ui-page.ts). Each answer is decoded into
- *                              rows (decodeTracePage), as the inspector does.
+ *                              `json`: the UI page's channel in both shells, JSON strings
+ *                              (stringChannelTransport) that are escaped once more on the way (as the
+ *                              CDP message that hands them to the page does, main/chromium/ui-page.ts;
+ *                              in Electron the preload's ipcRenderer carries the same strings);
+ *                              `clone`: a structured-clone channel instead, for comparison. Each
+ *                              answer is decoded into rows (decodeTracePage), as the inspector does.
  *
- * The interfaces are declared here so both sides import the same schemas; the UI's is the real
- * BrowserUiService's getTrace and getMetrics, so the browser answers exactly what it answers the UI.
+ * What they say: tracing-bench-interfaces.ts.
  */
 import { decodeTracePage } from '../../protocol/interfaces/trace-page.ts';
-import { BrowserUiService, TRACE_PAGE } from '../../protocol/interfaces/ui-browser.ts';
+import { TRACE_PAGE } from '../../protocol/interfaces/ui-browser.ts';
 import { connect } from '../../protocol/rpc/endpoint.ts';
-import { defineInterface, method } from '../../protocol/rpc/interface.ts';
-import { Struct, Type } from '../../protocol/rpc/schema.ts';
 import { childProcessTransport } from '../../protocol/transport/child-process.ts';
-import { stringChannelTransport } from '../../protocol/transport/string-channel.ts';
-import type { PeerIdentity, Transport } from '../../protocol/transport/transport.ts';
-
-/**
- * A JSON string channel over a child process's IPC channel (fork with the default, JSON,
- * serialization): each message is a JSON string, which the IPC channel encodes as JSON once more.
- */
-export function jsonStringTransport(
-  channel: { send?(message: unknown): boolean; on(event: 'message', listener: (message: unknown) => void): unknown },
-  peer: PeerIdentity,
-): Transport {
-  const send = channel.send?.bind(channel);
-  if (!send) throw new Error('no IPC channel');
-  return stringChannelTransport(
-    { send: (text) => void send(text), setReceiver: (receive) => void channel.on('message', (message) => receive(message as string)) },
-    peer,
-  );
-}
-
-/** What a tab-like child reports to the browser: a small message, as most of the app's traffic is. */
-export const BenchHost = defineInterface({
-  name: 'BenchHost',
-  methods: {
-    /** About 100 bytes: a tab's state change. */
-    report: method(
-      Struct({
-        tabId: Type.String({ maxLength: 64 }),
-        seq: Type.Integer({ minimum: 0 }),
-        title: Type.String({ maxLength: 256 }),
-        loading: Type.Boolean(),
-        progress: Type.Number({ minimum: 0, maximum: 1 }),
-      }),
-      Struct({ seq: Type.Integer({ minimum: 0 }) }),
-    ),
-  },
-  events: {},
-});
-
-const MAX_SAMPLES = 1_000_000;
-
-/** The load child's control interface: the browser starts its load and stops it. */
-export const BenchLoad = defineInterface({
-  name: 'BenchLoad',
-  methods: {
-    /**
-     * Calls `report` until `stop`: at `ratePerSecond` (paced, at most `inFlight` outstanding) or, with
-     * rate 0, keeping `inFlight` calls outstanding. Answers once stopped, with every call's send time
-     * (epoch ms, comparable across processes) and round trip.
-     */
-    run: method(
-      Struct({ ratePerSecond: Type.Number({ minimum: 0 }), inFlight: Type.Integer({ minimum: 1, maximum: 4096 }) }),
-      Struct({
-        sentAt: Type.Array(Type.Number(), { maxItems: MAX_SAMPLES }),
-        latencyMs: Type.Array(Type.Number(), { maxItems: MAX_SAMPLES }),
-      }),
-    ),
-    /** Ends the run under way: no new calls; `run` answers when the outstanding ones are back. */
-    stop: method(Struct({}), Struct({})),
-  },
-  events: {},
-});
-
-/** The browser's side of the UI channel, as far as the inspector and the task manager use it. */
-export const InspectorService = defineInterface({
-  name: BrowserUiService.name,
-  methods: { getTrace: BrowserUiService.methods.getTrace, getMetrics: BrowserUiService.methods.getMetrics },
-  events: {},
-});
-
-/** The UI child's control interface. */
-export const InspectorUi = defineInterface({
-  name: 'BrowserUi',
-  methods: {
-    /** Starts polling (getTrace every 250 ms, and getMetrics every second if `metrics`), or stops it. */
-    poll: method(
-      Struct({ trace: Type.Boolean(), metrics: Type.Boolean() }),
-      /** Since the previous call: polls made, records received, records the ring buffer overwrote first. */
-      Struct({ polls: Type.Integer({ minimum: 0 }), records: Type.Integer({ minimum: 0 }), dropped: Type.Integer({ minimum: 0 }) }),
-    ),
-  },
-  events: {},
-});
-
-export const TRACE_POLL_MS = 250;
-export const PAGES_PER_POLL = 8;
-export const METRICS_POLL_MS = 1000;
+import {
+  BenchHost,
+  BenchLoad,
+  InspectorService,
+  InspectorUi,
+  jsonStringTransport,
+  MAX_SAMPLES,
+  METRICS_POLL_MS,
+  PAGES_PER_POLL,
+  SAMPLES_PER_PAGE,
+  TRACE_POLL_MS,
+} from './tracing-bench-interfaces.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function serveLoad(): void {
+function serveLoad(channel: 'clone' | 'json'): void {
   const tabId = `tab-${process.pid}`;
   let stopping = false;
+  let sentAts: number[] = [];
+  let latencies: number[] = [];
   const connection = connect({
-    transport: childProcessTransport(process, { process: 'browser' }),
+    transport: channel === 'json' ? jsonStringTransport(process, { process: 'browser' }) : childProcessTransport(process, { process: 'browser' }),
     self: { process: 'renderer', id: tabId, pid: process.pid },
     local: BenchLoad,
     remote: BenchHost,
     handlers: {
       run: async ({ ratePerSecond, inFlight }) => {
         stopping = false;
-        const sentAts: number[] = [];
-        const latencies: number[] = [];
+        sentAts = [];
+        latencies = [];
         let seq = 0;
         let outstanding = 0;
         let failure: unknown;
@@ -167,12 +96,16 @@ function serveLoad(): void {
         }
         while (outstanding > 0) await sleep(1);
         if (failure) throw failure;
-        return { sentAt: sentAts, latencyMs: latencies };
+        return { calls: latencies.length };
       },
       stop: () => {
         stopping = true;
         return {};
       },
+      samples: ({ offset }) => ({
+        sentAt: sentAts.slice(offset, offset + SAMPLES_PER_PAGE),
+        latencyMs: latencies.slice(offset, offset + SAMPLES_PER_PAGE),
+      }),
     },
     onBadMessage: (report) => console.error(`[load] bad message: ${report.reason}`),
     timeoutMs: 600_000,
@@ -251,8 +184,9 @@ function serveUi(channel: 'clone' | 'json'): void {
 
 const role = process.argv[2];
 if (typeof process.send === 'function') {
-  if (role === 'load') serveLoad();
-  else if (role === 'ui' && (process.argv[3] === 'clone' || process.argv[3] === 'json')) serveUi(process.argv[3]);
+  const channel = process.argv[3];
+  if (role === 'load' && (channel === 'clone' || channel === 'json')) serveLoad(channel);
+  else if (role === 'ui' && (channel === 'clone' || channel === 'json')) serveUi(channel);
   else {
     console.error(`tracing-bench-child: unknown role ${role}`);
     process.exit(2);

@@ -1,60 +1,52 @@
 /**
  * `npm run bench:tracing`: what IPC tracing costs the browser process while someone watches, against
- * nobody watching, in one run with the modes interleaved.
+ * nobody watching, as ratios measured side by side in one run.
  *
  *   npm run bench:tracing                    (node --import tsx main/core/tracing.bench.ts)
  *   npm run bench:tracing -- --quick         a few rounds: a smoke run
  *   npm run bench:tracing -- --json out.json also write every slice
- *   npm run bench:tracing -- --modes closed,inspector   only these modes (e.g. for --cpu-prof)
+ *   npm run bench:tracing -- --modes closed,inspector   only these modes
  *   npm run bench:tracing -- --phases paced  only the paced (or unpaced) load
- *   npm run bench:tracing -- --rounds 40     paced rounds (unpaced: a third as many)
+ *   npm run bench:tracing -- --rounds 20     paced rounds (unpaced: a third as many)
+ *   npm run bench:tracing -- --tab-channel clone   the tabs' channel: json (default) or clone
+ *   npm run bench:tracing -- --pin           browser 0 always closed, browser 1 the other mode: to
+ *                                            profile the two side by side (perf record, per pid)
  *
- * Real processes and channels throughout: this process is the browser side; four forked children
- * (`serialization: 'advanced'`, as the GPU process and plugin host are started) play tabs that call
- * the browser's `BenchHost.report` (about 100 B each way, validated both ways); two more play the
- * browser UI, one per kind of UI channel (main/core/tracing-bench-child.ts). The modes:
- *   - closed:         nobody watches; the tracer has no subscriber.
- *   - inspector:      the IPC inspector is shown: the real TraceBuffer (10,000-record ring) subscribed
- *                     to ipcTracer, drained by getTrace every 250 ms (up to 8 pages of 500 a poll, as
- *                     the UI does; the answers are the real TracePage, validated in the UI) over a
- *                     structured-clone channel, as Electron's UI IPC is.
- *   - inspector-json: the same over a channel of JSON strings (stringChannelTransport), as the
- *                     Chromium shell's UI page is reached (its CDP binding and Runtime.evaluate).
- *   - task-manager:   the task manager is shown, not the inspector: the real MetricsSampler subscribed
- *                     to ipcTracer (counting messages per process), polled by getMetrics every second.
- *                     Its /proc reads are left out: that is sampling, not tracing. Every message is
- *                     traced, nothing is shipped: what recording alone costs.
- *   - both:           the inspector and the task manager at once. (Not run by default.)
- *   - closed-again:   closed once more, as a mode of its own: an A/A control. Its ratio to closed is
- *                     what noise alone makes of a ratio in this run.
+ * Real processes and channels throughout. This process forks two browser processes
+ * (main/core/tracing-bench-browser.ts), each with its own four tab-like children calling it (about
+ * 100 B each way, validated both ways, over JSON strings as tab pages are; `--tab-channel clone`:
+ * structured clone) and its own UI children, and runs them AT ONCE: in every slice one browser has
+ * nobody watching (`closed`) while the other is in the mode under test, and the next slice swaps
+ * them. Both windows of a comparison so see the same machine at the same moment: on a shared
+ * machine whose neighbours come and go, measuring the modes one after the other in one process left
+ * run-to-run swings of +-8% in an A/A comparison, as large as the effect measured. The swap cancels
+ * what differs between the two browsers; `closed-again` against `closed` (an A/A control run the
+ * same way) shows what noise is left.
  *
- * The load runs without a break through a phase while the mode changes every slice (settle 300 ms, a
- * young-generation GC, then a 1 s window that ends with a young-generation GC, counted), in rounds of one slice per mode whose order changes every round (a
- * Williams design), so drift, carry-over and the neighbours' noise (a shared 2-core machine) hit
- * every mode alike, and each ratio compares windows a second or two apart. Paced phase: the tabs together make 2,500 calls a second, so the
- * browser process receives and sends 5,000 messages a second (requests and responses; the UI's own
- * polling comes on top, as overhead of the watching modes). Measured per window: the browser
- * process's CPU time (process.cpuUsage, every thread: GC included) per tab message, the achieved
- * message rate, and the round trip of each call sent in it, as the tab timed it. Unpaced phase: each
- * tab keeps 16 calls in flight; messages per second the browser served, and CPU per message.
+ * The modes (tracing-bench-browser.ts has the detail): closed; inspector (the real TraceBuffer
+ * drained by getTrace every 250 ms over JSON strings, as the UI page's channel is in both shells);
+ * inspector-clone (the same over a structured-clone channel, for comparison); task-manager (the
+ * real MetricsSampler, counting every message, polled every second: recording alone); both (not run
+ * by default); closed-again.
+ *
+ * A slice: switch the mode, settle 300 ms, a young-generation GC, a 1 s window that ends with a
+ * young-generation GC, counted. A round pairs closed with every other mode twice (once in each
+ * browser), the modes in a rotating order; a first round warms up and is not counted. Paced phase:
+ * each browser's tabs together make 2,500 calls a second, so each browser receives and sends 5,000
+ * messages a second (the UI's own polling comes on top, as overhead of the watching modes).
+ * Measured per window: the browser's CPU time (process.cpuUsage, every thread: GC included) per tab
+ * message, the achieved rate, and the round trip of each call sent in it, as the tab timed it.
+ * Unpaced phase: each tab keeps 16 calls in flight; messages per second each browser served while
+ * the other did the same, and CPU per message.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { PerformanceObserver } from 'node:perf_hooks';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { connect, type Connection } from '../../protocol/rpc/endpoint.ts';
-import { ipcTracer } from '../../protocol/rpc/trace.ts';
 import { childProcessTransport } from '../../protocol/transport/child-process.ts';
-import { systemClock } from './clock.ts';
-import { EventLog } from './event-log.ts';
-import { MetricsSampler } from './metrics-sampler.ts';
-import { ProcessRegistry } from './process-registry.ts';
-import { TraceBuffer } from './trace-buffer.ts';
-import { BenchHost, BenchLoad, InspectorService, InspectorUi, jsonStringTransport } from './tracing-bench-child.ts';
+import { BENCH_DRIVER_MAX_BYTES, BENCH_MODES, BENCH_TABS, BenchBrowser, BenchDriver, type BenchMode } from './tracing-bench-interfaces.ts';
 
 // ---- options -------------------------------------------------------------------------------------
 
@@ -68,23 +60,32 @@ const option = (name: string) => {
   return value;
 };
 const JSON_OUT = option('--json');
-const ALL_MODES = ['closed', 'inspector', 'inspector-json', 'task-manager', 'both', 'closed-again'] as const;
-type Mode = (typeof ALL_MODES)[number];
-const DEFAULT_MODES: readonly Mode[] = ['closed', 'inspector', 'inspector-json', 'task-manager', 'closed-again'];
+const PIN = args.includes('--pin');
+/**
+ * The tabs' channel: JSON strings as a tab page's channel is in both shells (the channel knows each
+ * message's size), or structured clone as the GPU process's and plugin host's (tracing estimates it).
+ */
+const TAB_CHANNEL = option('--tab-channel') ?? 'json';
+if (TAB_CHANNEL !== 'json' && TAB_CHANNEL !== 'clone') fail('--tab-channel takes json or clone');
+type Mode = BenchMode;
+const DEFAULT_MODES: readonly Mode[] = ['closed', 'inspector', 'inspector-clone', 'task-manager', 'closed-again'];
 const MODES = (option('--modes')?.split(',') ?? DEFAULT_MODES) as Mode[];
-for (const mode of MODES) if (!ALL_MODES.includes(mode)) fail(`unknown mode ${mode}; modes: ${ALL_MODES.join(', ')}`);
+for (const mode of MODES) if (!BENCH_MODES.includes(mode)) fail(`unknown mode ${mode}; modes: ${BENCH_MODES.join(', ')}`);
+if (!MODES.includes('closed')) fail('--modes needs closed: every mode is measured against it');
+/** The modes measured against closed. */
+const COMPARED = MODES.filter((mode) => mode !== 'closed');
+if (COMPARED.length === 0) fail('--modes needs a mode besides closed');
 const PHASES = option('--phases')?.split(',') ?? ['paced', 'unpaced'];
 for (const name of PHASES) if (name !== 'paced' && name !== 'unpaced') fail(`unknown phase ${name}; phases: paced, unpaced`);
 
-const TABS = 4;
-/** Messages a second the browser process exchanges with the tabs: a request and a response per call. */
+const TABS = BENCH_TABS;
+/** Messages a second each browser process exchanges with its tabs: a request and a response per call. */
 const TARGET_MESSAGES_PER_SECOND = 5000;
 const CALLS_PER_SECOND = TARGET_MESSAGES_PER_SECOND / 2;
-const PACED_ROUNDS = Number(option('--rounds') ?? (QUICK ? 3 : 20));
+const PACED_ROUNDS = Number(option('--rounds') ?? (QUICK ? 2 : 12));
 if (!(PACED_ROUNDS >= 1)) fail('--rounds takes a positive number');
 const UNPACED_ROUNDS = Math.ceil(PACED_ROUNDS / 3);
 const UNPACED_IN_FLIGHT = 16;
-/** Each slice: switch the mode, let it settle, then measure a window. */
 const SETTLE_MS = 300;
 const WINDOW_MS = 1000;
 
@@ -101,7 +102,10 @@ mkdirSync(cache, { recursive: true });
 const outdir = mkdtempSync(path.join(cache, 'lab-tracing-bench-'));
 process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
 await build({
-  entryPoints: { child: path.join(import.meta.dirname, 'tracing-bench-child.ts') },
+  entryPoints: {
+    child: path.join(import.meta.dirname, 'tracing-bench-child.ts'),
+    browser: path.join(import.meta.dirname, 'tracing-bench-browser.ts'),
+  },
   outdir,
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -111,77 +115,36 @@ await build({
   packages: 'external',
   logLevel: 'warning',
 });
-const childEntry = path.join(outdir, 'child.mjs');
 
 const children: ChildProcess[] = [];
 process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
-
-function spawnChild(...role: ['load'] | ['ui', 'clone' | 'json']): ChildProcess {
-  const child = fork(childEntry, role, { serialization: role[1] === 'json' ? 'json' : 'advanced', stdio: 'inherit' });
+const browsers: Connection<typeof BenchDriver, typeof BenchBrowser>[] = [0, 1].map((index) => {
+  const child = fork(path.join(outdir, 'browser.mjs'), [path.join(outdir, 'child.mjs'), TAB_CHANNEL], { serialization: 'advanced', stdio: 'inherit' });
   children.push(child);
-  return child;
-}
-
-const clock = systemClock();
-const log = new EventLog();
-const registry = new ProcessRegistry(log);
-registry.launched('browser', 'browser', 'Browser', process.pid);
-const traceBuffer = new TraceBuffer({ clock });
-const tabOfRenderer = new Map<string, string>();
-const sampler = new MetricsSampler({ registry, clock, browserId: 'browser', rendererOfTab: (tabId) => tabOfRenderer.get(tabId) });
-
-let served = 0;
-const badMessages: string[] = [];
-const tabs: Connection<typeof BenchHost, typeof BenchLoad>[] = [];
-for (let i = 0; i < TABS; i++) {
-  const child = spawnChild('load');
-  const tabId = `tab-${child.pid}`;
-  registry.launched(`renderer-${i}`, 'renderer', `Tab ${i}`, child.pid);
-  tabOfRenderer.set(tabId, `renderer-${i}`);
-  tabs.push(
-    connect({
-      transport: childProcessTransport(child, { process: 'renderer', id: tabId, pid: child.pid! }),
-      self: { process: 'browser', pid: process.pid },
-      local: BenchHost,
-      remote: BenchLoad,
-      handlers: {
-        report: ({ seq }) => {
-          served++;
-          return { seq };
-        },
-      },
-      onBadMessage: (report) => badMessages.push(report.reason),
-      timeoutMs: 60_000,
-    }),
-  );
-}
-function serveUi(channel: 'clone' | 'json') {
-  const child = spawnChild('ui', channel);
   return connect({
-    transport: channel === 'json' ? jsonStringTransport(child, { process: 'ui' }) : childProcessTransport(child, { process: 'ui' }),
-    self: { process: 'browser', pid: process.pid },
-    local: InspectorService,
-    remote: InspectorUi,
-    // The same handlers as serveBrowserUi (main/core/browser-ui-service.ts).
-    handlers: {
-      getTrace: ({ sinceSeq }) => traceBuffer.since(sinceSeq),
-      getMetrics: async () => ({ processes: await sampler.watch() }),
-    },
-    onBadMessage: (report) => badMessages.push(report.reason),
-    timeoutMs: 60_000,
+    transport: childProcessTransport(child, { process: 'browser', id: index, pid: child.pid! }),
+    self: { process: 'bench' },
+    local: BenchDriver,
+    remote: BenchBrowser,
+    handlers: {},
+    onBadMessage: (report) => fail(`bad message from browser ${index}: ${report.reason}`),
+    timeoutMs: 3_600_000,
+    maxMessageBytes: BENCH_DRIVER_MAX_BYTES,
   });
-}
-const uis = { clone: serveUi('clone'), json: serveUi('json') };
+});
 
 // ---- slices --------------------------------------------------------------------------------------
 
-/** One mode's measurement: a window of a continuous load. */
+/** One browser's measurement in one slice: a window of a continuous load. */
 interface SliceResult {
   readonly mode: Mode;
   readonly paced: boolean;
   readonly round: number;
+  /** The slice: the two browsers' results of one slice share it. */
+  readonly slice: number;
+  readonly browser: number;
   /** Tab messages the browser received and sent in the window. */
   readonly messages: number;
   readonly seconds: number;
@@ -197,110 +160,63 @@ interface SliceResult {
   readonly uiPolls: number;
   readonly uiRecords: number;
   readonly uiDropped: number;
-}
-
-const isClosed = (mode: Mode) => mode === 'closed' || mode === 'closed-again';
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-v8.setFlagsFromString('--expose-gc');
-const collectGarbage = vm.runInNewContext('gc') as (options?: { type: 'minor' | 'major' }) => void;
-let gcMs = 0;
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) gcMs += entry.duration;
-}).observe({ entryTypes: ['gc'] });
-const epoch = () => performance.timeOrigin + performance.now();
-
-async function setMode(mode: Mode): Promise<{ polls: number; records: number; dropped: number }> {
-  const json = mode === 'inspector-json';
-  const [clone, other] = await Promise.all([
-    uis.clone.remote.poll({ trace: mode === 'inspector' || mode === 'both', metrics: mode === 'both' || mode === 'task-manager' }),
-    uis.json.remote.poll({ trace: json, metrics: false }),
-  ]);
-  // The inspector or task manager closing: their subscriptions end (after 5 s idle in the app).
-  if (isClosed(mode)) traceBuffer.stop();
-  if (mode !== 'both' && mode !== 'task-manager') sampler.stop();
-  // Only one of them polled since the last call.
-  return { polls: clone.polls + other.polls, records: clone.records + other.records, dropped: clone.dropped + other.dropped };
-}
-
-/** Switches to `mode`, lets it settle, measures a window; the UI's figures come with the next switch. */
-async function slice(mode: Mode, paced: boolean, round: number): Promise<Omit<SliceResult, 'uiPolls' | 'uiRecords' | 'uiDropped'>> {
-  const sliceStart = performance.now();
-  // No forced full collection here: one a slice threw away optimized code that embeds objects it
-  // freed ("weak objects" deopts) and the window paid to recompile it (perf: the compiler took 7-9%
-  // of the browser's CPU with it, 0.2-0.3% without). Old-generation collections come when they
-  // come, in any mode, as in the app.
-  await sleep(SETTLE_MS); // the UI's first poll has started tracing, the previous mode's work is done
-  const expectTracing = !isClosed(mode);
-  if (ipcTracer.active !== expectTracing) throw new Error(`${mode}: tracer ${ipcTracer.active ? 'active' : 'idle'}`);
-  // The young generation, where tracing's garbage goes (records, entries, pages), is collected at
-  // both ends of the window: the settling's garbage before it, the window's own in it and counted.
-  collectGarbage({ type: 'minor' });
-  await sleep(0); // the collection's GC entry is delivered before the window starts
-  const servedBefore = served;
-  const gcBefore = gcMs;
-  const cpuBefore = process.cpuUsage();
-  const from = epoch();
-  const startedAt = performance.now();
-  await sleep(WINDOW_MS);
-  const messages = (served - servedBefore) * 2;
-  const seconds = (performance.now() - startedAt) / 1000;
-  const to = epoch();
-  collectGarbage({ type: 'minor' });
-  const cpu = process.cpuUsage(cpuBefore);
-  await sleep(0); // the GC entries of the window are delivered
-  return { mode, paced, round, messages, seconds, cpuUs: cpu.user + cpu.system, gcMs: gcMs - gcBefore, from, to, latenciesMs: [], sliceSeconds: (performance.now() - sliceStart) / 1000 };
+  readonly sliceMessages: number;
+  readonly sliceCpuUs: number;
 }
 
 /**
- * The order of the modes in round `index`: a Williams design (a Latin square balanced for carry-over),
- * so across rounds each mode comes first, middle and last equally often and follows every other mode
- * equally often: what one mode leaves behind (garbage, a scheduler's state) falls on all alike.
+ * Round `index`: closed against each compared mode twice, once in each browser, so what differs
+ * between the two browsers (which core the scheduler favours, heap layout) falls on both sides. The
+ * modes' order rotates every round and the browsers' order alternates.
  */
-function order(index: number): Mode[] {
-  const n = MODES.length;
-  const first: number[] = [];
-  for (let i = 0, low = 0, high = n - 1; i < n; i++) first.push(i % 2 === 0 ? low++ : high--);
-  const rows = n % 2 === 0 ? n : 2 * n; // an odd count needs each row reversed too
-  const row = index % rows;
-  const sequence = first.map((k) => MODES[(k + (row % n)) % n]!);
-  return row >= n ? sequence.reverse() : sequence;
+function roundPlan(index: number): [Mode, Mode][] {
+  const n = COMPARED.length;
+  const plan: [Mode, Mode][] = [];
+  for (let k = 0; k < n; k++) {
+    const mode = COMPARED[(k + index) % n]!;
+    const pair: [Mode, Mode][] = [
+      ['closed', mode],
+      [mode, 'closed'],
+    ];
+    plan.push(...(PIN ? [pair[0]!, pair[0]!] : (k + index) % 2 === 0 ? pair : pair.reverse()));
+  }
+  return plan;
 }
 
-/**
- * One continuous load (paced or not) for the whole phase; the mode changes every slice, the order
- * rotating every round. A first round warms up (JIT, the ring buffer's first fill) and is not counted.
- */
+let badMessages: string[] = [];
+
+/** One continuous load (paced or not) for the whole phase in both browsers; the modes change every slice. */
 async function phase(paced: boolean, rounds: number): Promise<SliceResult[]> {
-  const runs = tabs.map((tab) =>
-    tab.remote.run({ ratePerSecond: paced ? CALLS_PER_SECOND / TABS : 0, inFlight: paced ? 256 : UNPACED_IN_FLIGHT }, { timeoutMs: 3_600_000 }),
+  await Promise.all(
+    browsers.map((browser) => browser.remote.start({ callsPerSecond: paced ? CALLS_PER_SECOND : 0, inFlight: paced ? 256 : UNPACED_IN_FLIGHT })),
   );
   const results: SliceResult[] = [];
-  let current: Omit<SliceResult, 'uiPolls' | 'uiRecords' | 'uiDropped'> | undefined;
-  for (let index = -1; index < rounds; index++) {
-    for (const mode of order(Math.max(0, index))) {
-      const stats = await setMode(mode);
-      if (current && current.round >= 0) results.push({ ...current, uiPolls: stats.polls, uiRecords: stats.records, uiDropped: stats.dropped });
-      current = await slice(mode, paced, index);
-      if (index >= 0) {
-        process.stderr.write(
-          `  ${paced ? 'paced  ' : 'unpaced'} round ${String(index).padStart(2)} ${mode.padEnd(14)} ${(current.messages / current.seconds).toFixed(0).padStart(6)} msg/s ` +
-            `${(current.cpuUs / current.messages).toFixed(2).padStart(6)} µs CPU/msg\n`,
-        );
-      }
+  let slice = 0;
+  for (let round = -1; round < rounds; round++) {
+    for (const modes of roundPlan(Math.max(0, round))) {
+      const measured = await Promise.all(
+        browsers.map((browser, index) => browser.remote.slice({ mode: modes[index]!, settleMs: SETTLE_MS, windowMs: WINDOW_MS })),
+      );
+      slice++;
+      if (round < 0) continue; // warming up
+      measured.forEach((m, index) => results.push({ ...m, mode: modes[index]!, paced, round, slice, browser: index, latenciesMs: [] }));
+      process.stderr.write(
+        `  ${paced ? 'paced  ' : 'unpaced'} round ${String(round).padStart(2)}  ` +
+          measured.map((m, i) => `${modes[i]!.padEnd(14)} ${(m.messages / m.seconds).toFixed(0).padStart(6)} msg/s ${(m.cpuUs / m.messages).toFixed(2).padStart(6)} µs/msg`).join('  |  ') +
+          '\n',
+      );
     }
   }
-  const stats = await setMode('closed');
-  if (current && current.round >= 0) results.push({ ...current, uiPolls: stats.polls, uiRecords: stats.records, uiDropped: stats.dropped });
-  await Promise.all(tabs.map((tab) => tab.remote.stop({})));
-  const answers = await Promise.all(runs);
-  if (ipcTracer.active) throw new Error('the tracer is still active after the phase');
-  // Each round trip to the slice whose window it was sent in.
-  for (const { sentAt, latencyMs } of answers) {
+  const answers = await Promise.all(browsers.map((browser) => browser.remote.finish({})));
+  // Each round trip to the slice whose window it was sent in, in its browser.
+  answers.forEach(({ sentAt, latencyMs, badMessages: bad }, index) => {
+    badMessages = [...badMessages, ...bad];
+    const mine = results.filter((r) => r.browser === index);
     for (let i = 0; i < sentAt.length; i++) {
-      const result = results.find((r) => sentAt[i]! >= r.from && sentAt[i]! < r.to);
+      const result = mine.find((r) => sentAt[i]! >= r.from && sentAt[i]! < r.to);
       result?.latenciesMs.push(latencyMs[i]!);
     }
-  }
+  });
   return results;
 }
 
@@ -344,15 +260,28 @@ function summarize(results: readonly SliceResult[], mode: Mode): ModeSummary {
   };
 }
 
-/** The ratio of `mode` to closed in each round (same round, neighbouring in time): median and range. */
-function pairedRatios(results: readonly SliceResult[], mode: Mode, measure: (r: SliceResult) => number) {
-  const ratios: number[] = [];
+/**
+ * `mode` against closed, each window against the closed window the other browser measured at the same
+ * time: the ratio of the totals over those pairs, and the median and range of the pairs' ratios.
+ */
+function againstClosed(results: readonly SliceResult[], mode: Mode, measure: (r: readonly SliceResult[]) => number) {
+  const pairs: [SliceResult, SliceResult][] = [];
   for (const result of results.filter((r) => r.mode === mode)) {
-    const closed = results.find((r) => r.mode === 'closed' && r.round === result.round && r.paced === result.paced);
-    if (closed) ratios.push(measure(result) / measure(closed));
+    const closed = results.find((r) => r.slice === result.slice && r.paced === result.paced && r.browser !== result.browser);
+    if (closed?.mode === 'closed') pairs.push([result, closed]);
   }
-  return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+  const ratios = pairs.map(([open, closed]) => measure([open]) / measure([closed]));
+  return {
+    total: measure(pairs.map(([open]) => open)) / measure(pairs.map(([, closed]) => closed)),
+    median: median(ratios),
+    min: Math.min(...ratios),
+    max: Math.max(...ratios),
+  };
 }
+const cpuPerMessage = (windows: readonly SliceResult[]) => sum(windows.map((r) => r.cpuUs)) / sum(windows.map((r) => r.messages));
+const sliceCpuPerMessage = (slices: readonly SliceResult[]) => sum(slices.map((r) => r.sliceCpuUs)) / sum(slices.map((r) => r.sliceMessages));
+const messageRate = (windows: readonly SliceResult[]) => sum(windows.map((r) => r.messages)) / sum(windows.map((r) => r.seconds));
+const latency = (p: number) => (windows: readonly SliceResult[]) => percentile(windows.flatMap((r) => r.latenciesMs), p);
 
 // ---- run -----------------------------------------------------------------------------------------
 
@@ -362,23 +291,26 @@ const unpaced = PHASES.includes('unpaced') ? await phase(false, UNPACED_ROUNDS) 
 const totalSeconds = (performance.now() - began) / 1000;
 
 const ratio = (value: number) => `${value.toFixed(2)}x`;
-const range = (r: { median: number; min: number; max: number }) => `${ratio(r.median)} (${r.min.toFixed(2)}-${r.max.toFixed(2)})`;
+const spread = (r: { total: number; median: number; min: number; max: number }) =>
+  `${ratio(r.total)} [${ratio(r.median)} (${r.min.toFixed(2)}-${r.max.toFixed(2)})]`;
 const us = (value: number) => `${value.toFixed(2)} µs`;
 const msText = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 
 console.log(
   `\nbench:tracing: Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), ${QUICK ? 'QUICK run' : 'full run'}, ` +
-    `${totalSeconds.toFixed(0)} s; ${TABS} tab children, 2 UI children (one per UI channel); modes ${MODES.join(', ')}.`,
+    `${totalSeconds.toFixed(0)} s; two browser processes side by side, each with ${TABS} tab children (channel: ${TAB_CHANNEL === 'json' ? 'JSON strings, as tab pages' : 'structured clone'}) and 2 UI children; modes ${MODES.join(', ')}.`,
 );
 
-if (paced.length > 0) {
-  console.log(
-    `\nPaced: ${TARGET_MESSAGES_PER_SECOND.toLocaleString('en-US')} messages/s target, ${PACED_ROUNDS} rounds of a ${WINDOW_MS / 1000} s window per mode`,
-  );
-  console.log('| mode | achieved msg/s | browser CPU/msg | of which GC | browser CPU | round trip p50 | p99 | records to the UI/s | dropped |');
+const perPhase = [
+  { name: 'Paced', results: paced, rounds: PACED_ROUNDS, what: `${TARGET_MESSAGES_PER_SECOND.toLocaleString('en-US')} messages/s per browser` },
+  { name: 'Unpaced', results: unpaced, rounds: UNPACED_ROUNDS, what: `${UNPACED_IN_FLIGHT} calls in flight per tab` },
+].filter((p) => p.results.length > 0);
+for (const { name, results, rounds, what } of perPhase) {
+  console.log(`\n${name}: ${what}, ${rounds} rounds; per mode, every window of both browsers`);
+  console.log('| mode | msg/s | browser CPU/msg | of which GC | browser CPU | round trip p50 | p99 | records to the UI/s | dropped |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const mode of MODES) {
-    const s = summarize(paced, mode);
+    const s = summarize(results, mode);
     console.log(
       `| ${mode} | ${s.messagesPerSecond.toFixed(0)} | ${us(s.cpuUsPerMessage)} | ${us(s.gcUsPerMessage)} | ${s.cpuPercent.toFixed(1)} % | ` +
         `${msText(s.p50Ms)} | ${msText(s.p99Ms)} | ${s.uiRecordsPerSecond.toFixed(0)} | ${s.uiDropped} |`,
@@ -386,59 +318,36 @@ if (paced.length > 0) {
   }
 }
 
-if (unpaced.length > 0) {
-  console.log(`\nUnpaced: ${UNPACED_IN_FLIGHT} calls in flight per tab, ${UNPACED_ROUNDS} rounds of a ${WINDOW_MS / 1000} s window per mode`);
-  console.log('| mode | msg/s | browser CPU/msg | round trip p50 | p99 | records to the UI/s | dropped |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const mode of MODES) {
-    const s = summarize(unpaced, mode);
-    console.log(
-      `| ${mode} | ${s.messagesPerSecond.toFixed(0)} | ${us(s.cpuUsPerMessage)} | ${msText(s.p50Ms)} | ${msText(s.p99Ms)} | ` +
-        `${s.uiRecordsPerSecond.toFixed(0)} | ${s.uiDropped} |`,
+console.log('\nAgainst closed, each window against the closed window of the other browser at the same time: ratio of the totals [median and range of the pairs]:');
+const header = ['mode'];
+if (paced.length > 0) header.push('CPU/msg at 5k msg/s', 'whole slices', 'achieved rate', 'round trip p50', 'p99');
+if (unpaced.length > 0) header.push('max throughput', 'CPU/msg unpaced');
+console.log(`| ${header.join(' | ')} |`);
+console.log(`|---|${header.slice(1).map(() => '---:').join('|')}|`);
+for (const mode of COMPARED) {
+  const cells: string[] = [mode];
+  if (paced.length > 0) {
+    cells.push(
+      spread(againstClosed(paced, mode, cpuPerMessage)),
+      ratio(againstClosed(paced, mode, sliceCpuPerMessage).total),
+      ratio(againstClosed(paced, mode, messageRate).total),
+      ratio(againstClosed(paced, mode, latency(0.5)).total),
+      ratio(againstClosed(paced, mode, latency(0.99)).total),
     );
   }
+  if (unpaced.length > 0) cells.push(spread(againstClosed(unpaced, mode, messageRate)), ratio(againstClosed(unpaced, mode, cpuPerMessage).total));
+  console.log(`| ${cells.join(' | ')} |`);
 }
-
-if (MODES.includes('closed') && MODES.length > 1) {
-  console.log('\nAgainst closed: ratio of the totals, and [median and range of the per-round ratios]:');
-  const header = ['mode'];
-  if (paced.length > 0) header.push('CPU/msg at 5k msg/s', 'achieved rate', 'round trip p50', 'p99');
-  if (unpaced.length > 0) header.push('max throughput', 'CPU/msg unpaced');
-  console.log(`| ${header.join(' | ')} |`);
-  console.log(`|---|${header.slice(1).map(() => '---:').join('|')}|`);
-  for (const mode of MODES.filter((m) => m !== 'closed')) {
-    const cells: string[] = [mode];
-    if (paced.length > 0) {
-      const closed = summarize(paced, 'closed');
-      const open = summarize(paced, mode);
-      cells.push(
-        `${ratio(open.cpuUsPerMessage / closed.cpuUsPerMessage)} [${range(pairedRatios(paced, mode, (r) => r.cpuUs / r.messages))}]`,
-        ratio(open.messagesPerSecond / closed.messagesPerSecond),
-        ratio(open.p50Ms / closed.p50Ms),
-        ratio(open.p99Ms / closed.p99Ms),
-      );
-    }
-    if (unpaced.length > 0) {
-      const closed = summarize(unpaced, 'closed');
-      const open = summarize(unpaced, mode);
-      cells.push(
-        `${ratio(open.messagesPerSecond / closed.messagesPerSecond)} [${range(pairedRatios(unpaced, mode, (r) => r.messages / r.seconds))}]`,
-        ratio(open.cpuUsPerMessage / closed.cpuUsPerMessage),
-      );
-    }
-    console.log(`| ${cells.join(' | ')} |`);
-  }
-  if (paced.length > 0 && MODES.includes('inspector')) {
-    const overhead = summarize(paced, 'inspector').cpuUsPerMessage / summarize(paced, 'closed').cpuUsPerMessage - 1;
-    const paired = pairedRatios(paced, 'inspector', (r) => r.cpuUs / r.messages).median - 1;
-    const control = MODES.includes('closed-again')
-      ? ` The A/A control (closed-again against closed) came out at ${((summarize(paced, 'closed-again').cpuUsPerMessage / summarize(paced, 'closed').cpuUsPerMessage - 1) * 100).toFixed(1)}%: the noise of this run.`
-      : '';
-    console.log(
-      `\nTarget: tracing with the inspector open costs at most 10% at 5,000 messages/s. Browser CPU per message: ` +
-        `${(overhead * 100).toFixed(1)}% more (per-round median ${(paired * 100).toFixed(1)}%): ${overhead <= 0.1 ? 'within' : 'OVER'} the target.${control}`,
-    );
-  }
+if (paced.length > 0 && MODES.includes('inspector')) {
+  const inspector = againstClosed(paced, 'inspector', cpuPerMessage);
+  const overhead = inspector.total - 1;
+  const control = MODES.includes('closed-again')
+    ? ` The A/A control (closed-again against closed, measured the same way) came out at ${((againstClosed(paced, 'closed-again', cpuPerMessage).total - 1) * 100).toFixed(1)}%: the noise of this run.`
+    : '';
+  console.log(
+    `\nTarget: tracing with the inspector open costs at most 10% at 5,000 messages/s. Browser CPU per message: ` +
+      `${(overhead * 100).toFixed(1)}% more (median of the pairs ${((inspector.median - 1) * 100).toFixed(1)}%): ${overhead <= 0.1 ? 'within' : 'OVER'} the target.${control}`,
+  );
 }
 if (badMessages.length > 0) console.log(`\nBad messages (should be none): ${badMessages.slice(0, 5).join('; ')}`);
 
@@ -448,9 +357,5 @@ if (JSON_OUT) {
   writeFileSync(JSON_OUT, JSON.stringify({ node: process.version, cpus: os.cpus().length, paced: strip(paced), unpaced: strip(unpaced) }, null, 2));
 }
 
-for (const tab of tabs) tab.close();
-uis.clone.close();
-uis.json.close();
-traceBuffer.stop();
-sampler.stop();
+for (const browser of browsers) browser.close();
 process.exit(0);

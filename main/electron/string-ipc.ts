@@ -41,22 +41,22 @@ export function pageChannel(contents: WebContents, channel: string, peer: PeerId
     },
     peer,
   );
-  let held: unknown[] | undefined = [];
+  let held: [message: unknown, wireBytes: number | undefined][] | undefined = [];
   const transport: Transport = {
     ...inner,
     on(listener: MessageListener) {
       inner.on(listener);
       const waiting = held;
       held = undefined;
-      if (waiting) for (const message of waiting) listener(message);
+      if (waiting) for (const [message, wireBytes] of waiting) listener(message, wireBytes);
     },
     onDidClose(listener) {
       closeListeners.add(listener);
       return () => closeListeners.delete(listener);
     },
   };
-  inner.on((message) => {
-    if (held && held.length < MAX_HELD) held.push(message);
+  inner.on((message, wireBytes) => {
+    if (held && held.length < MAX_HELD) held.push([message, wireBytes]);
   });
   return {
     transport,

@@ -15,8 +15,7 @@ import type {
   ResponseOf,
 } from './interface.ts';
 import { compileChecker, maxEncodedSize, type Checker, type TSchema } from './schema.ts';
-import { MEASURE_TOO_LARGE, measureMessage } from './size.ts';
-import { epochNow, ipcTracer, type TraceKind, type TraceRecord, type TraceRoute, type Tracer } from './trace.ts';
+import { epochNow, ipcTracer, type TraceKind, type TraceRoute, type Tracer } from './trace.ts';
 import {
   encodeCancel,
   encodeError,
@@ -144,31 +143,11 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 /**
- * A message's estimated size, for traces only: never on the hot path. Received messages are traced
- * before they are validated, so the walk stops at `limit` (the largest message the connection
- * allows): a hostile message, huge or cyclic, then costs a bounded walk and is recorded at the limit.
+ * A size a channel reported, or NaN (estimate it). Only a number counts: a platform's `postMessage`
+ * may answer `true`, and an emitter may hand a listener more than the message (a child process's
+ * 'message' event passes a handle second).
  */
-function traceSize(value: unknown, limit: number): number {
-  const size = measureMessage(value, limit, 10_000);
-  return size === MEASURE_TOO_LARGE ? limit : Math.max(0, size);
-}
-
-/**
- * A trace record with every field present, in one order: one object shape for all records, built
- * without spreads (spreading a base object cost about 4 µs a record, measured: a fifth of what a
- * whole message costs the browser process).
- */
-function traceRecord(
-  route: TraceRoute,
-  callId: number | undefined,
-  size: number,
-  sentAt: number,
-  receivedAt: number | undefined,
-  roundTripMs: number | undefined,
-  error: string | undefined,
-): TraceRecord {
-  return { route, callId, size, sentAt, receivedAt, roundTripMs, error };
-}
+const wireSize = (wireBytes: unknown) => (typeof wireBytes === 'number' ? wireBytes : Number.NaN);
 
 /** A route's slot in an endpoint's table of routes for one member: by kind, then direction. */
 const ROUTE_SLOT: Readonly<Record<TraceKind, number>> = { request: 0, response: 2, error: 4, event: 6, cancel: 8, 'bad-message': 10 };
@@ -242,7 +221,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
   private sweepAt = Infinity;
   private readonly stopListeningForClose: (() => void) | undefined;
   private readonly stopListeningForDecodeFailures: (() => void) | undefined;
-  private readonly receive = (message: unknown) => this.onMessage(message);
+  private readonly receive = (message: unknown, wireBytes?: unknown) => this.onMessage(message, wireBytes);
 
   constructor(options: ConnectOptions<Local, Remote>) {
     this.transport = options.transport;
@@ -295,20 +274,21 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     const timeoutMs = options?.timeoutMs ?? this.timeoutMs;
     const tracing = this.tracer.active;
     const sentAt = tracing ? epochNow() : 0;
-    const envelope = encodeRequest(id, method, request, tracing ? sentAt : undefined);
+    const envelope = encodeRequest(id, method, request, tracing && this.tracer.stampsOutgoing ? sentAt : undefined);
     return new Promise((resolve, reject) => {
       const onAbort = signal ? () => this.settleAborted(id, signal.reason) : undefined;
       const deadline = performance.now() + timeoutMs;
       this.pending.set(id, { method, resolve, reject, deadline, sentAt, timeoutMs, signal, onAbort });
       if (signal && onAbort) signal.addEventListener('abort', onAbort, { once: true });
       this.scheduleSweep(deadline);
+      let wireBytes: number | void;
       try {
-        this.transport.post(envelope, options?.transfer);
+        wireBytes = this.transport.post(envelope, options?.transfer);
       } catch (error) {
         this.settle(id)?.reject(new RpcError('RPC_BAD_MESSAGE', `${what} could not be sent: ${(error as Error).message}`, { cause: error }));
         return;
       }
-      if (tracing) this.traceSend('request', this.remoteName, method, request, sentAt, id);
+      if (tracing) this.traceSend('request', this.remoteName, method, envelope, wireBytes, sentAt, id);
     });
   }
 
@@ -369,10 +349,10 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
 
   emit<E extends EventName<Local>>(event: E, payload: EventOf<Local, E>, transfer?: readonly Transferable[]): void {
     if (this.closed) return; // like a message on a closed pipe: nobody is there to get it
-    if (!this.tracer.active) return this.transport.post(encodeEvent(event, payload), transfer);
+    if (!this.tracer.active) return void this.transport.post(encodeEvent(event, payload), transfer);
     const sentAt = epochNow();
-    this.transport.post(encodeEvent(event, payload, sentAt), transfer);
-    this.traceSend('event', this.localName, event, payload, sentAt);
+    const envelope = encodeEvent(event, payload, this.tracer.stampsOutgoing ? sentAt : undefined);
+    this.traceSend('event', this.localName, event, envelope, this.transport.post(envelope, transfer), sentAt);
   }
 
   on<E extends EventName<Remote>>(event: E, listener: (payload: EventOf<Remote, E>) => void): () => void {
@@ -423,10 +403,10 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
 
   // ---- receiving -----------------------------------------------------------------------------
 
-  private onMessage(message: unknown): void {
+  private onMessage(message: unknown, wireBytes: unknown): void {
     if (this.closed) return;
     try {
-      this.dispatch(message);
+      this.dispatch(message, wireBytes);
     } catch (error) {
       // Validation rejects bad input before this point; reaching here is a bug of ours, and the
       // receive path must survive it all the same.
@@ -434,7 +414,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     }
   }
 
-  private dispatch(message: unknown): void {
+  private dispatch(message: unknown, wireBytes: unknown): void {
     const problem = envelopeProblem(message);
     if (problem !== undefined) {
       // Name what the envelope claims where it can be read (a request's method, an event's name).
@@ -444,7 +424,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
       return this.reportBad(interfaceName, problem, this.names.get(member.name) ?? member.name);
     }
     const envelope = message as Envelope;
-    if (this.tracer.active) this.traceReceive(envelope);
+    if (this.tracer.active) this.traceReceive(envelope, wireBytes);
 
     switch (envelope[0]) {
       case Kind.Request:
@@ -537,17 +517,20 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     const t = tracing ? epochNow() : 0;
     if (!failed) {
       const transfer = typeof value === 'object' && value !== null ? transferLists.get(value) : undefined;
+      const envelope = encodeResponse(id, value, tracing && this.tracer.stampsOutgoing ? t : undefined);
+      let wireBytes: number | void;
       try {
-        this.transport.post(encodeResponse(id, value, tracing ? t : undefined), transfer);
+        wireBytes = this.transport.post(envelope, transfer);
       } catch (error) {
         return this.reply(id, method, new RpcError('RPC_BAD_MESSAGE', `${what} response could not be sent: ${(error as Error).message}`), true);
       }
-      if (tracing) this.traceSend('response', this.localName, method, value, t, id);
+      if (tracing) this.traceSend('response', this.localName, method, envelope, wireBytes, t, id);
       return;
     }
     const error = serializeError(value);
-    this.postQuietly(encodeError(id, error, tracing ? t : undefined));
-    if (tracing) this.traceSend('error', this.localName, method, error, t, id);
+    const envelope = encodeError(id, error, tracing && this.tracer.stampsOutgoing ? t : undefined);
+    const wireBytes = this.postQuietly(envelope);
+    if (tracing) this.traceSend('error', this.localName, method, envelope, wireBytes, t, id);
   }
 
   private runListener(listener: (payload: unknown) => void, payload: unknown, event: string): void {
@@ -565,7 +548,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
   private reportBad(interfaceName: string, reason: string, method: string): void {
     if (this.tracer.active) {
       const now = epochNow();
-      this.tracer.record(traceRecord(this.traceRoute('receive', 'bad-message', interfaceName, method), undefined, 0, now, now, undefined, reason));
+      this.tracer.record({ route: this.traceRoute('receive', 'bad-message', interfaceName, method), size: 0, sentAt: now, receivedAt: now, error: reason });
     }
     try {
       this.onBadMessage({ peer: this.peer, interface: interfaceName, reason });
@@ -576,28 +559,31 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private postQuietly(envelope: unknown[]): void {
+  private postQuietly(envelope: unknown[]): number | void {
     try {
-      this.transport.post(envelope);
+      return this.transport.post(envelope);
     } catch {
       // Best effort: the channel is going away.
     }
   }
 
   /**
-   * The route of a message: made once per declared member, kind and direction and reused. Members
-   * nobody declared (a broken or hostile peer's) get a route of their own that is not kept, so a
-   * peer cannot grow the table.
+   * The route of a message: made once per declared member, kind and direction and reused, found by
+   * the member's name as it came (one lookup). Members nobody declared (a broken or hostile peer's)
+   * get a route of their own that is not kept, so a peer cannot grow the table; a kept route holds
+   * the declared name, never the string from the wire.
    */
   private traceRoute(direction: TraceRoute['direction'], kind: TraceKind, interfaceName: string, method: string): TraceRoute {
     const table = interfaceName === this.localName ? this.localTraceRoutes : interfaceName === this.remoteName ? this.remoteTraceRoutes : undefined;
     let routes = table?.get(method);
     if (!routes) {
-      if (!table || !this.names.has(method)) return this.newTraceRoute(direction, kind, interfaceName, method);
-      table.set(method, (routes = new Array<TraceRoute | undefined>(ROUTE_SLOTS).fill(undefined)));
+      const declared = this.names.get(method);
+      if (!table || declared === undefined) return this.newTraceRoute(direction, kind, interfaceName, method);
+      table.set(declared, (routes = new Array<TraceRoute | undefined>(ROUTE_SLOTS).fill(undefined)));
+      method = declared;
     }
     const slot = ROUTE_SLOT[kind] + (direction === 'receive' ? 1 : 0);
-    return (routes[slot] ??= this.newTraceRoute(direction, kind, interfaceName, method));
+    return (routes[slot] ??= this.newTraceRoute(direction, kind, interfaceName, this.names.get(method) ?? method));
   }
 
   private newTraceRoute(direction: TraceRoute['direction'], kind: TraceKind, interfaceName: string, method: string): TraceRoute {
@@ -605,30 +591,34 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     return { direction, from, to, interface: interfaceName, method, kind };
   }
 
-  private traceSend(kind: TraceKind, interfaceName: string, method: string, payload: unknown, sentAt: number, callId?: number): void {
+  /**
+   * Sizes: what the channel says the message took on the wire (`wireBytes`, where it encodes
+   * messages itself), else an estimate of the whole envelope, made when the tracer flushes.
+   */
+  private traceSend(kind: TraceKind, interfaceName: string, method: string, envelope: unknown[], wireBytes: unknown, sentAt: number, callId?: number): void {
     const route = this.traceRoute('send', kind, interfaceName, method);
-    this.tracer.record(traceRecord(route, callId, traceSize(payload, this.maxMessageBytes), sentAt, undefined, undefined, undefined));
+    this.tracer.trace(route, callId ?? Number.NaN, sentAt, Number.NaN, Number.NaN, wireSize(wireBytes), envelope, this.maxMessageBytes);
   }
 
-  private traceReceive(envelope: Envelope): void {
+  private traceReceive(envelope: Envelope, wireBytes: unknown): void {
     const receivedAt = epochNow();
     // A sender that was not tracing sent no clock: the receive time is the best estimate.
     const sentAt = envelopeTime(envelope) ?? receivedAt;
     let interfaceName: string;
     let method: string;
     let kind: TraceKind;
-    let callId: number | undefined;
-    let roundTripMs: number | undefined;
+    let callId = Number.NaN; // NaN: none
+    let roundTripMs = Number.NaN;
     switch (envelope[0]) {
       case Kind.Request:
         interfaceName = this.localName;
-        method = this.names.get(envelope[2]) ?? envelope[2];
+        method = envelope[2]; // as it came: traceRoute finds the declared member by it
         kind = 'request';
         callId = envelope[1];
         break;
       case Kind.Event:
         interfaceName = this.remoteName;
-        method = this.names.get(envelope[1]) ?? envelope[1];
+        method = envelope[1];
         kind = 'event';
         break;
       case Kind.Cancel:
@@ -647,7 +637,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
       }
     }
     const route = this.traceRoute('receive', kind, interfaceName, method);
-    this.tracer.record(traceRecord(route, callId, traceSize(envelope, this.maxMessageBytes), sentAt, receivedAt, roundTripMs, undefined));
+    this.tracer.trace(route, callId, sentAt, receivedAt, roundTripMs, wireSize(wireBytes), envelope, this.maxMessageBytes);
   }
 
 }

@@ -14,7 +14,9 @@ export interface NodeMessagePortLike {
 export function nodeMessagePortTransport(port: NodeMessagePortLike, peer: PeerIdentity): Transport {
   return {
     peer,
-    post: (message, transfer) => port.postMessage(message, transfer),
+    post: (message, transfer) => {
+      port.postMessage(message, transfer); // (Node's answers `true`: no size)
+    },
     on: (listener) => port.on('message', listener),
     off: (listener) => port.off('message', listener),
     onDidClose(listener) {

@@ -31,11 +31,15 @@ export function stringChannelTransport(channel: StringChannel, peer: PeerIdentit
     } catch (error) {
       return fail(error);
     }
-    for (const listener of listeners) listener(message);
+    for (const listener of listeners) listener(message, text.length);
   });
   return {
     peer,
-    post: (message) => channel.send(JSON.stringify(message)),
+    post: (message) => {
+      const text = JSON.stringify(message);
+      channel.send(text);
+      return text.length;
+    },
     on: (listener) => void listeners.add(listener),
     off: (listener) => void listeners.delete(listener),
     onDidFailToDecode(listener) {

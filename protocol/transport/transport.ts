@@ -20,13 +20,21 @@ export interface PeerIdentity {
 /** Objects whose ownership moves with a message (ArrayBuffer, MessagePort): typed loosely on purpose. */
 export type Transferable = object;
 
-export type MessageListener = (message: unknown) => void;
+/**
+ * `wireBytes`: the message's size as the channel carried it, where the channel encodes messages
+ * itself (JSON text: its length; MessagePack: its frame); absent where the platform serializes them
+ * (structured clone), which tells nobody the size.
+ */
+export type MessageListener = (message: unknown, wireBytes?: number) => void;
 
 export interface Transport {
   /** The process at the other end. */
   readonly peer: PeerIdentity;
-  /** Sends one message; the transfer list is honoured where the channel can move objects. */
-  post(message: unknown, transfer?: readonly Transferable[]): void;
+  /**
+   * Sends one message; the transfer list is honoured where the channel can move objects. Answers
+   * the message's size on the wire where the channel encodes it itself (as `wireBytes` above).
+   */
+  post(message: unknown, transfer?: readonly Transferable[]): number | void;
   on(listener: MessageListener): void;
   off(listener: MessageListener): void;
   /** Calls `listener` once when the channel closes (peer gone, port closed). Returns an unsubscribe. */

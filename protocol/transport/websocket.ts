@@ -53,13 +53,16 @@ export function webSocketTransport(socket: WebSocketLike, options: WebSocketTran
     } catch (error) {
       return fail(error);
     }
-    listener(message);
+    listener(message, data.byteLength);
   });
   return {
     peer: options.peer,
     post(message) {
       // A socket that is closing drops the message, as a closed pipe would.
-      if (socket.readyState === OPEN) socket.send(encoder.encode(message));
+      if (socket.readyState !== OPEN) return undefined;
+      const frame = encoder.encode(message);
+      socket.send(frame);
+      return frame.byteLength;
     },
     on(listener) {
       const wrapper = wrappers.add(listener);
