@@ -11,7 +11,8 @@
  * turns them into rates per tab and interface.
  *
  * Sampling runs only while someone watches: `watch()` starts it (and subscribes to the tracer, which
- * makes every endpoint build trace records), and it stops `idleTimeoutMs` after the last `watch()`.
+ * makes every endpoint stage a trace record per message; they are counted in batches, and a sample
+ * flushes the tracer first), and it stops `idleTimeoutMs` after the last `watch()`.
  */
 import type { Static } from '../../protocol/rpc/schema.ts';
 import type { DirectChannelMetrics, ProcessMetricsInfo } from '../../protocol/interfaces/ui-browser.ts';

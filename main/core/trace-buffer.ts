@@ -1,9 +1,10 @@
 /**
  * The IPC inspector's data path: the last `capacity` trace records of the browser process's
  * endpoints (every message it sends or receives), numbered, in a ring buffer the UI pages through
- * with `since(seq)`. Tracing costs every endpoint a record per message, so the buffer subscribes to
- * the tracer only while someone reads: `since()` starts it, and it stops `idleTimeoutMs` after the
- * last read. What recording costs while someone reads: main/core/tracing.bench.ts (`npm run bench:tracing`).
+ * with `since(seq)`, copied in from the tracer's batches (`since()` flushes the tracer first, so a
+ * page holds every message until then). Tracing costs every endpoint a staged record per message, so
+ * the buffer subscribes to the tracer only while someone reads: `since()` starts it, and it stops
+ * `idleTimeoutMs` after the last read. What recording costs while someone reads: main/core/tracing.bench.ts (`npm run bench:tracing`).
  */
 import { TRACE_KINDS, TRACE_RECEIVED } from '../../protocol/interfaces/ui-browser.ts';
 import type { TraceEntryInfo, TracePageInfo, TraceRouteInfo } from '../../protocol/interfaces/trace-page.ts';
