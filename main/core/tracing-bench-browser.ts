@@ -195,7 +195,7 @@ connect({
       const ui = await poll(mode); // (and polling goes on)
       const sliceCpu = process.cpuUsage(sliceCpuBefore);
       return {
-        sliceMessages: served * 2 - sliceServedBefore * 2,
+        sliceMessages: (served - sliceServedBefore) * 2,
         sliceCpuUs: sliceCpu.user + sliceCpu.system,
         messages,
         seconds,

@@ -242,21 +242,23 @@ interface ModeSummary {
   readonly uiDropped: number;
 }
 
+const cpuPerMessage = (windows: readonly SliceResult[]) => sum(windows.map((r) => r.cpuUs)) / sum(windows.map((r) => r.messages));
+const sliceCpuPerMessage = (slices: readonly SliceResult[]) => sum(slices.map((r) => r.sliceCpuUs)) / sum(slices.map((r) => r.sliceMessages));
+const messageRate = (windows: readonly SliceResult[]) => sum(windows.map((r) => r.messages)) / sum(windows.map((r) => r.seconds));
+const latency = (p: number) => (windows: readonly SliceResult[]) => percentile(windows.flatMap((r) => r.latenciesMs), p);
+
 function summarize(results: readonly SliceResult[], mode: Mode): ModeSummary {
-  const rounds = results.filter((result) => result.mode === mode);
-  const seconds = sum(rounds.map((r) => r.seconds));
-  const messages = sum(rounds.map((r) => r.messages));
-  const cpuUs = sum(rounds.map((r) => r.cpuUs));
-  const latencies = rounds.flatMap((r) => r.latenciesMs);
+  const windows = results.filter((result) => result.mode === mode);
+  const messages = sum(windows.map((r) => r.messages));
   return {
-    messagesPerSecond: messages / seconds,
-    cpuUsPerMessage: cpuUs / messages,
-    gcUsPerMessage: (sum(rounds.map((r) => r.gcMs)) * 1000) / messages,
-    cpuPercent: cpuUs / 1e6 / seconds * 100,
-    p50Ms: percentile(latencies, 0.5),
-    p99Ms: percentile(latencies, 0.99),
-    uiRecordsPerSecond: sum(rounds.map((r) => r.uiRecords)) / sum(rounds.map((r) => r.sliceSeconds)),
-    uiDropped: sum(rounds.map((r) => r.uiDropped)),
+    messagesPerSecond: messageRate(windows),
+    cpuUsPerMessage: cpuPerMessage(windows),
+    gcUsPerMessage: (sum(windows.map((r) => r.gcMs)) * 1000) / messages,
+    cpuPercent: (sum(windows.map((r) => r.cpuUs)) / 1e4) / sum(windows.map((r) => r.seconds)),
+    p50Ms: latency(0.5)(windows),
+    p99Ms: latency(0.99)(windows),
+    uiRecordsPerSecond: sum(windows.map((r) => r.uiRecords)) / sum(windows.map((r) => r.sliceSeconds)),
+    uiDropped: sum(windows.map((r) => r.uiDropped)),
   };
 }
 
@@ -278,11 +280,6 @@ function againstClosed(results: readonly SliceResult[], mode: Mode, measure: (r:
     max: Math.max(...ratios),
   };
 }
-const cpuPerMessage = (windows: readonly SliceResult[]) => sum(windows.map((r) => r.cpuUs)) / sum(windows.map((r) => r.messages));
-const sliceCpuPerMessage = (slices: readonly SliceResult[]) => sum(slices.map((r) => r.sliceCpuUs)) / sum(slices.map((r) => r.sliceMessages));
-const messageRate = (windows: readonly SliceResult[]) => sum(windows.map((r) => r.messages)) / sum(windows.map((r) => r.seconds));
-const latency = (p: number) => (windows: readonly SliceResult[]) => percentile(windows.flatMap((r) => r.latenciesMs), p);
-
 // ---- run -----------------------------------------------------------------------------------------
 
 const began = performance.now();
