@@ -1,9 +1,10 @@
-// The trace buffer's columnar pages: ring -> TracePage -> rows gives back the records, through both
-// kinds of UI channel (structured clone, JSON), and every page passes the TracePage schema.
+// The trace buffer's pages: ring -> TracePage (tables and base64 records) -> rows gives back the
+// records, through both kinds of UI channel (structured clone, JSON), and every page passes the
+// TracePage schema.
 import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { decodeTracePage, type TraceEntryInfo } from '../../protocol/interfaces/trace-page.ts';
-import { TracePage } from '../../protocol/interfaces/ui-browser.ts';
+import { TRACE_PAGE, TracePage } from '../../protocol/interfaces/ui-browser.ts';
 import { compileChecker } from '../../protocol/rpc/schema.ts';
 import { Tracer, type TraceKind, type TraceRecord, type TraceRoute } from '../../protocol/rpc/trace.ts';
 import type { PeerIdentity } from '../../protocol/transport/transport.ts';
@@ -134,12 +135,55 @@ describe('TraceBuffer pages', () => {
     const page = buffer.since(0);
     expect(valid.check(page)).toBe(true);
     expect(valid.check({ ...page, routes: [{ ...page.routes[0]!, code: 6 }] })).toBe(false);
-    expect(valid.check({ ...page, routes: [{ ...page.routes[0]!, from: 2 * 500 }] })).toBe(false);
-    expect(valid.check({ ...page, route: [500] })).toBe(false);
-    expect(valid.check({ ...page, callId: [Number.NaN] })).toBe(false);
-    expect(valid.check({ ...page, sentAt: [0.5] })).toBe(false);
+    expect(valid.check({ ...page, routes: [{ ...page.routes[0]!, from: 2 * TRACE_PAGE }] })).toBe(false);
+    expect(valid.check({ ...page, count: TRACE_PAGE + 1 })).toBe(false);
+    expect(valid.check({ ...page, count: 0.5 })).toBe(false);
+    expect(valid.check({ ...page, records: [1, 2] })).toBe(false);
+    expect(valid.check({ ...page, records: 'A'.repeat(TRACE_PAGE * 50) })).toBe(false);
     expect(() => decodeTracePage({ ...page, routes: [{ ...page.routes[0]!, from: page.peers.length }] })).toThrow(RangeError);
-    expect(() => decodeTracePage({ ...page, route: [page.routes.length] })).toThrow(RangeError);
+    // Records that are not `count` records, or not base64.
+    expect(() => decodeTracePage({ ...page, count: 2 })).toThrow(RangeError);
+    expect(() => decodeTracePage({ ...page, records: '!!!!' })).toThrow(RangeError);
+    // A record that names no route, no error, or has a negative size.
+    const edited = (offset: number, value: number) => {
+      const bytes = Buffer.from(page.records, 'base64');
+      bytes.writeInt32LE(value, offset);
+      return { ...page, records: bytes.toString('base64') };
+    };
+    expect(() => decodeTracePage(edited(0, page.routes.length))).toThrow(RangeError);
+    expect(() => decodeTracePage(edited(3 * 4, -1))).toThrow(RangeError);
+    expect(() => decodeTracePage(edited(7 * 4, 0))).toThrow(RangeError);
+    expect(decodeTracePage(edited(0, 0))).toHaveLength(1);
+  });
+
+  it('carries call ids past 2^32, and times far apart on pages of their own', () => {
+    const { tracer, buffer } = setup();
+    const base = record(2); // a send with a call id
+    const far = 40 * 60_000; // 40 minutes: more microseconds than 32 bits hold
+    tracer.record({ ...base, callId: 2 ** 40 + 7 });
+    tracer.record({ ...base, callId: 3, sentAt: base.sentAt + far });
+    tracer.record({ ...base, callId: 4, sentAt: base.sentAt + far + 0.5 });
+    const first = buffer.since(0);
+    expect(first.count).toBe(1);
+    const second = buffer.since(first.nextSeq);
+    expect(second.count).toBe(2);
+    const rows = [...decodeTracePage(first), ...decodeTracePage(second)];
+    expect(rows.map((row) => row.callId)).toEqual([2 ** 40 + 7, 3, 4]);
+    expect(rows.map((row) => row.seq)).toEqual([0, 1, 2]);
+    expect(rows.map(toMicros).map((row) => row.sentAt)).toEqual([base.sentAt, base.sentAt + far, base.sentAt + far + 0.5].map((t) => Math.round(t * 1000) / 1000));
+  });
+
+  it("clips a sender's far-off clock on a received record and goes on paging", () => {
+    const { tracer, buffer } = setup();
+    const received = record(1);
+    tracer.record({ ...received, sentAt: 0 }); // a peer whose stamp is nonsense
+    tracer.record(received);
+    const page = buffer.since(0);
+    expect(page.count).toBe(2);
+    const [clipped, normal] = decodeTracePage(page);
+    expect(clipped!.receivedAt).toBeCloseTo(received.receivedAt!, 3);
+    expect(clipped!.sentAt).toBeCloseTo(page.timeBase - 0x7fff_ffff / 1000, 3);
+    expect(toMicros(normal!)).toEqual(expected(1, received));
   });
 
   it('answers an empty page past the newest record', () => {

@@ -6,7 +6,7 @@
  * the buffer subscribes to the tracer only while someone reads: `since()` starts it, and it stops
  * `idleTimeoutMs` after the last read. What recording costs while someone reads: main/core/tracing.bench.ts (`npm run bench:tracing`).
  */
-import { TRACE_KINDS, TRACE_RECEIVED } from '../../protocol/interfaces/ui-browser.ts';
+import { TRACE_FIELD, TRACE_FIELDS, TRACE_KINDS, TRACE_NONE, TRACE_RECEIVED } from '../../protocol/interfaces/ui-browser.ts';
 import type { TraceEntryInfo, TracePageInfo, TraceRouteInfo } from '../../protocol/interfaces/trace-page.ts';
 import {
   ipcTracer,
@@ -28,7 +28,7 @@ export type { TraceEntryInfo, TracePageInfo };
 
 export const DEFAULT_TRACE_CAPACITY = 10_000;
 export const DEFAULT_TRACE_IDLE_MS = 5000;
-export const DEFAULT_TRACE_PAGE = 500;
+export const DEFAULT_TRACE_PAGE = 2000;
 
 export interface TraceBufferOptions {
   readonly clock: Clock;
@@ -39,11 +39,9 @@ export interface TraceBufferOptions {
   readonly pageSize?: number;
 }
 
-/**
- * A whole number read from the ring (a double) as an int32 where it fits: then the page's arrays hold
- * small integers, which structured clone writes in a byte or three, rather than 9-byte doubles.
- */
-const small = (value: number) => (value >= -0x4000_0000 && value < 0x4000_0000 ? value | 0 : value);
+const INT32_MAX = 0x7fff_ffff;
+/** A whole number clipped to the int32 words of a page (TRACE_NONE, the smallest, means none). */
+const int32 = (value: number) => (value > INT32_MAX ? INT32_MAX : value <= TRACE_NONE ? TRACE_NONE + 1 : value);
 
 const clip = (text: string, max: number) => (text.length > max ? text.slice(0, max) : text);
 
@@ -140,12 +138,13 @@ export class TraceBuffer {
   }
 
   /**
-   * Records [from, to) as the UI protocol carries them: a columnar TracePage filled straight from the
-   * ring's rows (no object per record), each distinct peer and string once, strings clipped to the
-   * schema's bounds.
+   * Records [from, to) as the UI protocol carries them (a TracePage): each distinct peer, string and
+   * route once in tables, strings clipped to the schema's bounds, and every record's numbers written
+   * straight from the ring's row into one buffer, base64-encoded at the end (no object or array per
+   * record). Times count whole microseconds from the first record's own-clock time; a record whose
+   * own-clock time is too far from it for 32 bits starts the next page instead.
    */
   private page(from: number, to: number, dropped: number): TracePageInfo {
-    const count = to - from;
     const numbers = this.numbers;
     const ringRoutes = this.routes;
     const peers: TraceEntryInfo['from'][] = [];
@@ -155,19 +154,6 @@ export class TraceBuffer {
     const routes: TraceRouteInfo[] = [];
     const routeIndex = new Map<TraceRoute, number>();
     const errors: string[] = [];
-    // Columns grow by push, never pre-sized: a pre-sized array is "holey", which structured clone
-    // writes key by key (about 5x slower, measured) instead of as one dense run.
-    const routeColumn: number[] = [];
-    const callId: (number | null)[] = [];
-    const size: number[] = [];
-    const sentAt: number[] = [];
-    const receivedAt: (number | null)[] = [];
-    const roundTrip: (number | null)[] = [];
-    const error: (number | null)[] = [];
-    // Whole microseconds from a base: small integers, which need no heap box per value and encode in
-    // a few bytes, where epoch milliseconds are doubles (measured: 4x faster as JSON).
-    const timeBase = count > 0 ? Math.floor(numbers[(from % this.capacity) * NUMBERS + SENT_AT]!) : 0;
-    const micros = (time: number) => small(Math.round((time - timeBase) * 1000));
     const peerOf = (identity: PeerIdentity) => {
       let index = peerIndex.get(identity);
       if (index === undefined) {
@@ -198,37 +184,47 @@ export class TraceBuffer {
       }
       return index;
     };
+    const ownTime = (n: number) => (numbers[n + RECEIVED_AT] === numbers[n + RECEIVED_AT] ? numbers[n + RECEIVED_AT]! : numbers[n + SENT_AT]!);
+    const timeBase = to > from ? Math.floor(ownTime((from % this.capacity) * NUMBERS)) : 0;
+    const buffer = Buffer.allocUnsafe((to - from) * TRACE_FIELDS * 4);
+    const view = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     const anyErrors = this.errors.size > 0;
-    for (let seq = from; seq < to; seq++) {
+    let count = 0;
+    for (let seq = from; seq < to; seq++, count++) {
       const slot = seq % this.capacity;
       const n = slot * NUMBERS;
-      routeColumn.push(routeOf(ringRoutes[slot]!));
+      const own = Math.round((ownTime(n) - timeBase) * 1000);
+      if (own <= TRACE_NONE || own > INT32_MAX) break; // (never the first record: its offset is under 1 ms)
+      const at = count * TRACE_FIELDS * 4;
+      view.setInt32(at + TRACE_FIELD.route * 4, routeOf(ringRoutes[slot]!), true);
       const id = numbers[n + CALL_ID]!;
-      callId.push(id === id ? small(id) : null); // NaN: none
-      size.push(small(Math.max(0, Math.round(numbers[n + SIZE]!))));
-      sentAt.push(micros(numbers[n + SENT_AT]!));
+      if (id === id) {
+        view.setInt32(at + TRACE_FIELD.callIdHigh * 4, Math.floor(id / 2 ** 32), true);
+        view.setUint32(at + TRACE_FIELD.callIdLow * 4, id % 2 ** 32, true);
+      } else {
+        view.setInt32(at + TRACE_FIELD.callIdHigh * 4, TRACE_NONE, true);
+        view.setInt32(at + TRACE_FIELD.callIdLow * 4, 0, true);
+      }
+      view.setInt32(at + TRACE_FIELD.size * 4, int32(Math.max(0, Math.round(numbers[n + SIZE]!))), true);
       const received = numbers[n + RECEIVED_AT]!;
-      receivedAt.push(received === received ? micros(received) : null);
+      // A received record's send time may be its sender's clock: clipped, where the receive time is exact.
+      view.setInt32(at + TRACE_FIELD.sentAt * 4, received === received ? int32(Math.round((numbers[n + SENT_AT]! - timeBase) * 1000)) : own, true);
+      view.setInt32(at + TRACE_FIELD.receivedAt * 4, received === received ? own : TRACE_NONE, true);
       const trip = numbers[n + ROUND_TRIP]!;
-      roundTrip.push(trip === trip ? small(Math.round(trip * 1000)) : null);
+      view.setInt32(at + TRACE_FIELD.roundTrip * 4, trip === trip ? int32(Math.max(0, Math.round(trip * 1000))) : TRACE_NONE, true);
       const text = anyErrors ? this.errors.get(slot) : undefined;
-      error.push(text === undefined ? null : errors.push(clip(text, 256)) - 1);
+      view.setInt32(at + TRACE_FIELD.error * 4, text === undefined ? TRACE_NONE : errors.push(clip(text, 256)) - 1, true);
     }
     return {
       firstSeq: from,
+      count,
       timeBase,
       peers,
       names,
       routes,
       errors,
-      route: routeColumn,
-      callId,
-      size,
-      sentAt,
-      receivedAt,
-      roundTrip,
-      error,
-      nextSeq: to,
+      records: buffer.toString('base64', 0, count * TRACE_FIELDS * 4),
+      nextSeq: from + count,
       dropped,
     };
   }

@@ -31,7 +31,9 @@
  *
  * A slice: switch the mode, settle 300 ms, a young-generation GC, a 1 s window that ends with a
  * young-generation GC, counted. A round pairs closed with every other mode twice (once in each
- * browser), the modes in a rotating order; a first round warms up and is not counted. Paced phase:
+ * browser), the modes in a rotating order; the first rounds warm up and are not counted (the code a
+ * mode runs is compiled over its first seconds: one warm-up round left windows 30-40% dearer in the
+ * next two, in a run of 12). Paced phase:
  * each browser's tabs together make 2,500 calls a second, so each browser receives and sends 5,000
  * messages a second (the UI's own polling comes on top, as overhead of the watching modes).
  * Measured per window: the browser's CPU time (process.cpuUsage, every thread: GC included) per tab
@@ -86,6 +88,8 @@ const PACED_ROUNDS = Number(option('--rounds') ?? (QUICK ? 2 : 12));
 if (!(PACED_ROUNDS >= 1)) fail('--rounds takes a positive number');
 const UNPACED_ROUNDS = Math.ceil(PACED_ROUNDS / 3);
 const UNPACED_IN_FLIGHT = 16;
+/** Rounds run first and not counted, in each phase. */
+const WARMUP_ROUNDS = QUICK ? 1 : 3;
 const SETTLE_MS = 300;
 const WINDOW_MS = 1000;
 
@@ -192,7 +196,7 @@ async function phase(paced: boolean, rounds: number): Promise<SliceResult[]> {
   );
   const results: SliceResult[] = [];
   let slice = 0;
-  for (let round = -1; round < rounds; round++) {
+  for (let round = -WARMUP_ROUNDS; round < rounds; round++) {
     for (const modes of roundPlan(Math.max(0, round))) {
       const measured = await Promise.all(
         browsers.map((browser, index) => browser.remote.slice({ mode: modes[index]!, settleMs: SETTLE_MS, windowMs: WINDOW_MS })),

@@ -1,10 +1,10 @@
 /**
- * A TracePage (getTrace's columnar answer) as rows: the one decoder, used by the UI (the IPC
+ * A TracePage (getTrace's answer: tables and binary records) as rows: the one decoder, used by the UI (the IPC
  * inspector, the architecture map) and by tests. main/core/trace-buffer.ts is the encoder. Times come
  * back to the microsecond (the page carries whole microseconds).
  */
 import type { Static } from '../rpc/schema.ts';
-import { TRACE_KINDS, TRACE_RECEIVED, type TraceEntry, type TracePage, type TraceRoute } from './ui-browser.ts';
+import { TRACE_FIELD, TRACE_FIELDS, TRACE_KINDS, TRACE_NONE, TRACE_RECEIVED, type TraceEntry, type TracePage, type TraceRoute } from './ui-browser.ts';
 
 export type TraceEntryInfo = Static<typeof TraceEntry>;
 export type TracePageInfo = Static<typeof TracePage>;
@@ -13,13 +13,22 @@ type MutableEntry = { -readonly [K in keyof TraceEntryInfo]: TraceEntryInfo[K] }
 
 /** How many records a page carries. */
 export function tracePageLength(page: TracePageInfo): number {
-  return page.route.length;
+  return page.count;
+}
+
+/** base64 to bytes, with what pages and Node both have (atob); throws on text that is not base64. */
+function base64Bytes(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }
 
 /**
  * The page's records, oldest first, as TraceEntry rows (optional fields absent where the record has
  * none). Rows of one page share their peer objects. Expects a page that passed the TracePage schema;
- * throws a RangeError when an index names no entry of its table.
+ * throws a RangeError when its records are not `count` records or an index names no entry of its
+ * tables.
  */
 export function decodeTracePage(page: TracePageInfo): TraceEntryInfo[] {
   const routes = page.routes.map((route, r) => {
@@ -31,11 +40,23 @@ export function decodeTracePage(page: TracePageInfo): TraceEntryInfo[] {
     if (!from || !to || iface === undefined || method === undefined || !kind) throw new RangeError(`trace route ${r} of the page names nothing`);
     return { direction: route.code >= TRACE_RECEIVED ? ('receive' as const) : ('send' as const), from, to, interface: iface, method, kind };
   });
-  const count = page.route.length;
+  const count = page.count;
+  let bytes: Uint8Array;
+  try {
+    bytes = base64Bytes(page.records);
+  } catch {
+    throw new RangeError('the trace page\'s records are not base64');
+  }
+  if (bytes.length !== count * TRACE_FIELDS * 4) throw new RangeError(`the trace page's records are ${bytes.length} bytes, not ${count} records`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const rows = new Array<TraceEntryInfo>(count);
   for (let i = 0; i < count; i++) {
-    const route = routes[page.route[i]!];
+    const at = (field: number) => view.getInt32((i * TRACE_FIELDS + field) * 4, true);
+    const route = routes[at(TRACE_FIELD.route)];
     if (!route) throw new RangeError(`trace record ${i} of the page names no route`);
+    const size = at(TRACE_FIELD.size);
+    const sentAt = at(TRACE_FIELD.sentAt);
+    if (size < 0 || sentAt === TRACE_NONE) throw new RangeError(`trace record ${i} of the page has no size or send time`);
     const row: MutableEntry = {
       seq: page.firstSeq + i,
       direction: route.direction,
@@ -44,17 +65,20 @@ export function decodeTracePage(page: TracePageInfo): TraceEntryInfo[] {
       interface: route.interface,
       method: route.method,
       kind: route.kind,
-      size: page.size[i]!,
-      sentAt: page.timeBase + page.sentAt[i]! / 1000,
+      size,
+      sentAt: page.timeBase + sentAt / 1000,
     };
-    const callId = page.callId[i];
-    if (callId !== null && callId !== undefined) row.callId = callId;
-    const receivedAt = page.receivedAt[i];
-    if (receivedAt !== null && receivedAt !== undefined) row.receivedAt = page.timeBase + receivedAt / 1000;
-    const roundTrip = page.roundTrip[i];
-    if (roundTrip !== null && roundTrip !== undefined) row.roundTripMs = roundTrip / 1000;
-    const error = page.error[i];
-    if (error !== null && error !== undefined) {
+    const callIdHigh = at(TRACE_FIELD.callIdHigh);
+    if (callIdHigh !== TRACE_NONE) {
+      if (callIdHigh < 0) throw new RangeError(`trace record ${i} of the page has a negative call id`);
+      row.callId = callIdHigh * 2 ** 32 + view.getUint32((i * TRACE_FIELDS + TRACE_FIELD.callIdLow) * 4, true);
+    }
+    const receivedAt = at(TRACE_FIELD.receivedAt);
+    if (receivedAt !== TRACE_NONE) row.receivedAt = page.timeBase + receivedAt / 1000;
+    const roundTrip = at(TRACE_FIELD.roundTrip);
+    if (roundTrip !== TRACE_NONE) row.roundTripMs = roundTrip / 1000;
+    const error = at(TRACE_FIELD.error);
+    if (error !== TRACE_NONE) {
       const text = page.errors[error];
       if (text === undefined) throw new RangeError(`trace record ${i} of the page names no error`);
       row.error = text;

@@ -7,7 +7,7 @@
  * BrowserUi.
  */
 import { defineInterface, method } from '../rpc/interface.ts';
-import { Struct, Type, type TSchema } from '../rpc/schema.ts';
+import { Struct, Type } from '../rpc/schema.ts';
 import { BrowserEvent, DirectChannel, GpuMode, ProcessInfo, ProcessModel, TabInfo } from './browser-state.ts';
 
 /** How much history getState carries (the UI keeps more as events arrive). */
@@ -69,7 +69,7 @@ export const ProcessMetricsReport = Struct({
 });
 
 /** How many trace records one getTrace answer carries at most (it fits the UI channel's 1 MiB messages). */
-export const TRACE_PAGE = 500;
+export const TRACE_PAGE = 2000;
 
 const Peer = Struct({
   process: Type.String({ maxLength: 32 }),
@@ -105,7 +105,6 @@ export const TraceEntry = Struct({
 export const TRACE_KINDS = ['request', 'response', 'error', 'event', 'cancel', 'bad-message'] as const;
 export const TRACE_RECEIVED = 8;
 
-const column = <T extends TSchema>(items: T) => Type.Array(items, { maxItems: TRACE_PAGE });
 const Index = (count: number) => Type.Integer({ minimum: 0, maximum: count - 1 });
 
 /** Who sent what to whom, shared by the records of one route: indexes into the page's tables. */
@@ -122,18 +121,30 @@ export const TraceRoute = Struct({
 });
 
 /**
- * A page of trace records (TraceEntry), in columns: record i is column[i] of every column. What a
- * record shares with others is in tables, each distinct entry once: peers and names, and routes
- * (kind, direction, from, to, interface, method) that index them; the `route` column indexes the
- * routes. `null` where a record has no such field. Times are whole microseconds from the page's
- * `timeBase` (as Chrome's trace format counts them). Compact to build, encode (structured clone or
- * JSON) and validate: a few arrays of small integers rather than an object of a dozen named fields
- * per record. `decodeTracePage` (protocol/interfaces/trace-page.ts) turns it into TraceEntry rows.
+ * A TracePage record's numbers: TRACE_FIELDS 32-bit integers, little-endian, at these offsets;
+ * TRACE_NONE where a record has none. A call id takes two words (high, then low as unsigned): it can
+ * pass 2^32.
+ */
+export const TRACE_FIELD = { route: 0, callIdHigh: 1, callIdLow: 2, size: 3, sentAt: 4, receivedAt: 5, roundTrip: 6, error: 7 } as const;
+export const TRACE_FIELDS = 8;
+export const TRACE_NONE = -0x8000_0000;
+
+/**
+ * A page of trace records (TraceEntry). What records share is in tables, each distinct entry once:
+ * peers and names, and routes (kind, direction, from, to, interface, method) that index them. Each
+ * record's numbers are in `records`: TRACE_FIELDS int32 words per record (TRACE_FIELD), base64.
+ * Times are whole microseconds from the page's `timeBase` (as Chrome's trace format counts them).
+ * Binary because the inspector reads thousands of records a second: filling and base64-encoding
+ * one buffer costs the browser process less than half of building number arrays and writing them
+ * as JSON text (and the UI checks one string, not thousands of numbers). `decodeTracePage`
+ * (protocol/interfaces/trace-page.ts) checks the numbers against the tables and makes TraceEntry rows.
  */
 export const TracePage = Struct({
   /** The seq of the first record; the others follow it one by one. */
   firstSeq: Type.Integer({ minimum: 0 }),
-  /** Epoch milliseconds that the time columns count from. */
+  /** How many records the page holds. */
+  count: Type.Integer({ minimum: 0, maximum: TRACE_PAGE }),
+  /** Epoch milliseconds that the time fields count from. */
   timeBase: Type.Number(),
   /** The peers the routes name (`from`, `to`). */
   peers: Type.Array(Peer, { maxItems: 2 * TRACE_PAGE }),
@@ -142,16 +153,12 @@ export const TracePage = Struct({
   routes: Type.Array(TraceRoute, { maxItems: TRACE_PAGE }),
   /** Error texts. */
   errors: Type.Array(Type.String({ maxLength: 256 }), { maxItems: TRACE_PAGE }),
-  route: column(Index(TRACE_PAGE)),
-  callId: column(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
-  size: column(Type.Integer({ minimum: 0 })),
-  /** Microseconds from timeBase; negative for a record sent before it (another process's clock). */
-  sentAt: column(Type.Integer()),
-  /** Microseconds from timeBase. */
-  receivedAt: column(Type.Union([Type.Integer(), Type.Null()])),
-  /** Microseconds. */
-  roundTrip: column(Type.Union([Type.Integer({ minimum: 0 }), Type.Null()])),
-  error: column(Type.Union([Index(TRACE_PAGE), Type.Null()])),
+  /**
+   * The records' numbers, base64: route (index into routes), call id (two words), size, sentAt and
+   * receivedAt (microseconds from timeBase; sentAt may be another process's clock, clipped to the
+   * int32 range), round trip (microseconds), error (index into errors).
+   */
+  records: Type.String({ maxLength: 4 * Math.ceil((TRACE_PAGE * TRACE_FIELDS * 4) / 3) }),
   /** Ask from here next time. */
   nextSeq: Type.Integer({ minimum: 0 }),
   /** How many records after `sinceSeq` the ring buffer had already overwritten. */

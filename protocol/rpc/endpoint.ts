@@ -106,20 +106,51 @@ export function withTransfer<T extends object>(value: T, transfer: readonly Tran
 const transferLists = new WeakMap<object, readonly Transferable[]>();
 
 interface PendingCall {
-  readonly method: string;
+  readonly method: RemoteMethod;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
   readonly deadline: number;
+  /** Epoch ms when sent while tracing, else NaN (its answer gets no round trip). */
   readonly sentAt: number;
   readonly timeoutMs: number;
   readonly signal: AbortSignal | undefined;
   readonly onAbort: (() => void) | undefined;
 }
 
-interface RequestRoute {
+/**
+ * A declared method or event as an endpoint holds it, made once when connecting: a message finds it
+ * with one lookup by name (a call, with none: its proxy holds it), and it carries all the endpoint
+ * needs of it, its trace routes included, so tracing a message adds no lookup of its own.
+ */
+interface Member {
+  readonly interfaceName: string;
+  /** As declared: a trace record holds this string rather than the copy each message carries. */
+  readonly name: string;
+  /** Trace routes by routeSlot(kind, received), made on first use. */
+  readonly traceRoutes: (TraceRoute | undefined)[];
+}
+
+interface LocalMethod extends Member {
   readonly checker: Checker;
   readonly handler: (request: unknown, context: CallContext) => unknown;
 }
+
+interface RemoteMethod extends Member {
+  /** Of the response. */
+  readonly checker: Checker;
+}
+
+interface RemoteEvent extends Member {
+  readonly checker: Checker;
+  listeners: Set<(payload: unknown) => void> | undefined;
+}
+
+const member = <T extends object>(interfaceName: string, name: string, rest: T): Member & T => ({
+  interfaceName,
+  name,
+  traceRoutes: new Array<TraceRoute | undefined>(ROUTE_SLOTS).fill(undefined),
+  ...rest,
+});
 
 /** A handler's context; the AbortController is made only if the handler asks for `signal`. */
 class HandlerContext implements CallContext {
@@ -150,8 +181,29 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 const wireSize = (wireBytes: unknown) => (typeof wireBytes === 'number' ? wireBytes : Number.NaN);
 
 /** A route's slot in an endpoint's table of routes for one member: by kind, then direction. */
-const ROUTE_SLOT: Readonly<Record<TraceKind, number>> = { request: 0, response: 2, error: 4, event: 6, cancel: 8, 'bad-message': 10 };
 const ROUTE_SLOTS = 12;
+/**
+ * A switch rather than a lookup table: a table read by kind sees every kind at one site and goes
+ * megamorphic (measured on the per-message path).
+ */
+function routeSlot(kind: TraceKind, received: number): number {
+  switch (kind) {
+    case 'request':
+      return received;
+    case 'response':
+      return 2 + received;
+    case 'error':
+      return 4 + received;
+    case 'event':
+      return 6 + received;
+    case 'cancel':
+      return 8 + received;
+    case 'bad-message':
+      return 10 + received;
+  }
+}
+const SENT = 0;
+const RECEIVED = 1;
 
 /**
  * Refuses interfaces whose messages could exceed `maxBytes`: then every message that passes its
@@ -199,18 +251,10 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
   private readonly maxMessageBytes: number;
   private readonly tracer: Tracer;
 
-  private readonly routes = new Map<string, RequestRoute>();
-  private readonly responseCheckers: Map<string, Checker>;
-  private readonly eventCheckers: Map<string, Checker>;
-  private readonly eventListeners = new Map<string, Set<(payload: unknown) => void>>();
-  /**
-   * Method and event names as declared: a trace record holds the declared string rather than the
-   * copy each received message carries, so records keep no per-message string alive.
-   */
-  private readonly names = new Map<string, string>();
-  /** Trace routes of the declared members, by member, for each side: made on first use. */
-  private readonly localTraceRoutes = new Map<string, (TraceRoute | undefined)[]>();
-  private readonly remoteTraceRoutes = new Map<string, (TraceRoute | undefined)[]>();
+  private readonly localMethods = new Map<string, LocalMethod>();
+  private readonly remoteMethods = new Map<string, RemoteMethod>();
+  private readonly localEvents = new Map<string, Member>();
+  private readonly remoteEvents = new Map<string, RemoteEvent>();
   private readonly closeListeners = new Set<(reason: string) => void>();
 
   private nextCallId = 1;
@@ -235,23 +279,23 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     checkMessageBounds(options.local, options.remote, this.maxMessageBytes);
     this.tracer = options.tracer ?? ipcTracer;
 
-    const handlers = options.handlers as Record<string, RequestRoute['handler']>;
+    const handlers = options.handlers as Record<string, LocalMethod['handler']>;
     for (const [name, spec] of Object.entries(options.local.methods)) {
       const handler = handlers[name];
       if (typeof handler !== 'function') throw new Error(`${this.localName}.${name} has no handler`);
-      this.routes.set(name, { checker: compileChecker(spec.request), handler });
+      this.localMethods.set(name, member(this.localName, name, { checker: compileChecker(spec.request), handler }));
     }
-    this.responseCheckers = new Map(
-      Object.entries(options.remote.methods).map(([name, spec]) => [name, compileChecker(spec.response)]),
-    );
-    this.eventCheckers = new Map(Object.entries(options.remote.events).map(([name, schema]) => [name, compileChecker(schema)]));
-    for (const spec of [options.local, options.remote]) {
-      for (const name of [...Object.keys(spec.methods), ...Object.keys(spec.events)]) this.names.set(name, name);
+    for (const name of Object.keys(options.local.events)) this.localEvents.set(name, member(this.localName, name, {}));
+    for (const [name, spec] of Object.entries(options.remote.methods)) {
+      this.remoteMethods.set(name, member(this.remoteName, name, { checker: compileChecker(spec.response) }));
+    }
+    for (const [name, schema] of Object.entries(options.remote.events)) {
+      this.remoteEvents.set(name, member(this.remoteName, name, { checker: compileChecker(schema), listeners: undefined }));
     }
 
     const remote: Record<string, (request: unknown, options?: CallOptions) => Promise<unknown>> = {};
-    for (const name of Object.keys(options.remote.methods)) {
-      remote[name] = (request, callOptions) => this.call(name, request, callOptions);
+    for (const method of this.remoteMethods.values()) {
+      remote[method.name] = (request, callOptions) => this.call(method, request, callOptions);
     }
     this.remote = Object.freeze(remote) as RemoteMethods<Remote>;
 
@@ -264,17 +308,16 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
 
   // ---- calling -------------------------------------------------------------------------------
 
-  private call(method: string, request: unknown, options: CallOptions | undefined): Promise<unknown> {
-    const what = `${this.remoteName}.${method}`;
-    if (this.closed) return Promise.reject(this.closedError(what));
+  private call(method: RemoteMethod, request: unknown, options: CallOptions | undefined): Promise<unknown> {
+    if (this.closed) return Promise.reject(this.closedError(`${this.remoteName}.${method.name}`));
     const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(this.abortedError(what, signal.reason));
+    if (signal?.aborted) return Promise.reject(this.abortedError(`${this.remoteName}.${method.name}`, signal.reason));
 
     const id = this.nextCallId++;
     const timeoutMs = options?.timeoutMs ?? this.timeoutMs;
     const tracing = this.tracer.active;
-    const sentAt = tracing ? epochNow() : 0;
-    const envelope = encodeRequest(id, method, request, tracing && this.tracer.stampsOutgoing ? sentAt : undefined);
+    const sentAt = tracing ? epochNow() : Number.NaN; // NaN: no round trip for a call made before tracing
+    const envelope = encodeRequest(id, method.name, request, tracing && this.tracer.stampsOutgoing ? sentAt : undefined);
     return new Promise((resolve, reject) => {
       const onAbort = signal ? () => this.settleAborted(id, signal.reason) : undefined;
       const deadline = performance.now() + timeoutMs;
@@ -285,10 +328,11 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
       try {
         wireBytes = this.transport.post(envelope, options?.transfer);
       } catch (error) {
+        const what = `${this.remoteName}.${method.name}`;
         this.settle(id)?.reject(new RpcError('RPC_BAD_MESSAGE', `${what} could not be sent: ${(error as Error).message}`, { cause: error }));
         return;
       }
-      if (tracing) this.traceSend('request', this.remoteName, method, envelope, wireBytes, sentAt, id);
+      if (tracing) this.traceSent('request', method, envelope, wireBytes, sentAt, id);
     });
   }
 
@@ -304,7 +348,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
   private settleAborted(id: number, reason: unknown): void {
     const call = this.settle(id);
     if (!call) return;
-    call.reject(this.abortedError(`${this.remoteName}.${call.method}`, reason));
+    call.reject(this.abortedError(`${this.remoteName}.${call.method.name}`, reason));
     this.sendCancel(id);
   }
 
@@ -329,7 +373,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
         call.reject(
           new RpcError(
             'RPC_TIMEOUT',
-            `${this.remoteName}.${call.method} timed out after ${call.timeoutMs} ms waiting for ${describePeer(this.peer)}`,
+            `${this.remoteName}.${call.method.name} timed out after ${call.timeoutMs} ms waiting for ${describePeer(this.peer)}`,
           ),
         );
         this.sendCancel(id);
@@ -352,13 +396,16 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     if (!this.tracer.active) return void this.transport.post(encodeEvent(event, payload), transfer);
     const sentAt = epochNow();
     const envelope = encodeEvent(event, payload, this.tracer.stampsOutgoing ? sentAt : undefined);
-    this.traceSend('event', this.localName, event, envelope, this.transport.post(envelope, transfer), sentAt);
+    const wireBytes = this.transport.post(envelope, transfer);
+    const declared = this.localEvents.get(event);
+    if (declared) this.traceSent('event', declared, envelope, wireBytes, sentAt);
+    else this.traceUndeclared('send', 'event', this.localName, event, envelope, wireBytes, sentAt, Number.NaN, Number.NaN);
   }
 
   on<E extends EventName<Remote>>(event: E, listener: (payload: EventOf<Remote, E>) => void): () => void {
-    if (!this.eventCheckers.has(event)) throw new Error(`${this.remoteName} has no event ${event}`);
-    let listeners = this.eventListeners.get(event);
-    if (!listeners) this.eventListeners.set(event, (listeners = new Set()));
+    const declared = this.remoteEvents.get(event);
+    if (!declared) throw new Error(`${this.remoteName} has no event ${event}`);
+    const listeners = (declared.listeners ??= new Set());
     const untyped = listener as (payload: unknown) => void; // validated against its schema before delivery
     listeners.add(untyped);
     return () => listeners.delete(untyped);
@@ -377,7 +424,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     for (const id of [...this.pending.keys()]) {
       const call = this.settle(id)!;
       call.reject(
-        new RpcError('RPC_CLOSED', `${this.remoteName}.${call.method} failed: connection to ${describePeer(this.peer)} closed (${reason})`),
+        new RpcError('RPC_CLOSED', `${this.remoteName}.${call.method.name} failed: connection to ${describePeer(this.peer)} closed (${reason})`),
       );
     }
     for (const context of this.cancellable.values()) context.controller?.abort(new RpcError('RPC_CLOSED', reason));
@@ -418,50 +465,60 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     const problem = envelopeProblem(message);
     if (problem !== undefined) {
       // Name what the envelope claims where it can be read (a request's method, an event's name).
-      const member = readableMember(message);
-      if (member === undefined) return this.reportBad('?', problem, '?');
-      const interfaceName = member.kind === Kind.Request ? this.localName : this.remoteName;
-      return this.reportBad(interfaceName, problem, this.names.get(member.name) ?? member.name);
+      const claimed = readableMember(message);
+      if (claimed === undefined) return this.reportBad('?', problem, '?');
+      if (claimed.kind === Kind.Request) return this.reportBad(this.localName, problem, this.localMethods.get(claimed.name)?.name ?? claimed.name);
+      return this.reportBad(this.remoteName, problem, this.remoteEvents.get(claimed.name)?.name ?? claimed.name);
     }
     const envelope = message as Envelope;
-    if (this.tracer.active) this.traceReceive(envelope, wireBytes);
-
+    // Each kind finds its member (or pending call) once, and a traced message is recorded with it
+    // before anything else happens to it.
     switch (envelope[0]) {
-      case Kind.Request:
-        return this.onRequest(envelope[1], envelope[2], envelope[3]);
+      case Kind.Request: {
+        const [, id, name, payload] = envelope;
+        const method = this.localMethods.get(name);
+        if (this.tracer.active) this.traceReceived('request', method, this.localName, name, id, Number.NaN, envelope, wireBytes);
+        return this.onRequest(id, name, method, payload);
+      }
       case Kind.Response: {
         const [, id, payload] = envelope;
         const call = this.pending.get(id);
+        if (this.tracer.active) this.traceReceived('response', call?.method, this.remoteName, '?', id, call ? call.sentAt : Number.NaN, envelope, wireBytes);
         if (!call) return this.onUnmatchedAnswer(id);
-        const checker = this.responseCheckers.get(call.method)!;
-        if (!checker.check(payload)) {
-          const reason = `${this.remoteName}.${call.method} response: ${checker.explain(payload)}`;
+        const method = call.method;
+        if (!method.checker.check(payload)) {
+          const reason = `${this.remoteName}.${method.name} response: ${method.checker.explain(payload)}`;
           this.settle(id);
           call.reject(new RpcError('RPC_BAD_MESSAGE', `bad message from ${describePeer(this.peer)}: ${reason}`));
-          return this.reportBad(this.remoteName, reason, call.method);
+          return this.reportBad(this.remoteName, reason, method.name);
         }
         this.settle(id);
         return call.resolve(payload);
       }
       case Kind.Error: {
-        const call = this.settle(envelope[1]);
-        if (!call) return this.onUnmatchedAnswer(envelope[1]);
+        const id = envelope[1];
+        const call = this.pending.get(id);
+        if (this.tracer.active) this.traceReceived('error', call?.method, this.remoteName, '?', id, call ? call.sentAt : Number.NaN, envelope, wireBytes);
+        if (!call) return this.onUnmatchedAnswer(id);
+        this.settle(id);
         return call.reject(new RemoteError(envelope[2]));
       }
       case Kind.Event: {
         const [, name, payload] = envelope;
-        const checker = this.eventCheckers.get(name);
-        if (!checker) return this.reportBad(this.remoteName, `unknown event ${this.remoteName}.${name}`, name);
-        if (!checker.check(payload)) {
-          return this.reportBad(this.remoteName, `${this.remoteName}.${name} event: ${checker.explain(payload)}`, this.names.get(name)!);
+        const event = this.remoteEvents.get(name);
+        if (this.tracer.active) this.traceReceived('event', event, this.remoteName, name, Number.NaN, Number.NaN, envelope, wireBytes);
+        if (!event) return this.reportBad(this.remoteName, `unknown event ${this.remoteName}.${name}`, name);
+        if (!event.checker.check(payload)) {
+          return this.reportBad(this.remoteName, `${this.remoteName}.${event.name} event: ${event.checker.explain(payload)}`, event.name);
         }
-        const listeners = this.eventListeners.get(name);
-        if (listeners) for (const listener of listeners) this.runListener(listener, payload, name);
+        if (event.listeners) for (const listener of event.listeners) this.runListener(listener, payload, event.name);
         return;
       }
       case Kind.Cancel: {
-        const context = this.cancellable.get(envelope[1]);
-        this.cancellable.delete(envelope[1]);
+        const id = envelope[1];
+        if (this.tracer.active) this.traceReceived('cancel', undefined, this.localName, '?', id, Number.NaN, envelope, wireBytes);
+        const context = this.cancellable.get(id);
+        this.cancellable.delete(id);
         context?.controller?.abort(new RpcError('RPC_ABORTED', 'the caller cancelled this call'));
         return;
       }
@@ -473,22 +530,21 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     if (id >= this.nextCallId || id === 0) this.reportBad(this.remoteName, `response to call ${id}, which was never made`, '?');
   }
 
-  private onRequest(id: number, method: string, payload: unknown): void {
-    const route = this.routes.get(method);
-    if (!route) {
-      const reason = `unknown method ${this.localName}.${method}`;
-      this.reply(id, method, new RpcError('RPC_BAD_MESSAGE', reason), true);
-      return this.reportBad(this.localName, reason, method);
+  private onRequest(id: number, name: string, method: LocalMethod | undefined, payload: unknown): void {
+    if (!method) {
+      const reason = `unknown method ${this.localName}.${name}`;
+      this.reply(id, undefined, name, new RpcError('RPC_BAD_MESSAGE', reason), true);
+      return this.reportBad(this.localName, reason, name);
     }
-    if (!route.checker.check(payload)) {
-      const reason = `${this.localName}.${method} request: ${route.checker.explain(payload)}`;
-      this.reply(id, method, new RpcError('RPC_BAD_MESSAGE', reason), true);
-      return this.reportBad(this.localName, reason, this.names.get(method)!);
+    if (!method.checker.check(payload)) {
+      const reason = `${this.localName}.${method.name} request: ${method.checker.explain(payload)}`;
+      this.reply(id, method, method.name, new RpcError('RPC_BAD_MESSAGE', reason), true);
+      return this.reportBad(this.localName, reason, method.name);
     }
     const context = new HandlerContext(this.peer, this.cancellable, id);
     let result: unknown;
     try {
-      result = route.handler(payload, context);
+      result = method.handler(payload, context);
     } catch (error) {
       return this.finishRequest(id, method, context, error, true);
     }
@@ -502,17 +558,17 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     }
   }
 
-  private finishRequest(id: number, method: string, context: HandlerContext, value: unknown, failed: boolean): void {
+  private finishRequest(id: number, method: LocalMethod, context: HandlerContext, value: unknown, failed: boolean): void {
     if (context.controller) {
       this.cancellable.delete(id);
       if (context.controller.signal.aborted) return; // the caller stopped waiting
     }
-    this.reply(id, method, value, failed);
+    this.reply(id, method, method.name, value, failed);
   }
 
-  private reply(id: number, method: string, value: unknown, failed: boolean): void {
+  /** `method` is undefined when the request named no method of ours (`name`, as it came). */
+  private reply(id: number, method: LocalMethod | undefined, name: string, value: unknown, failed: boolean): void {
     if (this.closed) return;
-    const what = `${this.localName}.${method}`;
     const tracing = this.tracer.active;
     const t = tracing ? epochNow() : 0;
     if (!failed) {
@@ -522,15 +578,18 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
       try {
         wireBytes = this.transport.post(envelope, transfer);
       } catch (error) {
-        return this.reply(id, method, new RpcError('RPC_BAD_MESSAGE', `${what} response could not be sent: ${(error as Error).message}`), true);
+        const reason = `${this.localName}.${name} response could not be sent: ${(error as Error).message}`;
+        return this.reply(id, method, name, new RpcError('RPC_BAD_MESSAGE', reason), true);
       }
-      if (tracing) this.traceSend('response', this.localName, method, envelope, wireBytes, t, id);
+      if (tracing) this.traceSent('response', method!, envelope, wireBytes, t, id);
       return;
     }
     const error = serializeError(value);
     const envelope = encodeError(id, error, tracing && this.tracer.stampsOutgoing ? t : undefined);
     const wireBytes = this.postQuietly(envelope);
-    if (tracing) this.traceSend('error', this.localName, method, envelope, wireBytes, t, id);
+    if (!tracing) return;
+    if (method) this.traceSent('error', method, envelope, wireBytes, t, id);
+    else this.traceUndeclared('send', 'error', this.localName, name, envelope, wireBytes, t, id, Number.NaN);
   }
 
   private runListener(listener: (payload: unknown) => void, payload: unknown, event: string): void {
@@ -567,23 +626,28 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     }
   }
 
+  // ---- tracing -------------------------------------------------------------------------------
+
+  /** A member's route of one kind and direction, made once and reused. */
+  private memberRoute(member: Member, kind: TraceKind, received: number): TraceRoute {
+    const slot = routeSlot(kind, received);
+    return (member.traceRoutes[slot] ??= this.newTraceRoute(received ? 'receive' : 'send', kind, member.interfaceName, member.name));
+  }
+
   /**
-   * The route of a message: made once per declared member, kind and direction and reused, found by
-   * the member's name as it came (one lookup). Members nobody declared (a broken or hostile peer's)
-   * get a route of their own that is not kept, so a peer cannot grow the table; a kept route holds
-   * the declared name, never the string from the wire.
+   * The route of a message named by interface and member as it came (bad messages): the member's
+   * kept route where it names a declared one, else a route of its own that is not kept, so a broken
+   * or hostile peer cannot grow the endpoint's tables.
    */
-  private traceRoute(direction: TraceRoute['direction'], kind: TraceKind, interfaceName: string, method: string): TraceRoute {
-    const table = interfaceName === this.localName ? this.localTraceRoutes : interfaceName === this.remoteName ? this.remoteTraceRoutes : undefined;
-    let routes = table?.get(method);
-    if (!routes) {
-      const declared = this.names.get(method);
-      if (!table || declared === undefined) return this.newTraceRoute(direction, kind, interfaceName, method);
-      table.set(declared, (routes = new Array<TraceRoute | undefined>(ROUTE_SLOTS).fill(undefined)));
-      method = declared;
-    }
-    const slot = ROUTE_SLOT[kind] + (direction === 'receive' ? 1 : 0);
-    return (routes[slot] ??= this.newTraceRoute(direction, kind, interfaceName, this.names.get(method) ?? method));
+  private traceRoute(direction: TraceRoute['direction'], kind: TraceKind, interfaceName: string, name: string): TraceRoute {
+    const declared =
+      interfaceName === this.localName
+        ? (this.localMethods.get(name) ?? this.localEvents.get(name))
+        : interfaceName === this.remoteName
+          ? (this.remoteMethods.get(name) ?? this.remoteEvents.get(name))
+          : undefined;
+    if (declared) return this.memberRoute(declared, kind, direction === 'receive' ? RECEIVED : SENT);
+    return this.newTraceRoute(direction, kind, interfaceName, name);
   }
 
   private newTraceRoute(direction: TraceRoute['direction'], kind: TraceKind, interfaceName: string, method: string): TraceRoute {
@@ -595,51 +659,47 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
    * Sizes: what the channel says the message took on the wire (`wireBytes`, where it encodes
    * messages itself), else an estimate of the whole envelope, made when the tracer flushes.
    */
-  private traceSend(kind: TraceKind, interfaceName: string, method: string, envelope: unknown[], wireBytes: unknown, sentAt: number, callId?: number): void {
-    const route = this.traceRoute('send', kind, interfaceName, method);
-    this.tracer.trace(route, callId ?? Number.NaN, sentAt, Number.NaN, Number.NaN, wireSize(wireBytes), envelope, this.maxMessageBytes);
+  private traceSent(kind: TraceKind, member: Member, envelope: unknown[], wireBytes: unknown, sentAt: number, callId = Number.NaN): void {
+    this.tracer.trace(this.memberRoute(member, kind, SENT), callId, sentAt, Number.NaN, Number.NaN, wireSize(wireBytes), envelope, this.maxMessageBytes);
   }
 
-  private traceReceive(envelope: Envelope, wireBytes: unknown): void {
+  /**
+   * A received message, with its member when it names a declared one (else `name` as it came, or '?'
+   * where the envelope does not say: an answer to no pending call, a cancel). `requestSentAt` gives
+   * an answer its round trip.
+   */
+  private traceReceived(
+    kind: TraceKind,
+    member: Member | undefined,
+    interfaceName: string,
+    name: string,
+    callId: number,
+    requestSentAt: number,
+    envelope: Envelope,
+    wireBytes: unknown,
+  ): void {
     const receivedAt = epochNow();
     // A sender that was not tracing sent no clock: the receive time is the best estimate.
     const sentAt = envelopeTime(envelope) ?? receivedAt;
-    let interfaceName: string;
-    let method: string;
-    let kind: TraceKind;
-    let callId = Number.NaN; // NaN: none
-    let roundTripMs = Number.NaN;
-    switch (envelope[0]) {
-      case Kind.Request:
-        interfaceName = this.localName;
-        method = envelope[2]; // as it came: traceRoute finds the declared member by it
-        kind = 'request';
-        callId = envelope[1];
-        break;
-      case Kind.Event:
-        interfaceName = this.remoteName;
-        method = envelope[1];
-        kind = 'event';
-        break;
-      case Kind.Cancel:
-        interfaceName = this.localName;
-        method = '?';
-        kind = 'cancel';
-        callId = envelope[1];
-        break;
-      default: {
-        const call = this.pending.get(envelope[1]);
-        interfaceName = this.remoteName;
-        method = call?.method ?? '?';
-        kind = envelope[0] === Kind.Response ? 'response' : 'error';
-        callId = envelope[1];
-        if (call) roundTripMs = receivedAt - call.sentAt;
-      }
-    }
-    const route = this.traceRoute('receive', kind, interfaceName, method);
-    this.tracer.trace(route, callId, sentAt, receivedAt, roundTripMs, wireSize(wireBytes), envelope, this.maxMessageBytes);
+    const route = member ? this.memberRoute(member, kind, RECEIVED) : this.newTraceRoute('receive', kind, interfaceName, name);
+    this.tracer.trace(route, callId, sentAt, receivedAt, receivedAt - requestSentAt, wireSize(wireBytes), envelope, this.maxMessageBytes);
   }
 
+  /** A message of a member nobody declared (sent only where types were bypassed). */
+  private traceUndeclared(
+    direction: TraceRoute['direction'],
+    kind: TraceKind,
+    interfaceName: string,
+    name: string,
+    envelope: unknown[],
+    wireBytes: unknown,
+    sentAt: number,
+    callId: number,
+    receivedAt: number,
+  ): void {
+    const route = this.newTraceRoute(direction, kind, interfaceName, name);
+    this.tracer.trace(route, callId, sentAt, receivedAt, Number.NaN, wireSize(wireBytes), envelope, this.maxMessageBytes);
+  }
 }
 
 /** Opens one end of a typed connection over `transport`. */

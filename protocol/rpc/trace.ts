@@ -93,8 +93,13 @@ export function traceRecordAt(batch: TraceBatch, index: number): TraceRecord {
 
 /** The most messages staged between flushes; a full stage flushes at once. */
 export const TRACE_STAGE_CAPACITY = 1024;
-/** How long a staged message waits at most before the listeners get it. */
-export const TRACE_FLUSH_MS = 50;
+/**
+ * How long a staged message waits at most before the listeners get it when nobody flushes sooner.
+ * The consumers flush before they read (the IPC inspector's TraceBuffer, the task manager's
+ * MetricsSampler), so this only bounds how long the stage holds envelopes and how late a listener
+ * that never flushes hears of a message: a short timer cost more than the batches it flushed.
+ */
+export const TRACE_FLUSH_MS = 500;
 
 /** One stage: messages are staged into one while the listeners read the other. */
 class TraceStage implements TraceBatch {
@@ -104,9 +109,13 @@ class TraceStage implements TraceBatch {
   /** Where a size is NaN: what it is estimated from, held until the flush (bound: TRACE_LIMIT). */
   readonly measured = new Array<unknown>(TRACE_STAGE_CAPACITY).fill(undefined);
   readonly errors = new Map<number, string>();
+  /** Whether `measured` holds anything. */
+  unmeasured = false;
 
   /** Estimates the sizes still to be estimated and lets go of what they were estimated from. */
   measure(): void {
+    if (!this.unmeasured) return;
+    this.unmeasured = false;
     const numbers = this.numbers;
     for (let i = 0, row = 0; i < this.length; i++, row += TRACE_ROW) {
       if (numbers[row + TRACE_SIZE] === numbers[row + TRACE_SIZE]) continue; // known
@@ -119,8 +128,10 @@ class TraceStage implements TraceBatch {
   }
 
   clear(): void {
-    this.routes.fill(undefined, 0, this.length);
-    this.measured.fill(undefined, 0, this.length);
+    // Routes are left to be overwritten (they are few and long-lived); what sizes were estimated
+    // from is already let go of (measure), unless the stage is discarded unmeasured.
+    if (this.unmeasured) this.measured.fill(undefined, 0, this.length);
+    this.unmeasured = false;
     this.errors.clear();
     this.length = 0;
   }
@@ -140,6 +151,8 @@ export class Tracer {
   /** See TracerOptions. */
   readonly stampsOutgoing: boolean;
   private listeners: readonly TraceListener[] = [];
+  /** listeners.length > 0, kept as a field: endpoints read it for every message. */
+  private listening = false;
   private stage = new TraceStage();
   private spare = new TraceStage();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -153,14 +166,16 @@ export class Tracer {
 
   /** True while someone listens; endpoints check it before tracing a message. */
   get active(): boolean {
-    return this.listeners.length > 0;
+    return this.listening;
   }
 
   subscribe(listener: TraceListener): () => void {
     this.listeners = [...this.listeners, listener];
+    this.listening = true;
     return () => {
       this.listeners = this.listeners.filter((l) => l !== listener);
-      if (this.listeners.length === 0) this.discard();
+      this.listening = this.listeners.length > 0;
+      if (!this.listening) this.discard();
     };
   }
 
@@ -184,6 +199,7 @@ export class Tracer {
     if (size !== size) {
       // Held until the flush: the only reference a message's record keeps.
       stage.measured[i] = measured;
+      stage.unmeasured = true;
       numbers[row + TRACE_LIMIT] = limit;
     }
     if (i === 0) this.scheduleFlush();
