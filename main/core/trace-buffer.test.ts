@@ -4,7 +4,9 @@
 import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { decodeTracePage, type TraceEntryInfo } from '../../protocol/interfaces/trace-page.ts';
-import { TRACE_PAGE, TracePage } from '../../protocol/interfaces/ui-browser.ts';
+import { TRACE_PAGE, TRACE_PAGE_ROUTES, TracePage } from '../../protocol/interfaces/ui-browser.ts';
+import { maxEncodedSize } from '../../protocol/rpc/schema.ts';
+import { MAX_STRING_MESSAGE } from '../../protocol/transport/string-channel.ts';
 import { compileChecker } from '../../protocol/rpc/schema.ts';
 import { Tracer, type TraceKind, type TraceRecord, type TraceRoute } from '../../protocol/rpc/trace.ts';
 import type { PeerIdentity } from '../../protocol/transport/transport.ts';
@@ -135,7 +137,7 @@ describe('TraceBuffer pages', () => {
     const page = buffer.since(0);
     expect(valid.check(page)).toBe(true);
     expect(valid.check({ ...page, routes: [{ ...page.routes[0]!, code: 6 }] })).toBe(false);
-    expect(valid.check({ ...page, routes: [{ ...page.routes[0]!, from: 2 * TRACE_PAGE }] })).toBe(false);
+    expect(valid.check({ ...page, routes: [{ ...page.routes[0]!, from: 2 * TRACE_PAGE_ROUTES }] })).toBe(false);
     expect(valid.check({ ...page, count: TRACE_PAGE + 1 })).toBe(false);
     expect(valid.check({ ...page, count: 0.5 })).toBe(false);
     expect(valid.check({ ...page, records: [1, 2] })).toBe(false);
@@ -154,6 +156,19 @@ describe('TraceBuffer pages', () => {
     expect(() => decodeTracePage(edited(3 * 4, -1))).toThrow(RangeError);
     expect(() => decodeTracePage(edited(7 * 4, 0))).toThrow(RangeError);
     expect(decodeTracePage(edited(0, 0))).toHaveLength(1);
+  });
+
+  it('ends a page at TRACE_PAGE_ROUTES routes, so that the largest page fits the UI channel', () => {
+    expect(maxEncodedSize(TracePage, '', [])).toBeLessThan(MAX_STRING_MESSAGE);
+    const { tracer, buffer } = setup({ pageSize: TRACE_PAGE });
+    const count = TRACE_PAGE_ROUTES + 40;
+    for (let i = 0; i < count; i++) tracer.record({ ...record(0), route: route({ ...record(0).route, method: `m${i}` }) });
+    const first = buffer.since(0);
+    expect(first.count).toBe(TRACE_PAGE_ROUTES);
+    expect(first.routes).toHaveLength(TRACE_PAGE_ROUTES);
+    const second = buffer.since(first.nextSeq);
+    expect(second.count).toBe(40);
+    expect([...decodeTracePage(first), ...decodeTracePage(second)].map((row) => row.method)).toEqual(Array.from({ length: count }, (_, i) => `m${i}`));
   });
 
   it('carries call ids past 2^32, and times far apart on pages of their own', () => {

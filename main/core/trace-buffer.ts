@@ -6,7 +6,7 @@
  * the buffer subscribes to the tracer only while someone reads: `since()` starts it, and it stops
  * `idleTimeoutMs` after the last read. What recording costs while someone reads: main/core/tracing.bench.ts (`npm run bench:tracing`).
  */
-import { TRACE_FIELD, TRACE_FIELDS, TRACE_KINDS, TRACE_NONE, TRACE_RECEIVED } from '../../protocol/interfaces/ui-browser.ts';
+import { TRACE_FIELD, TRACE_FIELDS, TRACE_KINDS, TRACE_NONE, TRACE_PAGE_ROUTES, TRACE_RECEIVED } from '../../protocol/interfaces/ui-browser.ts';
 import type { TraceEntryInfo, TracePageInfo, TraceRouteInfo } from '../../protocol/interfaces/trace-page.ts';
 import {
   ipcTracer,
@@ -141,8 +141,9 @@ export class TraceBuffer {
    * Records [from, to) as the UI protocol carries them (a TracePage): each distinct peer, string and
    * route once in tables, strings clipped to the schema's bounds, and every record's numbers written
    * straight from the ring's row into one buffer, base64-encoded at the end (no object or array per
-   * record). Times count whole microseconds from the first record's own-clock time; a record whose
-   * own-clock time is too far from it for 32 bits starts the next page instead.
+   * record). Times count whole microseconds from the first record's own-clock time. A record starts
+   * the next page instead when its own-clock time is too far from that for 32 bits, or when it would
+   * need a route or error past the page's TRACE_PAGE_ROUTES.
    */
   private page(from: number, to: number, dropped: number): TracePageInfo {
     const numbers = this.numbers;
@@ -195,8 +196,12 @@ export class TraceBuffer {
       const n = slot * NUMBERS;
       const own = Math.round((ownTime(n) - timeBase) * 1000);
       if (own <= TRACE_NONE || own > INT32_MAX) break; // (never the first record: its offset is under 1 ms)
+      const route = ringRoutes[slot]!;
+      const text = anyErrors ? this.errors.get(slot) : undefined;
+      // A page names at most TRACE_PAGE_ROUTES routes and errors (then it fits the UI's channel).
+      if ((routes.length === TRACE_PAGE_ROUTES && !routeIndex.has(route)) || (text !== undefined && errors.length === TRACE_PAGE_ROUTES)) break;
       const at = count * TRACE_FIELDS * 4;
-      view.setInt32(at + TRACE_FIELD.route * 4, routeOf(ringRoutes[slot]!), true);
+      view.setInt32(at + TRACE_FIELD.route * 4, routeOf(route), true);
       const id = numbers[n + CALL_ID]!;
       if (id === id) {
         view.setInt32(at + TRACE_FIELD.callIdHigh * 4, Math.floor(id / 2 ** 32), true);
@@ -212,7 +217,6 @@ export class TraceBuffer {
       view.setInt32(at + TRACE_FIELD.receivedAt * 4, received === received ? own : TRACE_NONE, true);
       const trip = numbers[n + ROUND_TRIP]!;
       view.setInt32(at + TRACE_FIELD.roundTrip * 4, trip === trip ? int32(Math.max(0, Math.round(trip * 1000))) : TRACE_NONE, true);
-      const text = anyErrors ? this.errors.get(slot) : undefined;
       view.setInt32(at + TRACE_FIELD.error * 4, text === undefined ? TRACE_NONE : errors.push(clip(text, 256)) - 1, true);
     }
     return {

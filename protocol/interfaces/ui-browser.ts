@@ -68,8 +68,13 @@ export const ProcessMetricsReport = Struct({
   channels: Type.Optional(Type.Array(DirectChannelMetrics, { maxItems: 256 })),
 });
 
-/** How many trace records one getTrace answer carries at most (it fits the UI channel's 1 MiB messages). */
+/** How many trace records one getTrace answer carries at most. */
 export const TRACE_PAGE = 2000;
+/**
+ * The most routes (and errors) one page names; a record that would need one more starts the next
+ * page. With it the largest possible page fits the UI channel's 1 MiB messages (string-channel.ts).
+ */
+export const TRACE_PAGE_ROUTES = 256;
 
 const Peer = Struct({
   process: Type.String({ maxLength: 32 }),
@@ -114,10 +119,10 @@ export const TraceRoute = Struct({
     Type.Integer({ minimum: 0, maximum: TRACE_KINDS.length - 1 }),
     Type.Integer({ minimum: TRACE_RECEIVED, maximum: TRACE_RECEIVED + TRACE_KINDS.length - 1 }),
   ]),
-  from: Index(2 * TRACE_PAGE),
-  to: Index(2 * TRACE_PAGE),
-  interface: Index(2 * TRACE_PAGE),
-  method: Index(2 * TRACE_PAGE),
+  from: Index(2 * TRACE_PAGE_ROUTES),
+  to: Index(2 * TRACE_PAGE_ROUTES),
+  interface: Index(2 * TRACE_PAGE_ROUTES),
+  method: Index(2 * TRACE_PAGE_ROUTES),
 });
 
 /**
@@ -147,12 +152,12 @@ export const TracePage = Struct({
   /** Epoch milliseconds that the time fields count from. */
   timeBase: Type.Number(),
   /** The peers the routes name (`from`, `to`). */
-  peers: Type.Array(Peer, { maxItems: 2 * TRACE_PAGE }),
+  peers: Type.Array(Peer, { maxItems: 2 * TRACE_PAGE_ROUTES }),
   /** Interface and method names. */
-  names: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 2 * TRACE_PAGE }),
-  routes: Type.Array(TraceRoute, { maxItems: TRACE_PAGE }),
+  names: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 2 * TRACE_PAGE_ROUTES }),
+  routes: Type.Array(TraceRoute, { maxItems: TRACE_PAGE_ROUTES }),
   /** Error texts. */
-  errors: Type.Array(Type.String({ maxLength: 256 }), { maxItems: TRACE_PAGE }),
+  errors: Type.Array(Type.String({ maxLength: 256 }), { maxItems: TRACE_PAGE_ROUTES }),
   /**
    * The records' numbers, base64: route (index into routes), call id (two words), size, sentAt and
    * receivedAt (microseconds from timeBase; sentAt may be another process's clock, clipped to the

@@ -2,7 +2,7 @@
 // formatting. Pure, so it runs in Node tests.
 import type { TraceEntryInfo } from '../../protocol/interfaces/trace-page.ts';
 
-/** getTrace answers a columnar page: `traceRows(page)` makes its rows, once per page. */
+/** getTrace answers a page (tables and binary records): `traceRows(page)` makes its rows, once per page. */
 export { decodeTracePage as traceRows, tracePageLength } from '../../protocol/interfaces/trace-page.ts';
 
 export type TraceRow = TraceEntryInfo;
