@@ -391,6 +391,22 @@ describe('tracing', () => {
     expect(tracer.active).toBe(false);
   });
 
+  it('gives no round trip to the answer of a call made before tracing began', async () => {
+    const tracer = new Tracer();
+    const { client } = pair({ tracer });
+    const answer = client.remote.wait({ ms: 50 }); // sent while nobody traces
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const { records, stop } = collect(tracer);
+    await answer;
+    await client.remote.echo({ text: 'traced' });
+    tracer.flush();
+    stop();
+    const responses = records.filter((r) => r.kind === 'response' && r.direction === 'receive');
+    expect(responses.map((r) => r.method)).toEqual(['wait', 'echo']);
+    expect(responses[0]!.roundTripMs).toBeUndefined();
+    expect(responses[1]!.roundTripMs).toBeGreaterThan(0);
+  });
+
   it('records the size on the wire where the channel encodes messages itself (JSON text)', async () => {
     const tracer = new Tracer();
     const { records } = collect(tracer);

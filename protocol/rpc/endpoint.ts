@@ -332,7 +332,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
         this.settle(id)?.reject(new RpcError('RPC_BAD_MESSAGE', `${what} could not be sent: ${(error as Error).message}`, { cause: error }));
         return;
       }
-      if (tracing) this.traceSent('request', method, envelope, wireBytes, sentAt, id);
+      if (tracing) this.traceSent('request', method, method.name, envelope, wireBytes, sentAt, id);
     });
   }
 
@@ -397,9 +397,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     const sentAt = epochNow();
     const envelope = encodeEvent(event, payload, this.tracer.stampsOutgoing ? sentAt : undefined);
     const wireBytes = this.transport.post(envelope, transfer);
-    const declared = this.localEvents.get(event);
-    if (declared) this.traceSent('event', declared, envelope, wireBytes, sentAt);
-    else this.traceUndeclared('send', 'event', this.localName, event, envelope, wireBytes, sentAt, Number.NaN, Number.NaN);
+    this.traceSent('event', this.localEvents.get(event), event, envelope, wireBytes, sentAt);
   }
 
   on<E extends EventName<Remote>>(event: E, listener: (payload: EventOf<Remote, E>) => void): () => void {
@@ -581,15 +579,13 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
         const reason = `${this.localName}.${name} response could not be sent: ${(error as Error).message}`;
         return this.reply(id, method, name, new RpcError('RPC_BAD_MESSAGE', reason), true);
       }
-      if (tracing) this.traceSent('response', method!, envelope, wireBytes, t, id);
+      if (tracing) this.traceSent('response', method, name, envelope, wireBytes, t, id);
       return;
     }
     const error = serializeError(value);
     const envelope = encodeError(id, error, tracing && this.tracer.stampsOutgoing ? t : undefined);
     const wireBytes = this.postQuietly(envelope);
-    if (!tracing) return;
-    if (method) this.traceSent('error', method, envelope, wireBytes, t, id);
-    else this.traceUndeclared('send', 'error', this.localName, name, envelope, wireBytes, t, id, Number.NaN);
+    if (tracing) this.traceSent('error', method, name, envelope, wireBytes, t, id);
   }
 
   private runListener(listener: (payload: unknown) => void, payload: unknown, event: string): void {
@@ -656,11 +652,15 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
   }
 
   /**
-   * Sizes: what the channel says the message took on the wire (`wireBytes`, where it encodes
-   * messages itself), else an estimate of the whole envelope, made when the tracer flushes.
+   * A sent message, with its member (`name` only names one nobody declared: an event emitted past
+   * the types, an error answering an unknown method). Sizes: what the channel says the message took
+   * on the wire (`wireBytes`, where it encodes messages itself), else an estimate of the whole
+   * envelope, made when the tracer flushes.
    */
-  private traceSent(kind: TraceKind, member: Member, envelope: unknown[], wireBytes: unknown, sentAt: number, callId = Number.NaN): void {
-    this.tracer.trace(this.memberRoute(member, kind, SENT), callId, sentAt, Number.NaN, Number.NaN, wireSize(wireBytes), envelope, this.maxMessageBytes);
+  private traceSent(kind: TraceKind, member: Member | undefined, name: string, envelope: unknown[], wireBytes: unknown, sentAt: number, callId = Number.NaN): void {
+    const interfaceName = kind === 'request' ? this.remoteName : this.localName;
+    const route = member ? this.memberRoute(member, kind, SENT) : this.newTraceRoute('send', kind, interfaceName, name);
+    this.tracer.trace(route, callId, sentAt, Number.NaN, Number.NaN, wireSize(wireBytes), envelope, this.maxMessageBytes);
   }
 
   /**
@@ -683,22 +683,6 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     const sentAt = envelopeTime(envelope) ?? receivedAt;
     const route = member ? this.memberRoute(member, kind, RECEIVED) : this.newTraceRoute('receive', kind, interfaceName, name);
     this.tracer.trace(route, callId, sentAt, receivedAt, receivedAt - requestSentAt, wireSize(wireBytes), envelope, this.maxMessageBytes);
-  }
-
-  /** A message of a member nobody declared (sent only where types were bypassed). */
-  private traceUndeclared(
-    direction: TraceRoute['direction'],
-    kind: TraceKind,
-    interfaceName: string,
-    name: string,
-    envelope: unknown[],
-    wireBytes: unknown,
-    sentAt: number,
-    callId: number,
-    receivedAt: number,
-  ): void {
-    const route = this.newTraceRoute(direction, kind, interfaceName, name);
-    this.tracer.trace(route, callId, sentAt, receivedAt, Number.NaN, wireSize(wireBytes), envelope, this.maxMessageBytes);
   }
 }
 
