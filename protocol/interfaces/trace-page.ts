@@ -50,8 +50,9 @@ export function decodeTracePage(page: TracePageInfo): TraceEntryInfo[] {
   if (bytes.length !== count * TRACE_FIELDS * 4) throw new RangeError(`the trace page's records are ${bytes.length} bytes, not ${count} records`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const rows = new Array<TraceEntryInfo>(count);
-  for (let i = 0; i < count; i++) {
-    const at = (field: number) => view.getInt32((i * TRACE_FIELDS + field) * 4, true);
+  let record = 0; // the byte offset of record i
+  const at = (field: number) => view.getInt32(record + field * 4, true);
+  for (let i = 0; i < count; i++, record += TRACE_FIELDS * 4) {
     const route = routes[at(TRACE_FIELD.route)];
     if (!route) throw new RangeError(`trace record ${i} of the page names no route`);
     const size = at(TRACE_FIELD.size);
@@ -71,7 +72,7 @@ export function decodeTracePage(page: TracePageInfo): TraceEntryInfo[] {
     const callIdHigh = at(TRACE_FIELD.callIdHigh);
     if (callIdHigh !== TRACE_NONE) {
       if (callIdHigh < 0) throw new RangeError(`trace record ${i} of the page has a negative call id`);
-      row.callId = callIdHigh * 2 ** 32 + view.getUint32((i * TRACE_FIELDS + TRACE_FIELD.callIdLow) * 4, true);
+      row.callId = callIdHigh * 2 ** 32 + view.getUint32(record + TRACE_FIELD.callIdLow * 4, true);
     }
     const receivedAt = at(TRACE_FIELD.receivedAt);
     if (receivedAt !== TRACE_NONE) row.receivedAt = page.timeBase + receivedAt / 1000;

@@ -495,10 +495,9 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
       }
       case Kind.Error: {
         const id = envelope[1];
-        const call = this.pending.get(id);
+        const call = this.settle(id);
         if (this.tracer.active) this.traceReceived('error', call?.method, this.remoteName, '?', id, call ? call.sentAt : Number.NaN, envelope, wireBytes);
         if (!call) return this.onUnmatchedAnswer(id);
-        this.settle(id);
         return call.reject(new RemoteError(envelope[2]));
       }
       case Kind.Event: {
@@ -624,17 +623,18 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
 
   // ---- tracing -------------------------------------------------------------------------------
 
-  /** A member's route of one kind and direction, made once and reused. */
-  private memberRoute(member: Member, kind: TraceKind, received: number): TraceRoute {
-    const slot = routeSlot(kind, received);
-    return (member.traceRoutes[slot] ??= this.newTraceRoute(received ? 'receive' : 'send', kind, member.interfaceName, member.name));
+  /**
+   * A declared member's route of one kind and direction, made once and reused; a message of a member
+   * nobody declared (`member` undefined: `name` as it came) gets a route of its own that is not kept,
+   * so a broken or hostile peer cannot grow the endpoint's tables.
+   */
+  private routeFor(member: Member | undefined, kind: TraceKind, received: number, interfaceName: string, name: string): TraceRoute {
+    const direction = received ? 'receive' : 'send';
+    if (!member) return this.newTraceRoute(direction, kind, interfaceName, name);
+    return (member.traceRoutes[routeSlot(kind, received)] ??= this.newTraceRoute(direction, kind, member.interfaceName, member.name));
   }
 
-  /**
-   * The route of a message named by interface and member as it came (bad messages): the member's
-   * kept route where it names a declared one, else a route of its own that is not kept, so a broken
-   * or hostile peer cannot grow the endpoint's tables.
-   */
+  /** The route of a message named by interface and member as it came (bad messages). */
   private traceRoute(direction: TraceRoute['direction'], kind: TraceKind, interfaceName: string, name: string): TraceRoute {
     const declared =
       interfaceName === this.localName
@@ -642,8 +642,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
         : interfaceName === this.remoteName
           ? (this.remoteMethods.get(name) ?? this.remoteEvents.get(name))
           : undefined;
-    if (declared) return this.memberRoute(declared, kind, direction === 'receive' ? RECEIVED : SENT);
-    return this.newTraceRoute(direction, kind, interfaceName, name);
+    return this.routeFor(declared, kind, direction === 'receive' ? RECEIVED : SENT, interfaceName, name);
   }
 
   private newTraceRoute(direction: TraceRoute['direction'], kind: TraceKind, interfaceName: string, method: string): TraceRoute {
@@ -658,8 +657,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
    * envelope, made when the tracer flushes.
    */
   private traceSent(kind: TraceKind, member: Member | undefined, name: string, envelope: unknown[], wireBytes: unknown, sentAt: number, callId = Number.NaN): void {
-    const interfaceName = kind === 'request' ? this.remoteName : this.localName;
-    const route = member ? this.memberRoute(member, kind, SENT) : this.newTraceRoute('send', kind, interfaceName, name);
+    const route = this.routeFor(member, kind, SENT, kind === 'request' ? this.remoteName : this.localName, name);
     this.tracer.trace(route, callId, sentAt, Number.NaN, Number.NaN, wireSize(wireBytes), envelope, this.maxMessageBytes);
   }
 
@@ -681,7 +679,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     const receivedAt = epochNow();
     // A sender that was not tracing sent no clock: the receive time is the best estimate.
     const sentAt = envelopeTime(envelope) ?? receivedAt;
-    const route = member ? this.memberRoute(member, kind, RECEIVED) : this.newTraceRoute('receive', kind, interfaceName, name);
+    const route = this.routeFor(member, kind, RECEIVED, interfaceName, name);
     this.tracer.trace(route, callId, sentAt, receivedAt, receivedAt - requestSentAt, wireSize(wireBytes), envelope, this.maxMessageBytes);
   }
 }
