@@ -194,7 +194,16 @@ const globalCases: Case[] = [
   ['bench/schema.bench.ts', `export const g = [process.argv, Buffer.from('')];\n`, null],
   ['protocol/rpc/x.test.ts', `export const g = window;\n`, GLOBALS],
   ['protocol/rpc/testing/x.ts', `export const g = process.pid;\n`, null],
-  ['main/core/x.ts', `export const g = process.pid;\n`, null],
+  // main/core: no Node globals either (its tests may use them); Buffer only in trace-buffer.ts, for now.
+  ['main/core/x.ts', `export const g = process.pid;\n`, GLOBALS],
+  ['main/core/x.ts', `export const g = Buffer.from('');\n`, GLOBALS],
+  ['main/core/x.ts', `export const g = __dirname;\n`, GLOBALS],
+  ['main/core/x.ts', `setImmediate(() => {});\n`, GLOBALS],
+  ['main/core/x.ts', `export const g = [globalThis, setTimeout, queueMicrotask, structuredClone, performance];\n`, null],
+  ['main/core/x.test.ts', `export const g = [process.versions, Buffer.from('')];\n`, null],
+  ['main/core/trace-buffer.ts', `export const g = Buffer.from('');\n`, null],
+  ['main/core/trace-buffer.ts', `export const g = process.pid;\n`, GLOBALS],
+  ['main/chromium/x.ts', `export const g = process.pid;\n`, null],
 ];
 
 describe('eslint.config.js', () => {
@@ -228,7 +237,7 @@ describe('eslint.config.js', () => {
   describe('folder boundaries', () => run(folderCases));
   describe('electron at runtime only in main/electron/ and preload/', () => run(electronCases));
   describe('Node built-ins', () => run(builtinCases));
-  describe('globals in protocol/', () => run(globalCases));
+  describe('globals in protocol/ and main/core/', () => run(globalCases));
 
   it('ignores build output and reports', async () => {
     for (const dir of ['dist', 'dist-electron', 'release', 'node_modules', 'test-results', 'playwright-report']) {
