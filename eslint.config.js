@@ -1,10 +1,12 @@
 // ESLint flat config. Besides the usual checks it enforces the import direction between the
 // process folders, like Chromium's DEPS files or VS Code's layer rule:
-//   - folder boundaries: import-x/no-restricted-paths (by resolved path, see `resolver-next`);
-//   - which processes may load `electron` and Node built-ins: core no-restricted-imports
+//   - folder boundaries: import-x/no-restricted-paths (by resolved path, see `resolver-next`),
+//     including bench/, which may import the product and which nothing imports;
+//   - which processes may load `electron` and Node built-ins (main/core none at all, not even as
+//     types: shell-shared Node code lives in main/node/): core no-restricted-imports
 //     (static imports; `allowTypeImports` lets Node-side code type against Electron) and
 //     no-restricted-syntax (dynamic `import()` and `require()`);
-//   - Node-only and DOM-only globals in protocol/: no-restricted-globals.
+//   - Node-only and DOM-only globals in protocol/, Node's globals in main/core: no-restricted-globals.
 // eslint.config.test.ts proves that each rule fires. Every rule below is an error.
 import path from 'node:path';
 import { builtinModules } from 'node:module';
@@ -110,6 +112,9 @@ const onlyFrom = (folder, allowed) => ({
 /** Node-side code the two utility processes (GPU process, plugin host) share. */
 const UTILITY_SHARED = 'utility';
 
+/** Benchmarks: plain Node on the test runner's side, never shipped. They may import the product. */
+const BENCH = 'bench';
+
 const zones = [
   ...PROCESS_FOLDERS.map((folder) =>
     onlyFrom(folder, ['gpu-worker', 'plugin-host'].includes(folder) ? [folder, UTILITY_SHARED, 'protocol'] : [folder, 'protocol']),
@@ -117,10 +122,24 @@ const zones = [
   onlyFrom(UTILITY_SHARED, [UTILITY_SHARED, 'protocol']),
   onlyFrom('protocol', ['protocol']),
   onlyFrom('e2e', ['e2e', 'main', 'protocol', 'scripts']),
+  onlyFrom(BENCH, [BENCH, 'main', 'protocol', 'gpu-worker', 'plugin-host', UTILITY_SHARED]),
+  {
+    // Every file outside bench/ (its folders, and the files at the root); the folder zones above
+    // say it too for the process folders, this also covers folders and tools yet to come.
+    target: [`./!(${BENCH})/**`, './*'],
+    from: `./${BENCH}`,
+    message: 'Nothing imports bench/: benchmarks run on the test runner\'s side and are never shipped.',
+  },
   {
     target: './main/core',
+    from: ['./main/electron', './main/chromium', './main/node'],
+    message:
+      'main/core/ is the runtime-neutral browser process: it must not import either shell, nor main/node/ (Node code the shells share).',
+  },
+  {
+    target: './main/node',
     from: ['./main/electron', './main/chromium'],
-    message: 'main/core/ is the runtime-neutral browser process: it must not import either shell.',
+    message: 'main/node/ is shared by both shells: it must not import either of them.',
   },
 ];
 
@@ -141,8 +160,14 @@ const PROTOCOL_GLOBALS = [
 const restrictedGlobals = (names) =>
   names.map((name) => ({ name, message: 'protocol/ runs in every process: no Node-only or DOM-only globals.' }));
 
-/** Tests, their fixtures and benchmarks run in Node (or a test page), not in every process. */
-const PROTOCOL_NODE_FILES = ['protocol/**/*.test.ts', 'protocol/**/testing/**', 'protocol/bench/**'];
+/** Node's own globals: the core is given what it needs through options and ports, as pids and clocks. */
+const NODE_GLOBALS = ['process', 'Buffer', 'require', 'module', 'exports', '__dirname', '__filename', 'global', 'setImmediate', 'clearImmediate'];
+/** @param {string[]} names */
+const coreGlobals = (names) =>
+  names.map((name) => ({ name, message: 'main/core/ is runtime-neutral: no Node globals; take what you need through options or a port.' }));
+
+/** Tests and their fixtures run in Node (or a test page), not in every process. */
+const PROTOCOL_NODE_FILES = ['protocol/**/*.test.ts', 'protocol/**/testing/**'];
 
 export default defineConfig([
   globalIgnores(['dist/', 'dist-electron/', 'release/', 'node_modules/', 'test-results/', 'playwright-report/']),
@@ -187,7 +212,21 @@ export default defineConfig([
   // Where `electron` and Node built-ins may be imported. Later objects win.
   { name: 'lab/electron-shell', files: ['main/electron/**'], rules: moduleRules({ electron: 'runtime', builtins: 'all' }) },
   { name: 'lab/preload', files: ['preload/**'], rules: moduleRules({ electron: 'runtime', builtins: 'sandbox' }) },
-  { name: 'lab/main-core', files: ['main/core/**'], rules: moduleRules({ electron: 'none', builtins: 'all' }) },
+  // The core, its tests too: Node's globals (MessageChannel, structuredClone) serve the tests.
+  { name: 'lab/main-core', files: ['main/core/**'], rules: moduleRules({ electron: 'none', builtins: 'none' }) },
+  {
+    name: 'lab/main-core-globals',
+    files: ['main/core/**'],
+    ignores: ['main/core/**/*.test.ts'], // tests run in Node and may fake a child with its figures
+    rules: { 'no-restricted-globals': ['error', ...coreGlobals(NODE_GLOBALS)] },
+  },
+  {
+    // Buffer is the trace page's base64 encoder here until the trace page's codec leaves the core
+    // (issue 14, one wire format in one module); then this exemption goes.
+    name: 'lab/main-core-trace-buffer',
+    files: ['main/core/trace-buffer.ts'],
+    rules: { 'no-restricted-globals': ['error', ...coreGlobals(NODE_GLOBALS.filter((name) => name !== 'Buffer'))] },
+  },
   { name: 'lab/renderer', files: ['renderer/**'], rules: moduleRules({ electron: 'none', builtins: 'none' }) },
   {
     name: 'lab/protocol',

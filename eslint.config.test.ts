@@ -58,6 +58,35 @@ const folderCases: Case[] = [
   ['e2e/x.ts', importValue('../protocol/ui.ts'), null],
   ['e2e/x.ts', importValue('../scripts/electron-binary.mjs'), null],
   ['e2e/x.ts', importValue('../renderer/src/App.tsx'), PATHS],
+  // main/node/: Node code both shells share; the core may not import it, nor it the shells.
+  ['main/electron/x.ts', importValue('../node/static-paths.ts'), null],
+  ['main/chromium/x.ts', importValue('../node/static-paths.ts'), null],
+  ['main/core/x.ts', importValue('../node/static-paths.ts'), PATHS],
+  ['main/core/x.ts', importType('../node/static-paths.ts'), PATHS],
+  ['main/node/x.ts', importValue('../core/urls.ts'), null],
+  ['main/node/x.ts', importValue('../../protocol/ui.ts'), null],
+  ['main/node/x.ts', importValue('../chromium/app-server.ts'), PATHS],
+  ['main/node/x.ts', importType('../electron/app-protocol.ts'), PATHS],
+  // bench/ may import the product; nothing imports bench/.
+  ['bench/x.bench.ts', importValue('../main/core/trace-buffer.ts'), null],
+  ['bench/x.bench.ts', importValue('../main/chromium/child-bundles.ts'), null],
+  ['bench/x/child.ts', importValue('../../protocol/rpc/endpoint.ts'), null],
+  ['bench/x.bench.ts', importValue('../gpu-worker/rasterizer.ts'), null],
+  ['bench/x.bench.ts', importValue('../plugin-host/main.ts'), null],
+  ['bench/x.bench.ts', importValue('../utility/channel-server.ts'), null],
+  ['bench/x.bench.ts', importValue('./tracing/interfaces.ts'), null],
+  ['bench/x.bench.ts', importValue('../renderer/src/App.tsx'), PATHS],
+  ['bench/x.bench.ts', importValue('../e2e/helpers.ts'), PATHS],
+  ['main/core/x.ts', importValue('../../bench/tracing/interfaces.ts'), PATHS],
+  ['main/core/x.test.ts', importType('../../bench/tracing/interfaces.ts'), PATHS],
+  ['main/chromium/x.ts', importValue('../../bench/ipc/child.ts'), PATHS],
+  ['protocol/rpc/x.test.ts', importValue('../../bench/ipc/child.ts'), PATHS],
+  ['gpu-worker/x.ts', importValue('../bench/raster.bench.ts'), PATHS],
+  ['utility/x.ts', importValue('../bench/x.ts'), PATHS],
+  ['e2e/x.ts', importValue('../bench/x.ts'), PATHS],
+  ['scripts/x.mjs', importValue('../bench/x.ts'), PATHS],
+  ['vitest.config.ts', importValue('./bench/x.ts'), PATHS],
+  ['newfolder/x.ts', importValue('../bench/x.ts'), PATHS],
 ];
 
 const electronCases: Case[] = [
@@ -106,15 +135,42 @@ const builtinCases: Case[] = [
   ['preload/x.ts', importValue('timers'), null],
   ['preload/x.ts', importValue('fs'), IMPORTS],
   ['preload/x.ts', importValue('node:path'), IMPORTS],
-  ['main/core/x.ts', importValue('node:fs'), null],
+  // main/core/: no Node built-ins at all, not even types, its tests included.
+  ['main/core/x.ts', importValue('node:fs'), IMPORTS],
+  ['main/core/x.ts', importValue('fs'), IMPORTS],
+  ['main/core/x.ts', importValue('node:path'), IMPORTS],
+  ['main/core/x.ts', importValue('events'), IMPORTS],
+  ['main/core/x.ts', importValue('child_process'), IMPORTS],
+  ['main/core/x.ts', importValue('node:v8'), IMPORTS],
+  ['main/core/x.ts', importValue('vm'), IMPORTS],
+  ['main/core/x.ts', importValue('os'), IMPORTS],
+  ['main/core/x.ts', importValue('url'), IMPORTS],
+  ['main/core/x.ts', importValue('node:worker_threads'), IMPORTS],
+  ['main/core/x.ts', importType('node:child_process'), IMPORTS],
+  ['main/core/x.ts', importType('worker_threads'), IMPORTS],
+  ['main/core/x.ts', `export type { ChildProcess } from 'node:child_process';\n`, IMPORTS],
+  ['main/core/x.ts', `export const load = () => import('node:fs/promises');\n`, SYNTAX],
+  ['main/core/x.test.ts', importValue('node:worker_threads'), IMPORTS],
+  ['main/core/sub/x.ts', importValue('perf_hooks'), IMPORTS],
+  ['main/core/x.ts', importValue('typebox'), null],
+  ['main/core/x.ts', `export const timer: NodeJS.Timeout | undefined = undefined;\n`, null],
+  // Node code outside the core keeps them.
+  ['main/node/x.ts', importValue('node:path'), null],
+  ['main/node/x.ts', importValue('electron'), IMPORTS],
+  ['main/node/x.ts', importType('electron'), null],
+  ['main/chromium/x.ts', importValue('node:child_process'), null],
   ['gpu-worker/x.ts', importValue('node:worker_threads'), null],
   // Protocol tests and benchmarks run in Node; electron stays type-only there.
   ['protocol/rpc/x.test.ts', importValue('node:worker_threads'), null],
   ['protocol/rpc/x.test.ts', importValue('child_process'), null],
   ['protocol/rpc/x.test.ts', importValue('electron'), IMPORTS],
   ['protocol/rpc/x.test.ts', importType('electron'), null],
-  ['protocol/bench/ipc.bench.ts', importValue('node:child_process'), null],
-  ['protocol/bench/ipc.bench.ts', `export const load = () => import('electron');\n`, SYNTAX],
+  // Benchmarks run in plain Node; electron stays type-only there too.
+  ['bench/ipc.bench.ts', importValue('node:child_process'), null],
+  ['bench/tracing/browser.ts', importValue('v8'), null],
+  ['bench/ipc.bench.ts', `export const load = () => import('electron');\n`, SYNTAX],
+  ['bench/tracing.bench.ts', importValue('electron'), IMPORTS],
+  ['bench/tracing.bench.ts', importType('electron'), null],
 ];
 
 const PROTOCOL_GLOBALS = [
@@ -135,10 +191,19 @@ const globalCases: Case[] = [
   ...PROTOCOL_GLOBALS.map((name): Case => ['protocol/x.ts', `export const g = ${name};\n`, GLOBALS]),
   ['protocol/x.ts', `export const g = globalThis;\n`, null],
   ['protocol/rpc/x.test.ts', `export const g = process.env;\n`, null],
-  ['protocol/bench/schema.bench.ts', `export const g = [process.argv, Buffer.from('')];\n`, null],
+  ['bench/schema.bench.ts', `export const g = [process.argv, Buffer.from('')];\n`, null],
   ['protocol/rpc/x.test.ts', `export const g = window;\n`, GLOBALS],
   ['protocol/rpc/testing/x.ts', `export const g = process.pid;\n`, null],
-  ['main/core/x.ts', `export const g = process.pid;\n`, null],
+  // main/core: no Node globals either (its tests may use them); Buffer only in trace-buffer.ts, for now.
+  ['main/core/x.ts', `export const g = process.pid;\n`, GLOBALS],
+  ['main/core/x.ts', `export const g = Buffer.from('');\n`, GLOBALS],
+  ['main/core/x.ts', `export const g = __dirname;\n`, GLOBALS],
+  ['main/core/x.ts', `setImmediate(() => {});\n`, GLOBALS],
+  ['main/core/x.ts', `export const g = [globalThis, setTimeout, queueMicrotask, structuredClone, performance];\n`, null],
+  ['main/core/x.test.ts', `export const g = [process.versions, Buffer.from('')];\n`, null],
+  ['main/core/trace-buffer.ts', `export const g = Buffer.from('');\n`, null],
+  ['main/core/trace-buffer.ts', `export const g = process.pid;\n`, GLOBALS],
+  ['main/chromium/x.ts', `export const g = process.pid;\n`, null],
 ];
 
 describe('eslint.config.js', () => {
@@ -172,7 +237,7 @@ describe('eslint.config.js', () => {
   describe('folder boundaries', () => run(folderCases));
   describe('electron at runtime only in main/electron/ and preload/', () => run(electronCases));
   describe('Node built-ins', () => run(builtinCases));
-  describe('globals in protocol/', () => run(globalCases));
+  describe('globals in protocol/ and main/core/', () => run(globalCases));
 
   it('ignores build output and reports', async () => {
     for (const dir of ['dist', 'dist-electron', 'release', 'node_modules', 'test-results', 'playwright-report']) {

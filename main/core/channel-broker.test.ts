@@ -3,7 +3,6 @@
 // worker_threads MessagePorts: "utility children" serving GpuService / PluginHostService, and a
 // TabHost whose pages speak TabPage. What each shell does behind the ports is tested in
 // main/chromium (loopback WebSockets, real children) and main/electron (MessageChannelMain).
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GpuHost, GpuService } from '../../protocol/interfaces/browser-gpu.ts';
 import { PluginHostHost, PluginHostService } from '../../protocol/interfaces/browser-plugin-host.ts';
@@ -21,6 +20,9 @@ import type { ChildExit } from './process-registry.ts';
 import { ProcessRegistry } from './process-registry.ts';
 import type { TabHost, TabHostEvents } from './tab-host.ts';
 import { TabManager } from './tabs.ts';
+
+/** worker_threads' MessagePort, through Node's global MessageChannel: main/core imports no Node built-ins. */
+type MessagePort = InstanceType<typeof MessageChannel>['port1'];
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {

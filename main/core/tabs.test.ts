@@ -1,7 +1,6 @@
 // The direct channels the browser brokers for each tab's page (TabGpu, TabPlugin), as the core
 // reports them to the UI (channel-opened / channel-closed, Browser.state().channels): the TabManager
 // on a fake shell, fake GPU process and plugin host hosts, and a page over a worker_threads port.
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BrowserEvent, DirectChannel } from '../../protocol/interfaces/browser-state.ts';
 import { TabHostService, TabPage } from '../../protocol/interfaces/browser-tab.ts';
@@ -16,6 +15,9 @@ import type { PluginProcessHost } from './plugin-process-host.ts';
 import { ProcessRegistry } from './process-registry.ts';
 import type { TabHost, TabHostEvents } from './tab-host.ts';
 import { TabManager } from './tabs.ts';
+
+/** worker_threads' MessagePort, through Node's global MessageChannel: main/core imports no Node built-ins. */
+type MessagePort = InstanceType<typeof MessageChannel>['port1'];
 
 /** A grant the test settles by hand. */
 function deferred<T>() {

@@ -1,7 +1,6 @@
 // The trace buffer's pages: ring -> TracePage (tables and base64 records) -> rows gives back the
 // records, through both kinds of UI channel (structured clone, JSON), and every page passes the
 // TracePage schema.
-import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { decodeTracePage, type TraceEntryInfo } from '../../protocol/interfaces/trace-page.ts';
 import { TRACE_PAGE, TRACE_PAGE_ROUTES, TracePage } from '../../protocol/interfaces/ui-browser.ts';
@@ -103,7 +102,7 @@ describe('TraceBuffer pages', () => {
     for (;;) {
       const page = buffer.since(since);
       expect(valid.check(page)).toBe(true);
-      for (const copy of [v8.deserialize(v8.serialize(page)), JSON.parse(JSON.stringify(page))]) {
+      for (const copy of [structuredClone(page), JSON.parse(JSON.stringify(page))]) {
         expect(valid.check(copy)).toBe(true);
         expect(decodeTracePage(copy)).toEqual(decodeTracePage(page));
       }

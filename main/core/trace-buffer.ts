@@ -4,7 +4,7 @@
  * with `since(seq)`, copied in from the tracer's batches (`since()` flushes the tracer first, so a
  * page holds every message until then). Tracing costs every endpoint a staged record per message, so
  * the buffer subscribes to the tracer only while someone reads: `since()` starts it, and it stops
- * `idleTimeoutMs` after the last read. What recording costs while someone reads: main/core/tracing.bench.ts (`npm run bench:tracing`).
+ * `idleTimeoutMs` after the last read. What recording costs while someone reads: bench/tracing.bench.ts (`npm run bench:tracing`).
  */
 import { TRACE_FIELD, TRACE_FIELDS, TRACE_KINDS, TRACE_NONE, TRACE_PAGE_ROUTES, TRACE_RECEIVED } from '../../protocol/interfaces/ui-browser.ts';
 import type { TraceEntryInfo, TracePageInfo, TraceRouteInfo } from '../../protocol/interfaces/trace-page.ts';

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Net, Protocol } from 'electron';
-import { resolveInside } from '../core/static-paths.ts';
+import { resolveInside } from '../node/static-paths.ts';
 
 export const APP_SCHEME = 'lab-app';
 export const UI_HOST = 'ui';

@@ -1,8 +1,8 @@
 /**
- * The serving side of the IPC benchmark (protocol/bench/ipc.bench.ts), for all four variants: raw
+ * The serving side of the IPC benchmark (bench/ipc.bench.ts), for all four variants: raw
  * postMessage, this RPC layer, birpc and comlink. Imported by the benchmark for the in-process
  * channel (a MessageChannel, both ends in the main thread), and forked by it, once per library, as
- * `ipc-bench-child.ts serve <lib>` for the child-process channel: the same server code on both.
+ * `ipc/child.ts serve <lib>` for the child-process channel: the same server code on both.
  *
  * Every variant's handler does the same work: it computes the payload's JSON length by walking every
  * field (no JSON.stringify, so the handler stays cheap next to the transport) and answers
@@ -14,12 +14,12 @@ import { createBirpc, type BirpcReturn } from 'birpc';
 import * as Comlink from 'comlink';
 // @ts-expect-error -- the ESM node adapter ships no .d.mts; it is typed below.
 import nodeAdapter from 'comlink/dist/esm/node-adapter.mjs';
-import { connect, type Connection } from '../rpc/endpoint.ts';
-import { defineInterface, method } from '../rpc/interface.ts';
-import { Struct, Type, Variant, type Static } from '../rpc/schema.ts';
-import { childProcessTransport, type ChildProcessChannelLike } from '../transport/child-process.ts';
-import { nodeMessagePortTransport, type NodeMessagePortLike } from '../transport/node-port.ts';
-import type { PeerIdentity, Transport } from '../transport/transport.ts';
+import { connect, type Connection } from '../../protocol/rpc/endpoint.ts';
+import { defineInterface, method } from '../../protocol/rpc/interface.ts';
+import { Struct, Type, Variant, type Static } from '../../protocol/rpc/schema.ts';
+import { childProcessTransport, type ChildProcessChannelLike } from '../../protocol/transport/child-process.ts';
+import { nodeMessagePortTransport, type NodeMessagePortLike } from '../../protocol/transport/node-port.ts';
+import type { PeerIdentity, Transport } from '../../protocol/transport/transport.ts';
 
 export const LIBS = ['raw', 'rpc', 'birpc', 'comlink'] as const;
 export type Lib = (typeof LIBS)[number];

@@ -1,5 +1,5 @@
 /**
- * A browser process of the tracing benchmark (main/core/tracing.bench.ts), bundled and forked by it,
+ * A browser process of the tracing benchmark (bench/tracing.bench.ts), bundled and forked by it,
  * twice: the benchmark runs two of these at once, one with nobody watching and the other with the
  * mode under test, so both windows of a comparison see the same machine at the same moment.
  *
@@ -28,11 +28,11 @@ import vm from 'node:vm';
 import { connect, type Connection } from '../../protocol/rpc/endpoint.ts';
 import { ipcTracer } from '../../protocol/rpc/trace.ts';
 import { childProcessTransport } from '../../protocol/transport/child-process.ts';
-import { systemClock } from './clock.ts';
-import { EventLog } from './event-log.ts';
-import { MetricsSampler } from './metrics-sampler.ts';
-import { ProcessRegistry } from './process-registry.ts';
-import { TraceBuffer } from './trace-buffer.ts';
+import { systemClock } from '../../main/core/clock.ts';
+import { EventLog } from '../../main/core/event-log.ts';
+import { MetricsSampler } from '../../main/core/metrics-sampler.ts';
+import { ProcessRegistry } from '../../main/core/process-registry.ts';
+import { TraceBuffer } from '../../main/core/trace-buffer.ts';
 import {
   BENCH_DRIVER_MAX_BYTES,
   BENCH_MODES,
@@ -45,13 +45,13 @@ import {
   InspectorService,
   InspectorUi,
   jsonStringTransport,
-} from './tracing-bench-interfaces.ts';
+} from './interfaces.ts';
 
 const TABS = BENCH_TABS;
 const childEntry = process.argv[2];
 const tabChannel = process.argv[3];
 if (typeof process.send !== 'function' || !childEntry || (tabChannel !== 'json' && tabChannel !== 'clone')) {
-  console.error('tracing-bench-browser: run by main/core/tracing.bench.ts');
+  console.error('tracing-bench-browser: run by bench/tracing.bench.ts');
   process.exit(2);
 }
 

@@ -1,13 +1,13 @@
 /**
  * How long rasterization takes, in the GPU process and end to end from a tab:
- *   node --import tsx gpu-worker/raster.bench.ts [ops=500] [rounds=60]
+ *   node --import tsx bench/raster.bench.ts [ops=500] [rounds=60]
  * An 800 x 600 display list of every kind of op. `rasterMs` is the GPU process's own measure
  * (replay + pixel read-back); the round trip adds encoding the list, validating it, and sending
  * the 1.9 MB frame back over the tab's WebSocket channel.
  */
-import { busyList } from './testing/display-lists.ts';
-import { openTabChannel, startGpuProcess } from './testing/gpu-process.ts';
-import { Rasterizer } from './rasterizer.ts';
+import { busyList } from '../gpu-worker/testing/display-lists.ts';
+import { openTabChannel, startGpuProcess } from '../gpu-worker/testing/gpu-process.ts';
+import { Rasterizer } from '../gpu-worker/rasterizer.ts';
 
 const ops = Number(process.argv[2] ?? 500);
 const rounds = Number(process.argv[3] ?? 60);

@@ -1,6 +1,6 @@
 /**
- * What the tracing benchmark's processes say to each other (main/core/tracing.bench.ts, its browser
- * processes in tracing-bench-browser.ts, their tabs and UIs in tracing-bench-child.ts): declared once
+ * What the tracing benchmark's processes say to each other (bench/tracing.bench.ts, its browser
+ * processes in browser.ts, their tabs and UIs in child.ts): declared once
  * so every side checks the same schemas. The UI's interface is the real BrowserUiService's getTrace
  * and getMetrics, so a browser answers exactly what it answers the app's UI.
  */
@@ -104,7 +104,7 @@ export const InspectorUi = defineInterface({
   events: {},
 });
 
-/** What the benchmark's browser processes measure in a slice (main/core/tracing-bench-browser.ts). */
+/** What the benchmark's browser processes measure in a slice (bench/tracing/browser.ts). */
 export const BENCH_MODES = ['closed', 'inspector', 'inspector-clone', 'task-manager', 'both', 'closed-again'] as const;
 export type BenchMode = (typeof BENCH_MODES)[number];
 

@@ -2,7 +2,7 @@
  * `npm run bench:tracing`: what IPC tracing costs the browser process while someone watches, against
  * nobody watching, as ratios measured side by side in one run.
  *
- *   npm run bench:tracing                    (node --import tsx main/core/tracing.bench.ts)
+ *   npm run bench:tracing                    (node --import tsx bench/tracing.bench.ts)
  *   npm run bench:tracing -- --quick         a few rounds: a smoke run
  *   npm run bench:tracing -- --json out.json also write every slice
  *   npm run bench:tracing -- --modes closed,inspector   only these modes
@@ -13,7 +13,7 @@
  *                                            profile the two side by side (perf record, per pid)
  *
  * Real processes and channels throughout. This process forks two browser processes
- * (main/core/tracing-bench-browser.ts), each with its own four tab-like children calling it (about
+ * (bench/tracing/browser.ts), each with its own four tab-like children calling it (about
  * 100 B each way, validated both ways, over JSON strings as tab pages are; `--tab-channel clone`:
  * structured clone) and its own UI children, and runs them AT ONCE: in every slice one browser has
  * nobody watching (`closed`) while the other is in the mode under test, and the next slice swaps
@@ -23,7 +23,7 @@
  * what differs between the two browsers; `closed-again` against `closed` (an A/A control run the
  * same way) shows what noise is left.
  *
- * The modes (tracing-bench-browser.ts has the detail): closed; inspector (the real TraceBuffer
+ * The modes (tracing/browser.ts has the detail): closed; inspector (the real TraceBuffer
  * drained by getTrace every 250 ms over JSON strings, as the UI page's channel is in both shells);
  * inspector-clone (the same over a structured-clone channel, for comparison); task-manager (the
  * real MetricsSampler, counting every message, polled every second: recording alone); both (not run
@@ -46,9 +46,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { connect, type Connection } from '../../protocol/rpc/endpoint.ts';
-import { childProcessTransport } from '../../protocol/transport/child-process.ts';
-import { BENCH_DRIVER_MAX_BYTES, BENCH_MODES, BENCH_TABS, BenchBrowser, BenchDriver, type BenchMode } from './tracing-bench-interfaces.ts';
+import { connect, type Connection } from '../protocol/rpc/endpoint.ts';
+import { childProcessTransport } from '../protocol/transport/child-process.ts';
+import { BENCH_DRIVER_MAX_BYTES, BENCH_MODES, BENCH_TABS, BenchBrowser, BenchDriver, type BenchMode } from './tracing/interfaces.ts';
 
 // ---- options -------------------------------------------------------------------------------------
 
@@ -100,15 +100,15 @@ function fail(message: string): never {
 
 // ---- the processes -------------------------------------------------------------------------------
 
-const root = path.resolve(import.meta.dirname, '../..');
+const root = path.resolve(import.meta.dirname, '..');
 const cache = path.join(root, 'node_modules/.cache');
 mkdirSync(cache, { recursive: true });
 const outdir = mkdtempSync(path.join(cache, 'lab-tracing-bench-'));
 process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
 await build({
   entryPoints: {
-    child: path.join(import.meta.dirname, 'tracing-bench-child.ts'),
-    browser: path.join(import.meta.dirname, 'tracing-bench-browser.ts'),
+    child: path.join(import.meta.dirname, 'tracing/child.ts'),
+    browser: path.join(import.meta.dirname, 'tracing/browser.ts'),
   },
   outdir,
   outExtension: { '.js': '.mjs' },

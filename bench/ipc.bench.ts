@@ -2,14 +2,14 @@
  * IPC round-trip cost: raw postMessage vs this RPC layer (validation on) vs birpc vs comlink, on the
  * same channels, in one run.
  *
- *   npm run bench:ipc                  (node --import tsx protocol/bench/ipc.bench.ts)
+ *   npm run bench:ipc                  (node --import tsx bench/ipc.bench.ts)
  *   npm run bench:ipc -- --quick       fewer samples, a smoke run
  *   npm run bench:ipc -- --json out.json   also write the raw results
  *   ... --only inproc|child            one channel only (for profiling)
  *
  * The request is a display list `{ tabId, frameId, ops: [...] }` of about 100 B (1 op), 4 KB and
  * 256 KB (JSON length), sent as `{ seq, list }`; the answer is `{ seq, bytes }`, where `bytes` is the
- * payload's JSON length computed by the receiver (protocol/bench/ipc-bench-child.ts). Every answer is
+ * payload's JSON length computed by the receiver (bench/ipc/child.ts). Every answer is
  * checked (seq and bytes), and the RPC must reject an invalid payload, so nothing measures a no-op.
  *
  * Channels:
@@ -31,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { createBirpc } from 'birpc';
 import * as Comlink from 'comlink';
-import { connect } from '../rpc/endpoint.ts';
+import { connect } from '../protocol/rpc/endpoint.ts';
 import {
   BenchClient,
   BenchService,
@@ -45,7 +45,7 @@ import {
   type DisplayList,
   type Lib,
   type PostRequest,
-} from './ipc-bench-child.ts';
+} from './ipc/child.ts';
 
 // ---- options -------------------------------------------------------------------------------------
 
@@ -333,7 +333,7 @@ function openInProcess(): Channel {
   };
 }
 
-const CHILD_ENTRY = fileURLToPath(new URL('./ipc-bench-child.ts', import.meta.url));
+const CHILD_ENTRY = fileURLToPath(new URL('./ipc/child.ts', import.meta.url));
 const children: ChildProcess[] = [];
 /** Set once the benchmark disconnects its children: from then on a child exiting is expected. */
 let closing = false;

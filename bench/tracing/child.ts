@@ -1,5 +1,5 @@
 /**
- * The children of the tracing benchmark (main/core/tracing.bench.ts), bundled and forked by it:
+ * The children of the tracing benchmark (bench/tracing.bench.ts), bundled and forked by it:
  *
  *   tracing-bench-child load json|clone
  *                              a tab-like renderer: calls the browser's BenchHost.report at a paced
@@ -17,7 +17,7 @@
  *                              `clone`: a structured-clone channel instead, for comparison. Each
  *                              answer is decoded into rows (decodeTracePage), as the inspector does.
  *
- * What they say: tracing-bench-interfaces.ts.
+ * What they say: interfaces.ts.
  */
 import { decodeTracePage } from '../../protocol/interfaces/trace-page.ts';
 import { TRACE_PAGE } from '../../protocol/interfaces/ui-browser.ts';
@@ -34,7 +34,7 @@ import {
   PAGES_PER_POLL,
   SAMPLES_PER_PAGE,
   TRACE_POLL_MS,
-} from './tracing-bench-interfaces.ts';
+} from './interfaces.ts';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -2,7 +2,7 @@
  * Schema validation cost for IPC messages: zod 4 (JIT and jitless), valibot, TypeBox (Compile and
  * Value.Check), with structuredClone of the same message for scale.
  *
- *   npm run bench:schema          (node --import tsx protocol/bench/schema.bench.ts)
+ *   npm run bench:schema          (node --import tsx bench/schema.bench.ts)
  *
  * Every validator is first checked to accept the valid messages and reject the invalid ones with a
  * first error located at ops[40].x; the timed loops also count truthy results, so a validator that
@@ -23,7 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { Type, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
-import { compileChecker, Struct, Variant } from '../rpc/schema.ts';
+import { compileChecker, Struct, Variant } from '../protocol/rpc/schema.ts';
 import * as v from 'valibot';
 import { z } from 'zod';
 
