@@ -110,19 +110,30 @@ const onlyFrom = (folder, allowed) => ({
 /** Node-side code the two utility processes (GPU process, plugin host) share. */
 const UTILITY_SHARED = 'utility';
 
-const zones = [
+/** Node-side code both shells share (finding a browser, ...), also used by e2e/, scripts/ and tests. */
+const NODE_SHARED = 'main/node';
+
+/** @param {{ protocolTests?: boolean }} [options] */
+const zonesFor = ({ protocolTests = false } = {}) => [
   ...PROCESS_FOLDERS.map((folder) =>
     onlyFrom(folder, ['gpu-worker', 'plugin-host'].includes(folder) ? [folder, UTILITY_SHARED, 'protocol'] : [folder, 'protocol']),
   ),
   onlyFrom(UTILITY_SHARED, [UTILITY_SHARED, 'protocol']),
-  onlyFrom('protocol', ['protocol']),
+  // Protocol tests that drive a real browser find it as everything else does.
+  onlyFrom('protocol', protocolTests ? ['protocol', NODE_SHARED] : ['protocol']),
   onlyFrom('e2e', ['e2e', 'main', 'protocol', 'scripts']),
   {
     target: './main/core',
-    from: ['./main/electron', './main/chromium'],
-    message: 'main/core/ is the runtime-neutral browser process: it must not import either shell.',
+    from: ['./main/electron', './main/chromium', `./${NODE_SHARED}`],
+    message: 'main/core/ is the runtime-neutral browser process: it must not import either shell, nor main/node/.',
+  },
+  {
+    target: `./${NODE_SHARED}`,
+    from: ['./main/core', './main/electron', './main/chromium'],
+    message: 'main/node/ is shared by both shells, e2e/ and scripts/: it may import protocol/, Node built-ins and npm packages, not main/core/ or a shell.',
   },
 ];
+const zones = zonesFor();
 
 const PROTOCOL_GLOBALS = [
   'window',
@@ -201,6 +212,7 @@ export default defineConfig([
     name: 'lab/protocol-node-tests',
     files: PROTOCOL_NODE_FILES,
     rules: {
+      'import-x/no-restricted-paths': ['error', { basePath: root, zones: zonesFor({ protocolTests: true }) }],
       ...moduleRules({ electron: 'types', builtins: 'all' }),
       'no-restricted-globals': [
         'error',

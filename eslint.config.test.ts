@@ -58,6 +58,21 @@ const folderCases: Case[] = [
   ['e2e/x.ts', importValue('../protocol/ui.ts'), null],
   ['e2e/x.ts', importValue('../scripts/electron-binary.mjs'), null],
   ['e2e/x.ts', importValue('../renderer/src/App.tsx'), PATHS],
+  // main/node/: shared by both shells, e2e/, scripts/ and tests; never by main/core/.
+  ['main/node/x.ts', importValue('../../protocol/ui.ts'), null],
+  ['main/node/x.ts', importValue('./y.ts'), null],
+  ['main/node/x.ts', importValue('../core/tabs.ts'), PATHS],
+  ['main/node/x.ts', importValue('../chromium/shell.ts'), PATHS],
+  ['main/node/x.ts', importType('../electron/main.ts'), PATHS],
+  ['main/node/x.ts', importValue('../../renderer/src/App.tsx'), PATHS],
+  ['main/core/x.ts', importValue('../node/find-browser.ts'), PATHS],
+  ['main/chromium/x.ts', importValue('../node/find-browser.ts'), null],
+  ['main/electron/x.ts', importValue('../node/find-browser.ts'), null],
+  ['e2e/x.ts', importValue('../main/node/find-browser.ts'), null],
+  ['scripts/x.ts', importValue('../main/node/find-browser.ts'), null],
+  ['protocol/transport/x.test.ts', importValue('../../main/node/find-browser.ts'), null],
+  ['protocol/transport/x.ts', importValue('../../main/node/find-browser.ts'), PATHS],
+  ['protocol/transport/x.test.ts', importValue('../../main/core/tabs.ts'), PATHS],
 ];
 
 const electronCases: Case[] = [
@@ -107,6 +122,9 @@ const builtinCases: Case[] = [
   ['preload/x.ts', importValue('fs'), IMPORTS],
   ['preload/x.ts', importValue('node:path'), IMPORTS],
   ['main/core/x.ts', importValue('node:fs'), null],
+  ['main/node/x.ts', importValue('node:child_process'), null],
+  ['main/node/x.ts', importValue('electron'), IMPORTS],
+  ['main/node/x.ts', importType('electron'), null],
   ['gpu-worker/x.ts', importValue('node:worker_threads'), null],
   // Protocol tests and benchmarks run in Node; electron stays type-only there.
   ['protocol/rpc/x.test.ts', importValue('node:worker_threads'), null],
