@@ -41,8 +41,8 @@ if (!binary) {
         `It could not be fetched (${failure ?? 'no binary after the download'}). Electron downloads its`,
         'binary from GitHub; with internet access `npx install-electron` fetches it, or set',
         'ELECTRON_OVERRIDE_DIST_PATH to a folder holding an Electron 45 build. Starting the Chromium shell',
-        'instead: the same browser core, UI and child processes, with the system Chromium (CHROME_PATH,',
-        'else /usr/bin/chromium) as the renderer processes.',
+        'instead: the same browser core, UI and child processes, with an installed Chrome, Chromium or Edge',
+        '(CHROME_PATH, else found on PATH) as the renderer processes.',
         '',
       ].join('\n'),
     );

@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { requireBrowser } from '../node/find-browser.ts';
 import { CdpConnection } from './cdp-connection.ts';
 
 /** Flags measured to work on this machine (shared/knowledge/chromium-cdp.md). */
@@ -32,7 +33,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export interface ChromiumLaunchOptions {
-  /** Defaults to CHROME_PATH, then /usr/bin/chromium. */
+  /** Defaults to the browser `requireBrowser()` finds (CHROME_PATH, PATH, the usual install folders). */
   readonly executablePath?: string;
   /** `--headless=new` unless false. */
   readonly headless?: boolean;
@@ -58,7 +59,7 @@ export interface RunningChromium {
 }
 
 export async function launchChromium(options: ChromiumLaunchOptions = {}): Promise<RunningChromium> {
-  const executable = options.executablePath ?? process.env.CHROME_PATH ?? '/usr/bin/chromium';
+  const executable = options.executablePath ?? requireBrowser();
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-chromium-'));
   const args = [
     ...CHROMIUM_ARGS,

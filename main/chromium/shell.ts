@@ -16,6 +16,7 @@ import { serveBrowserUi } from '../core/browser-ui-service.ts';
 import { loopbackWebSocketBroker } from '../core/channel-broker.ts';
 import { systemClock } from '../core/clock.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
+import { findBrowser } from '../node/find-browser.ts';
 import { startAppServer } from './app-server.ts';
 import { bundleChildren } from './child-bundles.ts';
 import { builtEntries, childProcessLauncher } from './child-process-launcher.ts';
@@ -29,6 +30,14 @@ const args = process.argv.slice(2);
 const debuggingPort = args.find((arg) => arg.startsWith('--remote-debugging-port='));
 const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 const headless = args.includes('--headless') || noDisplay;
+
+// Before anything starts: without a browser there is nothing to run, and the user needs one
+// paragraph saying how to install one, not a spawn error's stack.
+const browserLookup = findBrowser();
+if (!browserLookup.found) {
+  console.error(browserLookup.message);
+  process.exit(1);
+}
 
 const uiRoot = path.join(root, 'dist/renderer');
 const pagesRoot = path.join(root, 'dist/pages');
@@ -46,6 +55,7 @@ const children = existsSync(built.gpu) && existsSync(built['plugin-host']) ? { e
 
 const server = await startAppServer({ uiRoot, pagesRoot });
 const chromium = await launchChromium({
+  executablePath: browserLookup.path,
   headless,
   args: ['--window-size=1280,860', ...(debuggingPort ? [debuggingPort] : [])],
 });

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { chromium, type Browser, type CDPSession, type Frame, type Page } from 'playwright-core';
 import { build, type Rolldown } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireBrowser } from '../../main/node/find-browser.ts';
 import { FORGED, type FrameState, type TopResults } from './testing/browser-checks.ts';
 
 const PAGES_DIR = path.join(import.meta.dirname, 'testing');
@@ -102,7 +103,7 @@ beforeAll(async () => {
 
   start = performance.now();
   browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    executablePath: requireBrowser(),
     args: [
       '--no-sandbox',
       '--disable-gpu',
