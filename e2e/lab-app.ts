@@ -12,6 +12,7 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { _electron, chromium, test as base, type Browser, type ElectronApplication, type FrameLocator, type Locator, type Page } from '@playwright/test';
+import { processModelArgs } from '../main/core/process-model-switch.ts';
 import { findElectronBinary } from '../scripts/electron-binary.mjs';
 
 export interface LabOptions {
@@ -194,7 +195,7 @@ export const test = base.extend<{ app: LabApp; processModel: LabOptions['process
   shell: ['chromium', { option: true, scope: 'worker' }],
   processModel: ['process-per-tab', { option: true }],
   app: async ({ shell, processModel }, use, testInfo) => {
-    const extraArgs = processModel === 'process-per-site' ? ['--process-per-site'] : [];
+    const extraArgs = processModelArgs(processModel);
     let app: ChromiumShellApp | ElectronApp;
     if (shell === 'electron') {
       const binary = findElectronBinary(root);

@@ -342,7 +342,7 @@ test('every tour, one after another, from wherever the last one left the app (pr
   await tour('GPU process', () => gpuProcessTour(app));
 });
 
-test.describe('with --process-per-site', () => {
+test.describe('with --lab-process-model=per-site', () => {
   test.use({ processModel: 'process-per-site' });
   test('the process model tour shows two same-site tabs sharing one process, and crashing together', async ({ app }) => {
     // End tour leaves at any step, and gives the focus back to the Tours button.

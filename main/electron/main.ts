@@ -8,6 +8,7 @@ import { app, BaseWindow, ipcMain, MessageChannelMain, net, protocol, session, u
 import { Browser } from '../core/browser.ts';
 import { serveBrowserUi } from '../core/browser-ui-service.ts';
 import { systemClock } from '../core/clock.ts';
+import { processModelFromSwitch, PROCESS_MODEL_SWITCH } from '../core/process-model-switch.ts';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol, UI_URL } from './app-protocol.ts';
 import { ElectronChannelBroker } from './channel-broker.ts';
 import { IPC } from './ipc-channels.ts';
@@ -18,7 +19,6 @@ import { ElectronUtilityLauncher } from './utility-launcher.ts';
 
 const here = import.meta.dirname; // dist-electron/
 const root = path.join(here, '..');
-const args = process.argv.slice(2);
 
 // Before `ready`: the scheme must be standard and secure to get an origin, fetch and a CSP.
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
@@ -35,6 +35,9 @@ function lockDownUi(contents: WebContents): void {
 }
 
 async function start(): Promise<void> {
+  // From Chromium's parsed command line, not process.argv: argv is [electron, '.', ...args] in
+  // development but [exe, ...args] packaged.
+  const processModel = processModelFromSwitch(app.commandLine.getSwitchValue(PROCESS_MODEL_SWITCH));
   await app.whenReady();
   handleAppProtocol(protocol, net, { ui: path.join(root, 'dist/renderer'), pages: path.join(root, 'dist/pages') });
   // No page gets a permission (camera, notifications, ...): none needs one.
@@ -81,7 +84,7 @@ async function start(): Promise<void> {
     metrics: electronProcessMetrics(app),
     clock: systemClock(),
     pid: process.pid,
-    processModel: args.includes('--process-per-site') ? 'process-per-site' : 'process-per-tab',
+    processModel,
   });
 
   // Closing the window ends the app, as closing a browser does (its views' webContents first).
