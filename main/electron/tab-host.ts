@@ -13,7 +13,7 @@ import type { Transport } from '../../protocol/transport/transport.ts';
 import { appToLabUrl, APP_SCHEME, labToAppUrl, PAGES_HOST } from './app-protocol.ts';
 import { IPC } from './ipc-channels.ts';
 import { documentChannels } from './string-ipc.ts';
-import { exitReasonOf } from './utility-launcher.ts';
+import { exitReasonOf } from './utility-exits.ts';
 
 /** Where a tab may go by itself (a link, a redirect): the built-in pages and the web. */
 export function tabMayNavigate(url: string): boolean {
