@@ -13,7 +13,7 @@ import { APP_SCHEME_PRIVILEGES, handleAppProtocol, UI_URL } from './app-protocol
 import { ElectronChannelBroker } from './channel-broker.ts';
 import { IPC } from './ipc-channels.ts';
 import { electronProcessMetrics } from './process-metrics.ts';
-import { documentChannels, fromMainFrameOf } from './string-ipc.ts';
+import { documentChannels, IpcRouter } from './string-ipc.ts';
 import { contentBounds, ElectronTabHost } from './tab-host.ts';
 import { ElectronUtilityLauncher } from './utility-launcher.ts';
 
@@ -64,9 +64,11 @@ async function start(): Promise<void> {
   window.on('resize', fitUi);
   lockDownUi(ui.webContents);
 
+  // One ipcMain listener per channel, dispatching by sender (not one per tab).
+  const ipc = new IpcRouter(ipcMain);
   const tabHost = new ElectronTabHost({
     window,
-    ipcMain,
+    ipc,
     WebContentsView,
     preload: path.join(here, 'tab-preload.cjs'),
     // Called only after `core` exists (a tab asks for a window).
@@ -80,7 +82,7 @@ async function start(): Promise<void> {
     }),
     tabHost,
     // Tabs' direct channels to the GPU process and plugin host: a MessageChannelMain per request.
-    broker: new ElectronChannelBroker({ MessageChannelMain, webContentsOf: (tabId) => tabHost.webContentsOf(tabId) }),
+    broker: new ElectronChannelBroker({ MessageChannelMain, documentOf: (tabId) => tabHost.documentOf(tabId) }),
     metrics: electronProcessMetrics(app),
     clock: systemClock(),
     pid: process.pid,
@@ -109,12 +111,11 @@ async function start(): Promise<void> {
   // The UI page: a channel per document (a reload gets a new one), served by the core.
   let uiConnected: () => void = () => {};
   const firstUi = new Promise<void>((resolve) => (uiConnected = resolve));
-  documentChannels(ipcMain, ui.webContents, IPC.ui, () => ({ process: 'ui', pid: ui.webContents.getOSProcessId() }), (page) => {
+  documentChannels(ipc, ui.webContents, IPC.ui, () => ({ process: 'ui', pid: ui.webContents.getOSProcessId() }), (page) => {
     serveBrowserUi(core, page.transport);
     uiConnected();
   });
-  ipcMain.on(IPC.uiContentBounds, (event, rect: unknown) => {
-    if (!fromMainFrameOf(event, ui.webContents)) return;
+  ipc.route(IPC.uiContentBounds, ui.webContents, (_event, rect) => {
     const bounds = contentBounds(rect);
     if (bounds) tabHost.setContentBounds(bounds);
   });

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { BaseWindow, IpcMain, WebContentsView } from 'electron';
 import { describe, expect, it } from 'vitest';
 import type { RendererGone, TabCommit } from '../core/tab-host.ts';
+import { IpcRouter } from './string-ipc.ts';
 import { ElectronTabHost } from './tab-host.ts';
 
 class FakeDebugger {
@@ -96,7 +97,7 @@ function setup() {
   const opened: string[] = [];
   const host = new ElectronTabHost({
     window: window as unknown as BaseWindow,
-    ipcMain: new EventEmitter() as unknown as IpcMain,
+    ipc: new IpcRouter(new EventEmitter() as unknown as IpcMain),
     WebContentsView: FakeView as unknown as typeof WebContentsView,
     preload: '/app/tab-preload.cjs',
     openTab: (url) => opened.push(url),
@@ -156,10 +157,10 @@ describe('ElectronTabHost', () => {
     contents.emit('unresponsive');
     contents.emit('responsive');
     expect(hangs).toEqual(['t1 unresponsive', 't1 responsive']);
-    expect(host.webContentsOf('t1')).toBe(contents);
-    expect(host.webContentsOf('t2')).toBeUndefined();
+    expect(host.documentOf('t1')?.contents).toBe(contents);
+    expect(host.documentOf('t2')).toBeUndefined();
     host.crash('t1');
-    expect(host.webContentsOf('t1')).toBeUndefined();
+    expect(host.documentOf('t1')).toBeUndefined();
   });
 
   it('hangs with a busy loop and stops it through the debugger, or says it cannot', async () => {

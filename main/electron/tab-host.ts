@@ -7,12 +7,12 @@
  * Site instances: Electron gives each WebContentsView its own renderer process (process per tab);
  * `site` is recorded but cannot make two views share a process.
  */
-import type { BaseWindow, IpcMain, Rectangle, WebContents, WebContentsView } from 'electron';
+import type { BaseWindow, Rectangle, WebContents, WebContentsView } from 'electron';
 import type { RendererGone, SiteInstance, TabHost, TabHostEvents } from '../core/tab-host.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
 import { appToLabUrl, APP_SCHEME, labToAppUrl, PAGES_HOST } from './app-protocol.ts';
 import { IPC } from './ipc-channels.ts';
-import { documentChannels } from './string-ipc.ts';
+import { documentChannels, type IpcRouter } from './string-ipc.ts';
 import { exitReasonOf } from './utility-exits.ts';
 
 /** Where a tab may go by itself (a link, a redirect): the built-in pages and the web. */
@@ -36,7 +36,8 @@ export function contentBounds(value: unknown): Rectangle | undefined {
 export interface ElectronTabHostOptions {
   /** The UI window; tab views are its child views. */
   readonly window: BaseWindow;
-  readonly ipcMain: IpcMain;
+  /** ipcMain, one listener per channel for every tab. */
+  readonly ipc: IpcRouter;
   /** Electron's WebContentsView class. */
   readonly WebContentsView: typeof WebContentsView;
   /** dist-electron/tab-preload.cjs */
@@ -91,7 +92,7 @@ export class ElectronTabHost implements TabHost {
     });
     const contents = view.webContents;
     const channels = documentChannels(
-      this.options.ipcMain,
+      this.options.ipc,
       contents,
       IPC.tab,
       () => ({ process: 'renderer', id: tabId, pid: contents.getOSProcessId() }),
@@ -188,9 +189,13 @@ export class ElectronTabHost implements TabHost {
     return this.tabs.get(tabId)?.channels.current()?.transport;
   }
 
-  /** The tab's webContents while its renderer lives (where the channel broker delivers ports). */
-  webContentsOf(tabId: string): WebContents | undefined {
-    return this.live(tabId);
+  /**
+   * The tab's current document while its renderer lives: its webContents and the token its preload
+   * made for it (where, and to whom, the channel broker delivers ports).
+   */
+  documentOf(tabId: string): { contents: WebContents; token: string | undefined } | undefined {
+    const contents = this.live(tabId);
+    return contents && { contents, token: this.tabs.get(tabId)?.channels.current()?.token };
   }
 
   /** Shows `tabId`'s view (the selected, live tab) and hides the others; undefined hides them all. */
