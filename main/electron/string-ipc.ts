@@ -141,7 +141,7 @@ export function documentChannels(
   channel: string,
   peer: () => PeerIdentity,
   onDocument: (page: PageChannel) => void,
-): { current(): PageChannel | undefined; dispose(): void } {
+): { current(): PageChannel | undefined; end(): void; dispose(): void } {
   let current: PageChannel | undefined;
   /** Messages of the next document, which spoke before its commit was seen. */
   let early: { token: string; texts: unknown[] } | undefined;
@@ -178,5 +178,6 @@ export function documentChannels(
     gone();
   };
   contents.once('destroyed', dispose);
-  return { current: () => current, dispose };
+  // end: the document was replaced without a commit (an error page): no channel until the next one.
+  return { current: () => current, end: gone, dispose };
 }

@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { BaseWindow, IpcMain, WebContentsView } from 'electron';
 import { describe, expect, it } from 'vitest';
-import type { RendererGone, TabCommit } from '../core/tab-host.ts';
+import type { LoadFailure, RendererGone, TabCommit } from '../core/tab-host.ts';
 import { IpcRouter } from './string-ipc.ts';
 import { ElectronTabHost } from './tab-host.ts';
 
@@ -105,13 +105,15 @@ function setup() {
   const commits: Array<[string, TabCommit]> = [];
   const gone: Array<[string, RendererGone]> = [];
   const hangs: string[] = [];
+  const failures: Array<[string, LoadFailure]> = [];
   host.attach({
+    onDidFailLoad: (id, failure) => failures.push([id, failure]),
     onDidCommit: (id, commit) => commits.push([id, commit]),
     onDidRendererGone: (id, g) => gone.push([id, g]),
     onDidBecomeUnresponsive: (id) => hangs.push(`${id} unresponsive`),
     onDidBecomeResponsive: (id) => hangs.push(`${id} responsive`),
   });
-  return { host, children, commits, gone, opened, hangs };
+  return { host, children, commits, gone, opened, hangs, failures };
 }
 
 describe('ElectronTabHost', () => {
@@ -189,5 +191,28 @@ describe('ElectronTabHost', () => {
     await host.close('t2');
     expect(two.webContents.closed).toBe(true);
     expect(children).not.toContain(two);
+  });
+
+  it('reports an error page in the main frame as a failed load, ending the old document\'s channel; not an abort, a subframe, or a failure after a commit', async () => {
+    const { host, failures, commits } = setup();
+    await host.create('t1', 'lab://live', 'tab-1');
+    const contents = FakeView.made[0]!.webContents;
+    const start = () => contents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false });
+    start();
+    contents.url = 'lab-app://pages/live';
+    contents.emit('did-navigate');
+    expect(host.transport('t1')).toBeDefined();
+    // A failed load of the committed document is not an error page.
+    contents.emit('did-fail-load', {}, -2, 'ERR_FAILED', 'lab-app://pages/live', true, 1, 1);
+    expect(failures).toEqual([]);
+
+    start();
+    contents.emit('did-fail-load', {}, -3, 'ERR_ABORTED', 'https://example.com/', true, 1, 1);
+    contents.emit('did-fail-load', {}, -105, 'ERR_NAME_NOT_RESOLVED', 'https://ads.invalid/', false, 1, 2);
+    expect(failures).toEqual([]);
+    contents.emit('did-fail-load', {}, -105, 'ERR_NAME_NOT_RESOLVED', 'https://unreachable.invalid/', true, 1, 1);
+    expect(failures).toEqual([['t1', { pid: 777, url: 'https://unreachable.invalid/', code: -105, description: 'ERR_NAME_NOT_RESOLVED' }]]);
+    expect(host.transport('t1')).toBeUndefined();
+    expect(commits).toHaveLength(1);
   });
 });

@@ -23,6 +23,18 @@ export function tabMayNavigate(url: string): boolean {
   return parsed.protocol === `${APP_SCHEME}:` && parsed.hostname === PAGES_HOST;
 }
 
+/** Chromium's net::ERR_ABORTED: a load replaced by another, or stopped; not a failure to show. */
+export const ERR_ABORTED = -3;
+
+/**
+ * Whether a `did-fail-load` means an error page now stands in the tab's place: the main frame's,
+ * not an abort, and not after its document committed (Chromium then reports a failed load of a
+ * page that is there).
+ */
+export function isErrorPageLoad(errorCode: number, isMainFrame: boolean, committedSinceStart: boolean): boolean {
+  return isMainFrame && errorCode !== ERR_ABORTED && !committedSinceStart;
+}
+
 /** A content-area rect the UI reported, checked and rounded; undefined when it is not one. */
 export function contentBounds(value: unknown): Rectangle | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
@@ -238,11 +250,25 @@ export class ElectronTabHost implements TabHost {
   }
 
   private wire(tab: Tab, contents: WebContents): void {
+    // Whether the main frame's current navigation committed a document (then a did-fail-load is
+    // about that document's load, not an error page in its place).
+    let committed = false;
+    contents.on('did-start-navigation', (details) => {
+      if (details.isMainFrame && !details.isSameDocument) committed = false;
+    });
     // documentChannels listened first: the new document's transport exists when the core asks.
     contents.on('did-navigate', () => {
+      committed = true;
       const url = appToLabUrl(contents.getURL());
       tab.url = url;
       this.events?.onDidCommit(tab.id, { pid: contents.getOSProcessId(), url });
+    });
+    // An error page committed instead of the page (no did-navigate comes): the core learns the tab
+    // is live there, and the old document's channel ends.
+    contents.on('did-fail-load', (_event, errorCode, errorDescription, validatedURL, isMainFrame) => {
+      if (!isErrorPageLoad(errorCode, isMainFrame, committed)) return;
+      tab.channels.end();
+      this.events?.onDidFailLoad?.(tab.id, { pid: contents.getOSProcessId(), url: appToLabUrl(validatedURL), code: errorCode, description: errorDescription });
     });
     contents.on('render-process-gone', (_event, details) => {
       tab.crashed = true;
