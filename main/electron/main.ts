@@ -15,6 +15,7 @@ import { IPC } from './ipc-channels.ts';
 import { electronProcessMetrics } from './process-metrics.ts';
 import { documentChannels, IpcRouter } from './string-ipc.ts';
 import { contentBounds, ElectronTabHost } from './tab-host.ts';
+import { keepUiAlive } from './ui-recovery.ts';
 import { ElectronUtilityLauncher } from './utility-launcher.ts';
 
 const here = import.meta.dirname; // dist-electron/
@@ -89,8 +90,13 @@ async function start(): Promise<void> {
     processModel,
   });
 
+  // A crashed UI is loaded again; its tabs live on in their own processes.
+  let closing = false;
+  keepUiAlive(ui.webContents, { url: UI_URL, isClosing: () => closing });
+
   // Closing the window ends the app, as closing a browser does (its views' webContents first).
   window.on('closed', () => {
+    closing = true;
     tabHost.dispose();
     if (!ui.webContents.isDestroyed()) ui.webContents.close();
     core.dispose();
