@@ -14,7 +14,7 @@ import { ElectronChannelBroker } from './channel-broker.ts';
 import { IPC } from './ipc-channels.ts';
 import { electronProcessMetrics } from './process-metrics.ts';
 import { documentChannels, IpcRouter } from './string-ipc.ts';
-import { contentBounds, ElectronTabHost } from './tab-host.ts';
+import { contentArea, ElectronTabHost } from './tab-host.ts';
 import { keepUiAlive } from './ui-recovery.ts';
 import { ElectronUtilityLauncher } from './utility-launcher.ts';
 
@@ -121,9 +121,9 @@ async function start(): Promise<void> {
     serveBrowserUi(core, page.transport);
     uiConnected();
   });
-  ipc.route(IPC.uiContentBounds, ui.webContents, (_event, rect) => {
-    const bounds = contentBounds(rect);
-    if (bounds) tabHost.setContentBounds(bounds);
+  ipc.route(IPC.uiContentBounds, ui.webContents, (_event, report) => {
+    const area = contentArea(report);
+    if (area) tabHost.setContentArea(area);
   });
   // Every other IPC channel is unknown: nothing else is registered on ipcMain.
 

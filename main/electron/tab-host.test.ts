@@ -5,7 +5,7 @@ import type { BaseWindow, IpcMain, WebContentsView } from 'electron';
 import { describe, expect, it } from 'vitest';
 import type { LoadFailure, RendererGone, TabCommit } from '../core/tab-host.ts';
 import { IpcRouter } from './string-ipc.ts';
-import { ElectronTabHost } from './tab-host.ts';
+import { contentArea, ElectronTabHost } from './tab-host.ts';
 
 class FakeDebugger {
   attached = false;
@@ -214,5 +214,25 @@ describe('ElectronTabHost', () => {
     expect(failures).toEqual([['t1', { pid: 777, url: 'https://unreachable.invalid/', code: -105, description: 'ERR_NAME_NOT_RESOLVED' }]]);
     expect(host.transport('t1')).toBeUndefined();
     expect(commits).toHaveLength(1);
+  });
+
+  it('hides the shown tab\'s view while a popup of the UI is over the content area, and shows it again after', async () => {
+    const { host } = setup();
+    await host.create('t1', 'lab://live', 'tab-1');
+    await host.create('t2', 'lab://live', 'tab-2');
+    const [one, two] = FakeView.made as [FakeView, FakeView];
+    host.show('t1');
+    const bounds = { x: 0, y: 84, width: 1000, height: 700 };
+    host.setContentArea(contentArea({ ...bounds, covered: true })!);
+    expect([one.visible, two.visible]).toEqual([false, false]);
+    expect(one.bounds).toEqual(bounds);
+    // Switching tabs under an open popup shows nothing either.
+    host.show('t2');
+    expect([one.visible, two.visible]).toEqual([false, false]);
+    host.setContentArea(contentArea({ ...bounds, covered: false })!);
+    expect([one.visible, two.visible]).toEqual([false, true]);
+    // A report without the flag (an older preload) is not covered; a malformed flag is refused.
+    expect(contentArea(bounds)).toEqual({ bounds, covered: false });
+    expect(contentArea({ ...bounds, covered: 'yes' })).toBeUndefined();
   });
 });

@@ -45,6 +45,17 @@ export function contentBounds(value: unknown): Rectangle | undefined {
   return { x: rx, y: ry, width: rw, height: rh };
 }
 
+/**
+ * What the UI preload reports on `lab:ui-content-bounds` (preload/content-area.ts), checked: the
+ * content area's rect, and whether a popup of the page is over it. Undefined when it is not one.
+ */
+export function contentArea(value: unknown): { bounds: Rectangle; covered: boolean } | undefined {
+  const bounds = contentBounds(value);
+  if (!bounds) return undefined;
+  const covered = (value as Record<string, unknown>).covered ?? false;
+  return typeof covered === 'boolean' ? { bounds, covered } : undefined;
+}
+
 export interface ElectronTabHostOptions {
   /** The UI window; tab views are its child views. */
   readonly window: BaseWindow;
@@ -77,6 +88,8 @@ export class ElectronTabHost implements TabHost {
   private readonly tabs = new Map<string, Tab>();
   private bounds: Rectangle | undefined;
   private shown: string | undefined;
+  /** A popup of the UI page is over the content area: no tab view may paint over it. */
+  private covered = false;
 
   constructor(private readonly options: ElectronTabHostOptions) {}
 
@@ -114,7 +127,7 @@ export class ElectronTabHost implements TabHost {
     this.tabs.set(tabId, tab);
     this.wire(tab, contents);
     view.setBackgroundColor('#FFFFFFFF');
-    view.setVisible(this.shown === tabId);
+    view.setVisible(this.isVisible(tabId));
     view.setBounds(this.currentBounds());
     this.options.window.contentView.addChildView(view);
     this.load(tab, url);
@@ -213,7 +226,7 @@ export class ElectronTabHost implements TabHost {
   /** Shows `tabId`'s view (the selected, live tab) and hides the others; undefined hides them all. */
   show(tabId: string | undefined): void {
     this.shown = tabId;
-    for (const tab of this.tabs.values()) tab.view.setVisible(tab.id === tabId);
+    for (const tab of this.tabs.values()) tab.view.setVisible(this.isVisible(tab.id));
     const shown = tabId === undefined ? undefined : this.tabs.get(tabId);
     // addChildView of an existing child moves it on top.
     if (shown) this.options.window.contentView.addChildView(shown.view);
@@ -223,6 +236,21 @@ export class ElectronTabHost implements TabHost {
   setContentBounds(bounds: Rectangle): void {
     this.bounds = bounds;
     for (const tab of this.tabs.values()) tab.view.setBounds(bounds);
+  }
+
+  /**
+   * The UI's content area, and whether a popup of the page (a menu, the omnibox's error) is over
+   * it: a native view paints above the page, so the shown tab's view steps aside while one is.
+   */
+  setContentArea({ bounds, covered }: { bounds: Rectangle; covered: boolean }): void {
+    this.setContentBounds(bounds);
+    if (covered === this.covered) return;
+    this.covered = covered;
+    for (const tab of this.tabs.values()) tab.view.setVisible(this.isVisible(tab.id));
+  }
+
+  private isVisible(tabId: string): boolean {
+    return tabId === this.shown && !this.covered;
   }
 
   /** Ends every tab (the window is closing: its views' webContents are not destroyed with it). */
