@@ -130,4 +130,17 @@ describe('documentChannels with document tokens', () => {
     fromDocument(second, '{"n":3}');
     expect(heardByNext).toEqual([{ n: 2 }, { n: 3 }]);
   });
+
+  it('holds the first messages of the document that follows a renderer crash until its commit is seen', () => {
+    const { contents, channels, fromDocument } = setup();
+    contents.emit('did-navigate');
+    fromDocument(first, '{"n":1}');
+    contents.emit('render-process-gone');
+    fromDocument(second, '{"n":2}');
+    contents.emit('did-navigate');
+    const heard: unknown[] = [];
+    channels.current()!.transport.on((message) => heard.push(message));
+    expect(heard).toEqual([{ n: 2 }]);
+    expect(channels.current()!.token).toBe(second);
+  });
 });

@@ -147,7 +147,9 @@ export function documentChannels(
   let early: { token: string; texts: unknown[] } | undefined;
   const heard = (_event: IpcMainEvent, text: unknown, token?: unknown) => {
     const from = tokenOf(token);
-    if (from !== undefined && current?.token !== undefined && from !== current.token) {
+    // A document with a token other than the current one's, or while there is none (the renderer
+    // ended and the next document's commit has not been seen): the next document is speaking.
+    if (from !== undefined && (current === undefined || (current.token !== undefined && from !== current.token))) {
       if (early?.token !== from) early = { token: from, texts: [] };
       if (early.texts.length < MAX_HELD) early.texts.push(text);
       return;
