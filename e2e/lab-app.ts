@@ -11,7 +11,9 @@ import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { _electron, chromium, test as base, type Browser, type ElectronApplication, type FrameLocator, type Locator, type Page } from '@playwright/test';
+import { _electron, chromium, expect, test as base, type Browser, type ElectronApplication, type FrameLocator, type Locator, type Page } from '@playwright/test';
+import { processModelArgs } from '../main/core/process-model-switch.ts';
+import { tabPageByPid } from '../main/electron/tab-identity.ts';
 import { findElectronBinary } from '../scripts/electron-binary.mjs';
 
 export interface LabOptions {
@@ -167,12 +169,31 @@ class ElectronApp implements LabApp {
   }
 
   async tab(tabId: string): Promise<Page> {
-    // Each tab is a WebContentsView, which Playwright lists among the windows; the shell marks it.
-    for (const page of this.app.windows()) {
-      // A string, not a function: this file is type-checked without DOM types.
-      if ((await page.evaluate('document.documentElement.dataset.labTab').catch(() => undefined)) === tabId) return page;
-    }
-    throw new Error(`No window for ${tabId}`);
+    // Each tab is a WebContentsView, which Playwright lists among the windows. The page knows
+    // nothing of its tab; the UI shows the tab's renderer pid, and the main process knows each
+    // window's pid by its DevTools target id (webContents.fromDevToolsTargetId).
+    const ui = await this.ui();
+    const badge = ui.locator(`[data-tab-id="${tabId}"]`);
+    await expect(badge).toHaveAttribute('title', /pid \d+/);
+    const pid = Number(/pid (\d+)/.exec((await badge.getAttribute('title')) ?? '')![1]);
+    const pages = this.app.windows();
+    const targetIds = await Promise.all(
+      pages.map(async (page) => {
+        const session = await this.app.context().newCDPSession(page);
+        try {
+          return (await session.send('Target.getTargetInfo')).targetInfo.targetId;
+        } finally {
+          await session.detach().catch(() => {});
+        }
+      }),
+    );
+    const described = await this.app.evaluate(({ webContents }, ids) =>
+      ids.map((id) => {
+        const contents = webContents.fromDevToolsTargetId(id);
+        return contents && !contents.isDestroyed() ? { pid: contents.getOSProcessId(), url: contents.getURL() } : undefined;
+      }),
+    targetIds);
+    return tabPageByPid(pages.map((page, index) => ({ page, pid: described[index]?.pid, url: described[index]?.url })), tabId, pid);
   }
 
   async afterCrash(...tabIds: string[]): Promise<void> {
@@ -194,7 +215,7 @@ export const test = base.extend<{ app: LabApp; processModel: LabOptions['process
   shell: ['chromium', { option: true, scope: 'worker' }],
   processModel: ['process-per-tab', { option: true }],
   app: async ({ shell, processModel }, use, testInfo) => {
-    const extraArgs = processModel === 'process-per-site' ? ['--process-per-site'] : [];
+    const extraArgs = processModelArgs(processModel);
     let app: ChromiumShellApp | ElectronApp;
     if (shell === 'electron') {
       const binary = findElectronBinary(root);

