@@ -119,8 +119,8 @@ const zones = [
   onlyFrom('e2e', ['e2e', 'main', 'protocol', 'scripts']),
   {
     target: './main/core',
-    from: ['./main/electron', './main/chromium'],
-    message: 'main/core/ is the runtime-neutral browser process: it must not import either shell.',
+    from: ['./main/electron', './main/chromium', './main/node'],
+    message: 'main/core/ is the runtime-neutral browser process: it must not import either shell, nor their shared Node code (main/node/).',
   },
 ];
 
