@@ -11,6 +11,7 @@ import { systemClock } from '../core/clock.ts';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol, UI_URL } from './app-protocol.ts';
 import { ElectronChannelBroker } from './channel-broker.ts';
 import { IPC } from './ipc-channels.ts';
+import { chromeSandboxHelpers, currentUid, sandboxInForce, sandboxSummary } from '../node/sandbox.ts';
 import { electronProcessMetrics } from './process-metrics.ts';
 import { documentChannels, fromMainFrameOf } from './string-ipc.ts';
 import { contentBounds, ElectronTabHost } from './tab-host.ts';
@@ -23,6 +24,14 @@ const args = process.argv.slice(2);
 // Before `ready`: the scheme must be standard and secure to get an origin, fetch and a CSP.
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 app.enableSandbox();
+// Where the OS sandbox cannot work (root; no user namespaces and no setuid chrome-sandbox) Electron
+// aborts before this code runs unless it got --no-sandbox, so scripts/start.mjs decides and passes it
+// (main/node/sandbox.ts); here the app says what is in force, and why (ELECTRON_DISABLE_SANDBOX counts too).
+const sandbox = sandboxInForce(app.commandLine.hasSwitch('no-sandbox') || Boolean(process.env.ELECTRON_DISABLE_SANDBOX), {
+  uid: currentUid(),
+  helperPaths: chromeSandboxHelpers(process.execPath),
+});
+console.log(sandboxSummary(sandbox));
 
 /** What the UI page may do to itself: nothing but stay on the UI. */
 function lockDownUi(contents: WebContents): void {
@@ -82,6 +91,7 @@ async function start(): Promise<void> {
     clock: systemClock(),
     pid: process.pid,
     processModel: args.includes('--process-per-site') ? 'process-per-site' : 'process-per-tab',
+    sandbox,
   });
 
   // Closing the window ends the app, as closing a browser does (its views' webContents first).
