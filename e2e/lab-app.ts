@@ -12,12 +12,15 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { _electron, chromium, test as base, type Browser, type ElectronApplication, type FrameLocator, type Locator, type Page } from '@playwright/test';
+import { chromeSandboxHelpers, currentUid, decideSandbox } from '../main/node/sandbox.ts';
 import { findElectronBinary } from '../scripts/electron-binary.mjs';
 
 export interface LabOptions {
   readonly shell: 'chromium' | 'electron';
   /** Chrome's process model for the app under test. */
   readonly processModel: 'process-per-tab' | 'process-per-site';
+  /** More command-line arguments for the shell (`--no-sandbox`, `--browser-user=NAME`). */
+  readonly shellArgs: readonly string[];
 }
 
 export interface LabApp {
@@ -33,6 +36,8 @@ export interface LabApp {
   afterCrash(...tabIds: string[]): Promise<void>;
   /** Saves a screenshot of the whole window under test-results/e2e/screens/. */
   screenshot(name: string): Promise<void>;
+  /** What the shell has printed to stdout (its start lines). */
+  startOutput(): string;
 }
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -65,6 +70,7 @@ class ChromiumShellApp implements LabApp {
   private constructor(
     private readonly process: ChildProcess,
     private readonly port: number,
+    private readonly output: () => string,
   ) {}
 
   static async start(extraArgs: readonly string[]): Promise<ChromiumShellApp> {
@@ -84,7 +90,7 @@ class ChromiumShellApp implements LabApp {
     });
     const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
     await ready.finally(() => clearTimeout(timeout));
-    const app = new ChromiumShellApp(child, port);
+    const app = new ChromiumShellApp(child, port, () => output);
     await app.connect();
     // Every test starts from the first tab live in its renderer process.
     await app.page!.locator('[data-tab-id]').first().getAttribute('title', { timeout: 30_000 });
@@ -129,6 +135,10 @@ class ChromiumShellApp implements LabApp {
     await (await this.ui()).screenshot({ path: path.join(SCREENS, `chromium-shell-${name}.png`) });
   }
 
+  startOutput(): string {
+    return this.output();
+  }
+
   async close(): Promise<void> {
     await this.browser?.close().catch(() => {});
     if (this.process.exitCode === null) {
@@ -155,11 +165,17 @@ class ChromiumShellApp implements LabApp {
 
 class ElectronApp implements LabApp {
   readonly shell = 'electron' as const;
-  private constructor(private readonly app: ElectronApplication) {}
+  private output = '';
+  private constructor(private readonly app: ElectronApplication) {
+    app.process().stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+  }
 
   static async start(executablePath: string, extraArgs: readonly string[]): Promise<ElectronApp> {
     const env = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
-    return new ElectronApp(await _electron.launch({ executablePath, args: [root, ...extraArgs], env }));
+    // Playwright adds --no-sandbox on Linux unless told the sandbox works: decide as scripts/start.mjs does
+    // (Electron aborts where it cannot work, e.g. as root).
+    const sandbox = decideSandbox({ uid: currentUid(), noSandboxRequested: false, helperPaths: chromeSandboxHelpers(executablePath) });
+    return new ElectronApp(await _electron.launch({ executablePath, args: [root, ...extraArgs], env, chromiumSandbox: sandbox.enabled }));
   }
 
   ui(): Promise<Page> {
@@ -185,16 +201,21 @@ class ElectronApp implements LabApp {
     await (await this.ui()).screenshot({ path: path.join(SCREENS, `electron-${name}.png`) });
   }
 
+  startOutput(): string {
+    return this.output;
+  }
+
   close(): Promise<void> {
     return this.app.close();
   }
 }
 
-export const test = base.extend<{ app: LabApp; processModel: LabOptions['processModel'] }, Pick<LabOptions, 'shell'>>({
+export const test = base.extend<{ app: LabApp; processModel: LabOptions['processModel']; shellArgs: LabOptions['shellArgs'] }, Pick<LabOptions, 'shell'>>({
   shell: ['chromium', { option: true, scope: 'worker' }],
   processModel: ['process-per-tab', { option: true }],
-  app: async ({ shell, processModel }, use, testInfo) => {
-    const extraArgs = processModel === 'process-per-site' ? ['--process-per-site'] : [];
+  shellArgs: [[], { option: true }],
+  app: async ({ shell, processModel, shellArgs }, use, testInfo) => {
+    const extraArgs = [...(processModel === 'process-per-site' ? ['--process-per-site'] : []), ...shellArgs];
     let app: ChromiumShellApp | ElectronApp;
     if (shell === 'electron') {
       const binary = findElectronBinary(root);
