@@ -53,6 +53,12 @@ const folderCases: Case[] = [
   ['main/core/x.ts', importType('../chromium/shell.ts'), PATHS],
   ['main/core/sub/x.ts', importValue('../../electron/window.ts'), PATHS],
   ['main/core/x.ts', importValue('./tabs.ts'), null],
+  // main/node/: Node code both shells share (and e2e, tests); never the runtime-neutral core.
+  ['main/core/x.ts', importValue('../node/sandbox.ts'), PATHS],
+  ['main/chromium/x.ts', importValue('../node/sandbox.ts'), null],
+  ['main/electron/x.ts', importValue('../node/proc-sandbox.ts'), null],
+  ['e2e/x.ts', importValue('../main/node/sandbox.ts'), null],
+  ['main/node/x.ts', importValue('../../protocol/interfaces/ui-browser.ts'), null],
   ['main/core/x.ts', importValue('../../protocol/ui.ts'), null],
   ['e2e/x.ts', importValue('../main/core/tabs.ts'), null],
   ['e2e/x.ts', importValue('../protocol/ui.ts'), null],

@@ -8,6 +8,8 @@
  *   --headless                    no window (default when there is no display)
  *   --remote-debugging-port=N     also expose CDP on port N, for your own Playwright experiments
  *   --lab-process-model=per-site  Chrome's process-per-site model instead of a process per tab
+ *   --no-sandbox                  run Chromium without its OS sandbox (it is on wherever it can work)
+ *   --browser-user=NAME           when root: run Chromium as the ordinary user NAME, sandbox on
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +24,9 @@ import { findBrowser } from '../node/find-browser.ts';
 import { startAppServer } from './app-server.ts';
 import { bundleChildren } from './child-bundles.ts';
 import { builtEntries, childProcessLauncher } from './child-process-launcher.ts';
-import { launchChromium } from './chromium-process.ts';
+import { chromeSandboxHelpers, currentUid, decideSandbox, REASON_ROOT, sandboxSummary } from '../node/sandbox.ts';
+import { lookUpBrowserUser } from './browser-user.ts';
+import { launchChromium, type BrowserUser } from './chromium-process.ts';
 import { ChromiumTabHost, localhostTabUrls } from './chromium-tab-host.ts';
 import { procMetrics } from './proc-metrics.ts';
 import { openUiPage } from './ui-page.ts';
@@ -63,9 +67,33 @@ if (noDisplay && !args.includes('--headless')) {
 const built = builtEntries(root);
 const children = existsSync(built.gpu) && existsSync(built['plugin-host']) ? { entries: built, remove: () => {} } : await bundleChildren(root);
 
+// The OS sandbox: on unless it cannot work here or --no-sandbox was given (main/node/sandbox.ts).
+const browserUserName = args.find((arg) => arg.startsWith('--browser-user='))?.slice('--browser-user='.length);
+let browserUser: BrowserUser | undefined;
+if (browserUserName !== undefined) {
+  try {
+    if (currentUid() !== 0) throw new Error('--browser-user needs root: it starts Chromium as another user');
+    browserUser = lookUpBrowserUser(browserUserName);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+}
+const executablePath = browserLookup.path;
+const sandbox = decideSandbox({
+  uid: browserUser?.uid ?? currentUid(),
+  noSandboxRequested: args.includes('--no-sandbox'),
+  helperPaths: chromeSandboxHelpers(executablePath),
+});
+const asUser = browserUser ? `; Chromium runs as ${browserUser.name}` : '';
+const rootHint = !sandbox.enabled && sandbox.reason === REASON_ROOT ? ': tab renderers run unconfined; --browser-user=NAME runs Chromium as an ordinary user, sandboxed' : '';
+console.log(`${sandboxSummary(sandbox)}${asUser}${rootHint}`);
+
 const server = await startAppServer({ uiRoot, pagesRoot });
 const chromium = await launchChromium({
-  executablePath: browserLookup.path,
+  executablePath,
+  sandbox,
+  ...(browserUser ? { user: browserUser } : {}),
   headless,
   args: ['--window-size=1280,860', ...(debuggingPort ? [debuggingPort] : [])],
 });
@@ -86,6 +114,7 @@ const browser = new Browser({
   // Chromium's processes' CPU from CDP (SystemInfo.getProcessInfo), the rest and all memory from /proc.
   metrics: procMetrics({ cdp: chromium.connection.root }),
   processModel,
+  sandbox,
 });
 // The first tab opens once the UI has connected: its page has rendered the tab container by then.
 let uiConnected: () => void = () => {};

@@ -37,6 +37,7 @@ async function startBrowser(processModel: 'process-per-tab' | 'process-per-site'
     pid: process.pid,
     metrics: procMetrics(),
     processModel,
+    sandbox: chromium.sandbox,
     hangThresholdMs: 1000,
   });
   await browser.start();
@@ -174,6 +175,10 @@ describe('tabs in their own renderer processes (process per tab)', () => {
     expect(renderer.cpuPercent).toBeGreaterThanOrEqual(0);
     expect(renderer.ipcPerSecond).toBeGreaterThan(0); // heartbeats
     expect(rows.map((row) => row.id)).toEqual(expect.arrayContaining(['browser', 'gpu', 'plugin-host']));
+    // The sandbox: the state says what Chromium was started with; the row, what /proc measures.
+    expect(browser.state().sandbox).toEqual(chromium.sandbox);
+    expect(renderer.sandbox?.seccomp).toBe(chromium.sandbox.enabled ? 'filter' : 'none');
+    expect(rows.find((row) => row.id === 'browser')!.sandbox).toEqual({ seccomp: 'none', noNewPrivs: false, namespaces: [] });
 
     expect(() => browser.endProcess('browser')).toThrow(expect.objectContaining({ code: 'CANNOT_END_BROWSER' }));
     browser.endProcess(tab(browser, second).rendererId);

@@ -3,7 +3,7 @@
  * GPU process and plugin host, and the tabs. Both shells build one of these with their own ports;
  * nothing here knows which shell runs it.
  */
-import type { ProcessModel } from '../../protocol/interfaces/browser-state.ts';
+import type { ProcessModel, SandboxState } from '../../protocol/interfaces/browser-state.ts';
 import { STATE_EVENTS, type BrowserState } from '../../protocol/interfaces/ui-browser.ts';
 import type { Static } from '../../protocol/rpc/schema.ts';
 import type { Clock } from './clock.ts';
@@ -27,6 +27,11 @@ export interface BrowserOptions {
   /** The browser process's own pid, for the registry (the core reads no globals). */
   readonly pid: number;
   readonly processModel?: ProcessModel;
+  /**
+   * Whether the shell started the tab renderers in the OS sandbox, and if not why (the shells decide
+   * with main/node/sandbox.ts); the status bar shows it.
+   */
+  readonly sandbox: SandboxState;
   readonly hangThresholdMs?: number;
   readonly gpuCrashWindowMs?: number;
   readonly gpuHangTimeoutMs?: number;
@@ -50,8 +55,10 @@ export class Browser {
   readonly metrics: MetricsSampler;
   /** The IPC inspector's feed: the browser process's recent messages, traced while someone reads. */
   readonly trace: TraceBuffer;
+  private readonly sandbox: SandboxState;
 
   constructor(options: BrowserOptions) {
+    this.sandbox = options.sandbox;
     const { launcher, clock } = options;
     const shared = { launcher, registry: this.registry, log: this.log, clock, ...(options.broker === undefined ? {} : { broker: options.broker }) };
     this.gpu = new GpuProcessHost({
@@ -151,6 +158,7 @@ export class Browser {
       processes: this.registry.list(),
       gpuMode: this.gpu.mode,
       processModel: this.tabs.processModel,
+      sandbox: this.sandbox,
       pluginHost: { running: this.plugins.running, recentCrashes: this.plugins.recentCrashes },
       badMessages: this.log.count('bad-message'),
       channels: this.tabs.directChannels(),

@@ -12,6 +12,7 @@ import { processModelFromSwitch, PROCESS_MODEL_SWITCH } from '../core/process-mo
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol, UI_URL } from './app-protocol.ts';
 import { ElectronChannelBroker } from './channel-broker.ts';
 import { IPC } from './ipc-channels.ts';
+import { chromeSandboxHelpers, currentUid, sandboxInForce, sandboxSummary } from '../node/sandbox.ts';
 import { electronProcessMetrics } from './process-metrics.ts';
 import { documentChannels, IpcRouter } from './string-ipc.ts';
 import { contentArea, ElectronTabHost } from './tab-host.ts';
@@ -24,6 +25,14 @@ const root = path.join(here, '..');
 // Before `ready`: the scheme must be standard and secure to get an origin, fetch and a CSP.
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 app.enableSandbox();
+// Where the OS sandbox cannot work (root; no user namespaces and no setuid chrome-sandbox) Electron
+// aborts before this code runs unless it got --no-sandbox, so scripts/start.mjs decides and passes it
+// (main/node/sandbox.ts); here the app says what is in force, and why (ELECTRON_DISABLE_SANDBOX counts too).
+const sandbox = sandboxInForce(app.commandLine.hasSwitch('no-sandbox') || Boolean(process.env.ELECTRON_DISABLE_SANDBOX), {
+  uid: currentUid(),
+  helperPaths: chromeSandboxHelpers(process.execPath),
+});
+console.log(sandboxSummary(sandbox));
 
 /** What the UI page may do to itself: nothing but stay on the UI. */
 function lockDownUi(contents: WebContents): void {
@@ -88,6 +97,7 @@ async function start(): Promise<void> {
     clock: systemClock(),
     pid: process.pid,
     processModel,
+    sandbox,
   });
 
   // A crashed UI is loaded again; its tabs live on in their own processes.

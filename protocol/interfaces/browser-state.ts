@@ -64,6 +64,18 @@ export type GpuMode = Static<typeof GpuMode>;
 export const ProcessModel = Type.Union([Type.Literal('process-per-tab'), Type.Literal('process-per-site')]);
 export type ProcessModel = Static<typeof ProcessModel>;
 
+/**
+ * Whether the tab renderers run in Chromium's OS sandbox, as the shell decided at start
+ * (main/node/sandbox.ts): off only where it cannot work (running as root; no user namespaces and no
+ * setuid helper) or when `--no-sandbox` was asked for, and then why.
+ */
+export const SandboxState = Struct({
+  enabled: Type.Boolean(),
+  /** Why it is off: "running as root", "--no-sandbox was given", ... Absent when it is on. */
+  reason: Type.Optional(Type.String({ maxLength: 256 })),
+});
+export type SandboxState = Static<typeof SandboxState>;
+
 export const TabState = Type.Union([
   Type.Literal('loading'),
   Type.Literal('live'),
