@@ -5,12 +5,12 @@
  * serves each page's requests (its GPU and plugin channels), and ends a renderer that sends a bad
  * message. The shell behind the TabHost port does the hosting.
  */
-import {
-  TabHostService,
-  TabPage,
-} from '../../protocol/interfaces/browser-tab.ts';
+import { TabHostErrorCode, TabHostService, TabPage } from '../../protocol/interfaces/browser-tab.ts';
 import type { DirectChannel, ExitReason, ProcessModel, TabCrash, TabInfo } from '../../protocol/interfaces/browser-state.ts';
-import { connect, type Connection } from '../../protocol/rpc/endpoint.ts';
+import { BrowserUiErrorCode } from '../../protocol/interfaces/ui-browser.ts';
+import type { BadMessageReason } from '../../protocol/rpc/bad-message.ts';
+import { connect, type BadMessageReport, type Connection } from '../../protocol/rpc/endpoint.ts';
+import { CodedError } from '../../protocol/rpc/errors.ts';
 import type { Clock } from './clock.ts';
 import type { EventLog } from './event-log.ts';
 import { GPU_PROCESS_ID, type GpuProcessHost } from './gpu-process-host.ts';
@@ -303,11 +303,11 @@ export class TabManager {
           try {
             return await this.brokered(tab, 'TabPlugin', signal, this.options.plugins.establishChannel(tabId), (grant) => grant.hostPid);
           } catch (error) {
-            throw Object.assign(new Error((error as Error).message), { code: 'PLUGIN_HOST_DOWN' });
+            throw new CodedError(TabHostErrorCode.PLUGIN_HOST_DOWN, (error as Error).message);
           }
         },
       },
-      onBadMessage: (report) => this.onBadMessage(tab, report.interface, report.reason),
+      onBadMessage: (report, code) => this.onBadMessage(tab, report, code),
     });
     connection.on('heartbeat', () => {
       // A page is watched from its first heartbeat: one that runs no lab script is never flagged.
@@ -327,8 +327,8 @@ export class TabManager {
   }
 
   /** Chrome's bad_message::ReceivedBadMessage: the renderer that sent it is ended. */
-  private onBadMessage(tab: Tab, interfaceName: string, reason: string): void {
-    this.options.log.record({ type: 'bad-message', processId: tab.info.rendererId, interface: interfaceName, reason });
+  private onBadMessage(tab: Tab, report: BadMessageReport, code: BadMessageReason): void {
+    this.options.log.recordBadMessage(tab.info.rendererId, report, code);
     if (this.endingRenderers.has(tab.info.rendererId)) return;
     this.endingRenderers.set(tab.info.rendererId, { reason: 'bad-message', hung: false });
     this.options.host.kill(tab.info.id);
@@ -434,7 +434,7 @@ export class TabManager {
 
   private require(tabId: string): Tab {
     const tab = this.tabs.get(tabId);
-    if (!tab) throw Object.assign(new Error(`There is no tab ${tabId}`), { code: 'NO_SUCH_TAB' });
+    if (!tab) throw new CodedError(BrowserUiErrorCode.NO_SUCH_TAB, `There is no tab ${tabId}`);
     return tab;
   }
 

@@ -173,8 +173,8 @@ export class UtilityProcessHost<Service extends UtilityService, Host extends Int
       local: this.options.host,
       remote: this.options.service,
       handlers: this.options.handlers,
-      onBadMessage: (report) => {
-        log.record({ type: 'bad-message', processId: id, interface: report.interface, reason: report.reason });
+      onBadMessage: (report, code) => {
+        log.recordBadMessage(id, report, code);
         this.terminate({ reason: 'bad-message' });
       },
     });

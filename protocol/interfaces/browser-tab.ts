@@ -33,6 +33,13 @@ export const GpuChannelGrantMessage = Variant('mode', [
   Struct({ mode: Type.Literal('software') }),
 ]);
 
+/** The codes of TabHostService's errors (a CodedError's `code`). */
+export const TabHostErrorCode = {
+  /** requestPluginChannel while the plugin host is not running: show placeholders, wait for pluginHostChanged. */
+  PLUGIN_HOST_DOWN: 'PLUGIN_HOST_DOWN',
+} as const;
+export type TabHostErrorCode = (typeof TabHostErrorCode)[keyof typeof TabHostErrorCode];
+
 export const TabHostService = defineInterface({
   name: 'TabHostService',
   methods: {

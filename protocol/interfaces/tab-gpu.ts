@@ -20,6 +20,13 @@ export const Frame = Struct({
   rasterMs: Type.Number({ minimum: 0 }),
 });
 
+/** The codes of GpuChannel's errors (a CodedError's `code`). */
+export const GpuChannelErrorCode = {
+  /** rasterize: a paint operation the canvas refused (e.g. a color that does not parse); the message names it. */
+  PAINT_OP_FAILED: 'PAINT_OP_FAILED',
+} as const;
+export type GpuChannelErrorCode = (typeof GpuChannelErrorCode)[keyof typeof GpuChannelErrorCode];
+
 export const GpuChannel = defineInterface({
   name: 'GpuChannel',
   methods: {

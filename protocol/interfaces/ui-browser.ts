@@ -170,6 +170,19 @@ export const TracePage = Struct({
   dropped: Type.Integer({ minimum: 0 }),
 });
 
+/** The codes of BrowserUiService's errors (a CodedError's `code`); the UI shows them. */
+export const BrowserUiErrorCode = {
+  /** A tab method named a tab that does not exist (any more). */
+  NO_SUCH_TAB: 'NO_SUCH_TAB',
+  /** openTab or omnibox with a URL a page may not load (file:, javascript:, an unknown lab:// page). */
+  URL_NOT_ALLOWED: 'URL_NOT_ALLOWED',
+  /** endProcess for an unknown or ended process. */
+  NO_SUCH_PROCESS: 'NO_SUCH_PROCESS',
+  /** endProcess for the browser process itself. */
+  CANNOT_END_BROWSER: 'CANNOT_END_BROWSER',
+} as const;
+export type BrowserUiErrorCode = (typeof BrowserUiErrorCode)[keyof typeof BrowserUiErrorCode];
+
 export const BrowserUiService = defineInterface({
   name: 'BrowserUiService',
   methods: {
