@@ -46,6 +46,6 @@ export function serveBrowserUi(browser: Browser, transport: Transport): Connecti
     onBadMessage: (report, code) => browser.log.recordBadMessage(UI_PROCESS_ID, report, code),
   });
   const stop = browser.log.onDidRecord((event) => connection.emit('changed', event));
-  connection.onDidClose(stop);
+  connection.onDidClose(stop); // no disposer to keep: a connection drops its close listeners when it closes
   return connection;
 }

@@ -51,9 +51,10 @@ function setUp() {
 
   const gpuGrants: ReturnType<typeof deferred<unknown>>[] = [];
   const pluginGrants: ReturnType<typeof deferred<unknown>>[] = [];
+  const hostEmitters = [new Emitter<{ pid: number }>(), new Emitter<string>(), new Emitter<unknown>(), new Emitter<unknown>()] as const;
   const gpu = {
-    onDidBecomeReady: new Emitter<{ pid: number }>().event,
-    onDidChangeMode: new Emitter<string>().event,
+    onDidBecomeReady: hostEmitters[0].event,
+    onDidChangeMode: hostEmitters[1].event,
     establishChannel: () => {
       const grant = deferred<unknown>();
       gpuGrants.push(grant);
@@ -62,8 +63,8 @@ function setUp() {
     closeChannel: () => {},
   } as unknown as GpuProcessHost;
   const plugins = {
-    onDidCrash: new Emitter<unknown>().event,
-    onDidBecomeReady: new Emitter<unknown>().event,
+    onDidCrash: hostEmitters[2].event,
+    onDidBecomeReady: hostEmitters[3].event,
     establishChannel: () => {
       const grant = deferred<unknown>();
       pluginGrants.push(grant);
@@ -109,6 +110,7 @@ function setUp() {
     commit,
     gpuGrants,
     pluginGrants,
+    hostEmitters,
     channelEvents,
     until,
     close: () => ports.forEach((port) => port.close()),
@@ -208,5 +210,14 @@ describe('the direct channels the browser brokers', () => {
     expect(t.channelEvents()).toEqual(['opened TabGpu tab-1->gpu@300', 'closed TabGpu tab-1->gpu@300']);
     const order = t.log.history().map((event) => event.type);
     expect(order.lastIndexOf('channel-closed')).toBeLessThan(order.lastIndexOf('tab-closed'));
+  });
+});
+
+describe('disposal', () => {
+  it('dispose ends every subscription the tab manager made to the GPU process and plugin host hosts', () => {
+    const t = (current = setUp());
+    expect(t.hostEmitters.every((emitter) => emitter.hasListeners)).toBe(true);
+    t.tabs.dispose();
+    expect(t.hostEmitters.some((emitter) => emitter.hasListeners)).toBe(false);
   });
 });

@@ -12,6 +12,7 @@ import type { BadMessageReason } from '../../protocol/rpc/bad-message.ts';
 import { connect, type BadMessageReport, type Connection } from '../../protocol/rpc/endpoint.ts';
 import { CodedError } from '../../protocol/rpc/errors.ts';
 import type { Clock } from './clock.ts';
+import { DisposableStore } from './disposable.ts';
 import type { EventLog } from './event-log.ts';
 import { GPU_PROCESS_ID, type GpuProcessHost } from './gpu-process-host.ts';
 import { PLUGIN_HOST_ID, type PluginProcessHost } from './plugin-process-host.ts';
@@ -41,6 +42,8 @@ interface Tab {
   info: TabInfo;
   site: SiteInstance;
   connection: Connection<typeof TabHostService, typeof TabPage> | undefined;
+  /** What the browser listens to on the current page's connection, ended with it. */
+  readonly page: DisposableStore;
   lastCrashAt: number | undefined;
   /** The tab's session history, for Back and Forward. */
   history: string[];
@@ -71,25 +74,30 @@ export class TabManager {
   private readonly shellHung = new Set<string>();
   /** The direct channels brokered for the tabs' current pages, by `<tabId> <interface>`. */
   private readonly channels = new Map<string, DirectChannel>();
+  private readonly subscriptions = new DisposableStore();
 
   constructor(private readonly options: TabManagerOptions) {
     this.processModel = options.processModel ?? 'process-per-tab';
     this.now = options.now ?? (() => Date.now());
     this.watchdog = new Watchdog(options.clock, { thresholdMs: options.hangThresholdMs ?? DEFAULT_HANG_THRESHOLD_MS });
-    this.watchdog.onDidBecomeUnresponsive((tabId) => this.setResponsive(tabId, false));
-    this.watchdog.onDidBecomeResponsive((tabId) => {
-      if (!this.shellHung.has(tabId)) this.setResponsive(tabId, true);
-    });
+    const { subscriptions } = this;
+    subscriptions.add(this.watchdog.onDidBecomeUnresponsive((tabId) => this.setResponsive(tabId, false)));
+    subscriptions.add(
+      this.watchdog.onDidBecomeResponsive((tabId) => {
+        if (!this.shellHung.has(tabId)) this.setResponsive(tabId, true);
+      }),
+    );
+    // The shell's port: one TabManager per TabHost for the browser's life, nothing to detach.
     options.host.attach({
       onDidCommit: (tabId, commit) => this.onCommit(tabId, commit),
       onDidRendererGone: (tabId, gone) => this.onRendererGone(tabId, gone),
       onDidBecomeUnresponsive: (tabId) => this.onShellResponsiveness(tabId, false),
       onDidBecomeResponsive: (tabId) => this.onShellResponsiveness(tabId, true),
     });
-    options.gpu.onDidBecomeReady(() => this.broadcast((page) => page.emit('gpuChanged', { mode: 'hardware' })));
-    options.gpu.onDidChangeMode((mode) => this.broadcast((page) => page.emit('gpuChanged', { mode })));
-    options.plugins.onDidCrash(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: false })));
-    options.plugins.onDidBecomeReady(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: true })));
+    subscriptions.add(options.gpu.onDidBecomeReady(() => this.broadcast((page) => page.emit('gpuChanged', { mode: 'hardware' }))));
+    subscriptions.add(options.gpu.onDidChangeMode((mode) => this.broadcast((page) => page.emit('gpuChanged', { mode }))));
+    subscriptions.add(options.plugins.onDidCrash(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: false }))));
+    subscriptions.add(options.plugins.onDidBecomeReady(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: true }))));
   }
 
   list(): TabInfo[] {
@@ -129,6 +137,7 @@ export class TabManager {
       info: { id, url: resolved.url, title: resolved.title, rendererId: rendererIdOf(site), state: 'loading' },
       site,
       connection: undefined,
+      page: new DisposableStore(),
       lastCrashAt: undefined,
       history: [resolved.url],
       historyIndex: 0,
@@ -287,6 +296,7 @@ export class TabManager {
 
   private connectPage(tab: Tab): void {
     tab.connection?.close('the page was replaced');
+    tab.page.clear();
     const transport = this.options.host.transport(tab.info.id);
     if (!transport) return;
     const tabId = tab.info.id;
@@ -309,20 +319,24 @@ export class TabManager {
       },
       onBadMessage: (report, code) => this.onBadMessage(tab, report, code),
     });
-    connection.on('heartbeat', () => {
-      // A page is watched from its first heartbeat: one that runs no lab script is never flagged.
-      if (!watching) {
-        watching = true;
-        this.watchdog.watch(tabId);
-      }
-      this.watchdog.heartbeat(tabId);
-    });
-    connection.on('titleChanged', ({ title }) => {
-      if (title && title !== tab.info.title) {
-        this.update(tab, { title });
-        this.options.registry.update(tab.info.rendererId, { label: this.rendererLabel(tab.info.rendererId, title) });
-      }
-    });
+    tab.page.add(
+      connection.on('heartbeat', () => {
+        // A page is watched from its first heartbeat: one that runs no lab script is never flagged.
+        if (!watching) {
+          watching = true;
+          this.watchdog.watch(tabId);
+        }
+        this.watchdog.heartbeat(tabId);
+      }),
+    );
+    tab.page.add(
+      connection.on('titleChanged', ({ title }) => {
+        if (title && title !== tab.info.title) {
+          this.update(tab, { title });
+          this.options.registry.update(tab.info.rendererId, { label: this.rendererLabel(tab.info.rendererId, title) });
+        }
+      }),
+    );
     tab.connection = connection;
   }
 
@@ -355,6 +369,7 @@ export class TabManager {
     this.shellHung.delete(tab.info.id);
     tab.connection?.close('the page is gone');
     tab.connection = undefined;
+    tab.page.clear();
     for (const channelInterface of ['TabGpu', 'TabPlugin'] as const) this.noteChannel(tab.info.id, channelInterface, undefined);
   }
 
@@ -439,8 +454,12 @@ export class TabManager {
   }
 
   dispose(): void {
+    this.subscriptions.dispose();
     this.watchdog.dispose();
-    for (const tab of this.tabs.values()) tab.connection?.close('the browser is closing');
+    for (const tab of this.tabs.values()) {
+      tab.connection?.close('the browser is closing');
+      tab.page.dispose();
+    }
   }
 }
 

@@ -179,7 +179,7 @@ export class UtilityProcessHost<Service extends UtilityService, Host extends Int
       },
     });
     this.connection = connection;
-    child.onDidExit((exit) => this.onChildExit(child, exit));
+    child.onDidExit((exit) => this.onChildExit(child, exit)); // the port's: called once, nothing to unsubscribe
 
     try {
       const info = await this.remote(connection).describe({}, { timeoutMs: this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS });
