@@ -84,6 +84,8 @@ export class Browser {
 
   /** Starts the GPU process and the plugin host. */
   async start(): Promise<void> {
+    // A plugin host that fails to start is recorded (launch-failed) and shown, and the user can
+    // restart it; the browser starts without it.
     await Promise.all([this.gpu.start(), this.plugins.start().catch(() => {})]);
   }
 

@@ -109,13 +109,13 @@ export class GpuProcessHost {
 
   /** chrome://gpucrash: a real native abort in the GPU process. */
   crash(): void {
-    // The call never answers: the process aborts, and its exit is what the host reports.
+    // The call fails (RPC_CLOSED) as the process aborts: its exit is the report, and the host has it.
     this.host.service?.crash({}).catch(() => {});
   }
 
   /** chrome://gpuhang: the GPU process's main thread spins. */
   hang(ms?: number): void {
-    // The call answers late or never (the hang watch ends the process); the hang watch reports it.
+    // The call answers late or fails (timeout, RPC_CLOSED once the hang watch ends it): the hang watch reports it.
     this.host.service?.hang(ms === undefined ? {} : { ms }).catch(() => {});
   }
 
