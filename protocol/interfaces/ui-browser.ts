@@ -6,9 +6,19 @@
  * the browser process: BrowserUiService (its events stream state changes to the UI). By the UI page:
  * BrowserUi.
  */
+import { errorCodes, type ErrorCodeOf } from '../rpc/errors.ts';
 import { defineInterface, method } from '../rpc/interface.ts';
 import { Struct, Type } from '../rpc/schema.ts';
 import { BrowserEvent, DirectChannel, GpuMode, ProcessInfo, ProcessModel, TabInfo } from './browser-state.ts';
+
+/**
+ * BrowserUiService's error codes (a CodedError's `code`); the UI shows them. NO_SUCH_TAB: a tab method
+ * named a tab that does not exist (any more). URL_NOT_ALLOWED: openTab or omnibox with a URL a page may
+ * not load (file:, javascript:, an unknown lab:// page). NO_SUCH_PROCESS: endProcess for an unknown or
+ * ended process. CANNOT_END_BROWSER: endProcess for the browser process itself.
+ */
+export const BrowserUiErrorCode = errorCodes('NO_SUCH_TAB', 'URL_NOT_ALLOWED', 'NO_SUCH_PROCESS', 'CANNOT_END_BROWSER');
+export type BrowserUiErrorCode = ErrorCodeOf<typeof BrowserUiErrorCode>;
 
 /** How much history getState carries (the UI keeps more as events arrive). */
 export const STATE_EVENTS = 200;
@@ -169,19 +179,6 @@ export const TracePage = Struct({
   /** How many records after `sinceSeq` the ring buffer had already overwritten. */
   dropped: Type.Integer({ minimum: 0 }),
 });
-
-/** The codes of BrowserUiService's errors (a CodedError's `code`); the UI shows them. */
-export const BrowserUiErrorCode = {
-  /** A tab method named a tab that does not exist (any more). */
-  NO_SUCH_TAB: 'NO_SUCH_TAB',
-  /** openTab or omnibox with a URL a page may not load (file:, javascript:, an unknown lab:// page). */
-  URL_NOT_ALLOWED: 'URL_NOT_ALLOWED',
-  /** endProcess for an unknown or ended process. */
-  NO_SUCH_PROCESS: 'NO_SUCH_PROCESS',
-  /** endProcess for the browser process itself. */
-  CANNOT_END_BROWSER: 'CANNOT_END_BROWSER',
-} as const;
-export type BrowserUiErrorCode = (typeof BrowserUiErrorCode)[keyof typeof BrowserUiErrorCode];
 
 export const BrowserUiService = defineInterface({
   name: 'BrowserUiService',

@@ -18,6 +18,15 @@ export class CodedError<Code extends string = string> extends Error {
   }
 }
 
+/**
+ * An interface's error codes as an enum-like object (`Codes.X === 'X'`), declared beside the
+ * interface: `errorCodes('NO_SUCH_TAB', ...)`, and its type `ErrorCodeOf<typeof Codes>`.
+ */
+export function errorCodes<const Code extends string>(...codes: readonly Code[]): { readonly [C in Code]: C } {
+  return Object.freeze(Object.fromEntries(codes.map((code) => [code, code]))) as { readonly [C in Code]: C };
+}
+export type ErrorCodeOf<Codes> = Codes[keyof Codes];
+
 /** The RPC layer's own error codes (each interface's own sit beside it: protocol/interfaces/). */
 export const RpcErrorCode = {
   /** No answer within the call's timeout. */
