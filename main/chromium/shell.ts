@@ -137,8 +137,9 @@ async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     browser.dispose();
-    await chromium.close().catch(() => {});
-    await server.close().catch(() => {});
+    // Shutting down all the same: say what failed to close rather than hide it.
+    await chromium.close().catch((error: unknown) => console.error('[chromium] closing Chromium failed:', error));
+    await server.close().catch((error: unknown) => console.error('[chromium] closing the app server failed:', error));
     children.remove();
   }
   process.exit(code);

@@ -3,6 +3,7 @@
 // through the tab channel (testing/protocol-pages.ts).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BrowserEvent, TabInfo } from '../../protocol/interfaces/browser-state.ts';
+import { BadMessageReason } from '../../protocol/rpc/bad-message.ts';
 import { Browser } from '../core/browser.ts';
 import { systemClock } from '../core/clock.ts';
 import type { EventLog } from '../core/event-log.ts';
@@ -152,6 +153,7 @@ describe('tabs in their own renderer processes (process per tab)', () => {
     expect(browser.log.count('bad-message')).toBe(1);
     const report = browser.log.history().find((event) => event.type === 'bad-message');
     expect(report).toMatchObject({ interface: 'TabPage', reason: expect.stringContaining('TabPage.heartbeat event: /seq') });
+    expect(report).toMatchObject({ code: BadMessageReason.INVALID_EVENT }); // bad_message.h's entry, beside the text
   });
 
   it('closes a tab: its renderer process ends and leaves the registry', async () => {

@@ -4,7 +4,8 @@
  * nothing here knows which shell runs it.
  */
 import type { ProcessModel, SandboxState } from '../../protocol/interfaces/browser-state.ts';
-import { STATE_EVENTS, type BrowserState } from '../../protocol/interfaces/ui-browser.ts';
+import { BrowserUiErrorCode, STATE_EVENTS, type BrowserState } from '../../protocol/interfaces/ui-browser.ts';
+import { CodedError } from '../../protocol/rpc/errors.ts';
 import type { Static } from '../../protocol/rpc/schema.ts';
 import type { Clock } from './clock.ts';
 import { EventLog } from './event-log.ts';
@@ -37,11 +38,6 @@ export interface BrowserOptions {
   readonly gpuHangTimeoutMs?: number;
   /** CPU and memory of processes, for the task manager; without it the task manager shows IPC rates only. */
   readonly metrics?: ProcessMetricsSource;
-}
-
-/** An error the UI shows with its code. */
-function codedError(code: string, message: string): Error {
-  return Object.assign(new Error(message), { code });
 }
 
 export const BROWSER_PROCESS_ID = 'browser';
@@ -95,6 +91,8 @@ export class Browser {
 
   /** Starts the GPU process and the plugin host. */
   async start(): Promise<void> {
+    // A plugin host that fails to start is recorded (launch-failed) and shown, and the user can
+    // restart it; the browser starts without it.
     await Promise.all([this.gpu.start(), this.plugins.start().catch(() => {})]);
   }
 
@@ -132,18 +130,18 @@ export class Browser {
   endProcess(processId: string): void {
     const info = this.registry.get(processId);
     if (!info || info.state === 'crashed' || info.state === 'killed' || info.state === 'exited') {
-      throw codedError('NO_SUCH_PROCESS', `No running process ${processId}`);
+      throw new CodedError(BrowserUiErrorCode.NO_SUCH_PROCESS, `No running process ${processId}`);
     }
     switch (info.kind) {
       case 'browser':
-        throw codedError('CANNOT_END_BROWSER', 'The browser process cannot be ended from the task manager');
+        throw new CodedError(BrowserUiErrorCode.CANNOT_END_BROWSER, 'The browser process cannot be ended from the task manager');
       case 'gpu':
         return this.gpu.kill();
       case 'plugin-host':
         return this.plugins.kill();
       case 'renderer': {
         const tab = this.tabs.list().find((candidate) => candidate.rendererId === processId);
-        if (!tab) throw codedError('NO_SUCH_PROCESS', `No tab runs in ${processId}`);
+        if (!tab) throw new CodedError(BrowserUiErrorCode.NO_SUCH_PROCESS, `No tab runs in ${processId}`);
         return this.tabs.kill(tab.id);
       }
     }

@@ -53,9 +53,10 @@ function setUp() {
 
   const gpuGrants: ReturnType<typeof deferred<unknown>>[] = [];
   const pluginGrants: ReturnType<typeof deferred<unknown>>[] = [];
+  const hostEmitters = [new Emitter<{ pid: number }>(), new Emitter<string>(), new Emitter<unknown>(), new Emitter<unknown>()] as const;
   const gpu = {
-    onDidBecomeReady: new Emitter<{ pid: number }>().event,
-    onDidChangeMode: new Emitter<string>().event,
+    onDidBecomeReady: hostEmitters[0].event,
+    onDidChangeMode: hostEmitters[1].event,
     establishChannel: () => {
       const grant = deferred<unknown>();
       gpuGrants.push(grant);
@@ -64,8 +65,8 @@ function setUp() {
     closeChannel: () => {},
   } as unknown as GpuProcessHost;
   const plugins = {
-    onDidCrash: new Emitter<unknown>().event,
-    onDidBecomeReady: new Emitter<unknown>().event,
+    onDidCrash: hostEmitters[2].event,
+    onDidBecomeReady: hostEmitters[3].event,
     establishChannel: () => {
       const grant = deferred<unknown>();
       pluginGrants.push(grant);
@@ -111,6 +112,7 @@ function setUp() {
     commit,
     gpuGrants,
     pluginGrants,
+    hostEmitters,
     channelEvents,
     until,
     close: () => ports.forEach((port) => port.close()),
@@ -225,5 +227,14 @@ describe('a load that fails', () => {
     // A failure for a tab that is gone changes nothing.
     events().onDidFailLoad?.('tab-99', { pid: 1, url: 'lab://x', code: -6, description: 'ERR_FILE_NOT_FOUND' });
     expect(tabs.list()).toHaveLength(1);
+  });
+});
+
+describe('disposal', () => {
+  it('dispose ends every subscription the tab manager made to the GPU process and plugin host hosts', () => {
+    const t = (current = setUp());
+    expect(t.hostEmitters.every((emitter) => emitter.hasListeners)).toBe(true);
+    t.tabs.dispose();
+    expect(t.hostEmitters.some((emitter) => emitter.hasListeners)).toBe(false);
   });
 });

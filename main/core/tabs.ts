@@ -5,13 +5,14 @@
  * serves each page's requests (its GPU and plugin channels), and ends a renderer that sends a bad
  * message. The shell behind the TabHost port does the hosting.
  */
-import {
-  TabHostService,
-  TabPage,
-} from '../../protocol/interfaces/browser-tab.ts';
+import { TabHostErrorCode, TabHostService, TabPage } from '../../protocol/interfaces/browser-tab.ts';
 import type { DirectChannel, ExitReason, ProcessModel, TabCrash, TabInfo } from '../../protocol/interfaces/browser-state.ts';
-import { connect, type Connection } from '../../protocol/rpc/endpoint.ts';
+import { BrowserUiErrorCode } from '../../protocol/interfaces/ui-browser.ts';
+import type { BadMessageReason } from '../../protocol/rpc/bad-message.ts';
+import { connect, type BadMessageReport, type Connection } from '../../protocol/rpc/endpoint.ts';
+import { CodedError } from '../../protocol/rpc/errors.ts';
 import type { Clock } from './clock.ts';
+import { DisposableStore } from './disposable.ts';
 import type { EventLog } from './event-log.ts';
 import { GPU_PROCESS_ID, type GpuProcessHost } from './gpu-process-host.ts';
 import { PLUGIN_HOST_ID, type PluginProcessHost } from './plugin-process-host.ts';
@@ -41,6 +42,8 @@ interface Tab {
   info: TabInfo;
   site: SiteInstance;
   connection: Connection<typeof TabHostService, typeof TabPage> | undefined;
+  /** What the browser listens to on the current page's connection, ended with it. */
+  readonly page: DisposableStore;
   lastCrashAt: number | undefined;
   /** The tab's session history, for Back and Forward. */
   history: string[];
@@ -71,15 +74,20 @@ export class TabManager {
   private readonly shellHung = new Set<string>();
   /** The direct channels brokered for the tabs' current pages, by `<tabId> <interface>`. */
   private readonly channels = new Map<string, DirectChannel>();
+  private readonly subscriptions = new DisposableStore();
 
   constructor(private readonly options: TabManagerOptions) {
     this.processModel = options.processModel ?? 'process-per-tab';
     this.now = options.now ?? (() => Date.now());
     this.watchdog = new Watchdog(options.clock, { thresholdMs: options.hangThresholdMs ?? DEFAULT_HANG_THRESHOLD_MS });
-    this.watchdog.onDidBecomeUnresponsive((tabId) => this.setResponsive(tabId, false));
-    this.watchdog.onDidBecomeResponsive((tabId) => {
-      if (!this.shellHung.has(tabId)) this.setResponsive(tabId, true);
-    });
+    const { subscriptions } = this;
+    subscriptions.add(this.watchdog.onDidBecomeUnresponsive((tabId) => this.setResponsive(tabId, false)));
+    subscriptions.add(
+      this.watchdog.onDidBecomeResponsive((tabId) => {
+        if (!this.shellHung.has(tabId)) this.setResponsive(tabId, true);
+      }),
+    );
+    // The shell's port: one TabManager per TabHost for the browser's life, nothing to detach.
     options.host.attach({
       onDidCommit: (tabId, commit) => this.onCommit(tabId, commit),
       onDidRendererGone: (tabId, gone) => this.onRendererGone(tabId, gone),
@@ -87,10 +95,10 @@ export class TabManager {
       onDidBecomeResponsive: (tabId) => this.onShellResponsiveness(tabId, true),
       onDidFailLoad: (tabId, failure) => this.onLoadFailed(tabId, failure),
     });
-    options.gpu.onDidBecomeReady(() => this.broadcast((page) => page.emit('gpuChanged', { mode: 'hardware' })));
-    options.gpu.onDidChangeMode((mode) => this.broadcast((page) => page.emit('gpuChanged', { mode })));
-    options.plugins.onDidCrash(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: false })));
-    options.plugins.onDidBecomeReady(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: true })));
+    subscriptions.add(options.gpu.onDidBecomeReady(() => this.broadcast((page) => page.emit('gpuChanged', { mode: 'hardware' }))));
+    subscriptions.add(options.gpu.onDidChangeMode((mode) => this.broadcast((page) => page.emit('gpuChanged', { mode }))));
+    subscriptions.add(options.plugins.onDidCrash(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: false }))));
+    subscriptions.add(options.plugins.onDidBecomeReady(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: true }))));
   }
 
   list(): TabInfo[] {
@@ -130,6 +138,7 @@ export class TabManager {
       info: { id, url: resolved.url, title: resolved.title, rendererId: rendererIdOf(site), state: 'loading' },
       site,
       connection: undefined,
+      page: new DisposableStore(),
       lastCrashAt: undefined,
       history: [resolved.url],
       historyIndex: 0,
@@ -296,6 +305,7 @@ export class TabManager {
 
   private connectPage(tab: Tab): void {
     tab.connection?.close('the page was replaced');
+    tab.page.clear();
     const transport = this.options.host.transport(tab.info.id);
     if (!transport) return;
     const tabId = tab.info.id;
@@ -312,32 +322,36 @@ export class TabManager {
           try {
             return await this.brokered(tab, 'TabPlugin', signal, this.options.plugins.establishChannel(tabId), (grant) => grant.hostPid);
           } catch (error) {
-            throw Object.assign(new Error((error as Error).message), { code: 'PLUGIN_HOST_DOWN' });
+            throw new CodedError(TabHostErrorCode.PLUGIN_HOST_DOWN, (error as Error).message);
           }
         },
       },
-      onBadMessage: (report) => this.onBadMessage(tab, report.interface, report.reason),
+      onBadMessage: (report, code) => this.onBadMessage(tab, report, code),
     });
-    connection.on('heartbeat', () => {
-      // A page is watched from its first heartbeat: one that runs no lab script is never flagged.
-      if (!watching) {
-        watching = true;
-        this.watchdog.watch(tabId);
-      }
-      this.watchdog.heartbeat(tabId);
-    });
-    connection.on('titleChanged', ({ title }) => {
-      if (title && title !== tab.info.title) {
-        this.update(tab, { title });
-        this.options.registry.update(tab.info.rendererId, { label: this.rendererLabel(tab.info.rendererId, title) });
-      }
-    });
+    tab.page.add(
+      connection.on('heartbeat', () => {
+        // A page is watched from its first heartbeat: one that runs no lab script is never flagged.
+        if (!watching) {
+          watching = true;
+          this.watchdog.watch(tabId);
+        }
+        this.watchdog.heartbeat(tabId);
+      }),
+    );
+    tab.page.add(
+      connection.on('titleChanged', ({ title }) => {
+        if (title && title !== tab.info.title) {
+          this.update(tab, { title });
+          this.options.registry.update(tab.info.rendererId, { label: this.rendererLabel(tab.info.rendererId, title) });
+        }
+      }),
+    );
     tab.connection = connection;
   }
 
   /** Chrome's bad_message::ReceivedBadMessage: the renderer that sent it is ended. */
-  private onBadMessage(tab: Tab, interfaceName: string, reason: string): void {
-    this.options.log.record({ type: 'bad-message', processId: tab.info.rendererId, interface: interfaceName, reason });
+  private onBadMessage(tab: Tab, report: BadMessageReport, code: BadMessageReason): void {
+    this.options.log.recordBadMessage(tab.info.rendererId, report, code);
     if (this.endingRenderers.has(tab.info.rendererId)) return;
     this.endingRenderers.set(tab.info.rendererId, { reason: 'bad-message', hung: false });
     this.options.host.kill(tab.info.id);
@@ -364,6 +378,7 @@ export class TabManager {
     this.shellHung.delete(tab.info.id);
     tab.connection?.close('the page is gone');
     tab.connection = undefined;
+    tab.page.clear();
     for (const channelInterface of ['TabGpu', 'TabPlugin'] as const) this.noteChannel(tab.info.id, channelInterface, undefined);
   }
 
@@ -443,13 +458,17 @@ export class TabManager {
 
   private require(tabId: string): Tab {
     const tab = this.tabs.get(tabId);
-    if (!tab) throw Object.assign(new Error(`There is no tab ${tabId}`), { code: 'NO_SUCH_TAB' });
+    if (!tab) throw new CodedError(BrowserUiErrorCode.NO_SUCH_TAB, `There is no tab ${tabId}`);
     return tab;
   }
 
   dispose(): void {
+    this.subscriptions.dispose();
     this.watchdog.dispose();
-    for (const tab of this.tabs.values()) tab.connection?.close('the browser is closing');
+    for (const tab of this.tabs.values()) {
+      tab.connection?.close('the browser is closing');
+      tab.page.dispose();
+    }
   }
 }
 

@@ -4,6 +4,7 @@
  * `render-process-gone` / `child-process-gone` reasons, plus `bad-message` (Chrome's
  * bad_message::ReceivedBadMessage).
  */
+import { BAD_MESSAGE_REASONS, type BadMessageReason } from '../rpc/bad-message.ts';
 import { Struct, Type, Variant, type Static } from '../rpc/schema.ts';
 
 export const ProcessKind = Type.Union([
@@ -142,6 +143,8 @@ export const BrowserEvent = Variant('type', [
     ...Common,
     processId: Type.String({ maxLength: 64 }),
     interface: Type.String({ maxLength: 128 }),
+    /** Which of the RPC layer's reasons (bad-message.ts); what exactly was wrong is `reason`. */
+    code: Type.Optional(Type.Unsafe<BadMessageReason>(Type.Union(BAD_MESSAGE_REASONS.map((reason) => Type.Literal(reason))))),
     reason: Type.String({ maxLength: 4096 }),
   }),
   /** A tab opened or changed (title, url, state, renderer, crash). */

@@ -6,9 +6,19 @@
  * the browser process: BrowserUiService (its events stream state changes to the UI). By the UI page:
  * BrowserUi.
  */
+import { errorCodes, type ErrorCodeOf } from '../rpc/errors.ts';
 import { defineInterface, method } from '../rpc/interface.ts';
 import { Struct, Type } from '../rpc/schema.ts';
 import { BrowserEvent, DirectChannel, GpuMode, ProcessInfo, ProcessModel, SandboxState, TabInfo } from './browser-state.ts';
+
+/**
+ * BrowserUiService's error codes (a CodedError's `code`); the UI shows them. NO_SUCH_TAB: a tab method
+ * named a tab that does not exist (any more). URL_NOT_ALLOWED: openTab or omnibox with a URL a page may
+ * not load (file:, javascript:, an unknown lab:// page). NO_SUCH_PROCESS: endProcess for an unknown or
+ * ended process. CANNOT_END_BROWSER: endProcess for the browser process itself.
+ */
+export const BrowserUiErrorCode = errorCodes('NO_SUCH_TAB', 'URL_NOT_ALLOWED', 'NO_SUCH_PROCESS', 'CANNOT_END_BROWSER');
+export type BrowserUiErrorCode = ErrorCodeOf<typeof BrowserUiErrorCode>;
 
 /** How much history getState carries (the UI keeps more as events arrive). */
 export const STATE_EVENTS = 200;
