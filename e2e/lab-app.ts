@@ -114,6 +114,7 @@ class ChromiumShellApp implements LabApp {
     // milliseconds after it was asked for: reconnect until a fresh connection sees every tab ended.
     const deadline = Date.now() + 15_000;
     for (;;) {
+      // A poisoned connection may fail to close; it is dropped either way.
       await this.browser?.close().catch(() => {});
       this.browser = undefined;
       try {
@@ -142,6 +143,7 @@ class ChromiumShellApp implements LabApp {
   }
 
   async close(): Promise<void> {
+    // Only disconnects (the app's Chromium is ended below); a poisoned connection may fail to.
     await this.browser?.close().catch(() => {});
     if (this.process.exitCode === null) {
       this.process.kill('SIGTERM');
@@ -199,6 +201,7 @@ class ElectronApp implements LabApp {
         try {
           return (await session.send('Target.getTargetInfo')).targetInfo.targetId;
         } finally {
+          // The page may have gone meanwhile; its session then is already detached.
           await session.detach().catch(() => {});
         }
       }),

@@ -4,16 +4,14 @@
 // the direct channels the browser brokers for it (GPU process, plugin host). Never raw ipcRenderer.
 import { ipcRenderer } from 'electron';
 import { deliveredPort, isPortDeliveryFor, newDocumentToken } from '../protocol/transport/brokered-ports.ts';
+import { IPC } from '../protocol/transport/electron-ipc-channels.ts';
 import { TAB_CHANNEL_NAMES } from '../protocol/transport/string-channel.ts';
 import { exposeStringChannel } from './string-channel-preload.ts';
 
-/** Same names as main/electron/ipc-channels.ts (checked by its test). */
-const IPC_TAB = 'lab:tab';
-const IPC_TAB_PORT = 'lab:tab-port';
 
 // This preload runs once per document: the token names this document, and goes with its messages.
 const documentToken = newDocumentToken();
-exposeStringChannel(IPC_TAB, TAB_CHANNEL_NAMES, documentToken);
+exposeStringChannel(IPC.tab, TAB_CHANNEL_NAMES, documentToken);
 
 // A direct channel's port, sent by the browser process (`webContents.postMessage`; only the main
 // process can send on ipcRenderer) for the document whose token it names: the document that was
@@ -22,7 +20,7 @@ exposeStringChannel(IPC_TAB, TAB_CHANNEL_NAMES, documentToken);
 // cannot carry a MessagePort, so it goes into the page's world as a window message to the page's
 // own origin; the page takes it by `portId` (protocol/transport/brokered-ports.ts, DeliveredPorts),
 // accepting only messages whose source is its own window. A malformed delivery's ports are closed.
-ipcRenderer.on(IPC_TAB_PORT, (event, message: unknown) => {
+ipcRenderer.on(IPC.tabPort, (event, message: unknown) => {
   const ports = event.ports;
   const [port] = ports;
   const origin = window.location.origin;

@@ -3,16 +3,14 @@
 // page's `__labUiReceive`), and reports where the page's tab content area is, so the browser
 // process can place the tab views there, and whether a popup is over it (content-area.ts). Never raw ipcRenderer.
 import { ipcRenderer } from 'electron';
+import { IPC } from '../protocol/transport/electron-ipc-channels.ts';
 import { UI_CHANNEL_NAMES } from '../protocol/transport/string-channel.ts';
 import { contentAreaReport, POPUP_SELECTOR } from './content-area.ts';
 import { exposeStringChannel } from './string-channel-preload.ts';
 
-/** Same names as main/electron/ipc-channels.ts (checked by its test). */
-const IPC_UI = 'lab:ui';
-const IPC_UI_CONTENT_BOUNDS = 'lab:ui-content-bounds';
 const TAB_CONTAINER_SELECTOR = '[data-tab-container]';
 
-exposeStringChannel(IPC_UI, UI_CHANNEL_NAMES);
+exposeStringChannel(IPC.ui, UI_CHANNEL_NAMES);
 
 // The preload's isolated world shares the page's DOM: watch the content area from here, so the
 // page needs no Electron-specific code. A popup opening or closing is a DOM change, so it is reported.
@@ -23,7 +21,7 @@ function reportBounds(container: Element): void {
   const key = JSON.stringify(rect);
   if (key === last) return;
   last = key;
-  ipcRenderer.send(IPC_UI_CONTENT_BOUNDS, rect);
+  ipcRenderer.send(IPC.uiContentBounds, rect);
 }
 
 function watch(): void {

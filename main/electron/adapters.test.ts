@@ -1,23 +1,9 @@
 // The Electron shell's pure parts, in plain Node (the adapters import Electron's types only).
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IPC } from './ipc-channels.ts';
 import { contentBounds, tabMayNavigate } from './tab-host.ts';
 import { childExit, exitReasonOf } from './utility-exits.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
-
 describe('Electron shell adapters', () => {
-  it('the preloads use the channel names main listens on', () => {
-    const ui = readFileSync(path.join(root, 'preload/ui-preload.ts'), 'utf8');
-    const tab = readFileSync(path.join(root, 'preload/tab-preload.ts'), 'utf8');
-    expect(ui).toContain(`const IPC_UI = '${IPC.ui}'`);
-    expect(ui).toContain(`const IPC_UI_CONTENT_BOUNDS = '${IPC.uiContentBounds}'`);
-    expect(tab).toContain(`const IPC_TAB = '${IPC.tab}'`);
-    expect(tab).toContain(`const IPC_TAB_PORT = '${IPC.tabPort}'`);
-  });
-
   it('maps Electron exit reasons and codes to the core vocabulary', () => {
     expect(exitReasonOf('memory-eviction')).toBe('oom');
     expect(exitReasonOf('integrity-failure')).toBe('crashed');

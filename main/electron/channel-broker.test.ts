@@ -8,7 +8,7 @@ import type { App, MessageChannelMain, WebContents } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { isConnectClient } from '../../protocol/transport/brokered-ports.ts';
 import { ElectronChannelBroker } from './channel-broker.ts';
-import { IPC } from './ipc-channels.ts';
+import { IPC } from '../../protocol/transport/electron-ipc-channels.ts';
 import { ElectronUtilityLauncher, type ElectronUtilityLauncherOptions } from './utility-launcher.ts';
 
 class FakePort {

@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 import type { MessageChannelMain, WebContents } from 'electron';
 import { connectClient, portDelivery } from '../../protocol/transport/brokered-ports.ts';
 import type { BrokerTarget, ChannelBroker, ChannelEndpoint } from '../core/ports.ts';
-import { IPC } from './ipc-channels.ts';
+import { IPC } from '../../protocol/transport/electron-ipc-channels.ts';
 
 export interface ElectronChannelBrokerOptions {
   /** Electron's MessageChannelMain class. */

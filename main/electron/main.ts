@@ -11,7 +11,7 @@ import { systemClock } from '../core/clock.ts';
 import { processModelFromSwitch, PROCESS_MODEL_SWITCH } from '../core/process-model-switch.ts';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol, UI_URL } from './app-protocol.ts';
 import { ElectronChannelBroker } from './channel-broker.ts';
-import { IPC } from './ipc-channels.ts';
+import { IPC } from '../../protocol/transport/electron-ipc-channels.ts';
 import { chromeSandboxHelpers, currentUid, sandboxInForce, sandboxSummary } from '../node/sandbox.ts';
 import { electronProcessMetrics } from './process-metrics.ts';
 import { documentChannels, IpcRouter } from './string-ipc.ts';
@@ -82,7 +82,8 @@ async function start(): Promise<void> {
     WebContentsView,
     preload: path.join(here, 'tab-preload.cjs'),
     // Called only after `core` exists (a tab asks for a window).
-    openTab: (url) => void core.tabs.open(url).catch(() => {}),
+    // A refused URL (see main/core/urls.ts) opens nothing; say why rather than drop it.
+    openTab: (url) => void core.tabs.open(url).catch((error: unknown) => console.warn(`[browser] a tab asked for a window that was not opened: ${String(error)}`)),
   });
   const core = new Browser({
     launcher: new ElectronUtilityLauncher({

@@ -11,7 +11,7 @@ import type { BaseWindow, Rectangle, WebContents, WebContentsView } from 'electr
 import type { RendererGone, SiteInstance, TabHost, TabHostEvents } from '../core/tab-host.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
 import { appToLabUrl, APP_SCHEME, labToAppUrl, PAGES_HOST } from './app-protocol.ts';
-import { IPC } from './ipc-channels.ts';
+import { IPC } from '../../protocol/transport/electron-ipc-channels.ts';
 import { documentChannels, type IpcRouter } from './string-ipc.ts';
 import { exitReasonOf } from './utility-exits.ts';
 

@@ -40,7 +40,7 @@ export function keepUiAlive(contents: Pick<WebContents, 'on' | 'isDestroyed' | '
     log(`[browser] the browser UI's renderer ended (${details.reason}, exit code ${details.exitCode}); loading it again in ${delay} ms. The tabs run on in their own processes.`);
     // Never from inside the event: reloading a gone renderer there is not reliable.
     later(() => {
-      if (!options.isClosing() && !contents.isDestroyed()) contents.loadURL(options.url).catch(() => {});
+      if (!options.isClosing() && !contents.isDestroyed()) contents.loadURL(options.url).catch((error: unknown) => log(`[browser] loading the browser UI again failed: ${String(error)}`));
     }, delay);
   });
 }

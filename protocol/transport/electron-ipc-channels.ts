@@ -1,6 +1,7 @@
 /**
- * The IPC channel names between the main process and the preloads. preload/ keeps its own copy
- * (main/ may not import preload/); ipc-channels.test.ts checks that both agree.
+ * The Electron shell's ipcMain / ipcRenderer channel names between the main process and the
+ * preloads: one definition both sides import (the Chromium shell has no such channels: its pages
+ * talk through CDP bindings).
  */
 export const IPC = {
   /** UI page <-> browser: JSON strings of the browser<->UI interface. */
@@ -11,7 +12,7 @@ export const IPC = {
   tab: 'lab:tab',
   /**
    * Browser -> tab preload: a direct channel's MessagePort (`webContents.postMessage`, with
-   * `{ portId }`), which the preload forwards to the page (protocol/transport/brokered-ports.ts).
+   * `{ portId }`), which the preload forwards to the page (brokered-ports.ts).
    */
   tabPort: 'lab:tab-port',
 } as const;
