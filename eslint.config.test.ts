@@ -50,7 +50,7 @@ const folderCases: Case[] = [
   ['protocol/x.ts', importValue('./rpc/channel.ts'), null],
   ['protocol/x.ts', importValue('typebox'), null],
   ['main/core/x.ts', importValue('../electron/main.ts'), PATHS],
-  ['main/core/x.ts', importType('../chromium/shell.ts'), PATHS],
+  ['main/core/x.ts', importType('../chromium/main.ts'), PATHS],
   ['main/core/sub/x.ts', importValue('../../electron/window.ts'), PATHS],
   ['main/core/x.ts', importValue('./tabs.ts'), null],
   ['main/core/x.ts', importValue('../../protocol/ui.ts'), null],

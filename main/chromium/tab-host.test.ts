@@ -8,7 +8,7 @@ import type { Transport } from '../../protocol/transport/transport.ts';
 import type { RendererGone, TabCommit, TabHostEvents } from '../core/tab-host.ts';
 import type { CdpSession } from './cdp-connection.ts';
 import { launchChromium, type RunningChromium } from './chromium-process.ts';
-import { ChromiumTabHost, localhostTabUrls } from './chromium-tab-host.ts';
+import { ChromiumTabHost, localhostTabUrls } from './tab-host.ts';
 import { openPage } from './open-page.ts';
 import { startFixtureServer, type FixtureServer } from './testing/fixture-server.ts';
 import { chromiumLeftovers, isAlive, liveProcess, waitUntil } from './testing/processes.ts';

@@ -18,10 +18,10 @@ import { systemClock } from '../core/clock.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
 import { startAppServer } from './app-server.ts';
 import { bundleChildren } from './child-bundles.ts';
-import { builtEntries, childProcessLauncher } from './child-process-launcher.ts';
+import { builtEntries, childProcessLauncher } from './utility-launcher.ts';
 import { launchChromium } from './chromium-process.ts';
-import { ChromiumTabHost, localhostTabUrls } from './chromium-tab-host.ts';
-import { procMetrics } from './proc-metrics.ts';
+import { ChromiumTabHost, localhostTabUrls } from './tab-host.ts';
+import { procMetrics } from './process-metrics.ts';
 import { openUiPage } from './ui-page.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
