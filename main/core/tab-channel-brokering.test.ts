@@ -1,172 +1,45 @@
 // The core's side of the ChannelBroker port and of the TabHost's second hang signal, in plain Node.
-// The core's other ports are filled by in-process stand-ins that speak the real interfaces over real
-// worker_threads MessagePorts: "utility children" serving GpuService / PluginHostService, and a
-// TabHost whose pages speak TabPage. What each shell does behind the ports is tested in
-// main/chromium (loopback WebSockets, real children) and main/electron (MessageChannelMain).
+// The core's other ports are filled by the doubles in testing/, which speak the real interfaces over
+// real worker_threads MessagePorts: "utility children" serving GpuService / PluginHostService
+// (FakeUtilityLauncher), and a TabHost whose pages speak TabPage (FakeTabHost). What each shell does
+// behind the ports is tested in main/chromium (loopback WebSockets, real children) and main/electron
+// (MessageChannelMain).
 import { afterEach, describe, expect, it } from 'vitest';
-import { GpuHost, GpuService } from '../../protocol/interfaces/browser-gpu.ts';
-import { PluginHostHost, PluginHostService } from '../../protocol/interfaces/browser-plugin-host.ts';
-import { TabHostService, TabPage } from '../../protocol/interfaces/browser-tab.ts';
-import { connect, type Connection } from '../../protocol/rpc/endpoint.ts';
-import { nodeMessagePortTransport } from '../../protocol/transport/node-port.ts';
-import type { Transport } from '../../protocol/transport/transport.ts';
 import { loopbackWebSocketBroker } from './channel-broker.ts';
-import { ManualClock, systemClock, type Clock } from './clock.ts';
+import { systemClock, type Clock } from './clock.ts';
 import { EventLog } from './event-log.ts';
 import { GpuProcessHost } from './gpu-process-host.ts';
 import { PluginProcessHost } from './plugin-process-host.ts';
-import type { BrokerTarget, ChannelBroker, LaunchedChild, UtilityKind, UtilityProcessLauncher } from './ports.ts';
-import type { ChildExit } from './process-registry.ts';
+import type { ChannelBroker } from './ports.ts';
 import { ProcessRegistry } from './process-registry.ts';
-import type { TabHost, TabHostEvents } from './tab-host.ts';
 import { TabManager } from './tabs.ts';
-
-/** worker_threads' MessagePort, through Node's global MessageChannel: main/core imports no Node built-ins. */
-type MessagePort = InstanceType<typeof MessageChannel>['port1'];
+import { FakeTabHost } from './testing/fake-tab-host.ts';
+import { FakeUtilityLauncher } from './testing/fake-utility-launcher.ts';
+import { ManualClock } from './testing/manual-clock.ts';
+import { RecordingChannelBroker } from './testing/recording-channel-broker.ts';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
-function channel(): [MessagePort, MessagePort] {
-  const { port1, port2 } = new MessageChannel();
-  cleanups.push(() => port1.close());
-  return [port1, port2];
-}
-
-const fail = (report: { reason: string }) => {
-  throw new Error(`bad message in the test: ${report.reason}`);
-};
-
-interface StandInChild {
-  readonly kind: UtilityKind;
-  readonly pid: number;
-  readonly launched: LaunchedChild;
-  /** Client ids the child was asked to grant a loopback WebSocket for. */
-  readonly grants: string[];
-  /** Ends it as a crash would. */
-  crash(): void;
-}
-
-/** Launches "children" in this process: the real service interfaces over a MessageChannel. */
-function inProcessLauncher(): { launcher: UtilityProcessLauncher; children: StandInChild[] } {
-  const children: StandInChild[] = [];
-  let nextPid = 5001;
-  const launcher: UtilityProcessLauncher = {
-    launch(kind) {
-      const pid = nextPid++;
-      const [browserEnd, childEnd] = channel();
-      const grants: string[] = [];
-      const describe = () => ({ pid, runtime: 'node' as const, versions: { node: process.versions.node, v8: process.versions.v8 }, startedAt: Date.now() });
-      const grant = ({ clientId }: { clientId: string }) => {
-        grants.push(clientId);
-        return { url: `ws://127.0.0.1:9/channel/${kind}-${clientId}-${grants.length}` };
-      };
-      const transport = nodeMessagePortTransport(childEnd, { process: 'browser' });
-      const service =
-        kind === 'gpu'
-          ? connect({
-              transport,
-              self: { process: 'gpu', pid },
-              local: GpuService,
-              remote: GpuHost,
-              handlers: { describe, establishChannel: grant, closeChannel: () => ({}), getChannelTraffic: () => ({ channels: [] }), crash: () => ({}), hang: () => ({}) },
-              onBadMessage: fail,
-            })
-          : connect({
-              transport,
-              self: { process: 'plugin-host', pid },
-              local: PluginHostService,
-              remote: PluginHostHost,
-              handlers: { describe, listPlugins: () => ({ plugins: [] }), establishChannel: grant, closeChannel: () => ({}), getChannelTraffic: () => ({ channels: [] }) },
-              onBadMessage: fail,
-            });
-      const exitListeners: Array<(exit: ChildExit) => void> = [];
-      let exited: ChildExit | undefined;
-      const end = (exit: ChildExit) => {
-        if (exited) return;
-        exited = exit;
-        service.close('ended');
-        browserEnd.close();
-        for (const listener of exitListeners) listener(exit);
-      };
-      const launched: LaunchedChild = {
-        pid,
-        transport: nodeMessagePortTransport(browserEnd, { process: kind, pid }),
-        kill: () => end({ reason: 'killed', signal: 'SIGKILL' }),
-        onDidExit: (listener) => (exited ? listener(exited) : void exitListeners.push(listener)),
-      };
-      children.push({ kind, pid, launched, grants, crash: () => end({ reason: 'crashed', code: 134 }) });
-      return launched;
-    },
-  };
-  return { launcher, children };
-}
-
-/** A broker that records what the core asks of it and answers with a port id, as the Electron one does. */
-function recordingBroker(): ChannelBroker & { calls: Array<{ target: BrokerTarget; tabId: string }> } {
-  const calls: Array<{ target: BrokerTarget; tabId: string }> = [];
-  return {
-    calls,
-    establish(target, tabId) {
-      calls.push({ target, tabId });
-      return Promise.resolve({ kind: 'port', portId: `${target.kind}-${tabId}-${calls.length}` });
-    },
-  };
-}
-
-type Page = Connection<typeof TabPage, typeof TabHostService>;
-
-/** The TabHost port, hosting "pages" that speak TabPage over a MessageChannel. */
-class StandInTabHost implements TabHost {
-  events!: TabHostEvents;
-  private readonly transports = new Map<string, Transport>();
-  attach(events: TabHostEvents): void {
-    this.events = events;
-  }
-  create = () => Promise.resolve();
-  navigate = () => Promise.resolve();
-  reload = () => Promise.resolve();
-  close = () => Promise.resolve();
-  crash(): void {}
-  kill(): void {}
-  hang(): void {}
-  stopScript = () => Promise.resolve(true);
-  transport(tabId: string): Transport | undefined {
-    return this.transports.get(tabId);
-  }
-  /** A document committed in the tab: returns the page's end of its channel. */
-  commit(tabId: string, pid = 4242): Page {
-    const [browserEnd, pageEnd] = channel();
-    this.transports.set(tabId, nodeMessagePortTransport(browserEnd, { process: 'renderer', id: tabId, pid }));
-    const page = connect({
-      transport: nodeMessagePortTransport(pageEnd, { process: 'browser' }),
-      self: { process: 'renderer', id: tabId },
-      local: TabPage,
-      remote: TabHostService,
-      handlers: {},
-      onBadMessage: fail,
-    });
-    this.events.onDidCommit(tabId, { pid, url: 'lab://live' });
-    return page;
-  }
-}
-
 function setup(options: { broker?: ChannelBroker; tabClock?: Clock } = {}) {
   const log = new EventLog();
   const registry = new ProcessRegistry(log);
-  const { launcher, children } = inProcessLauncher();
+  const launcher = new FakeUtilityLauncher();
+  const children = launcher.children;
   const clock = systemClock();
   const broker = options.broker === undefined ? {} : { broker: options.broker };
   const gpu = new GpuProcessHost({ launcher, registry, log, clock, ...broker });
   const plugins = new PluginProcessHost({ launcher, registry, log, clock, ...broker });
-  const host = new StandInTabHost();
+  const host = new FakeTabHost();
   const tabs = new TabManager({ host, registry, log, clock: options.tabClock ?? clock, gpu, plugins, hangThresholdMs: 1000 });
   cleanups.push(() => {
     tabs.dispose();
     gpu.dispose();
     plugins.dispose();
+    host.dispose();
+    launcher.dispose();
   });
   return { gpu, plugins, tabs, host, children, registry };
 }
@@ -181,7 +54,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 3000): Prom
 
 describe('brokering a tab\'s direct channels', () => {
   it('asks the shell\'s broker, for the tab, with the running child; the page gets its answer', async () => {
-    const broker = recordingBroker();
+    const broker = new RecordingChannelBroker();
     const { gpu, plugins, tabs, host, children } = setup({ broker });
     await Promise.all([gpu.start(), plugins.start()]);
     const { id } = await tabs.open('lab://live');
@@ -203,7 +76,7 @@ describe('brokering a tab\'s direct channels', () => {
   });
 
   it('brokers a new channel with the restarted GPU process after a crash, when the page asks again', async () => {
-    const broker = recordingBroker();
+    const broker = new RecordingChannelBroker();
     const { gpu, tabs, host, children } = setup({ broker });
     await gpu.start();
     const { id } = await tabs.open('lab://live');
@@ -242,7 +115,7 @@ describe('brokering a tab\'s direct channels', () => {
   });
 
   it('tells the page the plugin host is down instead of asking the broker when it is not running', async () => {
-    const broker = recordingBroker();
+    const broker = new RecordingChannelBroker();
     const { tabs, host } = setup({ broker });
     const { id } = await tabs.open('lab://live');
     const page = host.commit(id);

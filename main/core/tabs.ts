@@ -23,13 +23,18 @@ import { DEFAULT_HANG_THRESHOLD_MS, Watchdog } from './watchdog.ts';
 /** Chrome shows a different sad tab when the same tab crashes again within 10 s (sad_tab.cc). */
 export const REPEATED_CRASH_MS = 10_000;
 
+/** What tabs need of the GPU process host: when to tell pages to ask again, and a channel per tab. */
+export type TabsGpuHost = Pick<GpuProcessHost, 'onDidBecomeReady' | 'onDidChangeMode' | 'establishChannel' | 'closeChannel'>;
+/** What tabs need of the plugin host's host: when to tell pages it went or came back, and a channel per tab. */
+export type TabsPluginHost = Pick<PluginProcessHost, 'onDidCrash' | 'onDidBecomeReady' | 'establishChannel' | 'closeChannel'>;
+
 export interface TabManagerOptions {
   readonly host: TabHost;
   readonly registry: ProcessRegistry;
   readonly log: EventLog;
   readonly clock: Clock;
-  readonly gpu: GpuProcessHost;
-  readonly plugins: PluginProcessHost;
+  readonly gpu: TabsGpuHost;
+  readonly plugins: TabsPluginHost;
   readonly processModel?: ProcessModel;
   /** Heartbeat silence after which a tab is unresponsive (Chrome: 15 s; here 1 s by default). */
   readonly hangThresholdMs?: number;
