@@ -1,4 +1,5 @@
-// The core's side of the ChannelBroker port and of the TabHost's second hang signal, in plain Node.
+// The core's side of the ChannelBroker port, in plain Node: a tab's direct channels to the GPU
+// process and the plugin host, brokered by the shell's broker or by the default loopback grants.
 // The core's other ports are filled by the doubles in testing/, which speak the real interfaces over
 // real worker_threads MessagePorts: "utility children" serving GpuService / PluginHostService
 // (FakeUtilityLauncher), and a TabHost whose pages speak TabPage (FakeTabHost). What each shell does
@@ -6,7 +7,7 @@
 // (MessageChannelMain).
 import { afterEach, describe, expect, it } from 'vitest';
 import { loopbackWebSocketBroker } from './channel-broker.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { systemClock } from './clock.ts';
 import { EventLog } from './event-log.ts';
 import { GpuProcessHost } from './gpu-process-host.ts';
 import { PluginProcessHost } from './plugin-process-host.ts';
@@ -15,7 +16,6 @@ import { ProcessRegistry } from './process-registry.ts';
 import { TabManager } from './tabs.ts';
 import { FakeTabHost } from './testing/fake-tab-host.ts';
 import { FakeUtilityLauncher } from './testing/fake-utility-launcher.ts';
-import { ManualClock } from './testing/manual-clock.ts';
 import { RecordingChannelBroker } from './testing/recording-channel-broker.ts';
 
 const cleanups: Array<() => void> = [];
@@ -23,7 +23,7 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0).reverse()) cleanup();
 });
 
-function setup(options: { broker?: ChannelBroker; tabClock?: Clock } = {}) {
+function setup(options: { broker?: ChannelBroker } = {}) {
   const log = new EventLog();
   const registry = new ProcessRegistry(log);
   const launcher = new FakeUtilityLauncher();
@@ -33,7 +33,7 @@ function setup(options: { broker?: ChannelBroker; tabClock?: Clock } = {}) {
   const gpu = new GpuProcessHost({ launcher, registry, log, clock, ...broker });
   const plugins = new PluginProcessHost({ launcher, registry, log, clock, ...broker });
   const host = new FakeTabHost();
-  const tabs = new TabManager({ host, registry, log, clock: options.tabClock ?? clock, gpu, plugins, hangThresholdMs: 1000 });
+  const tabs = new TabManager({ host, registry, log, clock, gpu, plugins });
   cleanups.push(() => {
     tabs.dispose();
     gpu.dispose();
@@ -41,15 +41,7 @@ function setup(options: { broker?: ChannelBroker; tabClock?: Clock } = {}) {
     host.dispose();
     launcher.dispose();
   });
-  return { gpu, plugins, tabs, host, children, registry };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  return { gpu, plugins, tabs, host, children };
 }
 
 describe('brokering a tab\'s direct channels', () => {
@@ -121,77 +113,5 @@ describe('brokering a tab\'s direct channels', () => {
     const page = host.commit(id);
     await expect(page.remote.requestPluginChannel({})).rejects.toMatchObject({ code: 'PLUGIN_HOST_DOWN' });
     expect(broker.calls).toEqual([]);
-  });
-});
-
-describe("the shell's hang signal beside the heartbeat watchdog", () => {
-  it('flags a tab at once, and clears it only when the shell says responsive and the heartbeats agree', async () => {
-    const clock = new ManualClock();
-    const { tabs, host, registry } = setup({ tabClock: clock });
-    const { id } = await tabs.open('lab://live');
-    const page = host.commit(id);
-    let seq = 0;
-    let received = 0;
-    const beat = async () => {
-      const before = received;
-      page.emit('heartbeat', { seq: seq++ });
-      await until(() => received > before, 'the heartbeat to arrive');
-    };
-    host.transport(id)!.on(() => received++);
-    const state = () => tabs.get(id)!.state;
-    const rendererState = () => registry.get(tabs.get(id)!.rendererId)!.state;
-    await beat(); // watched from its first heartbeat
-    expect(state()).toBe('live');
-
-    host.events.onDidBecomeUnresponsive?.(id);
-    expect([state(), rendererState()]).toEqual(['unresponsive', 'unresponsive']);
-    host.events.onDidBecomeResponsive?.(id);
-    expect([state(), rendererState()]).toEqual(['live', 'running']);
-
-    // Both say hung: heartbeats resuming do not clear it while the shell still says so...
-    clock.advance(1500);
-    expect(state()).toBe('unresponsive');
-    host.events.onDidBecomeUnresponsive?.(id);
-    await beat();
-    expect(state()).toBe('unresponsive');
-    // ...and the shell's "responsive" does, now that the heartbeats agree.
-    host.events.onDidBecomeResponsive?.(id);
-    expect(state()).toBe('live');
-
-    // The watchdog alone says hung: the shell's "responsive" does not clear it, a heartbeat does.
-    clock.advance(1500);
-    host.events.onDidBecomeResponsive?.(id);
-    expect(state()).toBe('unresponsive');
-    await beat();
-    expect(state()).toBe('live');
-  });
-
-  it("covers a page that sends no heartbeats, and Wait clears the shell's flag too", async () => {
-    const { tabs, host } = setup({ tabClock: new ManualClock() });
-    const { id } = await tabs.open('https://example.com/');
-    host.commit(id); // a web page: no heartbeats, so the watchdog never watches it
-    host.events.onDidBecomeUnresponsive?.(id);
-    expect(tabs.get(id)!.state).toBe('unresponsive');
-    tabs.wait(id);
-    expect(tabs.get(id)!.state).toBe('live');
-    // A stale "responsive" after Wait changes nothing; a new hang is reported again.
-    host.events.onDidBecomeResponsive?.(id);
-    expect(tabs.get(id)!.state).toBe('live');
-    host.events.onDidBecomeUnresponsive?.(id);
-    expect(tabs.get(id)!.state).toBe('unresponsive');
-  });
-
-  it('ignores the signal for a tab that is loading or crashed, and forgets it when the page goes', async () => {
-    const { tabs, host } = setup({ tabClock: new ManualClock() });
-    const { id } = await tabs.open('lab://live');
-    host.events.onDidBecomeUnresponsive?.(id); // still loading
-    expect(tabs.get(id)!.state).toBe('loading');
-    host.commit(id);
-    expect(tabs.get(id)!.state).toBe('live');
-    host.events.onDidBecomeUnresponsive?.(id);
-    host.events.onDidRendererGone(id, { reason: 'crashed', code: 139 });
-    expect(tabs.get(id)!.state).toBe('crashed');
-    host.events.onDidBecomeResponsive?.(id);
-    expect(tabs.get(id)!.state).toBe('crashed');
   });
 });
