@@ -20,7 +20,8 @@ import { startAppServer } from './app-server.ts';
 import { bundleChildren } from './child-bundles.ts';
 import { builtEntries, childProcessLauncher } from './utility-launcher.ts';
 import { launchChromium } from './chromium-process.ts';
-import { ChromiumTabHost, localhostTabUrls } from './tab-host.ts';
+import { ChromiumTabHost } from './tab-host.ts';
+import { localhostTabUrls } from './tab-urls.ts';
 import { procMetrics } from './process-metrics.ts';
 import { openUiPage } from './ui-page.ts';
 
