@@ -115,12 +115,17 @@ const UTILITY_SHARED = 'utility';
 /** Benchmarks: plain Node on the test runner's side, never shipped. They may import the product. */
 const BENCH = 'bench';
 
-const zones = [
+/** Node-side code both shells share (finding a browser, ...), also used by e2e/, scripts/ and tests. */
+const NODE_SHARED = 'main/node';
+
+/** @param {{ protocolTests?: boolean }} [options] */
+const zonesFor = ({ protocolTests = false } = {}) => [
   ...PROCESS_FOLDERS.map((folder) =>
     onlyFrom(folder, ['gpu-worker', 'plugin-host'].includes(folder) ? [folder, UTILITY_SHARED, 'protocol'] : [folder, 'protocol']),
   ),
   onlyFrom(UTILITY_SHARED, [UTILITY_SHARED, 'protocol']),
-  onlyFrom('protocol', ['protocol']),
+  // Protocol tests that drive a real browser find it as everything else does.
+  onlyFrom('protocol', protocolTests ? ['protocol', NODE_SHARED] : ['protocol']),
   onlyFrom('e2e', ['e2e', 'main', 'protocol', 'scripts']),
   onlyFrom(BENCH, [BENCH, 'main', 'protocol', 'gpu-worker', 'plugin-host', UTILITY_SHARED]),
   {
@@ -132,14 +137,13 @@ const zones = [
   },
   {
     target: './main/core',
-    from: ['./main/electron', './main/chromium', './main/node'],
-    message:
-      'main/core/ is the runtime-neutral browser process: it must not import either shell, nor main/node/ (Node code the shells share).',
+    from: ['./main/electron', './main/chromium', `./${NODE_SHARED}`],
+    message: 'main/core/ is the runtime-neutral browser process: it must not import either shell, nor main/node/.',
   },
   {
-    target: './main/node',
-    from: ['./main/electron', './main/chromium'],
-    message: 'main/node/ is shared by both shells: it must not import either of them.',
+    target: `./${NODE_SHARED}`,
+    from: ['./main/core', './main/electron', './main/chromium'],
+    message: 'main/node/ is shared by both shells, e2e/ and scripts/: it may import protocol/, Node built-ins and npm packages, not main/core/ or a shell.',
   },
   {
     // Every product file: outside bench/ and e2e/, not a test, in no testing/ folder at any depth
@@ -149,6 +153,7 @@ const zones = [
     message: 'testing/ folders hold test doubles and fixtures for tests and benchmarks; product code never imports them.',
   },
 ];
+const zones = zonesFor();
 
 const PROTOCOL_GLOBALS = [
   'window',
@@ -247,6 +252,7 @@ export default defineConfig([
     name: 'lab/protocol-node-tests',
     files: PROTOCOL_NODE_FILES,
     rules: {
+      'import-x/no-restricted-paths': ['error', { basePath: root, zones: zonesFor({ protocolTests: true }) }],
       ...moduleRules({ electron: 'types', builtins: 'all' }),
       'no-restricted-globals': [
         'error',

@@ -53,6 +53,12 @@ const folderCases: Case[] = [
   ['main/core/x.ts', importType('../chromium/main.ts'), PATHS],
   ['main/core/sub/x.ts', importValue('../../electron/window.ts'), PATHS],
   ['main/core/x.ts', importValue('./tabs.ts'), null],
+  // main/node/: Node code both shells share (and e2e, tests); never the runtime-neutral core.
+  ['main/core/x.ts', importValue('../node/sandbox.ts'), PATHS],
+  ['main/chromium/x.ts', importValue('../node/sandbox.ts'), null],
+  ['main/electron/x.ts', importValue('../node/proc-sandbox.ts'), null],
+  ['e2e/x.ts', importValue('../main/node/sandbox.ts'), null],
+  ['main/node/x.ts', importValue('../../protocol/interfaces/ui-browser.ts'), null],
   ['main/core/x.ts', importValue('../../protocol/ui.ts'), null],
   ['e2e/x.ts', importValue('../main/core/tabs.ts'), null],
   ['e2e/x.ts', importValue('../protocol/ui.ts'), null],
@@ -63,7 +69,6 @@ const folderCases: Case[] = [
   ['main/chromium/x.ts', importValue('../node/static-paths.ts'), null],
   ['main/core/x.ts', importValue('../node/static-paths.ts'), PATHS],
   ['main/core/x.ts', importType('../node/static-paths.ts'), PATHS],
-  ['main/node/x.ts', importValue('../core/urls.ts'), null],
   ['main/node/x.ts', importValue('../../protocol/ui.ts'), null],
   ['main/node/x.ts', importValue('../chromium/app-server.ts'), PATHS],
   ['main/node/x.ts', importType('../electron/app-protocol.ts'), PATHS],
@@ -96,6 +101,21 @@ const folderCases: Case[] = [
   ['scripts/x.mjs', importValue('../bench/x.ts'), PATHS],
   ['vitest.config.ts', importValue('./bench/x.ts'), PATHS],
   ['newfolder/x.ts', importValue('../bench/x.ts'), PATHS],
+  // main/node/: shared by both shells, e2e/, scripts/ and tests; never by main/core/.
+  ['main/node/x.ts', importValue('../../protocol/ui.ts'), null],
+  ['main/node/x.ts', importValue('./y.ts'), null],
+  ['main/node/x.ts', importValue('../core/tabs.ts'), PATHS],
+  ['main/node/x.ts', importValue('../chromium/main.ts'), PATHS],
+  ['main/node/x.ts', importType('../electron/main.ts'), PATHS],
+  ['main/node/x.ts', importValue('../../renderer/src/App.tsx'), PATHS],
+  ['main/core/x.ts', importValue('../node/find-browser.ts'), PATHS],
+  ['main/chromium/x.ts', importValue('../node/find-browser.ts'), null],
+  ['main/electron/x.ts', importValue('../node/find-browser.ts'), null],
+  ['e2e/x.ts', importValue('../main/node/find-browser.ts'), null],
+  ['scripts/x.ts', importValue('../main/node/find-browser.ts'), null],
+  ['protocol/transport/x.test.ts', importValue('../../main/node/find-browser.ts'), null],
+  ['protocol/transport/x.ts', importValue('../../main/node/find-browser.ts'), PATHS],
+  ['protocol/transport/x.test.ts', importValue('../../main/core/tabs.ts'), PATHS],
 ];
 
 const electronCases: Case[] = [
@@ -168,6 +188,7 @@ const builtinCases: Case[] = [
   ['main/node/x.ts', importValue('electron'), IMPORTS],
   ['main/node/x.ts', importType('electron'), null],
   ['main/chromium/x.ts', importValue('node:child_process'), null],
+  ['main/node/x.ts', importValue('node:child_process'), null],
   ['gpu-worker/x.ts', importValue('node:worker_threads'), null],
   // Protocol tests and benchmarks run in Node; electron stays type-only there.
   ['protocol/rpc/x.test.ts', importValue('node:worker_threads'), null],

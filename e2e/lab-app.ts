@@ -11,13 +11,18 @@ import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { _electron, chromium, test as base, type Browser, type ElectronApplication, type FrameLocator, type Locator, type Page } from '@playwright/test';
+import { _electron, chromium, expect, test as base, type Browser, type ElectronApplication, type FrameLocator, type Locator, type Page } from '@playwright/test';
+import { processModelArgs } from '../main/core/process-model-switch.ts';
+import { tabPageByPid } from '../main/electron/tab-identity.ts';
+import { chromeSandboxHelpers, currentUid, decideSandbox } from '../main/node/sandbox.ts';
 import { findElectronBinary } from '../scripts/electron-binary.mjs';
 
 export interface LabOptions {
   readonly shell: 'chromium' | 'electron';
   /** Chrome's process model for the app under test. */
   readonly processModel: 'process-per-tab' | 'process-per-site';
+  /** More command-line arguments for the shell (`--no-sandbox`, `--browser-user=NAME`). */
+  readonly shellArgs: readonly string[];
 }
 
 export interface LabApp {
@@ -33,6 +38,8 @@ export interface LabApp {
   afterCrash(...tabIds: string[]): Promise<void>;
   /** Saves a screenshot of the whole window under test-results/e2e/screens/. */
   screenshot(name: string): Promise<void>;
+  /** What the shell has printed to stdout (its start lines). */
+  startOutput(): string;
 }
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -65,6 +72,7 @@ class ChromiumShellApp implements LabApp {
   private constructor(
     private readonly process: ChildProcess,
     private readonly port: number,
+    private readonly output: () => string,
   ) {}
 
   static async start(extraArgs: readonly string[]): Promise<ChromiumShellApp> {
@@ -84,7 +92,7 @@ class ChromiumShellApp implements LabApp {
     });
     const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
     await ready.finally(() => clearTimeout(timeout));
-    const app = new ChromiumShellApp(child, port);
+    const app = new ChromiumShellApp(child, port, () => output);
     await app.connect();
     // Every test starts from the first tab live in its renderer process.
     await app.page!.locator('[data-tab-id]').first().getAttribute('title', { timeout: 30_000 });
@@ -129,6 +137,10 @@ class ChromiumShellApp implements LabApp {
     await (await this.ui()).screenshot({ path: path.join(SCREENS, `chromium-shell-${name}.png`) });
   }
 
+  startOutput(): string {
+    return this.output();
+  }
+
   async close(): Promise<void> {
     await this.browser?.close().catch(() => {});
     if (this.process.exitCode === null) {
@@ -155,11 +167,17 @@ class ChromiumShellApp implements LabApp {
 
 class ElectronApp implements LabApp {
   readonly shell = 'electron' as const;
-  private constructor(private readonly app: ElectronApplication) {}
+  private output = '';
+  private constructor(private readonly app: ElectronApplication) {
+    app.process().stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+  }
 
   static async start(executablePath: string, extraArgs: readonly string[]): Promise<ElectronApp> {
     const env = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
-    return new ElectronApp(await _electron.launch({ executablePath, args: [root, ...extraArgs], env }));
+    // Playwright adds --no-sandbox on Linux unless told the sandbox works: decide as scripts/start.mjs does
+    // (Electron aborts where it cannot work, e.g. as root).
+    const sandbox = decideSandbox({ uid: currentUid(), noSandboxRequested: false, helperPaths: chromeSandboxHelpers(executablePath) });
+    return new ElectronApp(await _electron.launch({ executablePath, args: [root, ...extraArgs], env, chromiumSandbox: sandbox.enabled }));
   }
 
   ui(): Promise<Page> {
@@ -167,12 +185,31 @@ class ElectronApp implements LabApp {
   }
 
   async tab(tabId: string): Promise<Page> {
-    // Each tab is a WebContentsView, which Playwright lists among the windows; the shell marks it.
-    for (const page of this.app.windows()) {
-      // A string, not a function: this file is type-checked without DOM types.
-      if ((await page.evaluate('document.documentElement.dataset.labTab').catch(() => undefined)) === tabId) return page;
-    }
-    throw new Error(`No window for ${tabId}`);
+    // Each tab is a WebContentsView, which Playwright lists among the windows. The page knows
+    // nothing of its tab; the UI shows the tab's renderer pid, and the main process knows each
+    // window's pid by its DevTools target id (webContents.fromDevToolsTargetId).
+    const ui = await this.ui();
+    const badge = ui.locator(`[data-tab-id="${tabId}"]`);
+    await expect(badge).toHaveAttribute('title', /pid \d+/);
+    const pid = Number(/pid (\d+)/.exec((await badge.getAttribute('title')) ?? '')![1]);
+    const pages = this.app.windows();
+    const targetIds = await Promise.all(
+      pages.map(async (page) => {
+        const session = await this.app.context().newCDPSession(page);
+        try {
+          return (await session.send('Target.getTargetInfo')).targetInfo.targetId;
+        } finally {
+          await session.detach().catch(() => {});
+        }
+      }),
+    );
+    const described = await this.app.evaluate(({ webContents }, ids) =>
+      ids.map((id) => {
+        const contents = webContents.fromDevToolsTargetId(id);
+        return contents && !contents.isDestroyed() ? { pid: contents.getOSProcessId(), url: contents.getURL() } : undefined;
+      }),
+    targetIds);
+    return tabPageByPid(pages.map((page, index) => ({ page, pid: described[index]?.pid, url: described[index]?.url })), tabId, pid);
   }
 
   async afterCrash(...tabIds: string[]): Promise<void> {
@@ -185,16 +222,21 @@ class ElectronApp implements LabApp {
     await (await this.ui()).screenshot({ path: path.join(SCREENS, `electron-${name}.png`) });
   }
 
+  startOutput(): string {
+    return this.output;
+  }
+
   close(): Promise<void> {
     return this.app.close();
   }
 }
 
-export const test = base.extend<{ app: LabApp; processModel: LabOptions['processModel'] }, Pick<LabOptions, 'shell'>>({
+export const test = base.extend<{ app: LabApp; processModel: LabOptions['processModel']; shellArgs: LabOptions['shellArgs'] }, Pick<LabOptions, 'shell'>>({
   shell: ['chromium', { option: true, scope: 'worker' }],
   processModel: ['process-per-tab', { option: true }],
-  app: async ({ shell, processModel }, use, testInfo) => {
-    const extraArgs = processModel === 'process-per-site' ? ['--process-per-site'] : [];
+  shellArgs: [[], { option: true }],
+  app: async ({ shell, processModel, shellArgs }, use, testInfo) => {
+    const extraArgs = [...processModelArgs(processModel), ...shellArgs];
     let app: ChromiumShellApp | ElectronApp;
     if (shell === 'electron') {
       const binary = findElectronBinary(root);

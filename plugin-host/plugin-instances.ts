@@ -9,7 +9,7 @@
 import { PluginChannel, PluginContent as PluginContentSchema } from '../protocol/interfaces/tab-plugin.ts';
 import { serializeError } from '../protocol/rpc/errors.ts';
 import { compileChecker } from '../protocol/rpc/schema.ts';
-import { pluginError, type Plugin, type PluginContent, type PluginContext, type PluginInstance } from './plugin.ts';
+import { CodedError, PluginChannelErrorCode, type Plugin, type PluginContent, type PluginContext, type PluginInstance } from './plugin.ts';
 import type { PluginRegistry } from './plugin-registry.ts';
 
 export interface PluginInstancesOptions {
@@ -43,7 +43,7 @@ export class PluginInstances {
   /** Creates an instance of `pluginName` called `instanceId`. */
   create(instanceId: string, pluginName: string, params: ReadonlyArray<{ name: string; value: string }> = []): void {
     if (this.live.has(instanceId)) {
-      throw pluginError('PLUGIN_DUPLICATE_INSTANCE', `${this.options.owner} already has an instance called ${JSON.stringify(instanceId)}`);
+      throw new CodedError(PluginChannelErrorCode.PLUGIN_DUPLICATE_INSTANCE, `${this.options.owner} already has an instance called ${JSON.stringify(instanceId)}`);
     }
     const plugin = this.options.registry.get(pluginName);
     const scope = new InstanceScope(
@@ -89,11 +89,11 @@ export class PluginInstances {
     const handler = Object.hasOwn(commands, command) ? commands[command] : undefined;
     if (typeof handler !== 'function') {
       const known = Object.keys(commands).join(', ') || 'none';
-      throw pluginError('PLUGIN_UNKNOWN_COMMAND', `${live.plugin.name} has no command ${JSON.stringify(command)}; its commands: ${known}`);
+      throw new CodedError(PluginChannelErrorCode.PLUGIN_UNKNOWN_COMMAND, `${live.plugin.name} has no command ${JSON.stringify(command)}; its commands: ${known}`);
     }
     const controller = new AbortController();
     const onDestroy = () =>
-      controller.abort(pluginError('PLUGIN_NO_INSTANCE', `instance ${JSON.stringify(instanceId)} was destroyed while ${command} ran`));
+      controller.abort(new CodedError(PluginChannelErrorCode.PLUGIN_NO_INSTANCE, `instance ${JSON.stringify(instanceId)} was destroyed while ${command} ran`));
     const onCallAbort = () => controller.abort(callSignal?.reason);
     live.scope.signal.addEventListener('abort', onDestroy, { once: true });
     callSignal?.addEventListener('abort', onCallAbort, { once: true });
@@ -107,7 +107,7 @@ export class PluginInstances {
       });
       const answer = result === undefined ? {} : { result };
       if (!resultChecker.check(answer)) {
-        throw pluginError('PLUGIN_BAD_RESULT', `${live.plugin.name}.${command} returned what a command cannot: ${resultChecker.explain(answer)}`);
+        throw new CodedError(PluginChannelErrorCode.PLUGIN_BAD_RESULT, `${live.plugin.name}.${command} returned what a command cannot: ${resultChecker.explain(answer)}`);
       }
       return answer;
     } finally {
@@ -119,7 +119,7 @@ export class PluginInstances {
   private get(instanceId: string): LiveInstance {
     const live = this.live.get(instanceId);
     if (live) return live;
-    throw pluginError('PLUGIN_NO_INSTANCE', `${this.options.owner} has no instance called ${JSON.stringify(instanceId)}`);
+    throw new CodedError(PluginChannelErrorCode.PLUGIN_NO_INSTANCE, `${this.options.owner} has no instance called ${JSON.stringify(instanceId)}`);
   }
 
   private end({ instance, scope }: LiveInstance): void {
@@ -225,9 +225,9 @@ class InstanceScope {
 function pluginFailure(error: unknown): Error {
   try {
     const { name, message, code, stack } = serializeError(error);
-    const failure = new Error(String(message).slice(0, MAX_ERROR_TEXT)) as Error & { code?: string };
+    const text = String(message).slice(0, MAX_ERROR_TEXT);
+    const failure = typeof code === 'string' && code !== '' ? new CodedError(code.slice(0, MAX_ERROR_NAME), text) : new Error(text);
     failure.name = String(name).slice(0, MAX_ERROR_NAME) || 'Error';
-    if (typeof code === 'string' && code !== '') failure.code = code.slice(0, MAX_ERROR_NAME);
     failure.stack = typeof stack === 'string' ? stack.slice(0, MAX_ERROR_TEXT) : `${failure.name}: ${failure.message}`;
     return failure;
   } catch {

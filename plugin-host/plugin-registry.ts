@@ -1,7 +1,7 @@
 /** The plugins a host can run, by name. */
 import { PluginHostService, PluginInfo } from '../protocol/interfaces/browser-plugin-host.ts';
 import { compileChecker } from '../protocol/rpc/schema.ts';
-import { pluginError, type Plugin } from './plugin.ts';
+import { CodedError, PluginChannelErrorCode, type Plugin } from './plugin.ts';
 
 const infoChecker = compileChecker(PluginInfo);
 const listChecker = compileChecker(PluginHostService.methods.listPlugins.response);
@@ -30,6 +30,6 @@ export class PluginRegistry {
   get(name: string): Plugin {
     const plugin = this.plugins.get(name);
     if (plugin) return plugin;
-    throw pluginError('PLUGIN_UNKNOWN', `no plugin named ${JSON.stringify(name)}; available: ${[...this.plugins.keys()].join(', ')}`);
+    throw new CodedError(PluginChannelErrorCode.PLUGIN_UNKNOWN, `no plugin named ${JSON.stringify(name)}; available: ${[...this.plugins.keys()].join(', ')}`);
   }
 }

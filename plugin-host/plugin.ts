@@ -4,8 +4,15 @@
  * `destroy()`. Plugin code runs in the plugin host, never in a tab or the browser process; the host
  * (plugin-instances.ts) catches what it throws, so a bad instance fails its own calls only.
  */
-import type { PluginContent as PluginContentSchema } from '../protocol/interfaces/tab-plugin.ts';
+import { PluginChannelErrorCode, type PluginContent as PluginContentSchema } from '../protocol/interfaces/tab-plugin.ts';
+import { CodedError } from '../protocol/rpc/errors.ts';
 import type { Static } from '../protocol/rpc/schema.ts';
+
+/**
+ * A failure the tab should tell apart: `throw new CodedError(code, message)`; the RPC layer carries
+ * its code to the caller. The host's own codes are PluginChannelErrorCode's; a plugin may add its own.
+ */
+export { CodedError, PluginChannelErrorCode };
 
 /** What an instance shows in its place in the page: text, or a display list the tab draws. */
 export type PluginContent = Static<typeof PluginContentSchema>;
@@ -61,11 +68,6 @@ export function definePlugin(plugin: Plugin): Plugin {
   return plugin;
 }
 
-/** An Error with a machine-readable `code`, which the RPC layer carries to the caller. */
-export function pluginError(code: string, message: string): Error & { code: string } {
-  return Object.assign(new Error(message), { code });
-}
-
 /**
  * Reads the integer param `name`: `fallback` when absent, clamped to [min, max]; a value that is not
  * a number fails with PLUGIN_BAD_PARAM.
@@ -77,13 +79,13 @@ export function integerParam(
 ): number {
   const text = params.get(name);
   if (text === undefined || text.trim() === '') return fallback;
-  return clampInteger(text, min, max, () => pluginError('PLUGIN_BAD_PARAM', `param ${name} must be a number, not ${JSON.stringify(text)}`));
+  return clampInteger(text, min, max, () => new CodedError(PluginChannelErrorCode.PLUGIN_BAD_PARAM, `param ${name} must be a number, not ${JSON.stringify(text)}`));
 }
 
 /** Reads a command's integer argument, clamped to [min, max]; otherwise fails with PLUGIN_BAD_ARGUMENT. */
 export function integerArgument(argument: string | undefined, command: string, { min, max }: { min: number; max: number }): number {
   return clampInteger(argument ?? '', min, max, () =>
-    pluginError('PLUGIN_BAD_ARGUMENT', `${command} needs a number as its argument, not ${JSON.stringify(argument ?? '')}`),
+    new CodedError(PluginChannelErrorCode.PLUGIN_BAD_ARGUMENT, `${command} needs a number as its argument, not ${JSON.stringify(argument ?? '')}`),
   );
 }
 

@@ -12,9 +12,15 @@ const MAX_TEXT = 1024 * 1024;
 /** Messages for the page held until it has assigned its receiver. */
 const MAX_PENDING = 256;
 
-export function exposeStringChannel(ipcChannel: string, names: { readonly send: string; readonly receive: string }): void {
+/**
+ * `documentToken`, where given, goes with every message: the browser tells this document's messages
+ * from those of the document before it (main/electron/string-ipc.ts) and addresses ports to it.
+ */
+export function exposeStringChannel(ipcChannel: string, names: { readonly send: string; readonly receive: string }, documentToken?: string): void {
   contextBridge.exposeInMainWorld(names.send, (text: unknown) => {
-    if (typeof text === 'string' && text.length <= MAX_TEXT) ipcRenderer.send(ipcChannel, text);
+    if (typeof text !== 'string' || text.length > MAX_TEXT) return;
+    if (documentToken === undefined) ipcRenderer.send(ipcChannel, text);
+    else ipcRenderer.send(ipcChannel, text, documentToken);
   });
 
   const pending: string[] = [];

@@ -3,7 +3,7 @@
 // the page's `__labTabReceive`, as the Chromium shell's CDP binding does; and passes on the ports of
 // the direct channels the browser brokers for it (GPU process, plugin host). Never raw ipcRenderer.
 import { ipcRenderer } from 'electron';
-import { deliveredPort, isPortDelivery } from '../protocol/transport/brokered-ports.ts';
+import { deliveredPort, isPortDeliveryFor, newDocumentToken } from '../protocol/transport/brokered-ports.ts';
 import { TAB_CHANNEL_NAMES } from '../protocol/transport/string-channel.ts';
 import { exposeStringChannel } from './string-channel-preload.ts';
 
@@ -11,19 +11,22 @@ import { exposeStringChannel } from './string-channel-preload.ts';
 const IPC_TAB = 'lab:tab';
 const IPC_TAB_PORT = 'lab:tab-port';
 
-exposeStringChannel(IPC_TAB, TAB_CHANNEL_NAMES);
+// This preload runs once per document: the token names this document, and goes with its messages.
+const documentToken = newDocumentToken();
+exposeStringChannel(IPC_TAB, TAB_CHANNEL_NAMES, documentToken);
 
 // A direct channel's port, sent by the browser process (`webContents.postMessage`; only the main
-// process can send on ipcRenderer). contextBridge cannot carry a MessagePort, so it goes into the
-// page's world as a window message, addressed to the page's own origin: if the tab has navigated
-// to another origin meanwhile, that document never receives it. The page takes it by `portId`
-// (protocol/transport/brokered-ports.ts, DeliveredPorts), accepting only messages whose source is
-// its own window. Nothing else is passed on; a malformed delivery's ports are closed.
+// process can send on ipcRenderer) for the document whose token it names: the document that was
+// speaking on the tab's channel when the browser sent it. Another document (the tab navigated
+// meanwhile, even to the same origin) never receives it: its ports are closed here. contextBridge
+// cannot carry a MessagePort, so it goes into the page's world as a window message to the page's
+// own origin; the page takes it by `portId` (protocol/transport/brokered-ports.ts, DeliveredPorts),
+// accepting only messages whose source is its own window. A malformed delivery's ports are closed.
 ipcRenderer.on(IPC_TAB_PORT, (event, message: unknown) => {
   const ports = event.ports;
   const [port] = ports;
   const origin = window.location.origin;
-  if (ports.length !== 1 || !port || !isPortDelivery(message) || origin === 'null') {
+  if (ports.length !== 1 || !port || !isPortDeliveryFor(message, documentToken) || origin === 'null') {
     for (const extra of ports) extra.close();
     return;
   }

@@ -1,9 +1,10 @@
 // Preload of the browser UI page (sandboxed renderer; built to dist-electron/ui-preload.cjs, CommonJS).
 // Gives the page exactly its channel to the browser process (`__labUiSend`, and delivery into the
 // page's `__labUiReceive`), and reports where the page's tab content area is, so the browser
-// process can place the tab views there. Never raw ipcRenderer.
+// process can place the tab views there, and whether a popup is over it (content-area.ts). Never raw ipcRenderer.
 import { ipcRenderer } from 'electron';
 import { UI_CHANNEL_NAMES } from '../protocol/transport/string-channel.ts';
+import { contentAreaReport, POPUP_SELECTOR } from './content-area.ts';
 import { exposeStringChannel } from './string-channel-preload.ts';
 
 /** Same names as main/electron/ipc-channels.ts (checked by its test). */
@@ -14,11 +15,11 @@ const TAB_CONTAINER_SELECTOR = '[data-tab-container]';
 exposeStringChannel(IPC_UI, UI_CHANNEL_NAMES);
 
 // The preload's isolated world shares the page's DOM: watch the content area from here, so the
-// page needs no Electron-specific code.
+// page needs no Electron-specific code. A popup opening or closing is a DOM change, so it is reported.
 let last = '';
 function reportBounds(container: Element): void {
-  const { x, y, width, height } = container.getBoundingClientRect();
-  const rect = { x, y, width, height };
+  const popups = [...document.querySelectorAll(POPUP_SELECTOR)].map((popup) => popup.getBoundingClientRect());
+  const rect = contentAreaReport(container.getBoundingClientRect(), popups);
   const key = JSON.stringify(rect);
   if (key === last) return;
   last = key;

@@ -3,6 +3,7 @@
 // package itself (that would try to download the binary).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { tsImport } from 'tsx/esm/api';
 import { findElectronBinary } from './electron-binary.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -41,8 +42,8 @@ if (!binary) {
         `It could not be fetched (${failure ?? 'no binary after the download'}). Electron downloads its`,
         'binary from GitHub; with internet access `npx install-electron` fetches it, or set',
         'ELECTRON_OVERRIDE_DIST_PATH to a folder holding an Electron 45 build. Starting the Chromium shell',
-        'instead: the same browser core, UI and child processes, with the system Chromium (CHROME_PATH,',
-        'else /usr/bin/chromium) as the renderer processes.',
+        'instead: the same browser core, UI and child processes, with an installed Chrome, Chromium or Edge',
+        '(CHROME_PATH, else found on PATH) as the renderer processes.',
         '',
       ].join('\n'),
     );
@@ -68,4 +69,11 @@ const shell = process.platform === 'win32';
 if (!binary) process.exit(await run('npm', ['run', 'start:chromium', '--', ...passThrough], { shell }));
 const built = await run('npm', ['run', 'build'], { shell });
 if (built !== 0) process.exit(built);
-process.exit(await run(binary, ['.', ...passThrough]));
+// Electron aborts where its OS sandbox cannot work (as root; no user namespaces and no setuid
+// chrome-sandbox) unless told --no-sandbox, before any app code runs: decide here, with the same
+// function the app reports with (main/node/sandbox.ts); the app prints the one line that says so.
+/** @type {typeof import('../main/node/sandbox.ts')} */
+const { chromeSandboxHelpers, currentUid, decideSandbox } = await tsImport('../main/node/sandbox.ts', import.meta.url);
+const sandbox = decideSandbox({ uid: currentUid(), noSandboxRequested: passThrough.includes('--no-sandbox'), helperPaths: chromeSandboxHelpers(binary) });
+const noSandbox = sandbox.enabled || passThrough.includes('--no-sandbox') ? [] : ['--no-sandbox'];
+process.exit(await run(binary, [...noSandbox, '.', ...passThrough]));

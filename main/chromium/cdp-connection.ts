@@ -95,7 +95,7 @@ export class CdpSession {
    * Still bounded by the timeout, so nothing stays pending forever.
    */
   fire<M extends CdpMethod>(method: M, params?: CdpParams<M>, options?: CallOptions): void {
-    this.send(method, params, options).catch(() => {});
+    this.send(method, params, options).catch(() => {}); // nobody waits for the answer, so a failure has no one to tell
   }
 
   /** Listens to one event of this session; returns an unsubscribe. */

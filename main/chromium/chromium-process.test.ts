@@ -5,7 +5,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { launchChromium } from './chromium-process.ts';
+import { chromeSandboxHelpers, currentUid, decideSandbox } from '../node/sandbox.ts';
+import { lookUpBrowserUser } from './browser-user.ts';
+import { launchChromium, type RunningChromium } from './chromium-process.ts';
 import { CdpError } from './cdp-connection.ts';
 import { chromiumLeftovers, liveProcess, waitUntil } from './testing/processes.ts';
 
@@ -86,3 +88,76 @@ describe('launchChromium', () => {
     expect(leftovers()).toEqual([]);
   });
 });
+
+/** What the kernel says about a process: its uid and seccomp mode (read here directly, not through main/node). */
+function kernelView(pid: number): { uid: number; seccomp: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return { uid: Number(/^Uid:\s+(\d+)/m.exec(status)![1]), seccomp: Number(/^Seccomp:\s+(\d+)/m.exec(status)![1]) };
+}
+
+/** The pids of Chromium's renderers, once a page runs script (its renderer's sandbox is engaged by then). */
+async function rendererPids(chromium: RunningChromium): Promise<number[]> {
+  const { targetId } = await chromium.connection.root.send('Target.createTarget', { url: 'data:text/html,<p>sandboxed?</p>' });
+  const page = await chromium.connection.attach(targetId);
+  await page.send('Runtime.evaluate', { expression: '1' });
+  const { processInfo } = await chromium.connection.root.send('SystemInfo.getProcessInfo');
+  return processInfo.filter((info) => info.type === 'renderer').map((info) => info.id);
+}
+
+const SANDBOX_USER = 'labsandbox';
+const sandboxUser = (() => {
+  try {
+    return currentUid() === 0 ? lookUpBrowserUser(SANDBOX_USER) : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+describe.skipIf(process.platform !== 'linux')('launchChromium and the OS sandbox', () => {
+  it('keeps the sandbox on where it can work and passes --no-sandbox only where main/node/sandbox.ts says it cannot', async () => {
+    const executable = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+    const expected = decideSandbox({ uid: currentUid(), noSandboxRequested: false, helperPaths: chromeSandboxHelpers(executable) });
+    const chromium = await launchChromium();
+    try {
+      expect(chromium.sandbox).toEqual(expected);
+      expect(liveProcess(chromium.pid)?.cmdline.includes('--no-sandbox')).toBe(!expected.enabled);
+      const renderers = await rendererPids(chromium);
+      expect(renderers.length).toBeGreaterThan(0);
+      // Seccomp 2 (seccomp-bpf) in every renderer with the sandbox on, 0 without it. A spare renderer
+      // Chromium starts ahead may be a moment from engaging it (seccomp is never lifted once on).
+      const seccomp = expected.enabled ? 2 : 0;
+      await waitUntil(() => renderers.every((pid) => !liveProcess(pid) || kernelView(pid).seccomp === seccomp), 5000, 'every renderer to engage its sandbox').catch(() => {});
+      for (const pid of renderers.filter((pid) => liveProcess(pid))) expect(kernelView(pid).seccomp).toBe(seccomp);
+    } finally {
+      await chromium.close();
+    }
+  });
+
+  it.skipIf(!sandboxUser)(
+    `as root, runs Chromium as an ordinary user (${SANDBOX_USER}) with the sandbox on, in a profile that user owns`,
+    async () => {
+      const user = sandboxUser!;
+      const chromium = await launchChromium({ user });
+      try {
+        expect(chromium.sandbox).toEqual({ enabled: true });
+        expect(fs.statSync(chromium.userDataDir).uid).toBe(user.uid);
+        expect(kernelView(chromium.pid).uid).toBe(user.uid);
+        expect(liveProcess(chromium.pid)?.cmdline).not.toContain('--no-sandbox');
+        const renderers = await rendererPids(chromium);
+        expect(renderers.length).toBeGreaterThan(0);
+        await waitUntil(() => renderers.every((pid) => !liveProcess(pid) || kernelView(pid).seccomp === 2), 5000, 'every renderer to engage its sandbox').catch(() => {});
+        for (const pid of renderers.filter((pid) => liveProcess(pid))) expect(kernelView(pid)).toEqual({ uid: user.uid, seccomp: 2 });
+      } finally {
+        await chromium.close();
+      }
+      expect(fs.existsSync(chromium.userDataDir), 'the profile is removed').toBe(false);
+    },
+  );
+});
+if (!sandboxUser) {
+  console.log(
+    currentUid() === 0
+      ? `[chromium-process.test] the case "as root, runs Chromium as an ordinary user" is skipped: there is no user ${SANDBOX_USER} (create one with: useradd --system --no-create-home ${SANDBOX_USER}; .ci/run does).`
+      : '[chromium-process.test] the case "as root, runs Chromium as an ordinary user" is skipped: it needs root.',
+  );
+}

@@ -10,17 +10,22 @@
  * Chromium runs in its own process group (`detached`), so one signal to the group ends the browser
  * process, its zygotes and every renderer. The group is killed when Node exits however it exits:
  * normal exit, SIGINT/SIGTERM/SIGHUP, or an uncaught error.
+ *
+ * The OS sandbox stays on unless main/node/sandbox.ts says it cannot work here (running as root, no
+ * user namespaces and no setuid helper) or `--no-sandbox` was asked for; only then is Chromium given
+ * `--no-sandbox`. As root it can instead run Chromium as an ordinary user (`user`), sandbox on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { requireBrowser } from '../node/find-browser.ts';
+import { chromeSandboxHelpers, currentUid, decideSandbox, type SandboxDecision } from '../node/sandbox.ts';
 import { CdpConnection } from './cdp-connection.ts';
 
-/** Flags measured to work on this machine (shared/knowledge/chromium-cdp.md). */
+/** Flags measured to work on this machine (shared/knowledge/chromium-cdp.md); `--no-sandbox` only when decided. */
 export const CHROMIUM_ARGS = [
-  '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
   '--disable-component-update',
@@ -32,7 +37,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export interface ChromiumLaunchOptions {
-  /** Defaults to CHROME_PATH, then /usr/bin/chromium. */
+  /** Defaults to the browser `requireBrowser()` finds (CHROME_PATH, PATH, the usual install folders). */
   readonly executablePath?: string;
   /** `--headless=new` unless false. */
   readonly headless?: boolean;
@@ -42,6 +47,19 @@ export interface ChromiumLaunchOptions {
   readonly cdpTimeoutMs?: number;
   /** How long to wait for the browser to answer its first command. */
   readonly launchTimeoutMs?: number;
+  /**
+   * Run Chromium as this user rather than as this process's (only root may): the profile, HOME and
+   * the XDG folders are a throwaway folder it owns. Its sandbox then depends on that user, not root.
+   */
+  readonly user?: BrowserUser;
+  /** The OS sandbox: on or off, and why. Default: `decideSandbox` for the user it runs as. */
+  readonly sandbox?: SandboxDecision;
+}
+
+export interface BrowserUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
 }
 
 export interface RunningChromium {
@@ -49,6 +67,8 @@ export interface RunningChromium {
   readonly pid: number;
   readonly userDataDir: string;
   readonly connection: CdpConnection;
+  /** Whether it runs with the OS sandbox, and if not why. */
+  readonly sandbox: SandboxDecision;
   /** The last lines Chromium wrote to stderr, for error reports. */
   stderrTail(): string;
   /** Calls `listener` once when the browser process has exited. */
@@ -58,10 +78,15 @@ export interface RunningChromium {
 }
 
 export async function launchChromium(options: ChromiumLaunchOptions = {}): Promise<RunningChromium> {
-  const executable = options.executablePath ?? process.env.CHROME_PATH ?? '/usr/bin/chromium';
+  const executable = options.executablePath ?? requireBrowser();
+  const { user } = options;
+  const sandbox =
+    options.sandbox ?? decideSandbox({ uid: user?.uid ?? currentUid(), noSandboxRequested: false, helperPaths: chromeSandboxHelpers(executable) });
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-chromium-'));
+  if (user) fs.chownSync(userDataDir, user.uid, user.gid);
   const args = [
     ...CHROMIUM_ARGS,
+    ...(sandbox.enabled ? [] : ['--no-sandbox']),
     ...(options.headless === false ? [] : ['--headless=new']),
     `--user-data-dir=${userDataDir}`,
     '--remote-debugging-pipe',
@@ -74,7 +99,10 @@ export async function launchChromium(options: ChromiumLaunchOptions = {}): Promi
     // Crash dumps go to $XDG_CONFIG_HOME/chromium/Crash Reports: keep them in the throwaway profile,
     // not the user's home. Chromium's crash handler (crashpad) then names this folder in its command
     // line, which is how a test finds it (it leaves the process group on purpose).
-    env: { ...process.env, XDG_CONFIG_HOME: userDataDir },
+    env: { ...process.env, XDG_CONFIG_HOME: userDataDir, ...(user ? { HOME: userDataDir, XDG_CACHE_HOME: userDataDir, USER: user.name, LOGNAME: user.name } : {}) },
+    // Another user may not reach this process's folders (a clone under /root): it starts in its own.
+    // The DevTools pipe's fds are inherited whatever the uid.
+    ...(user ? { uid: user.uid, gid: user.gid, cwd: userDataDir } : {}),
   });
   const group = track(child, userDataDir);
 
@@ -122,13 +150,15 @@ export async function launchChromium(options: ChromiumLaunchOptions = {}): Promi
     ]);
   } catch (error) {
     await close();
-    throw new Error(`Chromium (${executable}) did not start: ${(error as Error).message}\n${stderr}`, { cause: error });
+    const hint = /No usable sandbox/i.test(stderr) ? '\nIts OS sandbox cannot work here: start with --no-sandbox to run without it.' : '';
+    throw new Error(`Chromium (${executable}) did not start: ${(error as Error).message}\n${stderr}${hint}`, { cause: error });
   }
 
   return {
     pid: child.pid!,
     userDataDir,
     connection,
+    sandbox,
     stderrTail: () => stderr,
     onDidExit(listener) {
       if (child.exitCode !== null || child.signalCode !== null) listener(child.exitCode, child.signalCode);

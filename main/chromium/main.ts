@@ -7,7 +7,9 @@
  *
  *   --headless                    no window (default when there is no display)
  *   --remote-debugging-port=N     also expose CDP on port N, for your own Playwright experiments
- *   --process-per-site            Chrome's process-per-site model instead of a process per tab
+ *   --lab-process-model=per-site  Chrome's process-per-site model instead of a process per tab
+ *   --no-sandbox                  run Chromium without its OS sandbox (it is on wherever it can work)
+ *   --browser-user=NAME           when root: run Chromium as the ordinary user NAME, sandbox on
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -15,11 +17,16 @@ import { Browser } from '../core/browser.ts';
 import { serveBrowserUi } from '../core/browser-ui-service.ts';
 import { loopbackWebSocketBroker } from '../core/channel-broker.ts';
 import { systemClock } from '../core/clock.ts';
+import { processModelFromSwitch, PROCESS_MODEL_SWITCH, switchValue } from '../core/process-model-switch.ts';
+import type { ProcessModel } from '../../protocol/interfaces/browser-state.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
+import { findBrowser } from '../node/find-browser.ts';
 import { startAppServer } from './app-server.ts';
 import { bundleChildren } from './child-bundles.ts';
 import { builtEntries, childProcessLauncher } from './utility-launcher.ts';
-import { launchChromium } from './chromium-process.ts';
+import { chromeSandboxHelpers, currentUid, decideSandbox, REASON_ROOT, sandboxSummary } from '../node/sandbox.ts';
+import { lookUpBrowserUser } from './browser-user.ts';
+import { launchChromium, type BrowserUser } from './chromium-process.ts';
 import { ChromiumTabHost } from './tab-host.ts';
 import { localhostTabUrls } from './tab-urls.ts';
 import { procMetrics } from './process-metrics.ts';
@@ -30,6 +37,22 @@ const args = process.argv.slice(2);
 const debuggingPort = args.find((arg) => arg.startsWith('--remote-debugging-port='));
 const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 const headless = args.includes('--headless') || noDisplay;
+let processModel: ProcessModel;
+try {
+  if (args.includes('--process-per-site')) throw new Error(`--process-per-site is Chromium's own switch: use --${PROCESS_MODEL_SWITCH}=per-site`);
+  processModel = processModelFromSwitch(switchValue(args, PROCESS_MODEL_SWITCH));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+
+// Before anything starts: without a browser there is nothing to run, and the user needs one
+// paragraph saying how to install one, not a spawn error's stack.
+const browserLookup = findBrowser();
+if (!browserLookup.found) {
+  console.error(browserLookup.message);
+  process.exit(1);
+}
 
 const uiRoot = path.join(root, 'dist/renderer');
 const pagesRoot = path.join(root, 'dist/pages');
@@ -45,8 +68,33 @@ if (noDisplay && !args.includes('--headless')) {
 const built = builtEntries(root);
 const children = existsSync(built.gpu) && existsSync(built['plugin-host']) ? { entries: built, remove: () => {} } : await bundleChildren(root);
 
+// The OS sandbox: on unless it cannot work here or --no-sandbox was given (main/node/sandbox.ts).
+const browserUserName = args.find((arg) => arg.startsWith('--browser-user='))?.slice('--browser-user='.length);
+let browserUser: BrowserUser | undefined;
+if (browserUserName !== undefined) {
+  try {
+    if (currentUid() !== 0) throw new Error('--browser-user needs root: it starts Chromium as another user');
+    browserUser = lookUpBrowserUser(browserUserName);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+}
+const executablePath = browserLookup.path;
+const sandbox = decideSandbox({
+  uid: browserUser?.uid ?? currentUid(),
+  noSandboxRequested: args.includes('--no-sandbox'),
+  helperPaths: chromeSandboxHelpers(executablePath),
+});
+const asUser = browserUser ? `; Chromium runs as ${browserUser.name}` : '';
+const rootHint = !sandbox.enabled && sandbox.reason === REASON_ROOT ? ': tab renderers run unconfined; --browser-user=NAME runs Chromium as an ordinary user, sandboxed' : '';
+console.log(`${sandboxSummary(sandbox)}${asUser}${rootHint}`);
+
 const server = await startAppServer({ uiRoot, pagesRoot });
 const chromium = await launchChromium({
+  executablePath,
+  sandbox,
+  ...(browserUser ? { user: browserUser } : {}),
   headless,
   args: ['--window-size=1280,860', ...(debuggingPort ? [debuggingPort] : [])],
 });
@@ -66,7 +114,8 @@ const browser = new Browser({
   pid: process.pid,
   // Chromium's processes' CPU from CDP (SystemInfo.getProcessInfo), the rest and all memory from /proc.
   metrics: procMetrics({ cdp: chromium.connection.root }),
-  processModel: args.includes('--process-per-site') ? 'process-per-site' : 'process-per-tab',
+  processModel,
+  sandbox,
 });
 // The first tab opens once the UI has connected: its page has rendered the tab container by then.
 let uiConnected: () => void = () => {};
@@ -89,8 +138,9 @@ async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     browser.dispose();
-    await chromium.close().catch(() => {});
-    await server.close().catch(() => {});
+    // Shutting down all the same: say what failed to close rather than hide it.
+    await chromium.close().catch((error: unknown) => console.error('[chromium] closing Chromium failed:', error));
+    await server.close().catch((error: unknown) => console.error('[chromium] closing the app server failed:', error));
     children.remove();
   }
   process.exit(code);

@@ -8,10 +8,12 @@
  *   - memory of every process as the proportional set size from /proc/<pid>/smaps_rollup (summing RSS
  *     over renderers would count the shared Chromium binary once per process: about four times too
  *     much, measured).
- * CPU is the difference between two samples, so a pid's first sample shows 0.
+ * CPU is the difference between two samples, so a pid's first sample shows 0. Each process's sandbox
+ * is measured from /proc too (main/node/proc-sandbox.ts), in the same pass.
  */
 import { readFile } from 'node:fs/promises';
 import type { ProcessMetrics, ProcessMetricsSource } from '../core/ports.ts';
+import { procSandboxReader, type ProcSandboxReader } from '../node/proc-sandbox.ts';
 import type { CdpSession } from './cdp-connection.ts';
 
 /** Kernel clock ticks per second (USER_HZ); 100 on every Linux architecture Node runs on. */
@@ -47,6 +49,8 @@ export interface ProcMetricsOptions {
   /** How long one SystemInfo.getProcessInfo may take before the sample falls back to /proc. */
   readonly cdpTimeoutMs?: number;
   readonly now?: () => number;
+  /** Measures each process's sandbox; default: from /proc, against this process's namespaces. */
+  readonly sandbox?: ProcSandboxReader;
 }
 
 export interface ProcMetricsSource extends ProcessMetricsSource {
@@ -65,6 +69,7 @@ interface Previous {
 export function procMetrics(options: ProcMetricsOptions = {}): ProcMetricsSource {
   const now = options.now ?? (() => performance.now());
   const previous = new Map<number, Previous>();
+  const sandboxes = options.sandbox ?? procSandboxReader();
   let cpuSources = new Map<number, CpuSource>();
   return {
     get cpuSources() {
@@ -84,8 +89,13 @@ export function procMetrics(options: ProcMetricsOptions = {}): ProcMetricsSource
         pids.map(async (pid) => {
           let stat: string;
           let rollup: string;
+          let sandbox: ProcessMetrics['sandbox'];
           try {
-            [stat, rollup] = await Promise.all([readFile(`/proc/${pid}/stat`, 'utf8'), readFile(`/proc/${pid}/smaps_rollup`, 'utf8')]);
+            [stat, rollup, sandbox] = await Promise.all([
+              readFile(`/proc/${pid}/stat`, 'utf8'),
+              readFile(`/proc/${pid}/smaps_rollup`, 'utf8'),
+              sandboxes.measure(pid),
+            ]);
           } catch {
             previous.delete(pid); // gone between the listing and the read
             return;
@@ -102,7 +112,7 @@ export function procMetrics(options: ProcMetricsOptions = {}): ProcMetricsSource
             cpuPercent = ((ticks - before.ticks) / TICKS_PER_SECOND / ((at - before.at) / 1000)) * 100;
           }
           sources.set(pid, cdpSeconds !== undefined && (before === undefined || before.cdpSeconds !== undefined) ? 'cdp' : 'proc');
-          result.set(pid, { cpuPercent: Math.max(0, cpuPercent), memoryBytes: pssBytes(rollup) });
+          result.set(pid, { cpuPercent: Math.max(0, cpuPercent), memoryBytes: pssBytes(rollup), ...(sandbox ? { sandbox } : {}) });
         }),
       );
       for (const pid of previous.keys()) if (!pids.includes(pid)) previous.delete(pid);

@@ -132,7 +132,7 @@ export class ChromiumTabHost implements TabHost {
     });
     // The first trace of a browser's life is ~10x slower (the tracing service starts): pay it now
     // rather than on the first tab's commit.
-    await host.pids.snapshot().catch(() => {});
+    await host.pids.snapshot().catch(() => {}); // a warm-up only: the first real snapshot reports its own failure
     return host;
   }
 
@@ -315,7 +315,7 @@ export class ChromiumTabHost implements TabHost {
               `[chromium] tab ${tab.id}'s frame could not be set up (${why}); mounting it again.\n` +
                 `  frame ${targetId.slice(0, 8)}; recent frame targets:\n    ${this.frameHistory.join('\n    ')}`,
             );
-            void this.reload(tab.id).catch(() => {});
+            void this.reload(tab.id).catch((error: unknown) => console.error(`[chromium] mounting tab ${tab.id} again failed:`, error));
           }
         }, 500);
       session.onDidDetach((reason) => {

@@ -3,6 +3,7 @@
 // through the tab channel (testing/protocol-pages.ts).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { BrowserEvent, TabInfo } from '../../protocol/interfaces/browser-state.ts';
+import { BadMessageReason } from '../../protocol/rpc/bad-message.ts';
 import { Browser } from '../core/browser.ts';
 import { systemClock } from '../core/clock.ts';
 import type { EventLog } from '../core/event-log.ts';
@@ -38,6 +39,7 @@ async function startBrowser(processModel: 'process-per-tab' | 'process-per-site'
     pid: process.pid,
     metrics: procMetrics(),
     processModel,
+    sandbox: chromium.sandbox,
     hangThresholdMs: 1000,
   });
   await browser.start();
@@ -88,10 +90,9 @@ describe('tabs in their own renderer processes (process per tab)', () => {
   it('crashes one tab into a sad tab with its reason and code while the others stay live; a second crash within 10 s is marked', async () => {
     const [first, second, third] = ids as [string, string, string];
     const oldPid = tab(browser, second).pid!;
-    const crashedAt = performance.now();
     browser.tabs.crash(second);
+    // How fast is measured by `npm run bench:processes` (crash to detection), not asserted here.
     await until(() => tab(browser, second).state === 'crashed', 'sad tab');
-    expect(performance.now() - crashedAt).toBeLessThan(1000);
     expect(tab(browser, second).crash).toMatchObject({ reason: 'crashed', code: 'RESULT_CODE_CRASHED', repeated: false });
     expect(browser.registry.get(tab(browser, second).rendererId)).toMatchObject({ state: 'crashed', exitReason: 'crashed' });
     // The others keep running and keep beating: still live a hang threshold later.
@@ -153,6 +154,7 @@ describe('tabs in their own renderer processes (process per tab)', () => {
     expect(browser.log.count('bad-message')).toBe(1);
     const report = browser.log.history().find((event) => event.type === 'bad-message');
     expect(report).toMatchObject({ interface: 'TabPage', reason: expect.stringContaining('TabPage.heartbeat event: /seq') });
+    expect(report).toMatchObject({ code: BadMessageReason.INVALID_EVENT }); // bad_message.h's entry, beside the text
   });
 
   it('closes a tab: its renderer process ends and leaves the registry', async () => {
@@ -176,6 +178,10 @@ describe('tabs in their own renderer processes (process per tab)', () => {
     expect(renderer.cpuPercent).toBeGreaterThanOrEqual(0);
     expect(renderer.ipcPerSecond).toBeGreaterThan(0); // heartbeats
     expect(rows.map((row) => row.id)).toEqual(expect.arrayContaining(['browser', 'gpu', 'plugin-host']));
+    // The sandbox: the state says what Chromium was started with; the row, what /proc measures.
+    expect(browser.state().sandbox).toEqual(chromium.sandbox);
+    expect(renderer.sandbox?.seccomp).toBe(chromium.sandbox.enabled ? 'filter' : 'none');
+    expect(rows.find((row) => row.id === 'browser')!.sandbox).toEqual({ seccomp: 'none', noNewPrivs: false, namespaces: [] });
 
     expect(() => browser.endProcess('browser')).toThrow(expect.objectContaining({ code: 'CANNOT_END_BROWSER' }));
     browser.endProcess(tab(browser, second).rendererId);

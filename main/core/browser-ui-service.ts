@@ -43,10 +43,9 @@ export function serveBrowserUi(browser: Browser, transport: Transport): Connecti
         return {};
       },
     },
-    onBadMessage: (report) =>
-      browser.log.record({ type: 'bad-message', processId: UI_PROCESS_ID, interface: report.interface, reason: report.reason }),
+    onBadMessage: (report, code) => browser.log.recordBadMessage(UI_PROCESS_ID, report, code),
   });
   const stop = browser.log.onDidRecord((event) => connection.emit('changed', event));
-  connection.onDidClose(stop);
+  connection.onDidClose(stop); // no disposer to keep: a connection drops its close listeners when it closes
   return connection;
 }

@@ -3,8 +3,9 @@
  * GPU process and plugin host, and the tabs. Both shells build one of these with their own ports;
  * nothing here knows which shell runs it.
  */
-import type { ProcessModel } from '../../protocol/interfaces/browser-state.ts';
-import { STATE_EVENTS, type BrowserState } from '../../protocol/interfaces/ui-browser.ts';
+import type { ProcessModel, SandboxState } from '../../protocol/interfaces/browser-state.ts';
+import { BrowserUiErrorCode, STATE_EVENTS, type BrowserState } from '../../protocol/interfaces/ui-browser.ts';
+import { CodedError } from '../../protocol/rpc/errors.ts';
 import type { Static } from '../../protocol/rpc/schema.ts';
 import type { Clock } from './clock.ts';
 import { EventLog } from './event-log.ts';
@@ -27,16 +28,16 @@ export interface BrowserOptions {
   /** The browser process's own pid, for the registry (the core reads no globals). */
   readonly pid: number;
   readonly processModel?: ProcessModel;
+  /**
+   * Whether the shell started the tab renderers in the OS sandbox, and if not why (the shells decide
+   * with main/node/sandbox.ts); the status bar shows it.
+   */
+  readonly sandbox: SandboxState;
   readonly hangThresholdMs?: number;
   readonly gpuCrashWindowMs?: number;
   readonly gpuHangTimeoutMs?: number;
   /** CPU and memory of processes, for the task manager; without it the task manager shows IPC rates only. */
   readonly metrics?: ProcessMetricsSource;
-}
-
-/** An error the UI shows with its code. */
-function codedError(code: string, message: string): Error {
-  return Object.assign(new Error(message), { code });
 }
 
 export const BROWSER_PROCESS_ID = 'browser';
@@ -50,8 +51,10 @@ export class Browser {
   readonly metrics: MetricsSampler;
   /** The IPC inspector's feed: the browser process's recent messages, traced while someone reads. */
   readonly trace: TraceBuffer;
+  private readonly sandbox: SandboxState;
 
   constructor(options: BrowserOptions) {
+    this.sandbox = options.sandbox;
     const { launcher, clock } = options;
     const shared = { launcher, registry: this.registry, log: this.log, clock, ...(options.broker === undefined ? {} : { broker: options.broker }) };
     this.gpu = new GpuProcessHost({
@@ -88,6 +91,8 @@ export class Browser {
 
   /** Starts the GPU process and the plugin host. */
   async start(): Promise<void> {
+    // A plugin host that fails to start is recorded (launch-failed) and shown, and the user can
+    // restart it; the browser starts without it.
     await Promise.all([this.gpu.start(), this.plugins.start().catch(() => {})]);
   }
 
@@ -125,18 +130,18 @@ export class Browser {
   endProcess(processId: string): void {
     const info = this.registry.get(processId);
     if (!info || info.state === 'crashed' || info.state === 'killed' || info.state === 'exited') {
-      throw codedError('NO_SUCH_PROCESS', `No running process ${processId}`);
+      throw new CodedError(BrowserUiErrorCode.NO_SUCH_PROCESS, `No running process ${processId}`);
     }
     switch (info.kind) {
       case 'browser':
-        throw codedError('CANNOT_END_BROWSER', 'The browser process cannot be ended from the task manager');
+        throw new CodedError(BrowserUiErrorCode.CANNOT_END_BROWSER, 'The browser process cannot be ended from the task manager');
       case 'gpu':
         return this.gpu.kill();
       case 'plugin-host':
         return this.plugins.kill();
       case 'renderer': {
         const tab = this.tabs.list().find((candidate) => candidate.rendererId === processId);
-        if (!tab) throw codedError('NO_SUCH_PROCESS', `No tab runs in ${processId}`);
+        if (!tab) throw new CodedError(BrowserUiErrorCode.NO_SUCH_PROCESS, `No tab runs in ${processId}`);
         return this.tabs.kill(tab.id);
       }
     }
@@ -151,6 +156,7 @@ export class Browser {
       processes: this.registry.list(),
       gpuMode: this.gpu.mode,
       processModel: this.tabs.processModel,
+      sandbox: this.sandbox,
       pluginHost: { running: this.plugins.running, recentCrashes: this.plugins.recentCrashes },
       badMessages: this.log.count('bad-message'),
       channels: this.tabs.directChannels(),

@@ -4,6 +4,8 @@
  * opened late still sees what happened.
  */
 import type { BrowserEvent, BrowserEventInput } from '../../protocol/interfaces/browser-state.ts';
+import type { BadMessageReason } from '../../protocol/rpc/bad-message.ts';
+import type { BadMessageReport } from '../../protocol/rpc/endpoint.ts';
 import { Emitter } from './emitter.ts';
 
 export const DEFAULT_HISTORY = 500;
@@ -27,6 +29,11 @@ export class EventLog {
     if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
     this.emitter.fire(event);
     return event;
+  }
+
+  /** Process `processId` sent a message the RPC layer refused (its owner decides whether to end it). */
+  recordBadMessage(processId: string, report: BadMessageReport, code: BadMessageReason): void {
+    this.record({ type: 'bad-message', processId, interface: report.interface, code, reason: report.reason });
   }
 
   /** How many events of `type` were ever recorded (not only the kept ones): e.g. bad messages. */

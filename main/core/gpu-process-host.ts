@@ -8,35 +8,25 @@
  */
 import { GpuHost, GpuService } from '../../protocol/interfaces/browser-gpu.ts';
 import type { GpuMode } from '../../protocol/interfaces/browser-state.ts';
-import { loopbackWebSocketBroker } from './channel-broker.ts';
-import type { Clock } from './clock.ts';
-import { CrashTracker } from './crash-tracker.ts';
+import { DisposableStore } from './disposable.ts';
 import { Emitter } from './emitter.ts';
-import type { EventLog } from './event-log.ts';
 import type { ChannelTrafficReading } from './metrics-sampler.ts';
-import type { ChannelBroker, ChannelEndpoint, UtilityProcessLauncher } from './ports.ts';
-import type { ProcessRegistry } from './process-registry.ts';
-import { readChannelTraffic, UtilityProcessHost } from './utility-process-host.ts';
+import type { ChannelEndpoint } from './ports.ts';
+import { UtilityProcessHost, type ChildProcessHostOptions } from './utility-process-host.ts';
 
 export const GPU_PROCESS_ID = 'gpu';
+/** Chrome's kGpuFallbackCrashCount: this many crashes within the window mean software compositing. */
 export const DEFAULT_GPU_CRASH_LIMIT = 3;
 export const DEFAULT_GPU_CRASH_WINDOW_MS = 60_000;
+export const DEFAULT_GPU_HANG_TIMEOUT_MS = 5000;
+/** How often a tab's channel request asks again while the GPU process (re)starts, and how long between. */
+const CHANNEL_ATTEMPTS = 5;
+const CHANNEL_RETRY_MS = 50;
 
-export interface GpuProcessHostOptions {
-  readonly launcher: UtilityProcessLauncher;
-  readonly registry: ProcessRegistry;
-  readonly log: EventLog;
-  readonly clock: Clock;
-  readonly crashLimit?: number;
-  readonly crashWindowMs?: number;
-  readonly startTimeoutMs?: number;
+export interface GpuProcessHostOptions extends ChildProcessHostOptions {
   /** A GPU process that answers no ping for this long is hung and is ended (Chrome's GPU watchdog). */
   readonly hangTimeoutMs?: number;
-  /** How tabs' channels are brokered; loopback WebSocket grants by default. */
-  readonly broker?: ChannelBroker;
 }
-
-export const DEFAULT_GPU_HANG_TIMEOUT_MS = 5000;
 
 /** Where a tab draws: through its own channel to the GPU process, or on its own canvas. */
 export type GpuChannelGrant =
@@ -45,40 +35,33 @@ export type GpuChannelGrant =
 
 export class GpuProcessHost {
   private currentMode: GpuMode = 'hardware';
-  private readonly tracker: CrashTracker;
   private readonly host: UtilityProcessHost<typeof GpuService, typeof GpuHost>;
-  private starting: Promise<void> | undefined;
+  private readonly subscriptions = new DisposableStore();
   private disposed = false;
 
   private readonly modeEmitter = new Emitter<GpuMode>();
-  private readonly readyEmitter = new Emitter<{ pid: number }>();
   /** Compositing switched to software (the GPU process is given up on). */
   readonly onDidChangeMode = this.modeEmitter.event;
   /** A (re)started GPU process is ready: clients should establish a new channel. */
-  readonly onDidBecomeReady = this.readyEmitter.event;
+  readonly onDidBecomeReady: (listener: (info: { readonly pid: number }) => void) => () => void;
 
   constructor(private readonly options: GpuProcessHostOptions) {
-    this.tracker = new CrashTracker(options.clock, {
-      limit: options.crashLimit ?? DEFAULT_GPU_CRASH_LIMIT,
-      windowMs: options.crashWindowMs ?? DEFAULT_GPU_CRASH_WINDOW_MS,
-    });
-    this.host = new UtilityProcessHost({
+    this.host = new UtilityProcessHost(options, {
       kind: 'gpu',
       id: GPU_PROCESS_ID,
       label: 'GPU process',
-      launcher: options.launcher,
-      registry: options.registry,
-      log: options.log,
       service: GpuService,
       host: GpuHost,
       handlers: {},
-      hangWatch: { clock: options.clock, thresholdMs: options.hangTimeoutMs ?? DEFAULT_GPU_HANG_TIMEOUT_MS, killWhenHung: true },
-      ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
+      crashes: { limit: DEFAULT_GPU_CRASH_LIMIT, windowMs: DEFAULT_GPU_CRASH_WINDOW_MS },
+      hangWatch: { thresholdMs: options.hangTimeoutMs ?? DEFAULT_GPU_HANG_TIMEOUT_MS, killWhenHung: true },
     });
-    this.host.onDidBecomeReady(({ pid }) => this.readyEmitter.fire({ pid }));
-    this.host.onDidExit(({ expected }) => {
-      if (!expected && !this.disposed) this.onCrash();
-    });
+    this.onDidBecomeReady = this.host.onDidBecomeReady;
+    this.subscriptions.add(
+      this.host.onDidExit(({ expected, recentCrashes }) => {
+        if (!expected && !this.disposed) this.onCrash(recentCrashes);
+      }),
+    );
   }
 
   get mode(): GpuMode {
@@ -91,65 +74,48 @@ export class GpuProcessHost {
 
   /** Crashes within the current window. */
   get recentCrashes(): number {
-    return this.tracker.recentCrashes();
+    return this.host.crashes.recentCrashes();
   }
 
   /** Starts the GPU process (in hardware mode). Resolves once it is ready or has been given up on. */
   start(): Promise<void> {
     if (this.currentMode === 'software' || this.disposed) return Promise.resolve();
-    this.starting ??= this.host
-      .start()
-      .then(
-        () => undefined,
-        // A failed start ends in an exit, which onCrash counts and answers; nothing to add here.
-        () => undefined,
-      )
-      .finally(() => {
-        this.starting = undefined;
-      });
-    return this.starting;
+    return this.host.start().then(
+      () => undefined,
+      // A failed start ends in an exit, which onCrash counts and answers; nothing to add here.
+      () => undefined,
+    );
   }
 
   /** A direct channel for `clientId`, or software mode. Waits for a GPU process that is starting. */
   async establishChannel(clientId: string): Promise<GpuChannelGrant> {
-    for (let attempt = 0; attempt < 5; attempt++) {
+    for (let attempt = 0; attempt < CHANNEL_ATTEMPTS; attempt++) {
       if (this.currentMode === 'software') return { mode: 'software' };
-      if (this.starting) await this.starting;
-      const service = this.host.service;
-      const child = this.host.launched;
-      const pid = this.host.pid;
-      if (service && child && pid !== undefined) {
-        try {
-          const channel = await (this.options.broker ?? loopbackWebSocketBroker).establish(
-            {
-              kind: 'gpu',
-              child,
-              grantWebSocket: async (id) => (await service.establishChannel({ clientId: id }, { timeoutMs: 5000 })).url,
-            },
-            clientId,
-          );
-          return { mode: 'hardware', channel, gpuPid: pid };
-        } catch {
-          // It died under us: its restart (or the switch to software) is on its way; ask again.
-        }
+      try {
+        const granted = await this.host.establishChannel(clientId);
+        if (granted) return { mode: 'hardware', channel: granted.channel, gpuPid: granted.pid };
+      } catch {
+        // It failed to start, or died under us: its restart (or the switch to software) is on its way; ask again.
       }
-      await new Promise<void>((resolve) => this.options.clock.setTimeout(resolve, 50));
+      await new Promise<void>((resolve) => this.options.clock.setTimeout(resolve, CHANNEL_RETRY_MS));
     }
     throw new Error('No GPU channel: the GPU process did not become ready');
   }
 
   /** Tells the GPU process to close a client's channel (its tab closed). */
   closeChannel(clientId: string): void {
-    this.host.service?.closeChannel({ clientId }).catch(() => {});
+    this.host.closeChannel(clientId);
   }
 
   /** chrome://gpucrash: a real native abort in the GPU process. */
   crash(): void {
+    // The call fails (RPC_CLOSED) as the process aborts: its exit is the report, and the host has it.
     this.host.service?.crash({}).catch(() => {});
   }
 
   /** chrome://gpuhang: the GPU process's main thread spins. */
   hang(ms?: number): void {
+    // The call answers late or fails (timeout, RPC_CLOSED once the hang watch ends it): the hang watch reports it.
     this.host.service?.hang(ms === undefined ? {} : { ms }).catch(() => {});
   }
 
@@ -158,27 +124,29 @@ export class GpuProcessHost {
    * start again with a new process); undefined when it is not running or does not answer within `timeoutMs`.
    */
   channelTraffic(timeoutMs: number): Promise<ChannelTrafficReading | undefined> {
-    return readChannelTraffic(this.host, timeoutMs);
+    return this.host.channelTraffic(timeoutMs);
   }
 
   /** "End process" in the task manager: killed from outside, counted like any crash. */
   kill(): void {
-    this.host.terminate({ reason: 'killed', signal: 'SIGKILL' });
+    this.host.kill();
   }
 
   dispose(): void {
     this.disposed = true;
-    this.host.stop();
+    this.subscriptions.dispose();
+    this.host.dispose();
   }
 
-  private onCrash(): void {
-    const recent = this.tracker.recordCrash();
-    if (recent >= this.tracker.options.limit) {
+  /** Chrome's policy: restart at once, until `crashLimit` crashes within the window mean software compositing. */
+  private onCrash(recent: number): void {
+    const { limit, windowMs } = this.host.crashes.options;
+    if (recent >= limit) {
       this.currentMode = 'software';
       this.options.log.record({
         type: 'gpu-mode-changed',
         mode: 'software',
-        reason: `the GPU process crashed ${recent} times within ${Math.round(this.tracker.options.windowMs / 1000)} s`,
+        reason: `the GPU process crashed ${recent} times within ${Math.round(windowMs / 1000)} s`,
       });
       this.modeEmitter.fire('software');
       return;

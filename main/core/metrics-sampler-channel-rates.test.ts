@@ -126,3 +126,38 @@ it('forgets old counts when sampling stops, so a rate never averages over the id
   gpu.counts.set('tab-1', { received: 501, sent: 500 });
   expect(await next()).toEqual([{ interface: 'TabGpu', tabId: 'tab-1', perSecond: 1, toChildPerSecond: 1, toTabPerSecond: 0 }]);
 });
+
+it("passes each process's measured sandbox to its row, and leaves it out where the source could not measure it", async () => {
+  const registry = new ProcessRegistry(new EventLog());
+  registry.launched('browser', 'browser', 'Browser', 1);
+  registry.launched('renderer-1', 'renderer', 'tab-1', 2);
+  registry.launched('gpu', 'gpu', 'GPU process', 3);
+  const rendererSandbox = { seccomp: 'filter' as const, noNewPrivs: true, namespaces: ['user' as const, 'pid' as const, 'net' as const] };
+  const sampler = new MetricsSampler({
+    registry,
+    clock: new ManualClock(),
+    browserId: 'browser',
+    rendererOfTab: () => undefined,
+    source: {
+      sample: (pids) =>
+        Promise.resolve(
+          new Map(
+            pids.map((pid) => [
+              pid,
+              pid === 2
+                ? { cpuPercent: 1, memoryBytes: 10, sandbox: rendererSandbox }
+                : pid === 1
+                  ? { cpuPercent: 2, memoryBytes: 20, sandbox: { seccomp: 'none' as const, noNewPrivs: false, namespaces: [] } }
+                  : { cpuPercent: 3, memoryBytes: 30 },
+            ]),
+          ),
+        ),
+    },
+  });
+  samplers.push(sampler);
+  const rows = new Map((await sampler.watch()).map((row) => [row.id, row]));
+  expect(rows.get('renderer-1')?.sandbox).toEqual(rendererSandbox);
+  expect(rows.get('browser')?.sandbox).toEqual({ seccomp: 'none', noNewPrivs: false, namespaces: [] });
+  expect(rows.get('gpu')).toBeDefined();
+  expect(rows.get('gpu')).not.toHaveProperty('sandbox');
+});

@@ -1,9 +1,9 @@
 /**
- * The task manager's figures: every second, each live process's CPU and memory (through the shell's
- * ProcessMetricsSource port) and how many typed IPC messages per second the browser process exchanged
- * with it (from the IPC tracer). The browser process's endpoints see every message to and from each
- * child, so a record is counted for its peer: the receiver of what the browser sent, the sender of
- * what it received. The browser's own row counts every message.
+ * The task manager's figures: every second, each live process's CPU, memory and measured sandbox
+ * (through the shell's ProcessMetricsSource port) and how many typed IPC messages per second the
+ * browser process exchanged with it (from the IPC tracer). The browser process's endpoints see every
+ * message to and from each child, so a record is counted for its peer: the receiver of what the
+ * browser sent, the sender of what it received. The browser's own row counts every message.
  *
  * The direct channels the browser brokered (a tab to the GPU process or plugin host) bypass it, so
  * their messages are counted by the child serving them; each sample reads those cumulative counts
@@ -19,7 +19,7 @@ import type { DirectChannelMetrics, ProcessMetricsInfo } from '../../protocol/in
 import { ipcTracer, type TraceBatch, type Tracer } from '../../protocol/rpc/trace.ts';
 import type { PeerIdentity } from '../../protocol/transport/transport.ts';
 import type { Clock, TimerId } from './clock.ts';
-import type { ProcessMetricsSource } from './ports.ts';
+import type { ProcessMetrics, ProcessMetricsSource } from './ports.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 
 export type ProcessMetricsRow = Static<typeof ProcessMetricsInfo>;
@@ -193,7 +193,7 @@ export class MetricsSampler {
     const rate = (n: number) => (seconds > 0 ? n / seconds : 0);
 
     const live = registry.list().filter((process) => process.pid !== undefined && !['crashed', 'killed', 'exited'].includes(process.state));
-    let measured = new Map<number, { cpuPercent: number; memoryBytes: number }>();
+    let measured = new Map<number, ProcessMetrics>();
     const measuring = (async () => {
       if (!source) return;
       try {
@@ -208,6 +208,7 @@ export class MetricsSampler {
       return {
         id: process.id,
         ...(figures ? { cpuPercent: figures.cpuPercent, memoryBytes: figures.memoryBytes } : {}),
+        ...(figures?.sandbox ? { sandbox: figures.sandbox } : {}),
         ipcPerSecond: rate(process.id === browserId ? total : (counts.get(process.id) ?? 0)),
       };
     });

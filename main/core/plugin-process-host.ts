@@ -3,66 +3,50 @@
  * embeds a plugin shows a placeholder) and counted, and the host starts again when the user asks.
  */
 import { PluginHostHost, PluginHostService } from '../../protocol/interfaces/browser-plugin-host.ts';
-import { loopbackWebSocketBroker } from './channel-broker.ts';
-import type { Clock } from './clock.ts';
-import { CrashTracker } from './crash-tracker.ts';
+import { DisposableStore } from './disposable.ts';
 import { Emitter } from './emitter.ts';
-import type { EventLog } from './event-log.ts';
 import type { ChannelTrafficReading } from './metrics-sampler.ts';
-import type { ChannelBroker, ChannelEndpoint, UtilityProcessLauncher } from './ports.ts';
-import type { ProcessRegistry } from './process-registry.ts';
-import { readChannelTraffic, UtilityProcessHost } from './utility-process-host.ts';
+import type { ChannelEndpoint } from './ports.ts';
+import { UtilityProcessHost, type ChildProcessHostOptions } from './utility-process-host.ts';
 
 export const PLUGIN_HOST_ID = 'plugin-host';
+/** VS Code's extension host: 3 crashes within 5 minutes are a crash loop, restarted only when the user asks. */
+export const DEFAULT_PLUGIN_HOST_CRASH_LIMIT = 3;
+export const DEFAULT_PLUGIN_HOST_CRASH_WINDOW_MS = 5 * 60_000;
+export const DEFAULT_PLUGIN_HOST_HANG_THRESHOLD_MS = 2000;
 
-export interface PluginProcessHostOptions {
-  readonly launcher: UtilityProcessLauncher;
-  readonly registry: ProcessRegistry;
-  readonly log: EventLog;
-  readonly clock: Clock;
-  readonly crashLimit?: number;
-  readonly crashWindowMs?: number;
-  readonly startTimeoutMs?: number;
+export interface PluginProcessHostOptions extends ChildProcessHostOptions {
   /** A host that answers no ping for this long is shown unresponsive (not ended: its plugins may recover). */
   readonly hangThresholdMs?: number;
-  /** How tabs' channels are brokered; loopback WebSocket grants by default. */
-  readonly broker?: ChannelBroker;
 }
 
 export class PluginProcessHost {
-  private readonly tracker: CrashTracker;
   private readonly host: UtilityProcessHost<typeof PluginHostService, typeof PluginHostHost>;
-  private starting: Promise<void> | undefined;
+  private readonly subscriptions = new DisposableStore();
 
   private readonly crashEmitter = new Emitter<{ recentCrashes: number }>();
-  private readonly readyEmitter = new Emitter<{ pid: number }>();
   /** The host ended unexpectedly; its plugins are gone until it is restarted. */
   readonly onDidCrash = this.crashEmitter.event;
   /** A (re)started host is ready: tabs should establish a new channel and recreate their instances. */
-  readonly onDidBecomeReady = this.readyEmitter.event;
+  readonly onDidBecomeReady: (listener: (info: { readonly pid: number }) => void) => () => void;
 
-  constructor(private readonly options: PluginProcessHostOptions) {
-    this.tracker = new CrashTracker(options.clock, {
-      limit: options.crashLimit ?? 3,
-      windowMs: options.crashWindowMs ?? 5 * 60_000,
-    });
-    this.host = new UtilityProcessHost({
+  constructor(options: PluginProcessHostOptions) {
+    this.host = new UtilityProcessHost(options, {
       kind: 'plugin-host',
       id: PLUGIN_HOST_ID,
       label: 'Plugin host',
-      launcher: options.launcher,
-      registry: options.registry,
-      log: options.log,
       service: PluginHostService,
       host: PluginHostHost,
       handlers: {},
-      hangWatch: { clock: options.clock, thresholdMs: options.hangThresholdMs ?? 2000, killWhenHung: false },
-      ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
+      crashes: { limit: DEFAULT_PLUGIN_HOST_CRASH_LIMIT, windowMs: DEFAULT_PLUGIN_HOST_CRASH_WINDOW_MS },
+      hangWatch: { thresholdMs: options.hangThresholdMs ?? DEFAULT_PLUGIN_HOST_HANG_THRESHOLD_MS, killWhenHung: false },
     });
-    this.host.onDidBecomeReady(({ pid }) => this.readyEmitter.fire({ pid }));
-    this.host.onDidExit(({ expected }) => {
-      if (!expected) this.crashEmitter.fire({ recentCrashes: this.tracker.recordCrash() });
-    });
+    this.onDidBecomeReady = this.host.onDidBecomeReady;
+    this.subscriptions.add(
+      this.host.onDidExit(({ expected, recentCrashes }) => {
+        if (!expected) this.crashEmitter.fire({ recentCrashes });
+      }),
+    );
   }
 
   get running(): boolean {
@@ -75,46 +59,28 @@ export class PluginProcessHost {
 
   /** Crashes within the window (5 minutes by default, as VS Code counts). */
   get recentCrashes(): number {
-    return this.tracker.recentCrashes();
+    return this.host.crashes.recentCrashes();
   }
 
   /** True once it crashed `crashLimit` times within the window: restart only when the user asks. */
   get crashLooping(): boolean {
-    return this.tracker.exhausted;
+    return this.host.crashes.exhausted;
   }
 
   /** Starts the host if it is not running (also the user's "Restart"). Resolves when it is ready. */
   start(): Promise<void> {
-    if (this.host.running && !this.starting) return Promise.resolve();
-    this.starting ??= this.host
-      .start()
-      .then(() => undefined)
-      .finally(() => {
-        this.starting = undefined;
-      });
-    return this.starting;
+    return this.host.start();
   }
 
   /** A direct channel for a tab; rejects when the host is not running. */
   async establishChannel(clientId: string): Promise<{ channel: ChannelEndpoint; hostPid: number }> {
-    if (this.starting) await this.starting;
-    const service = this.host.service;
-    const child = this.host.launched;
-    const pid = this.host.pid;
-    if (!service || !child || pid === undefined) throw new Error('The plugin host is not running');
-    const channel = await (this.options.broker ?? loopbackWebSocketBroker).establish(
-      {
-        kind: 'plugin-host',
-        child,
-        grantWebSocket: async (id) => (await service.establishChannel({ clientId: id }, { timeoutMs: 5000 })).url,
-      },
-      clientId,
-    );
-    return { channel, hostPid: pid };
+    const granted = await this.host.establishChannel(clientId);
+    if (!granted) throw new Error('The plugin host is not running');
+    return { channel: granted.channel, hostPid: granted.pid };
   }
 
   closeChannel(clientId: string): void {
-    this.host.service?.closeChannel({ clientId }).catch(() => {});
+    this.host.closeChannel(clientId);
   }
 
   /**
@@ -122,15 +88,16 @@ export class PluginProcessHost {
    * start again with a new process); undefined when it is not running or does not answer within `timeoutMs`.
    */
   channelTraffic(timeoutMs: number): Promise<ChannelTrafficReading | undefined> {
-    return readChannelTraffic(this.host, timeoutMs);
+    return this.host.channelTraffic(timeoutMs);
   }
 
   /** "End process" in the task manager. */
   kill(): void {
-    this.host.terminate({ reason: 'killed', signal: 'SIGKILL' });
+    this.host.kill();
   }
 
   dispose(): void {
-    this.host.stop();
+    this.subscriptions.dispose();
+    this.host.dispose();
   }
 }

@@ -5,6 +5,7 @@
  * with child_process.fork, loopback WebSockets and real Chromium renderer processes.
  */
 import type { DirectChannelEndpoint } from '../../protocol/interfaces/browser-tab.ts';
+import type { ProcessSandbox } from '../../protocol/interfaces/ui-browser.ts';
 import type { Static } from '../../protocol/rpc/schema.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
 import type { ChildExit } from './process-registry.ts';
@@ -58,9 +59,11 @@ export interface ProcessMetrics {
    * browser binary every renderer maps) once across processes instead of once per process.
    */
   readonly memoryBytes: number;
+  /** Its sandbox as the OS reports it (Linux: /proc); absent where the shell cannot measure it. */
+  readonly sandbox?: Static<typeof ProcessSandbox>;
 }
 
-/** Samples processes' CPU and memory: /proc in the Chromium shell, app.getAppMetrics() in Electron. */
+/** Samples processes' CPU, memory and sandbox: /proc in the Chromium shell, app.getAppMetrics() in Electron. */
 export interface ProcessMetricsSource {
   /** Metrics of each pid still alive; CPU is relative to the previous call that included it. */
   sample(pids: readonly number[]): Promise<Map<number, ProcessMetrics>>;

@@ -5,12 +5,14 @@
  * A tab is unresponsive as soon as either says so, and responsive again only when both agree.
  */
 import type { Clock } from './clock.ts';
+import { DisposableStore } from './disposable.ts';
 import { Watchdog } from './watchdog.ts';
 
 export class TabHangWatch {
   private readonly watchdog: Watchdog;
   /** Tabs the shell itself reports hung, beside the watchdog. */
   private readonly shellHung = new Set<string>();
+  private readonly subscriptions = new DisposableStore();
 
   /** `onChange` hears a tab become unresponsive (false) or responsive again (true). */
   constructor(
@@ -19,10 +21,12 @@ export class TabHangWatch {
     private readonly onChange: (tabId: string, responsive: boolean) => void,
   ) {
     this.watchdog = new Watchdog(clock, { thresholdMs });
-    this.watchdog.onDidBecomeUnresponsive((tabId) => onChange(tabId, false));
-    this.watchdog.onDidBecomeResponsive((tabId) => {
-      if (!this.shellHung.has(tabId)) onChange(tabId, true);
-    });
+    this.subscriptions.add(this.watchdog.onDidBecomeUnresponsive((tabId) => onChange(tabId, false)));
+    this.subscriptions.add(
+      this.watchdog.onDidBecomeResponsive((tabId) => {
+        if (!this.shellHung.has(tabId)) onChange(tabId, true);
+      }),
+    );
   }
 
   /** A heartbeat from the tab's page; its first (`first`) starts the watch. */
@@ -54,6 +58,7 @@ export class TabHangWatch {
   }
 
   dispose(): void {
+    this.subscriptions.dispose();
     this.watchdog.dispose();
   }
 }

@@ -27,6 +27,16 @@ export interface RendererGone {
   readonly signal?: string;
 }
 
+/** A tab's page could not be loaded: Chromium shows an error page in its place, in renderer `pid`. */
+export interface LoadFailure {
+  readonly pid: number;
+  /** The URL that failed, as the core names it (`lab://…` for built-in pages). */
+  readonly url: string;
+  /** Chromium's net error: its code (e.g. -105) and name (e.g. ERR_NAME_NOT_RESOLVED). */
+  readonly code: number;
+  readonly description: string;
+}
+
 /** What a shell reports about the tabs it hosts. */
 export interface TabHostEvents {
   /** A tab's page loaded (first load, navigation, reload after a crash) in renderer `pid`. */
@@ -41,6 +51,11 @@ export interface TabHostEvents {
   onDidBecomeUnresponsive?(tabId: string): void;
   /** The shell's hang signal cleared (Electron's `responsive`). */
   onDidBecomeResponsive?(tabId: string): void;
+  /**
+   * The tab's main-frame load failed and an error page took its place (Electron's `did-fail-load`,
+   * which comes instead of a commit). The Chromium shell reports its error pages as commits.
+   */
+  onDidFailLoad?(tabId: string, failure: LoadFailure): void;
 }
 
 export interface TabHost {

@@ -41,6 +41,7 @@ function setUp() {
     commit: (tabId: string, pid: number) => host.commit(tabId, pid),
     gpuGrants: gpu.grants,
     pluginGrants: plugins.grants,
+    hostEmitters: [gpu.ready, gpu.modeChanged, plugins.crashed, plugins.ready] as const,
     channelEvents,
     until,
     close: () => host.dispose(),
@@ -140,5 +141,29 @@ describe('the direct channels the browser brokers', () => {
     expect(t.channelEvents()).toEqual(['opened TabGpu tab-1->gpu@300', 'closed TabGpu tab-1->gpu@300']);
     const order = t.log.history().map((event) => event.type);
     expect(order.lastIndexOf('channel-closed')).toBeLessThan(order.lastIndexOf('tab-closed'));
+  });
+});
+
+describe('a load that fails', () => {
+  it('leaves loading: the tab is live in the renderer showing the error page, titled with the error and URL', async () => {
+    current = setUp();
+    const { tabs, registry, events } = current;
+    const info = await tabs.open('https://unreachable.invalid/');
+    expect(tabs.get(info.id)?.state).toBe('loading');
+    events().onDidFailLoad?.(info.id, { pid: 4242, url: 'https://unreachable.invalid/', code: -105, description: 'ERR_NAME_NOT_RESOLVED' });
+    expect(tabs.get(info.id)).toMatchObject({ state: 'live', pid: 4242, url: 'https://unreachable.invalid/', title: 'ERR_NAME_NOT_RESOLVED · https://unreachable.invalid/' });
+    expect(registry.get(info.rendererId)).toMatchObject({ pid: 4242, state: 'running' });
+    // A failure for a tab that is gone changes nothing.
+    events().onDidFailLoad?.('tab-99', { pid: 1, url: 'lab://x', code: -6, description: 'ERR_FILE_NOT_FOUND' });
+    expect(tabs.list()).toHaveLength(1);
+  });
+});
+
+describe('disposal', () => {
+  it('dispose ends every subscription the tab manager made to the GPU process and plugin host hosts', () => {
+    const t = (current = setUp());
+    expect(t.hostEmitters.every((emitter) => emitter.hasListeners)).toBe(true);
+    t.tabs.dispose();
+    expect(t.hostEmitters.some((emitter) => emitter.hasListeners)).toBe(false);
   });
 });

@@ -6,19 +6,20 @@
  * direct-channels.ts), keeps each tab's history (tab-history.ts), and ends a renderer that sends a
  * bad message. The shell behind the TabHost port does the hosting.
  */
-import {
-  TabHostService,
-  TabPage,
-} from '../../protocol/interfaces/browser-tab.ts';
+import { TabHostErrorCode, TabHostService, TabPage } from '../../protocol/interfaces/browser-tab.ts';
 import type { DirectChannel, ExitReason, ProcessModel, TabInfo } from '../../protocol/interfaces/browser-state.ts';
-import { connect, type Connection } from '../../protocol/rpc/endpoint.ts';
+import { BrowserUiErrorCode } from '../../protocol/interfaces/ui-browser.ts';
+import type { BadMessageReason } from '../../protocol/rpc/bad-message.ts';
+import { connect, type BadMessageReport, type Connection } from '../../protocol/rpc/endpoint.ts';
+import { CodedError } from '../../protocol/rpc/errors.ts';
 import type { Clock } from './clock.ts';
 import { DirectChannels } from './direct-channels.ts';
+import { DisposableStore } from './disposable.ts';
 import type { EventLog } from './event-log.ts';
 import type { GpuProcessHost } from './gpu-process-host.ts';
 import type { PluginProcessHost } from './plugin-process-host.ts';
 import type { ProcessRegistry } from './process-registry.ts';
-import type { RendererGone, SiteInstance, TabCommit, TabHost } from './tab-host.ts';
+import type { LoadFailure, RendererGone, SiteInstance, TabCommit, TabHost } from './tab-host.ts';
 import { sadTabReport } from './sad-tab.ts';
 import { TabHangWatch } from './tab-hang-watch.ts';
 import { TabHistory } from './tab-history.ts';
@@ -48,6 +49,8 @@ interface Tab {
   info: TabInfo;
   site: SiteInstance;
   connection: Connection<typeof TabHostService, typeof TabPage> | undefined;
+  /** What the browser listens to on the current page's connection, ended with it. */
+  readonly page: DisposableStore;
   lastCrashAt: number | undefined;
   history: TabHistory;
 }
@@ -62,6 +65,7 @@ export class TabManager {
   private readonly endingRenderers = new Map<string, { reason: ExitReason; hung: boolean }>();
   private readonly now: () => number;
   private readonly channels: DirectChannels;
+  private readonly subscriptions = new DisposableStore();
 
   constructor(private readonly options: TabManagerOptions) {
     this.processModel = options.processModel ?? 'process-per-tab';
@@ -70,16 +74,19 @@ export class TabManager {
       this.setResponsive(tabId, responsive),
     );
     this.channels = new DirectChannels(options.registry, options.log);
+    const { subscriptions } = this;
+    // The shell's port: one TabManager per TabHost for the browser's life, nothing to detach.
     options.host.attach({
       onDidCommit: (tabId, commit) => this.onCommit(tabId, commit),
       onDidRendererGone: (tabId, gone) => this.onRendererGone(tabId, gone),
       onDidBecomeUnresponsive: (tabId) => this.onShellResponsiveness(tabId, false),
       onDidBecomeResponsive: (tabId) => this.onShellResponsiveness(tabId, true),
+      onDidFailLoad: (tabId, failure) => this.onLoadFailed(tabId, failure),
     });
-    options.gpu.onDidBecomeReady(() => this.broadcast((page) => page.emit('gpuChanged', { mode: 'hardware' })));
-    options.gpu.onDidChangeMode((mode) => this.broadcast((page) => page.emit('gpuChanged', { mode })));
-    options.plugins.onDidCrash(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: false })));
-    options.plugins.onDidBecomeReady(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: true })));
+    subscriptions.add(options.gpu.onDidBecomeReady(() => this.broadcast((page) => page.emit('gpuChanged', { mode: 'hardware' }))));
+    subscriptions.add(options.gpu.onDidChangeMode((mode) => this.broadcast((page) => page.emit('gpuChanged', { mode }))));
+    subscriptions.add(options.plugins.onDidCrash(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: false }))));
+    subscriptions.add(options.plugins.onDidBecomeReady(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: true }))));
   }
 
   list(): TabInfo[] {
@@ -116,6 +123,7 @@ export class TabManager {
       info: { id, url: resolved.url, title: resolved.title, rendererId: rendererIdOf(site), state: 'loading' },
       site,
       connection: undefined,
+      page: new DisposableStore(),
       lastCrashAt: undefined,
       history: new TabHistory(resolved.url),
     };
@@ -241,6 +249,14 @@ export class TabManager {
     this.connectPage(tab);
   }
 
+  /** An error page took the tab's place: it is live in its renderer, saying why the page is not there. */
+  private onLoadFailed(tabId: string, failure: LoadFailure): void {
+    const tab = this.tabs.get(tabId);
+    if (!tab) return;
+    this.onCommit(tabId, { pid: failure.pid, url: failure.url });
+    this.update(tab, { title: `${failure.description} · ${failure.url}`.slice(0, 512) });
+  }
+
   private onRendererGone(tabId: string, gone: RendererGone): void {
     const tab = this.tabs.get(tabId);
     if (!tab || tab.info.state === 'crashed') return;
@@ -262,6 +278,7 @@ export class TabManager {
 
   private connectPage(tab: Tab): void {
     tab.connection?.close('the page was replaced');
+    tab.page.clear();
     const transport = this.options.host.transport(tab.info.id);
     if (!transport) return;
     const tabId = tab.info.id;
@@ -278,29 +295,33 @@ export class TabManager {
           try {
             return await this.brokered(tab, 'TabPlugin', signal, this.options.plugins.establishChannel(tabId), (grant) => grant.hostPid);
           } catch (error) {
-            throw Object.assign(new Error((error as Error).message), { code: 'PLUGIN_HOST_DOWN' });
+            throw new CodedError(TabHostErrorCode.PLUGIN_HOST_DOWN, (error as Error).message);
           }
         },
       },
-      onBadMessage: (report) => this.onBadMessage(tab, report.interface, report.reason),
+      onBadMessage: (report, code) => this.onBadMessage(tab, report, code),
     });
-    connection.on('heartbeat', () => {
-      // A page is watched from its first heartbeat: one that runs no lab script is never flagged.
-      this.hangWatch.heartbeat(tabId, !watching);
-      watching = true;
-    });
-    connection.on('titleChanged', ({ title }) => {
-      if (title && title !== tab.info.title) {
-        this.update(tab, { title });
-        this.options.registry.update(tab.info.rendererId, { label: this.rendererLabel(tab.info.rendererId, title) });
-      }
-    });
+    tab.page.add(
+      connection.on('heartbeat', () => {
+        // A page is watched from its first heartbeat: one that runs no lab script is never flagged.
+        this.hangWatch.heartbeat(tabId, !watching);
+        watching = true;
+      }),
+    );
+    tab.page.add(
+      connection.on('titleChanged', ({ title }) => {
+        if (title && title !== tab.info.title) {
+          this.update(tab, { title });
+          this.options.registry.update(tab.info.rendererId, { label: this.rendererLabel(tab.info.rendererId, title) });
+        }
+      }),
+    );
     tab.connection = connection;
   }
 
   /** Chrome's bad_message::ReceivedBadMessage: the renderer that sent it is ended. */
-  private onBadMessage(tab: Tab, interfaceName: string, reason: string): void {
-    this.options.log.record({ type: 'bad-message', processId: tab.info.rendererId, interface: interfaceName, reason });
+  private onBadMessage(tab: Tab, report: BadMessageReport, code: BadMessageReason): void {
+    this.options.log.recordBadMessage(tab.info.rendererId, report, code);
     if (this.endingRenderers.has(tab.info.rendererId)) return;
     this.endingRenderers.set(tab.info.rendererId, { reason: 'bad-message', hung: false });
     this.options.host.kill(tab.info.id);
@@ -326,6 +347,7 @@ export class TabManager {
     this.hangWatch.forget(tab.info.id);
     tab.connection?.close('the page is gone');
     tab.connection = undefined;
+    tab.page.clear();
     this.channels.closeAll(tab.info.id);
   }
 
@@ -382,13 +404,17 @@ export class TabManager {
 
   private require(tabId: string): Tab {
     const tab = this.tabs.get(tabId);
-    if (!tab) throw Object.assign(new Error(`There is no tab ${tabId}`), { code: 'NO_SUCH_TAB' });
+    if (!tab) throw new CodedError(BrowserUiErrorCode.NO_SUCH_TAB, `There is no tab ${tabId}`);
     return tab;
   }
 
   dispose(): void {
+    this.subscriptions.dispose();
     this.hangWatch.dispose();
-    for (const tab of this.tabs.values()) tab.connection?.close('the browser is closing');
+    for (const tab of this.tabs.values()) {
+      tab.connection?.close('the browser is closing');
+      tab.page.dispose();
+    }
   }
 }
 

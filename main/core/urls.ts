@@ -2,6 +2,8 @@
  * What the omnibox and navigation accept: the app's built-in pages (`lab://live`), http(s) URLs,
  * and, typed in the omnibox only, Chrome's debug URLs. Anything else gets a clear error.
  */
+import { BrowserUiErrorCode } from '../../protocol/interfaces/ui-browser.ts';
+import { CodedError } from '../../protocol/rpc/errors.ts';
 
 /** Built-in pages served by the shell (no network needed). `site` groups pages into one site. */
 export const BUILT_IN_PAGES = {
@@ -30,10 +32,9 @@ export type ResolvedUrl =
   | { readonly kind: 'page'; readonly url: string; readonly site: string; readonly title: string }
   | { readonly kind: 'debug'; readonly action: DebugAction };
 
-export class UrlError extends Error {
-  readonly code = 'URL_NOT_ALLOWED';
+export class UrlError extends CodedError<typeof BrowserUiErrorCode.URL_NOT_ALLOWED> {
   constructor(message: string) {
-    super(message);
+    super(BrowserUiErrorCode.URL_NOT_ALLOWED, message);
     this.name = 'UrlError';
   }
 }

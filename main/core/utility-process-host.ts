@@ -1,62 +1,104 @@
 /**
  * The browser-process side of one utility-style child (the GPU process, the plugin host), like
- * Chrome's BrowserChildProcessHost: it launches the child through the shell's launcher, connects to
- * it, asks it to describe itself, keeps the registry up to date, and reports how it ended. What to
- * do about an ending (restart, fall back, wait for the user) is the owner's policy.
+ * Chrome's BrowserChildProcessHostImpl: what every child-process host does lives here once. It
+ * launches the child through the shell's launcher (one start at a time), connects to it, asks it to
+ * describe itself, keeps the registry up to date, watches it for hangs, counts its crashes, brokers
+ * tabs' direct channels to it, reads their traffic, kills it, and reports how it ended. What to do
+ * about an ending (restart, fall back, wait for the user) is the owner's policy (gpu-process-host.ts,
+ * plugin-process-host.ts).
  */
 import type { ChildProcessInfo } from '../../protocol/interfaces/child-process-info.ts';
 import type { InterfaceSpec } from '../../protocol/rpc/interface.ts';
 import { connect, type CallOptions, type Connection, type Handlers, type RemoteMethods } from '../../protocol/rpc/endpoint.ts';
+import { loopbackWebSocketBroker } from './channel-broker.ts';
 import type { Clock, TimerId } from './clock.ts';
+import { CrashTracker, type CrashTrackerOptions } from './crash-tracker.ts';
+import { DisposableStore } from './disposable.ts';
 import { Emitter } from './emitter.ts';
 import type { EventLog } from './event-log.ts';
-import type { LaunchedChild, UtilityKind, UtilityProcessLauncher } from './ports.ts';
+import type { ChannelTrafficReading } from './metrics-sampler.ts';
+import type { ChannelBroker, ChannelEndpoint, LaunchedChild, UtilityKind, UtilityProcessLauncher } from './ports.ts';
 import type { ChildExit, ProcessRegistry } from './process-registry.ts';
 import { Watchdog } from './watchdog.ts';
 
-/** Every utility child's service starts with `describe() -> ChildProcessInfo`. */
-type DescribableService = InterfaceSpec & { methods: { describe: InterfaceSpec['methods'][string] } };
-interface Describable {
+/** How long a new child has to answer `describe` before it counts as failed to launch. */
+export const DEFAULT_START_TIMEOUT_MS = 10_000;
+/** How long a child has to grant a tab's direct channel. */
+export const CHANNEL_GRANT_TIMEOUT_MS = 5000;
+
+/**
+ * Every utility child's service starts with `describe() -> ChildProcessInfo` and serves tabs' direct
+ * channels: `establishChannel`, `closeChannel`, `getChannelTraffic` (GpuService, PluginHostService).
+ */
+type Method = InterfaceSpec['methods'][string];
+type UtilityService = InterfaceSpec & {
+  methods: { describe: Method; establishChannel: Method; closeChannel: Method; getChannelTraffic: Method };
+};
+/** The same methods as called: what a generic host cannot read off `RemoteMethods<Service>`. */
+interface UtilityRemote {
   describe(request: object, options: CallOptions): Promise<ChildProcessInfo>;
+  establishChannel(request: { clientId: string }, options: CallOptions): Promise<{ url: string }>;
+  closeChannel(request: { clientId: string }): Promise<object>;
+  getChannelTraffic(request: object, options: CallOptions): Promise<Omit<ChannelTrafficReading, 'pid'>>;
 }
 
-export interface UtilityProcessHostOptions<Service extends DescribableService, Host extends InterfaceSpec> {
+/** What the browser gives every supervised child's host; each host adds its policy's options. */
+export interface ChildProcessHostOptions {
+  readonly launcher: UtilityProcessLauncher;
+  readonly registry: ProcessRegistry;
+  readonly log: EventLog;
+  readonly clock: Clock;
+  /** How many crashes within `crashWindowMs` the host's policy treats as a crash loop. */
+  readonly crashLimit?: number;
+  /** How long a crash counts against the child. */
+  readonly crashWindowMs?: number;
+  /** How long a new child has to answer `describe` (DEFAULT_START_TIMEOUT_MS). */
+  readonly startTimeoutMs?: number;
+  /** How tabs' channels are brokered; loopback WebSocket grants by default. */
+  readonly broker?: ChannelBroker;
+}
+
+export interface UtilityProcessHostOptions<Service extends UtilityService, Host extends InterfaceSpec> {
   readonly kind: UtilityKind;
   /** Registry id, stable across restarts. */
   readonly id: string;
   readonly label: string;
-  readonly launcher: UtilityProcessLauncher;
-  readonly registry: ProcessRegistry;
-  readonly log: EventLog;
   readonly service: Service;
   readonly host: Host;
   readonly handlers: Handlers<Host>;
-  /** How long a new child has to answer `describe` before it counts as failed to launch. */
-  readonly startTimeoutMs?: number;
+  /** The host's defaults where the browser gave none. */
+  readonly crashes: CrashTrackerOptions;
   /**
    * Pings the running child (`describe`) and marks it unresponsive when it stops answering for
    * `thresholdMs`; with `killWhenHung` it is then ended, as Chrome's GPU watchdog ends a hung GPU
    * process.
    */
-  readonly hangWatch?: { readonly clock: Clock; readonly thresholdMs: number; readonly killWhenHung: boolean };
+  readonly hangWatch?: { readonly thresholdMs: number; readonly killWhenHung: boolean };
 }
 
 export interface UtilityExit {
   readonly exit: ChildExit;
   /** True when the browser ended it on purpose (stop). */
   readonly expected: boolean;
+  /** Crashes within the window, this one included when it was not expected. */
+  readonly recentCrashes: number;
 }
 
-export class UtilityProcessHost<Service extends DescribableService, Host extends InterfaceSpec> {
+export class UtilityProcessHost<Service extends UtilityService, Host extends InterfaceSpec> {
   private child: LaunchedChild | undefined;
   private connection: Connection<Host, Service> | undefined;
+  private starting: Promise<void> | undefined;
   private stopping = false;
   private info: ChildProcessInfo | undefined;
   /** Set by terminate(): the reason to record instead of the one the OS reports. */
   private overrideExit: ChildExit | undefined;
+  private readonly options: UtilityProcessHostOptions<Service, Host> & ChildProcessHostOptions;
   private readonly watchdog: Watchdog | undefined;
   private pingTimer: TimerId | undefined;
   private pinging = false;
+  private readonly subscriptions = new DisposableStore();
+  /** Its recent crashes (unexpected exits), older ones forgiven. */
+  readonly crashes: CrashTracker;
 
   private readonly exitEmitter = new Emitter<UtilityExit>();
   private readonly readyEmitter = new Emitter<ChildProcessInfo>();
@@ -65,15 +107,23 @@ export class UtilityProcessHost<Service extends DescribableService, Host extends
   /** A launched child answered `describe`: it is ready to serve. */
   readonly onDidBecomeReady = this.readyEmitter.event;
 
-  constructor(private readonly options: UtilityProcessHostOptions<Service, Host>) {
+  constructor(shared: ChildProcessHostOptions, own: UtilityProcessHostOptions<Service, Host>) {
+    const options = { ...shared, ...own };
+    this.options = options;
+    this.crashes = new CrashTracker(options.clock, {
+      limit: shared.crashLimit ?? own.crashes.limit,
+      windowMs: shared.crashWindowMs ?? own.crashes.windowMs,
+    });
     const watch = options.hangWatch;
     if (watch) {
-      this.watchdog = new Watchdog(watch.clock, { thresholdMs: watch.thresholdMs });
-      this.watchdog.onDidBecomeUnresponsive(() => {
-        options.registry.setState(options.id, 'unresponsive');
-        if (watch.killWhenHung) this.terminate({ reason: 'killed', signal: 'SIGKILL' });
-      });
-      this.watchdog.onDidBecomeResponsive(() => options.registry.setState(options.id, 'running'));
+      this.watchdog = new Watchdog(options.clock, { thresholdMs: watch.thresholdMs });
+      this.subscriptions.add(
+        this.watchdog.onDidBecomeUnresponsive(() => {
+          options.registry.setState(options.id, 'unresponsive');
+          if (watch.killWhenHung) this.kill();
+        }),
+      );
+      this.subscriptions.add(this.watchdog.onDidBecomeResponsive(() => options.registry.setState(options.id, 'running')));
     }
   }
 
@@ -96,11 +146,20 @@ export class UtilityProcessHost<Service extends DescribableService, Host extends
   }
 
   /**
-   * Launches the child and waits until it has described itself. Rejects (and ends the child) when it
+   * Launches the child and waits until it has described itself; while a start is under way, waits
+   * for that one; with a child already there, resolves at once. Rejects (and ends the child) when it
    * fails to start in time; its exit is reported through onDidExit like any other.
    */
-  async start(): Promise<ChildProcessInfo> {
-    if (this.child) throw new Error(`${this.options.label} is already running`);
+  start(): Promise<void> {
+    if (this.starting) return this.starting;
+    if (this.child) return Promise.resolve();
+    this.starting = this.launch().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async launch(): Promise<void> {
     const { kind, id, label, launcher, registry, log } = this.options;
     this.stopping = false;
     this.info = undefined;
@@ -114,24 +173,22 @@ export class UtilityProcessHost<Service extends DescribableService, Host extends
       local: this.options.host,
       remote: this.options.service,
       handlers: this.options.handlers,
-      onBadMessage: (report) => {
-        log.record({ type: 'bad-message', processId: id, interface: report.interface, reason: report.reason });
+      onBadMessage: (report, code) => {
+        log.recordBadMessage(id, report, code);
         this.terminate({ reason: 'bad-message' });
       },
     });
     this.connection = connection;
-    child.onDidExit((exit) => this.onChildExit(child, exit));
+    child.onDidExit((exit) => this.onChildExit(child, exit)); // the port's: called once, nothing to unsubscribe
 
     try {
-      const remote = connection.remote as unknown as Describable;
-      const info = await remote.describe({}, { timeoutMs: this.options.startTimeoutMs ?? 10_000 });
+      const info = await this.remote(connection).describe({}, { timeoutMs: this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS });
       if (this.child !== child) throw new Error(`${label} ended while starting`);
       this.info = info;
       registry.update(id, { pid: info.pid });
       registry.setState(id, 'running');
       this.startWatching();
       this.readyEmitter.fire(info);
-      return info;
     } catch (error) {
       if (this.child === child) this.terminate({ reason: 'launch-failed' });
       throw new Error(`${label} failed to start: ${(error as Error).message}`, { cause: error });
@@ -153,18 +210,84 @@ export class UtilityProcessHost<Service extends DescribableService, Host extends
     child.kill();
   }
 
+  /** "End process" in the task manager, and a hung child's end: killed from outside, counted like any crash. */
+  kill(): void {
+    this.terminate({ reason: 'killed', signal: 'SIGKILL' });
+  }
+
+  /**
+   * Brokers a direct channel between the tab `clientId` and the running child (waiting for a start
+   * under way, whose failure it passes on), through the shell's broker; a new one per request, so
+   * after a restart too. Undefined when no child is running; rejects when the child fails to grant it.
+   */
+  async establishChannel(clientId: string): Promise<{ channel: ChannelEndpoint; pid: number } | undefined> {
+    if (this.starting) await this.starting;
+    const connection = this.service ? this.connection : undefined;
+    const child = this.launched;
+    const pid = this.pid;
+    if (!connection || !child || pid === undefined) return undefined;
+    const service = this.remote(connection);
+    const channel = await (this.options.broker ?? loopbackWebSocketBroker).establish(
+      {
+        kind: this.options.kind,
+        child,
+        grantWebSocket: async (id) => (await service.establishChannel({ clientId: id }, { timeoutMs: CHANNEL_GRANT_TIMEOUT_MS })).url,
+      },
+      clientId,
+    );
+    return { channel, pid };
+  }
+
+  /** Tells the child to close a client's channel (its tab closed). */
+  closeChannel(clientId: string): void {
+    if (!this.service || !this.connection) return;
+    this.remote(this.connection)
+      .closeChannel({ clientId })
+      // It failed only if the child went away, and a child that is gone has closed every channel.
+      .catch(() => {});
+  }
+
+  /**
+   * Messages the child counted on each tab's direct channel (cumulative), with its pid (the counts
+   * start again with a new process); undefined when it is not running or does not answer within `timeoutMs`.
+   */
+  async channelTraffic(timeoutMs: number): Promise<ChannelTrafficReading | undefined> {
+    const connection = this.service ? this.connection : undefined;
+    const pid = this.pid;
+    if (!connection || pid === undefined) return undefined;
+    try {
+      const { channels } = await this.remote(connection).getChannelTraffic({}, { timeoutMs });
+      return { pid, channels };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Ends the child on purpose and lets go of what the host subscribed to. */
+  dispose(): void {
+    this.stop();
+    this.stopWatching();
+    this.subscriptions.dispose();
+  }
+
+  /** The connection's remote as its (generic) methods are called. */
+  private remote(connection: Connection<Host, Service>): UtilityRemote {
+    return connection.remote as unknown as UtilityRemote;
+  }
+
   private startWatching(): void {
     const watch = this.options.hangWatch;
     if (!watch || !this.watchdog) return;
     this.watchdog.watch(this.options.id);
     const ping = () => {
-      this.pingTimer = watch.clock.setTimeout(ping, Math.max(10, watch.thresholdMs / 4));
-      const service = this.connection?.remote as unknown as Describable | undefined;
-      if (!service || this.pinging) return; // one ping in flight at most
+      this.pingTimer = this.options.clock.setTimeout(ping, Math.max(10, watch.thresholdMs / 4));
+      const connection = this.connection;
+      if (!connection || this.pinging) return; // one ping in flight at most
       this.pinging = true;
-      service
+      this.remote(connection)
         .describe({}, { timeoutMs: watch.thresholdMs * 4 })
         .then(() => this.watchdog?.heartbeat(this.options.id))
+        // An unanswered ping is a missed heartbeat: the watchdog's silence is the whole report.
         .catch(() => {})
         .finally(() => {
           this.pinging = false;
@@ -174,7 +297,7 @@ export class UtilityProcessHost<Service extends DescribableService, Host extends
   }
 
   private stopWatching(): void {
-    if (this.pingTimer !== undefined) this.options.hangWatch?.clock.clearTimeout(this.pingTimer);
+    if (this.pingTimer !== undefined) this.options.clock.clearTimeout(this.pingTimer);
     this.pingTimer = undefined;
     this.pinging = false;
     this.watchdog?.unwatch(this.options.id);
@@ -191,25 +314,7 @@ export class UtilityProcessHost<Service extends DescribableService, Host extends
     this.connection?.close(`${this.options.label} ended (${exit.reason})`);
     this.connection = undefined;
     this.options.registry.exited(this.options.id, exit, expected);
-    this.exitEmitter.fire({ exit, expected });
-  }
-}
-
-/**
- * What a utility child counted on each tab's direct channel (cumulative), with its pid (the counts start
- * again with a new process); undefined when it is not running or does not answer within `timeoutMs`.
- */
-export async function readChannelTraffic<Channels>(
-  host: { readonly pid: number | undefined; readonly service: { getChannelTraffic(params: object, options: { timeoutMs: number }): Promise<{ channels: Channels }> } | undefined },
-  timeoutMs: number,
-): Promise<{ pid: number; channels: Channels } | undefined> {
-  const service = host.service;
-  const pid = host.pid;
-  if (!service || pid === undefined) return undefined;
-  try {
-    const { channels } = await service.getChannelTraffic({}, { timeoutMs });
-    return { pid, channels };
-  } catch {
-    return undefined;
+    const recentCrashes = expected ? this.crashes.recentCrashes() : this.crashes.recordCrash();
+    this.exitEmitter.fire({ exit, expected, recentCrashes });
   }
 }

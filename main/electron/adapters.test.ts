@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { IPC } from './ipc-channels.ts';
 import { contentBounds, tabMayNavigate } from './tab-host.ts';
-import { childExit, exitReasonOf } from './utility-launcher.ts';
+import { childExit, exitReasonOf } from './utility-exits.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

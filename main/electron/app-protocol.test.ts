@@ -1,6 +1,9 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { appFile, appToLabUrl, labToAppUrl, PAGE_CSP, resolveInside, UI_CSP } from './app-protocol.ts';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { appFile, appResponse, appToLabUrl, labToAppUrl, PAGE_CSP, resolveInside, UI_CSP } from './app-protocol.ts';
 
 const roots = { ui: path.resolve('/app/dist/renderer'), pages: path.resolve('/app/dist/pages') };
 
@@ -24,5 +27,40 @@ describe('lab-app: protocol', () => {
     expect(labToAppUrl('lab://live?x=1')).toBe('lab-app://pages/live?x=1');
     expect(appToLabUrl('lab-app://pages/live?x=1')).toBe('lab://live?x=1');
     expect(labToAppUrl('https://example.com/')).toBe('https://example.com/');
+  });
+});
+
+describe('lab-app: responses', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lab-app-'));
+  const files = { ui: path.join(dir, 'renderer'), pages: path.join(dir, 'pages') };
+  mkdirSync(files.ui);
+  mkdirSync(path.join(files.pages, 'folder.html'), { recursive: true });
+  writeFileSync(path.join(files.pages, 'live.html'), '<title>live</title>');
+  /** What net.fetch does for a file: URL, in plain Node (whose fetch has no file: scheme). */
+  const readFile = async (url: string) => new Response(readFileSync(fileURLToPath(url)), { headers: { 'content-type': 'text/html' } });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves a file with its CSP', async () => {
+    const response = await appResponse({ method: 'GET', url: 'lab-app://pages/live' }, files, readFile);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    expect(await response.text()).toBe('<title>live</title>');
+  });
+
+  it('answers a missing file, a folder and a path outside the roots with 404, never a rejection', async () => {
+    for (const url of ['lab-app://pages/nope', 'lab-app://pages/folder', 'lab-app://pages/..%2f..%2fetc%2fpasswd', 'lab-app://ui/missing.js']) {
+      const response = await appResponse({ method: 'GET', url }, files, readFile);
+      expect(response.status, url).toBe(404);
+      expect(response.headers.get('content-security-policy'), url).toBeTruthy();
+    }
+    expect(await (await appResponse({ method: 'GET', url: 'lab-app://pages/nope' }, files, readFile)).text()).toBe('There is no page lab://nope');
+  });
+
+  it('answers a read that fails with 500 and other methods with 405', async () => {
+    const failing = () => Promise.reject(new Error('net::ERR_ACCESS_DENIED'));
+    const broken = await appResponse({ method: 'GET', url: 'lab-app://pages/live' }, files, failing);
+    expect(broken.status).toBe(500);
+    expect(await broken.text()).toContain('net::ERR_ACCESS_DENIED');
+    expect((await appResponse({ method: 'POST', url: 'lab-app://pages/live' }, files, readFile)).status).toBe(405);
   });
 });

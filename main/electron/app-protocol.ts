@@ -4,6 +4,7 @@
  * dist/pages (the `lab://` tab pages). Every response carries a Content-Security-Policy. Type-only
  * Electron imports: the caller passes `protocol` and `net`, so the path guard is testable in Node.
  */
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Net, Protocol } from 'electron';
@@ -68,16 +69,38 @@ export function appFile(url: string, roots: AppRoots): { file: string; csp: stri
   return undefined;
 }
 
+function textResponse(status: number, text: string, csp: string): Response {
+  return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'content-security-policy': csp, 'x-content-type-options': 'nosniff' } });
+}
+
+/**
+ * The answer to one `lab-app:` request, always a Response: a missing file is a 404 page (which
+ * commits like any page, so the tab is live and says so), never a rejected promise (which Chromium
+ * turns into an error page). `fetchFile` is `net.fetch` of a file: URL.
+ */
+export async function appResponse(request: Pick<Request, 'method' | 'url'>, roots: AppRoots, fetchFile: (url: string) => Promise<Response>): Promise<Response> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return textResponse(405, 'Method not allowed', PAGE_CSP);
+  const target = appFile(request.url, roots);
+  const notFound = () => textResponse(404, `There is no page ${appToLabUrl(request.url)}`, target?.csp ?? PAGE_CSP);
+  if (!target) return notFound();
+  try {
+    if (!(await stat(target.file)).isFile()) return notFound();
+  } catch {
+    return notFound(); // ENOENT, ENOTDIR
+  }
+  let response: Response;
+  try {
+    response = await fetchFile(pathToFileURL(target.file).href);
+  } catch (error) {
+    return textResponse(500, `Could not read ${appToLabUrl(request.url)}: ${(error as Error).message}`, target.csp);
+  }
+  const headers = new Headers(response.headers);
+  headers.set('content-security-policy', target.csp);
+  headers.set('x-content-type-options', 'nosniff');
+  return new Response(response.body, { status: response.status, headers });
+}
+
 /** Serves `lab-app:` (after `ready`). */
 export function handleAppProtocol(protocol: Protocol, net: Net, roots: AppRoots): void {
-  protocol.handle(APP_SCHEME, async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('Method not allowed', { status: 405 });
-    const target = appFile(request.url, roots);
-    if (!target) return new Response('Not found', { status: 404, headers: { 'content-security-policy': PAGE_CSP } });
-    const response = await net.fetch(pathToFileURL(target.file).href);
-    const headers = new Headers(response.headers);
-    headers.set('content-security-policy', target.csp);
-    headers.set('x-content-type-options', 'nosniff');
-    return new Response(response.body, { status: response.status, headers });
-  });
+  protocol.handle(APP_SCHEME, (request) => appResponse(request, roots, (url) => net.fetch(url)));
 }

@@ -40,6 +40,8 @@ class FakeChild extends EventEmitter {
 }
 
 class FakeContents {
+  /** The token of the document speaking on the tab's channel (undefined: none has spoken). */
+  token: string | undefined = 'a1b2c3d4e5f60718';
   destroyed = false;
   failing = false;
   posted: Array<[string, unknown, unknown[] | undefined]> = [];
@@ -63,7 +65,10 @@ function setup() {
   let ids = 0;
   const broker = new ElectronChannelBroker({
     MessageChannelMain: FakeChannel as unknown as new () => MessageChannelMain,
-    webContentsOf: (tabId) => contents.get(tabId) as unknown as WebContents | undefined,
+    documentOf: (tabId) => {
+      const found = contents.get(tabId);
+      return found && { contents: found as unknown as WebContents, token: found.token };
+    },
     newPortId: () => `port-${++ids}`,
   });
   const target = { kind: 'gpu' as const, child: launched, grantWebSocket: () => Promise.reject(new Error('not asked')) };
@@ -78,7 +83,8 @@ describe('ElectronChannelBroker', () => {
     // Through the launched child's transport: the transfer list reaches UtilityProcess.postMessage.
     expect(child.posted).toEqual([[{ type: 'connect-client', clientId: 'tab-1' }, [channel!.port1]]]);
     expect(isConnectClient(child.posted[0]![0])).toBe(true);
-    expect(contents.get('tab-1')!.posted).toEqual([[IPC.tabPort, { portId: 'port-1' }, [channel!.port2]]]);
+    // Addressed to the document that spoke: its preload drops a delivery for any other.
+    expect(contents.get('tab-1')!.posted).toEqual([[IPC.tabPort, { portId: 'port-1', document: 'a1b2c3d4e5f60718' }, [channel!.port2]]]);
 
     // Every request is a new pair with a new id (the page reloaded, the GPU process restarted).
     expect(await broker.establish(target, 'tab-1')).toEqual({ kind: 'port', portId: 'port-2' });
@@ -94,6 +100,11 @@ describe('ElectronChannelBroker', () => {
     expect(child.posted).toEqual([]);
 
     contents.get('tab-1')!.destroyed = false;
+    contents.get('tab-1')!.token = undefined;
+    await expect(broker.establish(target, 'tab-1')).rejects.toThrow("Tab tab-1's page has not identified its document");
+    expect(FakeChannel.made).toEqual([]);
+
+    contents.get('tab-1')!.token = 'a1b2c3d4e5f60718';
     contents.get('tab-1')!.failing = true;
     await expect(broker.establish(target, 'tab-1')).rejects.toThrow('Render frame was disposed');
     expect([FakeChannel.made[0]!.port1.closed, FakeChannel.made[0]!.port2.closed]).toEqual([true, true]);

@@ -4,8 +4,10 @@
  * GpuChannel. One end goes to the utility process over its own channel
  * (`child.postMessage({ type: 'connect-client', clientId }, [port1])`, through the launched child's
  * transport, which passes the transfer list to `UtilityProcess.postMessage`); the other to the tab's
- * webContents (`webContents.postMessage(IPC.tabPort, { portId }, [port2])`), whose preload forwards
- * it into the page. The answer to the page's request names the port by `portId`.
+ * webContents (`webContents.postMessage(IPC.tabPort, { portId, document }, [port2])`), whose preload
+ * forwards it into the page only if `document` is its own document's token (so a port sent to a
+ * document that has since been replaced by a navigation never reaches the new one). The answer to
+ * the page's request names the port by `portId`.
  *
  * A new request (the page reloaded, the GPU process restarted) gets a new pair; the child replaces
  * the tab's old channel, and a port that reaches a page no longer waiting for it is closed there.
@@ -20,8 +22,8 @@ import { IPC } from './ipc-channels.ts';
 export interface ElectronChannelBrokerOptions {
   /** Electron's MessageChannelMain class. */
   readonly MessageChannelMain: new () => MessageChannelMain;
-  /** The tab's webContents while its renderer lives. */
-  readonly webContentsOf: (tabId: string) => WebContents | undefined;
+  /** The tab's current document while its renderer lives: its webContents and its preload's token. */
+  readonly documentOf: (tabId: string) => { readonly contents: WebContents; readonly token: string | undefined } | undefined;
   /** A fresh port id (default: a random UUID). */
   readonly newPortId?: () => string;
 }
@@ -30,13 +32,17 @@ export class ElectronChannelBroker implements ChannelBroker {
   constructor(private readonly options: ElectronChannelBrokerOptions) {}
 
   establish(target: BrokerTarget, tabId: string): Promise<ChannelEndpoint> {
-    const contents = this.options.webContentsOf(tabId);
+    const document = this.options.documentOf(tabId);
+    const contents = document?.contents;
     if (!contents || contents.isDestroyed()) return Promise.reject(new Error(`Tab ${tabId} has no live page to give a ${target.kind} channel to`));
+    // Only a document that has spoken asks for a channel, so it has told us its token.
+    const token = document.token;
+    if (token === undefined) return Promise.reject(new Error(`Tab ${tabId}'s page has not identified its document`));
     const { port1, port2 } = new this.options.MessageChannelMain();
     const portId = (this.options.newPortId ?? randomUUID)();
     try {
       target.child.transport.post(connectClient(tabId), [port1]);
-      contents.postMessage(IPC.tabPort, portDelivery(portId), [port2]);
+      contents.postMessage(IPC.tabPort, portDelivery(portId, token), [port2]);
     } catch (error) {
       // Whichever end was not handed over yet is closed; the other side then sees its channel close.
       for (const port of [port1, port2]) {

@@ -8,21 +8,31 @@ import { app, BaseWindow, ipcMain, MessageChannelMain, net, protocol, session, u
 import { Browser } from '../core/browser.ts';
 import { serveBrowserUi } from '../core/browser-ui-service.ts';
 import { systemClock } from '../core/clock.ts';
+import { processModelFromSwitch, PROCESS_MODEL_SWITCH } from '../core/process-model-switch.ts';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol, UI_URL } from './app-protocol.ts';
 import { ElectronChannelBroker } from './channel-broker.ts';
 import { IPC } from './ipc-channels.ts';
+import { chromeSandboxHelpers, currentUid, sandboxInForce, sandboxSummary } from '../node/sandbox.ts';
 import { electronProcessMetrics } from './process-metrics.ts';
-import { documentChannels, fromMainFrameOf } from './string-ipc.ts';
-import { contentBounds, ElectronTabHost } from './tab-host.ts';
+import { documentChannels, IpcRouter } from './string-ipc.ts';
+import { contentArea, ElectronTabHost } from './tab-host.ts';
+import { keepUiAlive } from './ui-recovery.ts';
 import { ElectronUtilityLauncher } from './utility-launcher.ts';
 
 const here = import.meta.dirname; // dist-electron/
 const root = path.join(here, '..');
-const args = process.argv.slice(2);
 
 // Before `ready`: the scheme must be standard and secure to get an origin, fetch and a CSP.
 protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 app.enableSandbox();
+// Where the OS sandbox cannot work (root; no user namespaces and no setuid chrome-sandbox) Electron
+// aborts before this code runs unless it got --no-sandbox, so scripts/start.mjs decides and passes it
+// (main/node/sandbox.ts); here the app says what is in force, and why (ELECTRON_DISABLE_SANDBOX counts too).
+const sandbox = sandboxInForce(app.commandLine.hasSwitch('no-sandbox') || Boolean(process.env.ELECTRON_DISABLE_SANDBOX), {
+  uid: currentUid(),
+  helperPaths: chromeSandboxHelpers(process.execPath),
+});
+console.log(sandboxSummary(sandbox));
 
 /** What the UI page may do to itself: nothing but stay on the UI. */
 function lockDownUi(contents: WebContents): void {
@@ -35,6 +45,9 @@ function lockDownUi(contents: WebContents): void {
 }
 
 async function start(): Promise<void> {
+  // From Chromium's parsed command line, not process.argv: argv is [electron, '.', ...args] in
+  // development but [exe, ...args] packaged.
+  const processModel = processModelFromSwitch(app.commandLine.getSwitchValue(PROCESS_MODEL_SWITCH));
   await app.whenReady();
   handleAppProtocol(protocol, net, { ui: path.join(root, 'dist/renderer'), pages: path.join(root, 'dist/pages') });
   // No page gets a permission (camera, notifications, ...): none needs one.
@@ -61,9 +74,11 @@ async function start(): Promise<void> {
   window.on('resize', fitUi);
   lockDownUi(ui.webContents);
 
+  // One ipcMain listener per channel, dispatching by sender (not one per tab).
+  const ipc = new IpcRouter(ipcMain);
   const tabHost = new ElectronTabHost({
     window,
-    ipcMain,
+    ipc,
     WebContentsView,
     preload: path.join(here, 'tab-preload.cjs'),
     // Called only after `core` exists (a tab asks for a window).
@@ -77,15 +92,21 @@ async function start(): Promise<void> {
     }),
     tabHost,
     // Tabs' direct channels to the GPU process and plugin host: a MessageChannelMain per request.
-    broker: new ElectronChannelBroker({ MessageChannelMain, webContentsOf: (tabId) => tabHost.webContentsOf(tabId) }),
+    broker: new ElectronChannelBroker({ MessageChannelMain, documentOf: (tabId) => tabHost.documentOf(tabId) }),
     metrics: electronProcessMetrics(app),
     clock: systemClock(),
     pid: process.pid,
-    processModel: args.includes('--process-per-site') ? 'process-per-site' : 'process-per-tab',
+    processModel,
+    sandbox,
   });
+
+  // A crashed UI is loaded again; its tabs live on in their own processes.
+  let closing = false;
+  keepUiAlive(ui.webContents, { url: UI_URL, isClosing: () => closing });
 
   // Closing the window ends the app, as closing a browser does (its views' webContents first).
   window.on('closed', () => {
+    closing = true;
     tabHost.dispose();
     if (!ui.webContents.isDestroyed()) ui.webContents.close();
     core.dispose();
@@ -106,14 +127,13 @@ async function start(): Promise<void> {
   // The UI page: a channel per document (a reload gets a new one), served by the core.
   let uiConnected: () => void = () => {};
   const firstUi = new Promise<void>((resolve) => (uiConnected = resolve));
-  documentChannels(ipcMain, ui.webContents, IPC.ui, () => ({ process: 'ui', pid: ui.webContents.getOSProcessId() }), (page) => {
+  documentChannels(ipc, ui.webContents, IPC.ui, () => ({ process: 'ui', pid: ui.webContents.getOSProcessId() }), (page) => {
     serveBrowserUi(core, page.transport);
     uiConnected();
   });
-  ipcMain.on(IPC.uiContentBounds, (event, rect: unknown) => {
-    if (!fromMainFrameOf(event, ui.webContents)) return;
-    const bounds = contentBounds(rect);
-    if (bounds) tabHost.setContentBounds(bounds);
+  ipc.route(IPC.uiContentBounds, ui.webContents, (_event, report) => {
+    const area = contentArea(report);
+    if (area) tabHost.setContentArea(area);
   });
   // Every other IPC channel is unknown: nothing else is registered on ipcMain.
 

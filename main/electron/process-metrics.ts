@@ -1,23 +1,28 @@
 /**
  * The task manager's numbers under Electron: `app.getAppMetrics()` (CPU in percent since the
- * previous call, memory in KB; working set, as Chrome's task manager reports on Linux).
+ * previous call, memory in KB; working set, as Chrome's task manager reports on Linux), and each
+ * process's sandbox measured from /proc (main/node/proc-sandbox.ts; "not measured" off Linux).
  */
 import type { App } from 'electron';
 import type { ProcessMetrics, ProcessMetricsSource } from '../core/ports.ts';
+import { procSandboxReader, type ProcSandboxReader } from '../node/proc-sandbox.ts';
 
-export function electronProcessMetrics(app: Pick<App, 'getAppMetrics'>): ProcessMetricsSource {
+export function electronProcessMetrics(app: Pick<App, 'getAppMetrics'>, sandboxes: ProcSandboxReader = procSandboxReader()): ProcessMetricsSource {
   return {
-    sample(pids) {
+    async sample(pids) {
       const wanted = new Set(pids);
+      const metrics = app.getAppMetrics().filter((metric) => wanted.has(metric.pid));
+      const measured = await Promise.all(metrics.map((metric) => sandboxes.measure(metric.pid)));
       const result = new Map<number, ProcessMetrics>();
-      for (const metric of app.getAppMetrics()) {
-        if (!wanted.has(metric.pid)) continue;
+      metrics.forEach((metric, index) => {
+        const sandbox = measured[index];
         result.set(metric.pid, {
           cpuPercent: metric.cpu.percentCPUUsage,
           memoryBytes: (metric.memory.privateBytes ?? metric.memory.workingSetSize) * 1024,
+          ...(sandbox ? { sandbox } : {}),
         });
-      }
-      return Promise.resolve(result);
+      });
+      return result;
     },
   };
 }

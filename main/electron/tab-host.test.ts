@@ -3,8 +3,9 @@
 import { EventEmitter } from 'node:events';
 import type { BaseWindow, IpcMain, WebContentsView } from 'electron';
 import { describe, expect, it } from 'vitest';
-import type { RendererGone, TabCommit } from '../core/tab-host.ts';
-import { ElectronTabHost } from './tab-host.ts';
+import type { LoadFailure, RendererGone, TabCommit } from '../core/tab-host.ts';
+import { IpcRouter } from './string-ipc.ts';
+import { contentArea, ElectronTabHost } from './tab-host.ts';
 
 class FakeDebugger {
   attached = false;
@@ -96,7 +97,7 @@ function setup() {
   const opened: string[] = [];
   const host = new ElectronTabHost({
     window: window as unknown as BaseWindow,
-    ipcMain: new EventEmitter() as unknown as IpcMain,
+    ipc: new IpcRouter(new EventEmitter() as unknown as IpcMain),
     WebContentsView: FakeView as unknown as typeof WebContentsView,
     preload: '/app/tab-preload.cjs',
     openTab: (url) => opened.push(url),
@@ -104,13 +105,15 @@ function setup() {
   const commits: Array<[string, TabCommit]> = [];
   const gone: Array<[string, RendererGone]> = [];
   const hangs: string[] = [];
+  const failures: Array<[string, LoadFailure]> = [];
   host.attach({
+    onDidFailLoad: (id, failure) => failures.push([id, failure]),
     onDidCommit: (id, commit) => commits.push([id, commit]),
     onDidRendererGone: (id, g) => gone.push([id, g]),
     onDidBecomeUnresponsive: (id) => hangs.push(`${id} unresponsive`),
     onDidBecomeResponsive: (id) => hangs.push(`${id} responsive`),
   });
-  return { host, children, commits, gone, opened, hangs };
+  return { host, children, commits, gone, opened, hangs, failures };
 }
 
 describe('ElectronTabHost', () => {
@@ -156,10 +159,10 @@ describe('ElectronTabHost', () => {
     contents.emit('unresponsive');
     contents.emit('responsive');
     expect(hangs).toEqual(['t1 unresponsive', 't1 responsive']);
-    expect(host.webContentsOf('t1')).toBe(contents);
-    expect(host.webContentsOf('t2')).toBeUndefined();
+    expect(host.documentOf('t1')?.contents).toBe(contents);
+    expect(host.documentOf('t2')).toBeUndefined();
     host.crash('t1');
-    expect(host.webContentsOf('t1')).toBeUndefined();
+    expect(host.documentOf('t1')).toBeUndefined();
   });
 
   it('hangs with a busy loop and stops it through the debugger, or says it cannot', async () => {
@@ -188,5 +191,48 @@ describe('ElectronTabHost', () => {
     await host.close('t2');
     expect(two.webContents.closed).toBe(true);
     expect(children).not.toContain(two);
+  });
+
+  it('reports an error page in the main frame as a failed load, ending the old document\'s channel; not an abort, a subframe, or a failure after a commit', async () => {
+    const { host, failures, commits } = setup();
+    await host.create('t1', 'lab://live', 'tab-1');
+    const contents = FakeView.made[0]!.webContents;
+    const start = () => contents.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false });
+    start();
+    contents.url = 'lab-app://pages/live';
+    contents.emit('did-navigate');
+    expect(host.transport('t1')).toBeDefined();
+    // A failed load of the committed document is not an error page.
+    contents.emit('did-fail-load', {}, -2, 'ERR_FAILED', 'lab-app://pages/live', true, 1, 1);
+    expect(failures).toEqual([]);
+
+    start();
+    contents.emit('did-fail-load', {}, -3, 'ERR_ABORTED', 'https://example.com/', true, 1, 1);
+    contents.emit('did-fail-load', {}, -105, 'ERR_NAME_NOT_RESOLVED', 'https://ads.invalid/', false, 1, 2);
+    expect(failures).toEqual([]);
+    contents.emit('did-fail-load', {}, -105, 'ERR_NAME_NOT_RESOLVED', 'https://unreachable.invalid/', true, 1, 1);
+    expect(failures).toEqual([['t1', { pid: 777, url: 'https://unreachable.invalid/', code: -105, description: 'ERR_NAME_NOT_RESOLVED' }]]);
+    expect(host.transport('t1')).toBeUndefined();
+    expect(commits).toHaveLength(1);
+  });
+
+  it('hides the shown tab\'s view while a popup of the UI is over the content area, and shows it again after', async () => {
+    const { host } = setup();
+    await host.create('t1', 'lab://live', 'tab-1');
+    await host.create('t2', 'lab://live', 'tab-2');
+    const [one, two] = FakeView.made as [FakeView, FakeView];
+    host.show('t1');
+    const bounds = { x: 0, y: 84, width: 1000, height: 700 };
+    host.setContentArea(contentArea({ ...bounds, covered: true })!);
+    expect([one.visible, two.visible]).toEqual([false, false]);
+    expect(one.bounds).toEqual(bounds);
+    // Switching tabs under an open popup shows nothing either.
+    host.show('t2');
+    expect([one.visible, two.visible]).toEqual([false, false]);
+    host.setContentArea(contentArea({ ...bounds, covered: false })!);
+    expect([one.visible, two.visible]).toEqual([false, true]);
+    // A report without the flag (an older preload) is not covered; a malformed flag is refused.
+    expect(contentArea(bounds)).toEqual({ bounds, covered: false });
+    expect(contentArea({ ...bounds, covered: 'yes' })).toBeUndefined();
   });
 });

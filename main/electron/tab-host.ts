@@ -7,13 +7,13 @@
  * Site instances: Electron gives each WebContentsView its own renderer process (process per tab);
  * `site` is recorded but cannot make two views share a process.
  */
-import type { BaseWindow, IpcMain, Rectangle, WebContents, WebContentsView } from 'electron';
+import type { BaseWindow, Rectangle, WebContents, WebContentsView } from 'electron';
 import type { RendererGone, SiteInstance, TabHost, TabHostEvents } from '../core/tab-host.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
 import { appToLabUrl, APP_SCHEME, labToAppUrl, PAGES_HOST } from './app-protocol.ts';
 import { IPC } from './ipc-channels.ts';
-import { documentChannels } from './string-ipc.ts';
-import { exitReasonOf } from './utility-launcher.ts';
+import { documentChannels, type IpcRouter } from './string-ipc.ts';
+import { exitReasonOf } from './utility-exits.ts';
 
 /** Where a tab may go by itself (a link, a redirect): the built-in pages and the web. */
 export function tabMayNavigate(url: string): boolean {
@@ -21,6 +21,18 @@ export function tabMayNavigate(url: string): boolean {
   if (!parsed) return false;
   if (parsed.protocol === 'https:' || parsed.protocol === 'http:') return true;
   return parsed.protocol === `${APP_SCHEME}:` && parsed.hostname === PAGES_HOST;
+}
+
+/** Chromium's net::ERR_ABORTED: a load replaced by another, or stopped; not a failure to show. */
+export const ERR_ABORTED = -3;
+
+/**
+ * Whether a `did-fail-load` means an error page now stands in the tab's place: the main frame's,
+ * not an abort, and not after its document committed (Chromium then reports a failed load of a
+ * page that is there).
+ */
+export function isErrorPageLoad(errorCode: number, isMainFrame: boolean, committedSinceStart: boolean): boolean {
+  return isMainFrame && errorCode !== ERR_ABORTED && !committedSinceStart;
 }
 
 /** A content-area rect the UI reported, checked and rounded; undefined when it is not one. */
@@ -33,10 +45,22 @@ export function contentBounds(value: unknown): Rectangle | undefined {
   return { x: rx, y: ry, width: rw, height: rh };
 }
 
+/**
+ * What the UI preload reports on `lab:ui-content-bounds` (preload/content-area.ts), checked: the
+ * content area's rect, and whether a popup of the page is over it. Undefined when it is not one.
+ */
+export function contentArea(value: unknown): { bounds: Rectangle; covered: boolean } | undefined {
+  const bounds = contentBounds(value);
+  if (!bounds) return undefined;
+  const covered = (value as Record<string, unknown>).covered ?? false;
+  return typeof covered === 'boolean' ? { bounds, covered } : undefined;
+}
+
 export interface ElectronTabHostOptions {
   /** The UI window; tab views are its child views. */
   readonly window: BaseWindow;
-  readonly ipcMain: IpcMain;
+  /** ipcMain, one listener per channel for every tab. */
+  readonly ipc: IpcRouter;
   /** Electron's WebContentsView class. */
   readonly WebContentsView: typeof WebContentsView;
   /** dist-electron/tab-preload.cjs */
@@ -64,6 +88,8 @@ export class ElectronTabHost implements TabHost {
   private readonly tabs = new Map<string, Tab>();
   private bounds: Rectangle | undefined;
   private shown: string | undefined;
+  /** A popup of the UI page is over the content area: no tab view may paint over it. */
+  private covered = false;
 
   constructor(private readonly options: ElectronTabHostOptions) {}
 
@@ -91,7 +117,7 @@ export class ElectronTabHost implements TabHost {
     });
     const contents = view.webContents;
     const channels = documentChannels(
-      this.options.ipcMain,
+      this.options.ipc,
       contents,
       IPC.tab,
       () => ({ process: 'renderer', id: tabId, pid: contents.getOSProcessId() }),
@@ -101,7 +127,7 @@ export class ElectronTabHost implements TabHost {
     this.tabs.set(tabId, tab);
     this.wire(tab, contents);
     view.setBackgroundColor('#FFFFFFFF');
-    view.setVisible(this.shown === tabId);
+    view.setVisible(this.isVisible(tabId));
     view.setBounds(this.currentBounds());
     this.options.window.contentView.addChildView(view);
     this.load(tab, url);
@@ -188,15 +214,19 @@ export class ElectronTabHost implements TabHost {
     return this.tabs.get(tabId)?.channels.current()?.transport;
   }
 
-  /** The tab's webContents while its renderer lives (where the channel broker delivers ports). */
-  webContentsOf(tabId: string): WebContents | undefined {
-    return this.live(tabId);
+  /**
+   * The tab's current document while its renderer lives: its webContents and the token its preload
+   * made for it (where, and to whom, the channel broker delivers ports).
+   */
+  documentOf(tabId: string): { contents: WebContents; token: string | undefined } | undefined {
+    const contents = this.live(tabId);
+    return contents && { contents, token: this.tabs.get(tabId)?.channels.current()?.token };
   }
 
   /** Shows `tabId`'s view (the selected, live tab) and hides the others; undefined hides them all. */
   show(tabId: string | undefined): void {
     this.shown = tabId;
-    for (const tab of this.tabs.values()) tab.view.setVisible(tab.id === tabId);
+    for (const tab of this.tabs.values()) tab.view.setVisible(this.isVisible(tab.id));
     const shown = tabId === undefined ? undefined : this.tabs.get(tabId);
     // addChildView of an existing child moves it on top.
     if (shown) this.options.window.contentView.addChildView(shown.view);
@@ -206,6 +236,21 @@ export class ElectronTabHost implements TabHost {
   setContentBounds(bounds: Rectangle): void {
     this.bounds = bounds;
     for (const tab of this.tabs.values()) tab.view.setBounds(bounds);
+  }
+
+  /**
+   * The UI's content area, and whether a popup of the page (a menu, the omnibox's error) is over
+   * it: a native view paints above the page, so the shown tab's view steps aside while one is.
+   */
+  setContentArea({ bounds, covered }: { bounds: Rectangle; covered: boolean }): void {
+    this.setContentBounds(bounds);
+    if (covered === this.covered) return;
+    this.covered = covered;
+    for (const tab of this.tabs.values()) tab.view.setVisible(this.isVisible(tab.id));
+  }
+
+  private isVisible(tabId: string): boolean {
+    return tabId === this.shown && !this.covered;
   }
 
   /** Ends every tab (the window is closing: its views' webContents are not destroyed with it). */
@@ -233,11 +278,25 @@ export class ElectronTabHost implements TabHost {
   }
 
   private wire(tab: Tab, contents: WebContents): void {
+    // Whether the main frame's current navigation committed a document (then a did-fail-load is
+    // about that document's load, not an error page in its place).
+    let committed = false;
+    contents.on('did-start-navigation', (details) => {
+      if (details.isMainFrame && !details.isSameDocument) committed = false;
+    });
     // documentChannels listened first: the new document's transport exists when the core asks.
     contents.on('did-navigate', () => {
+      committed = true;
       const url = appToLabUrl(contents.getURL());
       tab.url = url;
       this.events?.onDidCommit(tab.id, { pid: contents.getOSProcessId(), url });
+    });
+    // An error page committed instead of the page (no did-navigate comes): the core learns the tab
+    // is live there, and the old document's channel ends.
+    contents.on('did-fail-load', (_event, errorCode, errorDescription, validatedURL, isMainFrame) => {
+      if (!isErrorPageLoad(errorCode, isMainFrame, committed)) return;
+      tab.channels.end();
+      this.events?.onDidFailLoad?.(tab.id, { pid: contents.getOSProcessId(), url: appToLabUrl(validatedURL), code: errorCode, description: errorDescription });
     });
     contents.on('render-process-gone', (_event, details) => {
       tab.crashed = true;

@@ -4,7 +4,7 @@
  * Command `reset` sets the count back to zero.
  */
 import type { PaintOp } from '../../protocol/interfaces/display-list.ts';
-import { definePlugin, integerParam, pluginError, type PluginContent } from '../plugin.ts';
+import { CodedError, definePlugin, integerParam, PluginChannelErrorCode, type PluginContent } from '../plugin.ts';
 
 const SIZE = 160;
 
@@ -14,7 +14,7 @@ export const clock = definePlugin({
   create(context) {
     const intervalMs = integerParam(context.params, 'intervalMs', { fallback: 1000, min: 50, max: 60_000 });
     const style = context.params.get('style') ?? 'face';
-    if (style !== 'face' && style !== 'text') throw pluginError('PLUGIN_BAD_PARAM', `param style must be face or text, not ${JSON.stringify(style)}`);
+    if (style !== 'face' && style !== 'text') throw new CodedError(PluginChannelErrorCode.PLUGIN_BAD_PARAM, `param style must be face or text, not ${JSON.stringify(style)}`);
     let ticks = 0;
     const draw = () => context.render(style === 'text' ? clockText(new Date(), ticks) : clockFace(new Date(), ticks));
     draw();

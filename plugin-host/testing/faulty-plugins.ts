@@ -2,7 +2,7 @@
  * Plugins that misbehave in every way plugin code can without ending the process, for the tests of
  * the host's guards (plugin-instances.ts). Not shipped: the host's registry never lists them.
  */
-import { definePlugin, pluginError, type PluginContent } from '../plugin.ts';
+import { CodedError, definePlugin, type PluginContent } from '../plugin.ts';
 
 /** What the fixtures did, for the tests to look at. */
 export const fixtureLog: string[] = [];
@@ -12,7 +12,7 @@ export const failsToCreate = definePlugin({
   description: 'create starts a timer, then throws',
   create(context) {
     context.setInterval(() => fixtureLog.push('leaked timer ran'), 5);
-    throw pluginError('FIXTURE_CREATE', 'no instance for you');
+    throw new CodedError('FIXTURE_CREATE', 'no instance for you');
   },
 });
 
@@ -34,13 +34,13 @@ export const faulty = definePlugin({
         },
         reject: async () => {
           await new Promise((resolve) => setTimeout(resolve, 5));
-          throw pluginError('FIXTURE_REJECT', 'rejected by a command');
+          throw new CodedError('FIXTURE_REJECT', 'rejected by a command');
         },
         throwString() {
           throw 'a string, not an Error';
         },
         throwHuge() {
-          throw Object.assign(new Error('x'.repeat(200_000)), { name: 'N'.repeat(500), code: 'C'.repeat(500) });
+          throw new CodedError('C'.repeat(500), 'x'.repeat(200_000), { name: 'N'.repeat(500) });
         },
         throwUndescribable() {
           throw { toString: () => { throw new Error('no'); } };

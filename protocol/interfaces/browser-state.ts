@@ -4,6 +4,7 @@
  * `render-process-gone` / `child-process-gone` reasons, plus `bad-message` (Chrome's
  * bad_message::ReceivedBadMessage).
  */
+import { BAD_MESSAGE_REASONS, type BadMessageReason } from '../rpc/bad-message.ts';
 import { Struct, Type, Variant, type Static } from '../rpc/schema.ts';
 
 export const ProcessKind = Type.Union([
@@ -63,6 +64,18 @@ export type GpuMode = Static<typeof GpuMode>;
 
 export const ProcessModel = Type.Union([Type.Literal('process-per-tab'), Type.Literal('process-per-site')]);
 export type ProcessModel = Static<typeof ProcessModel>;
+
+/**
+ * Whether the tab renderers run in Chromium's OS sandbox, as the shell decided at start
+ * (main/node/sandbox.ts): off only where it cannot work (running as root; no user namespaces and no
+ * setuid helper) or when `--no-sandbox` was asked for, and then why.
+ */
+export const SandboxState = Struct({
+  enabled: Type.Boolean(),
+  /** Why it is off: "running as root", "--no-sandbox was given", ... Absent when it is on. */
+  reason: Type.Optional(Type.String({ maxLength: 256 })),
+});
+export type SandboxState = Static<typeof SandboxState>;
 
 export const TabState = Type.Union([
   Type.Literal('loading'),
@@ -130,6 +143,8 @@ export const BrowserEvent = Variant('type', [
     ...Common,
     processId: Type.String({ maxLength: 64 }),
     interface: Type.String({ maxLength: 128 }),
+    /** Which of the RPC layer's reasons (bad-message.ts); what exactly was wrong is `reason`. */
+    code: Type.Optional(Type.Unsafe<BadMessageReason>(Type.Union(BAD_MESSAGE_REASONS.map((reason) => Type.Literal(reason))))),
     reason: Type.String({ maxLength: 4096 }),
   }),
   /** A tab opened or changed (title, url, state, renderer, crash). */

@@ -8,9 +8,17 @@
  * Implemented by the browser process: TabHostService (its events go to the page). By the page:
  * TabPage (its events, heartbeats and title, go to the browser).
  */
+import { errorCodes, type ErrorCodeOf } from '../rpc/errors.ts';
 import { defineInterface, method } from '../rpc/interface.ts';
 import { Struct, Type, Variant } from '../rpc/schema.ts';
 import { GpuMode } from './browser-state.ts';
+
+/**
+ * TabHostService's error codes (a CodedError's `code`). PLUGIN_HOST_DOWN: requestPluginChannel while
+ * the plugin host is not running (show placeholders; pluginHostChanged says when it is back).
+ */
+export const TabHostErrorCode = errorCodes('PLUGIN_HOST_DOWN');
+export type TabHostErrorCode = ErrorCodeOf<typeof TabHostErrorCode>;
 
 /**
  * How the page reaches a utility process directly, as the shell brokered it (main/core/ports.ts,

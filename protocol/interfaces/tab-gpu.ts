@@ -5,9 +5,17 @@
  * the frame's pixels, which the tab composites onto its page. Implemented by the GPU process:
  * GpuChannel. By the tab: GpuChannelClient.
  */
+import { errorCodes, type ErrorCodeOf } from '../rpc/errors.ts';
 import { defineInterface, method } from '../rpc/interface.ts';
 import { Bytes, Struct, Type } from '../rpc/schema.ts';
 import { DisplayList, MAX_FRAME_SIDE } from './display-list.ts';
+
+/**
+ * GpuChannel's error codes (a CodedError's `code`). PAINT_OP_FAILED: rasterize met a paint operation
+ * the canvas refused (e.g. a color that does not parse); the message names it.
+ */
+export const GpuChannelErrorCode = errorCodes('PAINT_OP_FAILED');
+export type GpuChannelErrorCode = ErrorCodeOf<typeof GpuChannelErrorCode>;
 
 export const Frame = Struct({
   width: Type.Integer({ minimum: 1, maximum: MAX_FRAME_SIDE }),

@@ -6,9 +6,30 @@
  * page itself keeps running. Implemented by the plugin host: PluginChannel. By the tab:
  * PluginChannelClient.
  */
+import { errorCodes, type ErrorCodeOf } from '../rpc/errors.ts';
 import { defineInterface, method } from '../rpc/interface.ts';
 import { Struct, Type, Variant } from '../rpc/schema.ts';
 import { DisplayList } from './display-list.ts';
+
+/**
+ * PluginChannel's error codes (a CodedError's `code`): the plugin host's, and a plugin's own.
+ * PLUGIN_UNKNOWN: createInstance of a plugin the host does not have (the message lists those it has).
+ * PLUGIN_DUPLICATE_INSTANCE: createInstance with an instance id the tab already uses. PLUGIN_NO_INSTANCE:
+ * a command for an instance the tab does not have, or one destroyed while the command ran.
+ * PLUGIN_UNKNOWN_COMMAND: a command the instance does not answer (the message lists those it does).
+ * PLUGIN_BAD_RESULT: a command's handler returned what a command cannot. PLUGIN_BAD_PARAM,
+ * PLUGIN_BAD_ARGUMENT: a plugin param, a command's argument, that is not what it takes.
+ */
+export const PluginChannelErrorCode = errorCodes(
+  'PLUGIN_UNKNOWN',
+  'PLUGIN_DUPLICATE_INSTANCE',
+  'PLUGIN_NO_INSTANCE',
+  'PLUGIN_UNKNOWN_COMMAND',
+  'PLUGIN_BAD_RESULT',
+  'PLUGIN_BAD_PARAM',
+  'PLUGIN_BAD_ARGUMENT',
+);
+export type PluginChannelErrorCode = ErrorCodeOf<typeof PluginChannelErrorCode>;
 
 const InstanceId = Type.String({ minLength: 1, maxLength: 64 });
 

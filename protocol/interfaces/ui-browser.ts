@@ -6,9 +6,19 @@
  * the browser process: BrowserUiService (its events stream state changes to the UI). By the UI page:
  * BrowserUi.
  */
+import { errorCodes, type ErrorCodeOf } from '../rpc/errors.ts';
 import { defineInterface, method } from '../rpc/interface.ts';
 import { Struct, Type } from '../rpc/schema.ts';
-import { BrowserEvent, DirectChannel, GpuMode, ProcessInfo, ProcessModel, TabInfo } from './browser-state.ts';
+import { BrowserEvent, DirectChannel, GpuMode, ProcessInfo, ProcessModel, SandboxState, TabInfo } from './browser-state.ts';
+
+/**
+ * BrowserUiService's error codes (a CodedError's `code`); the UI shows them. NO_SUCH_TAB: a tab method
+ * named a tab that does not exist (any more). URL_NOT_ALLOWED: openTab or omnibox with a URL a page may
+ * not load (file:, javascript:, an unknown lab:// page). NO_SUCH_PROCESS: endProcess for an unknown or
+ * ended process. CANNOT_END_BROWSER: endProcess for the browser process itself.
+ */
+export const BrowserUiErrorCode = errorCodes('NO_SUCH_TAB', 'URL_NOT_ALLOWED', 'NO_SUCH_PROCESS', 'CANNOT_END_BROWSER');
+export type BrowserUiErrorCode = ErrorCodeOf<typeof BrowserUiErrorCode>;
 
 /** How much history getState carries (the UI keeps more as events arrive). */
 export const STATE_EVENTS = 200;
@@ -23,6 +33,8 @@ export const BrowserState = Struct({
   processes: Type.Array(ProcessInfo, { maxItems: 128 }),
   gpuMode: GpuMode,
   processModel: ProcessModel,
+  /** The OS sandbox of the tab renderers, as the shell decided at start. Absent: the shell did not say. */
+  sandbox: Type.Optional(SandboxState),
   pluginHost: Struct({ running: Type.Boolean(), recentCrashes: Type.Integer({ minimum: 0 }) }),
   /** How many bad messages the browser has received since it started. */
   badMessages: Type.Integer({ minimum: 0 }),
@@ -35,6 +47,18 @@ export const BrowserState = Struct({
   events: Type.Array(BrowserEvent, { maxItems: STATE_EVENTS }),
 });
 
+/**
+ * A process's sandbox as /proc reports it (main/node/proc-sandbox.ts), measured, not labelled:
+ * its seccomp mode (`Seccomp:` 0 none, 1 strict, 2 filter = seccomp-bpf), whether it has
+ * no_new_privs, and which of its user, pid and net namespaces differ from the browser process's.
+ */
+export const ProcessSandbox = Struct({
+  seccomp: Type.Union([Type.Literal('none'), Type.Literal('strict'), Type.Literal('filter')]),
+  noNewPrivs: Type.Boolean(),
+  /** Absent when the kernel would not show its namespaces. */
+  namespaces: Type.Optional(Type.Array(Type.Union([Type.Literal('user'), Type.Literal('pid'), Type.Literal('net')]), { maxItems: 3 })),
+});
+
 /** One process's row of figures in the task manager; CPU and memory absent where the shell cannot measure them. */
 export const ProcessMetricsInfo = Struct({
   /** The registry id (ProcessInfo.id). */
@@ -45,6 +69,8 @@ export const ProcessMetricsInfo = Struct({
   memoryBytes: Type.Optional(Type.Number({ minimum: 0 })),
   /** Typed IPC messages per second the browser process exchanged with it (for the browser: all of them). */
   ipcPerSecond: Type.Number({ minimum: 0 }),
+  /** Its sandbox, measured; absent where the shell cannot measure it (not Linux): "not measured". */
+  sandbox: Type.Optional(ProcessSandbox),
 });
 
 /**

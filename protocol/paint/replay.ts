@@ -5,6 +5,8 @@
  * (`Canvas2DLike`), which keeps this folder free of DOM and native-module types.
  */
 import type { DisplayList, ImageData, PaintOp } from '../interfaces/display-list.ts';
+import { GpuChannelErrorCode } from '../interfaces/tab-gpu.ts';
+import { CodedError } from '../rpc/errors.ts';
 
 /** A gradient, as `createLinearGradient` / `createRadialGradient` return it. */
 export interface CanvasGradientLike {
@@ -59,16 +61,15 @@ export interface Canvas2DLike<Image> {
 export type MakeImage<Image> = (image: ImageData) => Image;
 
 /** A paint operation the canvas refused (e.g. a gradient stop whose color does not parse). */
-export class ReplayError extends Error {
+export class ReplayError extends CodedError<typeof GpuChannelErrorCode.PAINT_OP_FAILED> {
   override readonly name = 'ReplayError';
-  /** For callers across a channel: the code a RemoteError carries. */
-  readonly code = 'PAINT_OP_FAILED';
   constructor(
     readonly opIndex: number,
     readonly op: string,
     cause: unknown,
   ) {
-    super(`paint op ${opIndex} (${op}) failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    // The code is for callers across a channel: the one a RemoteError carries.
+    super(GpuChannelErrorCode.PAINT_OP_FAILED, `paint op ${opIndex} (${op}) failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
 }
 

@@ -5,6 +5,7 @@
  * sender's identity from the transport (the browser process uses that to end the offending process).
  */
 import { describePeer, type PeerIdentity, type Transferable, type Transport } from '../transport/transport.ts';
+import { BadMessageReason } from './bad-message.ts';
 import { RemoteError, RpcError, serializeError } from './errors.ts';
 import type {
   EventName,
@@ -64,6 +65,7 @@ export interface BadMessageReport {
   readonly peer: PeerIdentity;
   /** The interface the message claimed to be for, or '?' when it could not tell. */
   readonly interface: string;
+  /** What exactly was wrong with it. */
   readonly reason: string;
 }
 
@@ -76,8 +78,11 @@ export interface ConnectOptions<Local extends InterfaceSpec, Remote extends Inte
   readonly handlers: Handlers<Local>;
   /** The interface the other side implements: what `remote` calls and which events arrive. */
   readonly remote: Remote;
-  /** Called for every message that fails validation; the message reaches no handler. */
-  readonly onBadMessage: (report: BadMessageReport) => void;
+  /**
+   * Called for every message that fails validation; the message reaches no handler. `code` is the
+   * reason's entry in bad-message.ts (Chromium's bad_message::ReceivedBadMessage takes the same).
+   */
+  readonly onBadMessage: (report: BadMessageReport, code: BadMessageReason) => void;
   readonly timeoutMs?: number;
   /** The largest message either side may send; checked against the schemas when connecting. */
   readonly maxMessageBytes?: number;
@@ -246,7 +251,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
   private readonly self: PeerIdentity;
   private readonly localName: string;
   private readonly remoteName: string;
-  private readonly onBadMessage: (report: BadMessageReport) => void;
+  private readonly onBadMessage: (report: BadMessageReport, code: BadMessageReason) => void;
   private readonly timeoutMs: number;
   private readonly maxMessageBytes: number;
   private readonly tracer: Tracer;
@@ -302,7 +307,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     this.transport.on(this.receive);
     this.stopListeningForClose = this.transport.onDidClose?.(() => this.close('the channel closed'));
     this.stopListeningForDecodeFailures = this.transport.onDidFailToDecode?.((error) =>
-      this.reportBad('?', `message could not be decoded: ${(error as Error)?.message ?? String(error)}`, '?'),
+      this.reportBad(BadMessageReason.UNDECODABLE, '?', `message could not be decoded: ${(error as Error)?.message ?? String(error)}`, '?'),
     );
   }
 
@@ -455,7 +460,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     } catch (error) {
       // Validation rejects bad input before this point; reaching here is a bug of ours, and the
       // receive path must survive it all the same.
-      this.reportBad('?', `receiver failed on this message: ${(error as Error)?.message ?? String(error)}`, '?');
+      this.reportBad(BadMessageReason.RECEIVER_FAILED, '?', `receiver failed on this message: ${(error as Error)?.message ?? String(error)}`, '?');
     }
   }
 
@@ -464,9 +469,9 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     if (problem !== undefined) {
       // Name what the envelope claims where it can be read (a request's method, an event's name).
       const claimed = readableMember(message);
-      if (claimed === undefined) return this.reportBad('?', problem, '?');
-      if (claimed.kind === Kind.Request) return this.reportBad(this.localName, problem, this.localMethods.get(claimed.name)?.name ?? claimed.name);
-      return this.reportBad(this.remoteName, problem, this.remoteEvents.get(claimed.name)?.name ?? claimed.name);
+      if (claimed === undefined) return this.reportBad(BadMessageReason.MALFORMED_ENVELOPE, '?', problem, '?');
+      if (claimed.kind === Kind.Request) return this.reportBad(BadMessageReason.MALFORMED_ENVELOPE, this.localName, problem, this.localMethods.get(claimed.name)?.name ?? claimed.name);
+      return this.reportBad(BadMessageReason.MALFORMED_ENVELOPE, this.remoteName, problem, this.remoteEvents.get(claimed.name)?.name ?? claimed.name);
     }
     const envelope = message as Envelope;
     // Each kind finds its member (or pending call) once, and a traced message is recorded with it
@@ -488,7 +493,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
           const reason = `${this.remoteName}.${method.name} response: ${method.checker.explain(payload)}`;
           this.settle(id);
           call.reject(new RpcError('RPC_BAD_MESSAGE', `bad message from ${describePeer(this.peer)}: ${reason}`));
-          return this.reportBad(this.remoteName, reason, method.name);
+          return this.reportBad(BadMessageReason.INVALID_RESPONSE, this.remoteName, reason, method.name);
         }
         this.settle(id);
         return call.resolve(payload);
@@ -504,9 +509,9 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
         const [, name, payload] = envelope;
         const event = this.remoteEvents.get(name);
         if (this.tracer.active) this.traceReceived('event', event, this.remoteName, name, Number.NaN, Number.NaN, envelope, wireBytes);
-        if (!event) return this.reportBad(this.remoteName, `unknown event ${this.remoteName}.${name}`, name);
+        if (!event) return this.reportBad(BadMessageReason.UNKNOWN_EVENT, this.remoteName, `unknown event ${this.remoteName}.${name}`, name);
         if (!event.checker.check(payload)) {
-          return this.reportBad(this.remoteName, `${this.remoteName}.${event.name} event: ${event.checker.explain(payload)}`, event.name);
+          return this.reportBad(BadMessageReason.INVALID_EVENT, this.remoteName, `${this.remoteName}.${event.name} event: ${event.checker.explain(payload)}`, event.name);
         }
         if (event.listeners) for (const listener of event.listeners) this.runListener(listener, payload, event.name);
         return;
@@ -524,19 +529,19 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
 
   /** An answer with no pending call: late (timed out, aborted) is normal; never asked for is not. */
   private onUnmatchedAnswer(id: number): void {
-    if (id >= this.nextCallId || id === 0) this.reportBad(this.remoteName, `response to call ${id}, which was never made`, '?');
+    if (id >= this.nextCallId || id === 0) this.reportBad(BadMessageReason.UNSOLICITED_RESPONSE, this.remoteName, `response to call ${id}, which was never made`, '?');
   }
 
   private onRequest(id: number, name: string, method: LocalMethod | undefined, payload: unknown): void {
     if (!method) {
       const reason = `unknown method ${this.localName}.${name}`;
       this.reply(id, undefined, name, new RpcError('RPC_BAD_MESSAGE', reason), true);
-      return this.reportBad(this.localName, reason, name);
+      return this.reportBad(BadMessageReason.UNKNOWN_METHOD, this.localName, reason, name);
     }
     if (!method.checker.check(payload)) {
       const reason = `${this.localName}.${method.name} request: ${method.checker.explain(payload)}`;
       this.reply(id, method, method.name, new RpcError('RPC_BAD_MESSAGE', reason), true);
-      return this.reportBad(this.localName, reason, method.name);
+      return this.reportBad(BadMessageReason.INVALID_REQUEST, this.localName, reason, method.name);
     }
     const context = new HandlerContext(this.peer, this.cancellable, id);
     let result: unknown;
@@ -599,13 +604,13 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
    * `method` is the method or event the message claimed to be, as far as it could be read: the
    * payload may be wrong and the name still readable; '?' only when the envelope hides it.
    */
-  private reportBad(interfaceName: string, reason: string, method: string): void {
+  private reportBad(code: BadMessageReason, interfaceName: string, reason: string, method: string): void {
     if (this.tracer.active) {
       const now = epochNow();
       this.tracer.record({ route: this.traceRoute('receive', 'bad-message', interfaceName, method), size: 0, sentAt: now, receivedAt: now, error: reason });
     }
     try {
-      this.onBadMessage({ peer: this.peer, interface: interfaceName, reason });
+      this.onBadMessage({ peer: this.peer, interface: interfaceName, reason }, code);
     } catch (error) {
       console.error('onBadMessage threw:', error);
     }

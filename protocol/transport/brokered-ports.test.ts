@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build, type Rolldown } from 'vite';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { requireBrowser } from '../../main/node/find-browser.ts';
 import type { DeliveredPortsResults } from './testing/delivered-ports-checks.ts';
 
 const PAGES_DIR = path.join(import.meta.dirname, 'testing');
@@ -61,9 +62,10 @@ beforeAll(async () => {
   const { port } = server.address() as AddressInfo;
   // 127.0.0.1 and localhost are different sites: the frame runs in a renderer process of its own.
   browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    executablePath: requireBrowser(),
+    // Playwright adds --no-sandbox unless told the sandbox works here (vitest.global-setup.ts decides).
+    chromiumSandbox: inject('chromiumSandbox'),
     args: [
-      '--no-sandbox',
       '--disable-gpu',
       '--site-per-process',
       '--no-first-run',

@@ -40,19 +40,34 @@ export function isConnectClient(value: unknown): value is ConnectClientMessage {
 
 // ---- browser process -> tab preload -> page ----------------------------------------------------
 
-/** What the browser process sends the tab preload with a port (on its own IPC channel). */
+/**
+ * What the browser process sends the tab preload with a port (on its own IPC channel): the port's
+ * id and the token of the document it is for (the tab preload makes one per document and sends it
+ * with the page's messages).
+ */
 export interface PortDelivery {
   readonly portId: string;
+  readonly document: string;
 }
 
-export function portDelivery(portId: string): PortDelivery {
-  return { portId };
+export function portDelivery(portId: string, document: string): PortDelivery {
+  return { portId, document };
 }
 
 export function isPortDelivery(value: unknown): value is PortDelivery {
   if (typeof value !== 'object' || value === null) return false;
-  const { portId, ...rest } = value as Record<string, unknown>;
-  return isId(portId) && Object.keys(rest).length === 0;
+  const { portId, document, ...rest } = value as Record<string, unknown>;
+  return isId(portId) && isId(document) && Object.keys(rest).length === 0;
+}
+
+/** A fresh document token: 128 random bits as hex (the tab preload makes one per document it runs in). */
+export function newDocumentToken(): string {
+  return [...globalThis.crypto.getRandomValues(new Uint8Array(16))].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** True for a well-formed delivery meant for the document whose token is `document`. */
+export function isPortDeliveryFor(value: unknown, document: string): value is PortDelivery {
+  return isPortDelivery(value) && value.document === document;
 }
 
 export const DELIVERED_PORT = 'lab:delivered-port';

@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type CDPSession, type Frame, type Page } from 'playwright-core';
 import { build, type Rolldown } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { requireBrowser } from '../../main/node/find-browser.ts';
 import { FORGED, type FrameState, type TopResults } from './testing/browser-checks.ts';
 
 const PAGES_DIR = path.join(import.meta.dirname, 'testing');
@@ -102,9 +103,10 @@ beforeAll(async () => {
 
   start = performance.now();
   browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    executablePath: requireBrowser(),
+    // Playwright adds --no-sandbox unless told the sandbox works here (vitest.global-setup.ts decides).
+    chromiumSandbox: inject('chromiumSandbox'),
     args: [
-      '--no-sandbox',
       '--disable-gpu',
       '--disable-background-networking',
       '--disable-component-update',

@@ -10,6 +10,7 @@ import type {
   ProcessInfo,
   ProcessModel,
   ProcessState,
+  SandboxState,
   TabInfo,
 } from '../../protocol/interfaces/browser-state.ts';
 import type { Static } from '../../protocol/rpc/schema.ts';
@@ -28,6 +29,8 @@ export interface BrowserView {
   /** Why compositing is in software, from the last `gpu-mode-changed` event seen. */
   readonly gpuModeReason: string | undefined;
   readonly processModel: ProcessModel;
+  /** Whether the tab renderers run in the OS sandbox, and if not why; undefined: the shell did not say. */
+  readonly sandbox?: SandboxState;
   readonly pluginHost: { readonly running: boolean; readonly recentCrashes: number };
   readonly badMessages: number;
   /**
@@ -59,6 +62,7 @@ export function fromSnapshot(snapshot: BrowserSnapshot): BrowserView {
     gpuMode: snapshot.gpuMode,
     gpuModeReason: lastModeChange?.mode === 'software' ? lastModeChange.reason : undefined,
     processModel: snapshot.processModel,
+    ...(snapshot.sandbox ? { sandbox: snapshot.sandbox } : {}),
     pluginHost: snapshot.pluginHost,
     badMessages: snapshot.badMessages,
     channels: snapshot.channels ?? [],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessInfo, TabInfo } from '../../protocol/interfaces/browser-state.ts';
-import { formatBytes, formatCpu, formatRate, nextSort, sortRows, taskName, taskRows } from './task-manager.ts';
+import { formatBytes, formatCpu, formatRate, formatSandbox, nextSort, sortRows, taskName, taskRows } from './task-manager.ts';
 
 const proc = (id: string, kind: ProcessInfo['kind'], extra: Partial<ProcessInfo> = {}): ProcessInfo => ({
   id,
@@ -25,9 +25,9 @@ describe('taskRows', () => {
   ];
   const tabs = [tab('tab-1', 'renderer-1', 'Live'), tab('tab-2', 'renderer-2', 'Clock'), tab('tab-3', 'renderer-2', 'Docs')];
   const metrics = [
-    { id: 'browser', cpuPercent: 3, memoryBytes: 80e6, ipcPerSecond: 40 },
+    { id: 'browser', cpuPercent: 3, memoryBytes: 80e6, ipcPerSecond: 40, sandbox: { seccomp: 'none' as const, noNewPrivs: false, namespaces: [] } },
     { id: 'gpu', cpuPercent: 12.5, memoryBytes: 30e6, ipcPerSecond: 10 },
-    { id: 'renderer-1', cpuPercent: 1, memoryBytes: 20e6, ipcPerSecond: 2 },
+    { id: 'renderer-1', cpuPercent: 1, memoryBytes: 20e6, ipcPerSecond: 2, sandbox: { seccomp: 'filter' as const, noNewPrivs: true, namespaces: ['user' as const, 'pid' as const, 'net' as const] } },
     { id: 'renderer-2', cpuPercent: 50, memoryBytes: 25e6, ipcPerSecond: 30 },
     { id: 'renderer-3', cpuPercent: 9, memoryBytes: 9e6, ipcPerSecond: 9 },
   ];
@@ -44,6 +44,21 @@ describe('taskRows', () => {
     ]);
     expect(rows[5]!.state).toBe('killed (SIGKILL)');
     expect(taskName(proc('r', 'renderer'), [])).toBe('Renderer: r');
+  });
+
+  it('shows each process\'s measured sandbox; "not measured" where the shell sent none; nothing before the first figures', () => {
+    const rows = taskRows(processes, tabs, metrics);
+    expect(rows.map((row) => [row.id, row.sandbox])).toEqual([
+      ['browser', 'none'],
+      ['gpu', 'not measured'],
+      ['plugin-host', undefined], // no figures yet
+      ['renderer-1', 'seccomp-bpf · no_new_privs · user/pid/net ns'],
+      ['renderer-2', 'not measured'],
+      ['renderer-3', undefined], // ended
+    ]);
+    expect(sortRows(rows, { column: 'sandbox', direction: 'ascending' }).map((row) => row.id)).toEqual([
+      'browser', 'gpu', 'renderer-2', 'renderer-1', 'plugin-host', 'renderer-3',
+    ]);
   });
 
   it('sorts by a column either way; rows without the figure go last; ties keep Chrome order', () => {
@@ -71,6 +86,15 @@ describe('taskRows', () => {
 });
 
 describe('formatting', () => {
+  it('names each sandbox layer /proc reports, and "none" when there is none', () => {
+    expect(formatSandbox(undefined)).toBe('not measured');
+    expect(formatSandbox({ seccomp: 'none', noNewPrivs: false, namespaces: [] })).toBe('none');
+    expect(formatSandbox({ seccomp: 'filter', noNewPrivs: true, namespaces: ['user', 'pid', 'net'] })).toBe('seccomp-bpf · no_new_privs · user/pid/net ns');
+    expect(formatSandbox({ seccomp: 'strict', noNewPrivs: false, namespaces: ['net'] })).toBe('seccomp strict · net ns');
+    expect(formatSandbox({ seccomp: 'none', noNewPrivs: true, namespaces: [] })).toBe('no_new_privs');
+    expect(formatSandbox({ seccomp: 'filter', noNewPrivs: true })).toBe('seccomp-bpf · no_new_privs · namespaces not readable');
+  });
+
   it('shows memory in KB, MB and GB of 1024, CPU with one decimal, rates without noise', () => {
     expect(formatBytes(undefined)).toBe('—');
     expect(formatBytes(812 * 1024)).toBe('812 KB');

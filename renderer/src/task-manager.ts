@@ -1,13 +1,14 @@
 // What the task manager says: one row per process (the browser's registry joined with the latest
 // figures from getMetrics), formatted and sorted as Chrome's task manager does.
 import type { ProcessInfo, ProcessKind, TabInfo } from '../../protocol/interfaces/browser-state.ts';
-import type { ProcessMetricsInfo } from '../../protocol/interfaces/ui-browser.ts';
+import type { ProcessMetricsInfo, ProcessSandbox } from '../../protocol/interfaces/ui-browser.ts';
 import type { Static } from '../../protocol/rpc/schema.ts';
 import { stateText } from './view-model.ts';
 
 export type ProcessMetrics = Static<typeof ProcessMetricsInfo>;
+export type MeasuredSandbox = Static<typeof ProcessSandbox>;
 
-export type TaskColumn = 'task' | 'kind' | 'pid' | 'cpu' | 'memory' | 'ipc' | 'state' | 'restarts';
+export type TaskColumn = 'task' | 'kind' | 'pid' | 'cpu' | 'memory' | 'ipc' | 'sandbox' | 'state' | 'restarts';
 export type SortDirection = 'ascending' | 'descending';
 export interface TaskSort {
   readonly column: TaskColumn;
@@ -21,6 +22,7 @@ export const TASK_COLUMNS: readonly { readonly column: TaskColumn; readonly labe
   { column: 'cpu', label: 'CPU %', numeric: true },
   { column: 'memory', label: 'Memory', numeric: true },
   { column: 'ipc', label: 'IPC msgs/s', numeric: true },
+  { column: 'sandbox', label: 'Sandbox', numeric: false },
   { column: 'state', label: 'State', numeric: false },
   { column: 'restarts', label: 'Restarts', numeric: true },
 ];
@@ -34,6 +36,8 @@ export interface TaskRow {
   readonly cpuPercent: number | undefined;
   readonly memoryBytes: number | undefined;
   readonly ipcPerSecond: number | undefined;
+  /** Its sandbox as measured ("seccomp-bpf · no_new_privs · user/pid/net ns", "none", "not measured"); undefined before its first figures. */
+  readonly sandbox: string | undefined;
   readonly state: string;
   readonly ended: boolean;
   readonly restarts: number;
@@ -78,6 +82,7 @@ export function taskRows(processes: readonly ProcessInfo[], tabs: readonly TabIn
         cpuPercent: m?.cpuPercent,
         memoryBytes: m?.memoryBytes,
         ipcPerSecond: m?.ipcPerSecond,
+        sandbox: m ? formatSandbox(m.sandbox) : undefined,
         state: stateText(process),
         ended,
         restarts: process.restarts,
@@ -106,6 +111,23 @@ export function formatRate(perSecond: number | undefined): string {
   return perSecond < 10 ? perSecond.toFixed(1) : String(Math.round(perSecond));
 }
 
+/**
+ * A process's sandbox in the words of /proc and Chromium's docs: "seccomp-bpf" (Seccomp: 2),
+ * "seccomp strict" (1), "no_new_privs", and the namespaces it does not share with the browser
+ * ("user/pid/net ns"); "none" when it has none of them; "not measured" where the shell cannot
+ * measure (not Linux). Never inferred from how the process was started.
+ */
+export function formatSandbox(sandbox: MeasuredSandbox | undefined): string {
+  if (!sandbox) return 'not measured';
+  const parts: string[] = [];
+  if (sandbox.seccomp === 'filter') parts.push('seccomp-bpf');
+  if (sandbox.seccomp === 'strict') parts.push('seccomp strict');
+  if (sandbox.noNewPrivs) parts.push('no_new_privs');
+  if (sandbox.namespaces === undefined) parts.push('namespaces not readable');
+  else if (sandbox.namespaces.length) parts.push(`${sandbox.namespaces.join('/')} ns`);
+  return parts.length ? parts.join(' · ') : 'none';
+}
+
 function sortValue(row: TaskRow, column: TaskColumn): string | number | undefined {
   switch (column) {
     case 'task':
@@ -120,6 +142,8 @@ function sortValue(row: TaskRow, column: TaskColumn): string | number | undefine
       return row.memoryBytes;
     case 'ipc':
       return row.ipcPerSecond;
+    case 'sandbox':
+      return row.sandbox;
     case 'state':
       return row.state;
     case 'restarts':

@@ -7,6 +7,7 @@ import {
   pluginHostNotice,
   pluginHostStatus,
   sadTabText,
+  sandboxStatus,
   stateText,
   tabBadge,
   tabFrameCss,
@@ -54,6 +55,13 @@ describe('tabBadge', () => {
 });
 
 describe('status line', () => {
+  it('says whether the sandbox is on, or off and why, as the shell reported it; nothing when it did not', () => {
+    expect(sandboxStatus(view({ sandbox: { enabled: true } }))).toEqual({ text: 'Sandbox: on', on: true });
+    expect(sandboxStatus(view({ sandbox: { enabled: false, reason: 'running as root' } }))).toEqual({ text: 'Sandbox: off (running as root)', on: false });
+    expect(sandboxStatus(view({ sandbox: { enabled: false } }))).toEqual({ text: 'Sandbox: off (reason not given)', on: false });
+    expect(sandboxStatus(view())).toBeUndefined();
+  });
+
   it('describes hardware compositing with the GPU pid and restarts', () => {
     expect(compositingStatus(view())).toBe('Hardware compositing · GPU pid 123');
     expect(compositingStatus(view({ processes: [proc('gpu', 'gpu', { restarts: 1 })] }))).toBe('Hardware compositing · GPU pid 123 · 1 restart');

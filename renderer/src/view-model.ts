@@ -75,6 +75,15 @@ export function processModelLabel(view: BrowserView): string {
   return view.processModel === 'process-per-site' ? 'Process per site' : 'Process per tab';
 }
 
+/**
+ * "Sandbox: on", or "Sandbox: off (running as root)" with the shell's reason; undefined when the
+ * shell did not say. The same words as the shell's start line (main/node/sandbox.ts sandboxSummary).
+ */
+export function sandboxStatus(view: BrowserView): { readonly text: string; readonly on: boolean } | undefined {
+  if (!view.sandbox) return undefined;
+  return view.sandbox.enabled ? { text: 'Sandbox: on', on: true } : { text: `Sandbox: off (${view.sandbox.reason ?? 'reason not given'})`, on: false };
+}
+
 /** Set when the plugin host has ended: the infobar that offers to restart it. */
 export function pluginHostNotice(view: BrowserView): { recentCrashes: number } | undefined {
   const host = processOfKind(view, 'plugin-host');

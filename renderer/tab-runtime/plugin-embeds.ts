@@ -20,6 +20,8 @@
 import type { Static } from '../../protocol/rpc/schema.ts';
 import { PluginChannel, PluginChannelClient, PluginContent } from '../../protocol/interfaces/tab-plugin.ts';
 import type { Connection } from '../../protocol/rpc/endpoint.ts';
+import { RpcErrorCode } from '../../protocol/rpc/errors.ts';
+import { TabHostErrorCode } from '../../protocol/interfaces/browser-tab.ts';
 import { Backoff } from './backoff.ts';
 import type { BrowserConnection } from './browser-channel.ts';
 import { openDirectChannel } from './direct-channel.ts';
@@ -139,7 +141,7 @@ class Embed {
       },
       (error: unknown) => {
         // The host went away under the command (the crasher's point): the placeholder says it all.
-        if ((error as { code?: unknown })?.code === 'RPC_CLOSED') this.result.textContent = '';
+        if ((error as { code?: unknown })?.code === RpcErrorCode.RPC_CLOSED) this.result.textContent = '';
         else this.result.textContent = `${command} failed: ${(error as Error)?.message ?? String(error)}`;
       },
     ).finally(() => disable(false));
@@ -212,7 +214,7 @@ export class PluginEmbeds {
       await Promise.all(this.embeds.map((embed) => this.create(channel, embed)));
     } catch (error) {
       if (request.signal.aborted) return;
-      if ((error as { code?: unknown })?.code === 'PLUGIN_HOST_DOWN') {
+      if ((error as { code?: unknown })?.code === TabHostErrorCode.PLUGIN_HOST_DOWN) {
         // Not running (it crashed, or is not started): the browser says when it is back.
         this.setHost(this.crashed ? 'crashed' : 'down');
         if (!this.crashed) for (const embed of this.embeds) embed.setState('down', 'The plugin host is not running.');

@@ -1,5 +1,6 @@
 import type { Connection, Handlers } from '../endpoint.ts';
 import { withTransfer } from '../endpoint.ts';
+import { CodedError } from '../errors.ts';
 import type { EchoClient, EchoService } from './echo-service.ts';
 
 /** The EchoService implementation used by in-process and child-process tests alike. */
@@ -14,9 +15,8 @@ export function echoHandlers({ connection, postRaw, exit }: EchoEnvironment): Ha
     echo: ({ text }) => ({ text }),
     draw: ({ shapes }) => ({ shapes }),
     fail({ name, message, code }) {
-      const error = new Error(message) as Error & { code?: string };
+      const error = code === undefined ? new Error(message) : new CodedError(code, message);
       error.name = name;
-      if (code !== undefined) error.code = code;
       throw error;
     },
     wait: ({ ms }, { signal }) =>

@@ -1,5 +1,5 @@
 // The Processes drawer: the task manager, as Chrome's: one row per process with what it serves, its
-// pid, CPU, memory (PSS on Linux) and IPC rate, refreshed every second while the drawer is open;
+// pid, CPU, memory (PSS on Linux), IPC rate and its sandbox as /proc measures it, refreshed every second while the drawer is open;
 // sortable by column; "End process" on the selected row. Next to it, the IPC inspector
 // (IpcInspector.tsx) and the architecture map (ArchitectureMap.tsx), views chosen in the header's
 // tab list.
@@ -69,6 +69,8 @@ function cell(row: TaskRow, column: (typeof TASK_COLUMNS)[number]['column']): st
       return formatBytes(row.memoryBytes);
     case 'ipc':
       return formatRate(row.ipcPerSecond);
+    case 'sandbox':
+      return row.sandbox ?? '—';
     case 'state':
       return row.state;
     case 'restarts':
@@ -210,7 +212,7 @@ function TaskManager({
         {tabs}
         <span className="panel-note">
           {metrics.length
-            ? 'Memory: each process’s share (PSS on Linux). IPC: typed messages to and from the browser process. Updated every second.'
+            ? 'Memory: each process’s share (PSS on Linux). IPC: typed messages to and from the browser process. Sandbox: what the OS reports for it (seccomp, no_new_privs, namespaces of its own). Updated every second.'
             : 'Measuring…'}
         </span>
         <button type="button" className="button end-process" disabled={!selected?.endable} onClick={endProcess}>

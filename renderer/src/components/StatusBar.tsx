@@ -1,7 +1,7 @@
-// The status bar: the process model, compositing (GPU process or software), the plugin host, bad
-// messages, and the button that opens the Processes panel.
+// The status bar: the process model, the OS sandbox (on, or off and why), compositing (GPU process or
+// software), the plugin host, bad messages, and the button that opens the Processes panel.
 import type { BrowserView } from '../browser-state.ts';
-import { compositingStatus, pluginHostNotice, pluginHostStatus, processModelLabel } from '../view-model.ts';
+import { compositingStatus, pluginHostNotice, pluginHostStatus, processModelLabel, sandboxStatus } from '../view-model.ts';
 import { Icon } from './icons.tsx';
 import { PROCESS_PANEL_ID } from './ProcessPanel.tsx';
 
@@ -12,11 +12,22 @@ export function StatusBar({ view, panelOpen, onTogglePanel }: {
 }) {
   const software = view?.gpuMode === 'software';
   const pluginCrashed = view ? pluginHostNotice(view) !== undefined : false;
+  const sandbox = view ? sandboxStatus(view) : undefined;
   return (
     <footer className="status-bar">
       {view ? (
         <div className="status-items" role="status" aria-label="Browser status">
           <span className="status-item">{processModelLabel(view)}</span>
+          {sandbox && (
+            <span
+              className={`status-item${sandbox.on ? '' : ' warning'}`}
+              data-sandbox={sandbox.on ? 'on' : 'off'}
+              title={sandbox.on ? 'Tab renderers run in the OS sandbox; the task manager shows what each process measures' : 'Tab renderers run without the OS sandbox'}
+            >
+              <span className={`status-dot ${sandbox.on ? 'ok' : 'warning'}`} aria-hidden="true" />
+              {sandbox.text}
+            </span>
+          )}
           <span className={`status-item${software ? ' warning' : ''}`}>
             <span className={`status-dot ${software ? 'warning' : 'ok'}`} aria-hidden="true" />
             {compositingStatus(view)}

@@ -106,7 +106,7 @@ function Omnibox({ tab, inputRef }: { tab: TabInfo | undefined; inputRef: Ref<HT
         aria-busy={busy || undefined}
       />
       {error && (
-        <div className="omnibox-error" id={errorId} role="alert">
+        <div className="omnibox-error" data-popup="" id={errorId} role="alert">
           <Icon name="error" size={18} />
           <div>
             <div className="omnibox-error-message">{error.message}</div>

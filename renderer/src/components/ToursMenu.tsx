@@ -109,7 +109,7 @@ export function ToursMenu({ tours, activeId, disabled, onStart }: {
         <span>Tours</span>
       </button>
       {open && (
-        <div ref={menuRef} className="menu tours-menu" role="menu" id={`${id}-menu`} aria-label="Guided tours" onKeyDown={onMenuKey}>
+        <div ref={menuRef} className="menu tours-menu" data-popup="" role="menu" id={`${id}-menu`} aria-label="Guided tours" onKeyDown={onMenuKey}>
           {tours.map((tour, index) => (
             <button
               key={tour.id}

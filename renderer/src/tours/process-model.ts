@@ -27,7 +27,7 @@ const pairHighlight = (view: BrowserView, notes: TourNotes) => {
 
 const MODEL_WORDS = {
   'process-per-tab': 'process per tab: every tab gets a renderer process of its own, whatever site it shows',
-  'process-per-site': 'process per site: every tab of one site (scheme and registrable domain) shares one renderer process, as Chrome does with --process-per-site',
+  'process-per-site': 'process per site: every tab of one site (scheme and registrable domain) shares one renderer process, as Chrome does with its --process-per-site switch',
 } as const;
 
 export const processModelTour: Tour = {
@@ -41,8 +41,8 @@ export const processModelTour: Tour = {
         `Which tabs share a renderer process is the browser’s choice, its process model. This one runs ${MODEL_WORDS[view.processModel]}. ` +
         'Chrome’s default on desktop is site isolation: pages of different sites never share a process, and a new tab usually gets a process of its own. More processes isolate better and cost more memory. ' +
         (perSite(view)
-          ? 'Start the shell without --process-per-site to see a process per tab.'
-          : 'Start the shell with --process-per-site (npm run start:chromium -- --process-per-site) to see the other model.'),
+          ? 'Start the shell without --lab-process-model=per-site to see a process per tab.'
+          : 'Start the shell with --lab-process-model=per-site (npm run start:chromium -- --lab-process-model=per-site) to see the other model.'),
       look: (view) => `The status bar says “${perSite(view) ? 'Process per site' : 'Process per tab'}”; the browser process, which decides, and every renderer are highlighted.`,
       panel: 'tasks',
       highlight: (view) => ['browser', ...renderers(view).map((process) => process.id)],
