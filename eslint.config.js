@@ -145,6 +145,13 @@ const zonesFor = ({ protocolTests = false } = {}) => [
     from: ['./main/core', './main/electron', './main/chromium'],
     message: 'main/node/ is shared by both shells, e2e/ and scripts/: it may import protocol/, Node built-ins and npm packages, not main/core/ or a shell.',
   },
+  {
+    // Every product file: outside bench/ and e2e/, not a test, in no testing/ folder at any depth
+    // (minimatch's !(...) matches one path segment, hence one pattern per depth).
+    target: [1, 2, 3, 4, 5].map((depth) => `./!(${BENCH}|e2e)/${'!(testing)/'.repeat(depth - 1)}!(*.test).{ts,tsx,js,mjs}`),
+    from: './**/testing/**',
+    message: 'testing/ folders hold test doubles and fixtures for tests and benchmarks; product code never imports them.',
+  },
 ];
 const zones = zonesFor();
 

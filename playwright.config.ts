@@ -13,7 +13,7 @@ export default defineConfig<Pick<LabOptions, 'shell'>>({
   workers: 1,
   fullyParallel: false,
   // In CI one retry, reported as "flaky" rather than hidden: a fresh tab frame's first OOPIF target
-  // now and then detaches during set-up (see main/chromium/chromium-tab-host.ts), which a loaded
+  // now and then detaches during set-up (see main/chromium/tab-host.ts), which a loaded
   // machine turns into a slow first load.
   retries: process.env.CI ? 1 : 0,
   timeout: 60_000,

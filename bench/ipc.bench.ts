@@ -22,6 +22,9 @@
  * of sequential calls for every library, the order rotated each round, so noise hits all alike),
  * each round trip timed with performance.now(); then throughput, also in rounds: 64 calls in flight for
  * a fixed window, completions per second.
+ *
+ * Over 400 lines because a benchmark is one file (bench/README.md): the cases of every library on
+ * both channels, their correctness check and the timing loop belong together.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';

@@ -25,7 +25,7 @@ import { EventLog } from '../main/core/event-log.ts';
 import { GpuProcessHost } from '../main/core/gpu-process-host.ts';
 import { PluginProcessHost } from '../main/core/plugin-process-host.ts';
 import { ProcessRegistry } from '../main/core/process-registry.ts';
-import { childProcessLauncher } from '../main/chromium/child-process-launcher.ts';
+import { childProcessLauncher } from '../main/chromium/utility-launcher.ts';
 
 const QUICK = process.argv.includes('--quick');
 const SPAWNS = QUICK ? 3 : 10;

@@ -17,6 +17,9 @@
  *      function that throws (what a CSP without 'unsafe-eval' does), so any code generation would fail.
  *   3. a child process with `Function` blocked before typebox/zod are loaded: does TypeBox Compile
  *      (and zod without jitless) fall back by itself?
+ *
+ * Over 400 lines because a benchmark is one file (bench/README.md): four libraries' schemas, their
+ * correctness check, the timing loop and the code-generation-blocked child belong together.
  */
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';

@@ -77,7 +77,7 @@ class ChromiumShellApp implements LabApp {
 
   static async start(extraArgs: readonly string[]): Promise<ChromiumShellApp> {
     const port = await freePort();
-    const args = ['--import', 'tsx', 'main/chromium/shell.ts', '--headless', `--remote-debugging-port=${port}`, ...extraArgs];
+    const args = ['--import', 'tsx', 'main/chromium/main.ts', '--headless', `--remote-debugging-port=${port}`, ...extraArgs];
     const child = spawn(process.execPath, args, {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -68,7 +68,7 @@ function expectTheParagraph({ code, stdout, stderr }: Ended): void {
 
 describe.skipIf(process.platform !== 'linux')('without a browser', () => {
   it('the Chromium shell says what to install and exits non-zero', { timeout: 30_000 }, async () => {
-    expectTheParagraph(await run(process.execPath, ['--import', 'tsx', 'main/chromium/shell.ts', '--headless']));
+    expectTheParagraph(await run(process.execPath, ['--import', 'tsx', 'main/chromium/main.ts', '--headless']));
   });
 
   it('npm test’s first step does, within seconds', { timeout: 30_000 }, async () => {

@@ -14,7 +14,7 @@ import { EventLog } from '../core/event-log.ts';
 import { GPU_PROCESS_ID, GpuProcessHost } from '../core/gpu-process-host.ts';
 import { PLUGIN_HOST_ID, PluginProcessHost } from '../core/plugin-process-host.ts';
 import { ProcessRegistry } from '../core/process-registry.ts';
-import { childProcessLauncher } from './child-process-launcher.ts';
+import { childProcessLauncher } from './utility-launcher.ts';
 
 const disposers: Array<() => void> = [];
 afterEach(() => {

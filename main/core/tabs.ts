@@ -1,36 +1,43 @@
 /**
  * Tabs, and the renderer processes they run in. The core decides which tabs share a process (a
  * process per tab by default; Chrome's process-per-site as an option), keeps each tab's state
- * (loading, live, unresponsive, crashed with a reason and a code), watches heartbeats for hangs,
- * serves each page's requests (its GPU and plugin channels), and ends a renderer that sends a bad
- * message. The shell behind the TabHost port does the hosting.
+ * (loading, live, unresponsive, crashed with a reason and a code: sad-tab.ts), watches for hangs
+ * (tab-hang-watch.ts), serves each page's requests (its GPU and plugin channels, noted in
+ * direct-channels.ts), keeps each tab's history (tab-history.ts), and ends a renderer that sends a
+ * bad message. The shell behind the TabHost port does the hosting.
  */
 import { TabHostErrorCode, TabHostService, TabPage } from '../../protocol/interfaces/browser-tab.ts';
-import type { DirectChannel, ExitReason, ProcessModel, TabCrash, TabInfo } from '../../protocol/interfaces/browser-state.ts';
+import type { DirectChannel, ExitReason, ProcessModel, TabInfo } from '../../protocol/interfaces/browser-state.ts';
 import { BrowserUiErrorCode } from '../../protocol/interfaces/ui-browser.ts';
 import type { BadMessageReason } from '../../protocol/rpc/bad-message.ts';
 import { connect, type BadMessageReport, type Connection } from '../../protocol/rpc/endpoint.ts';
 import { CodedError } from '../../protocol/rpc/errors.ts';
 import type { Clock } from './clock.ts';
+import { DirectChannels } from './direct-channels.ts';
 import { DisposableStore } from './disposable.ts';
 import type { EventLog } from './event-log.ts';
-import { GPU_PROCESS_ID, type GpuProcessHost } from './gpu-process-host.ts';
-import { PLUGIN_HOST_ID, type PluginProcessHost } from './plugin-process-host.ts';
+import type { GpuProcessHost } from './gpu-process-host.ts';
+import type { PluginProcessHost } from './plugin-process-host.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import type { LoadFailure, RendererGone, SiteInstance, TabCommit, TabHost } from './tab-host.ts';
+import { sadTabReport } from './sad-tab.ts';
+import { TabHangWatch } from './tab-hang-watch.ts';
+import { TabHistory } from './tab-history.ts';
 import { resolveUrl } from './urls.ts';
-import { DEFAULT_HANG_THRESHOLD_MS, Watchdog } from './watchdog.ts';
+import { DEFAULT_HANG_THRESHOLD_MS } from './watchdog.ts';
 
-/** Chrome shows a different sad tab when the same tab crashes again within 10 s (sad_tab.cc). */
-export const REPEATED_CRASH_MS = 10_000;
+/** What tabs need of the GPU process host: when to tell pages to ask again, and a channel per tab. */
+export type TabsGpuHost = Pick<GpuProcessHost, 'onDidBecomeReady' | 'onDidChangeMode' | 'establishChannel' | 'closeChannel'>;
+/** What tabs need of the plugin host's host: when to tell pages it went or came back, and a channel per tab. */
+export type TabsPluginHost = Pick<PluginProcessHost, 'onDidCrash' | 'onDidBecomeReady' | 'establishChannel' | 'closeChannel'>;
 
 export interface TabManagerOptions {
   readonly host: TabHost;
   readonly registry: ProcessRegistry;
   readonly log: EventLog;
   readonly clock: Clock;
-  readonly gpu: GpuProcessHost;
-  readonly plugins: PluginProcessHost;
+  readonly gpu: TabsGpuHost;
+  readonly plugins: TabsPluginHost;
   readonly processModel?: ProcessModel;
   /** Heartbeat silence after which a tab is unresponsive (Chrome: 15 s; here 1 s by default). */
   readonly hangThresholdMs?: number;
@@ -45,48 +52,29 @@ interface Tab {
   /** What the browser listens to on the current page's connection, ended with it. */
   readonly page: DisposableStore;
   lastCrashAt: number | undefined;
-  /** The tab's session history, for Back and Forward. */
-  history: string[];
-  historyIndex: number;
-}
-
-/** Chrome's names for why a renderer ended, as its sad tab shows them. */
-export function crashCode(reason: ExitReason, gone: RendererGone | undefined, hung: boolean): string {
-  if (reason === 'bad-message') return 'RESULT_CODE_KILLED_BAD_MESSAGE';
-  if (hung) return 'RESULT_CODE_HUNG';
-  if (gone?.signal) return gone.signal;
-  if (reason === 'oom') return 'OUT_OF_MEMORY';
-  if (reason === 'killed') return 'RESULT_CODE_KILLED';
-  // Chromium reports 0 when it has no code to give (Target.targetCrashed's errorCode).
-  return gone?.code === undefined || gone.code === 0 ? 'RESULT_CODE_CRASHED' : `EXIT_CODE_${gone.code}`;
+  history: TabHistory;
 }
 
 export class TabManager {
   readonly processModel: ProcessModel;
   private readonly tabs = new Map<string, Tab>();
-  private readonly watchdog: Watchdog;
+  private readonly hangWatch: TabHangWatch;
   private nextTabNumber = 1;
   private selected: string | undefined;
   /** Why a renderer is being ended by the browser itself, to report instead of what the shell sees. */
   private readonly endingRenderers = new Map<string, { reason: ExitReason; hung: boolean }>();
   private readonly now: () => number;
-  /** Tabs the shell itself reports hung (TabHostEvents.onDidBecomeUnresponsive), beside the watchdog. */
-  private readonly shellHung = new Set<string>();
-  /** The direct channels brokered for the tabs' current pages, by `<tabId> <interface>`. */
-  private readonly channels = new Map<string, DirectChannel>();
+  private readonly channels: DirectChannels;
   private readonly subscriptions = new DisposableStore();
 
   constructor(private readonly options: TabManagerOptions) {
     this.processModel = options.processModel ?? 'process-per-tab';
     this.now = options.now ?? (() => Date.now());
-    this.watchdog = new Watchdog(options.clock, { thresholdMs: options.hangThresholdMs ?? DEFAULT_HANG_THRESHOLD_MS });
-    const { subscriptions } = this;
-    subscriptions.add(this.watchdog.onDidBecomeUnresponsive((tabId) => this.setResponsive(tabId, false)));
-    subscriptions.add(
-      this.watchdog.onDidBecomeResponsive((tabId) => {
-        if (!this.shellHung.has(tabId)) this.setResponsive(tabId, true);
-      }),
+    this.hangWatch = new TabHangWatch(options.clock, options.hangThresholdMs ?? DEFAULT_HANG_THRESHOLD_MS, (tabId, responsive) =>
+      this.setResponsive(tabId, responsive),
     );
+    this.channels = new DirectChannels(options.registry, options.log);
+    const { subscriptions } = this;
     // The shell's port: one TabManager per TabHost for the browser's life, nothing to detach.
     options.host.attach({
       onDidCommit: (tabId, commit) => this.onCommit(tabId, commit),
@@ -115,10 +103,7 @@ export class TabManager {
 
   /** The direct channels brokered for the tabs' pages whose GPU process or plugin host is still the one granted. */
   directChannels(): DirectChannel[] {
-    return [...this.channels.values()].filter((channel) => {
-      const to = this.options.registry.get(channel.to);
-      return to?.pid === channel.toPid && (to.state === 'starting' || to.state === 'running' || to.state === 'unresponsive');
-    });
+    return this.channels.list();
   }
 
   select(tabId: string): void {
@@ -140,8 +125,7 @@ export class TabManager {
       connection: undefined,
       page: new DisposableStore(),
       lastCrashAt: undefined,
-      history: [resolved.url],
-      historyIndex: 0,
+      history: new TabHistory(resolved.url),
     };
     this.tabs.set(id, tab);
     this.changed(tab);
@@ -154,25 +138,22 @@ export class TabManager {
     const tab = this.require(tabId);
     const resolved = resolveUrl(url, { typed: false });
     if (resolved.kind !== 'page') throw new Error('unreachable: debug URLs are refused untyped');
-    tab.history = [...tab.history.slice(0, tab.historyIndex + 1), resolved.url];
-    tab.historyIndex = tab.history.length - 1;
+    tab.history.push(resolved.url);
     await this.load(tab, resolved.url);
   }
 
   /** Back: the previous entry of the tab's history, if any. */
   async goBack(tabId: string): Promise<void> {
     const tab = this.require(tabId);
-    if (tab.historyIndex === 0) return;
-    tab.historyIndex--;
-    await this.load(tab, tab.history[tab.historyIndex]!);
+    const url = tab.history.back();
+    if (url !== undefined) await this.load(tab, url);
   }
 
   /** Forward: the next entry of the tab's history, if any. */
   async goForward(tabId: string): Promise<void> {
     const tab = this.require(tabId);
-    if (tab.historyIndex >= tab.history.length - 1) return;
-    tab.historyIndex++;
-    await this.load(tab, tab.history[tab.historyIndex]!);
+    const url = tab.history.forward();
+    if (url !== undefined) await this.load(tab, url);
   }
 
   private async load(tab: Tab, url: string): Promise<void> {
@@ -234,8 +215,7 @@ export class TabManager {
   /** The unresponsive dialog's Wait: ask again after another threshold. */
   wait(tabId: string): void {
     const tab = this.require(tabId);
-    this.shellHung.delete(tabId);
-    this.watchdog.wait(tabId);
+    this.hangWatch.wait(tabId);
     if (tab.info.state === 'unresponsive') this.setResponsive(tabId, true);
   }
 
@@ -243,8 +223,7 @@ export class TabManager {
   async stop(tabId: string): Promise<void> {
     const tab = this.require(tabId);
     if (await this.options.host.stopScript(tabId)) {
-      this.shellHung.delete(tabId);
-      this.watchdog.wait(tabId);
+      this.hangWatch.wait(tabId);
       if (tab.info.state === 'unresponsive') this.setResponsive(tabId, true);
       return;
     }
@@ -284,14 +263,8 @@ export class TabManager {
     const rendererId = tab.info.rendererId;
     const ending = this.endingRenderers.get(rendererId);
     const reason = ending?.reason ?? gone.reason;
-    const at = this.now();
-    const crash: TabCrash = {
-      reason,
-      code: crashCode(reason, gone, ending?.hung ?? false),
-      at,
-      repeated: tab.lastCrashAt !== undefined && at - tab.lastCrashAt < REPEATED_CRASH_MS,
-    };
-    tab.lastCrashAt = at;
+    const crash = sadTabReport(reason, gone, ending?.hung ?? false, this.now(), tab.lastCrashAt);
+    tab.lastCrashAt = crash.at;
     this.options.registry.exited(rendererId, { ...gone, reason }, false);
     // Every tab of this renderer gets its own report from the shell; forget the reason after the last.
     if (this.tabsIn(rendererId).every((other) => other === tab || other.info.state === 'crashed')) {
@@ -331,11 +304,8 @@ export class TabManager {
     tab.page.add(
       connection.on('heartbeat', () => {
         // A page is watched from its first heartbeat: one that runs no lab script is never flagged.
-        if (!watching) {
-          watching = true;
-          this.watchdog.watch(tabId);
-        }
-        this.watchdog.heartbeat(tabId);
+        this.hangWatch.heartbeat(tabId, !watching);
+        watching = true;
       }),
     );
     tab.page.add(
@@ -374,12 +344,11 @@ export class TabManager {
 
   /** The tab no longer talks to its current page: stop watching it and close its channel. */
   private leaveRenderer(tab: Tab): void {
-    this.watchdog.unwatch(tab.info.id);
-    this.shellHung.delete(tab.info.id);
+    this.hangWatch.forget(tab.info.id);
     tab.connection?.close('the page is gone');
     tab.connection = undefined;
     tab.page.clear();
-    for (const channelInterface of ['TabGpu', 'TabPlugin'] as const) this.noteChannel(tab.info.id, channelInterface, undefined);
+    this.channels.closeAll(tab.info.id);
   }
 
   /** Notes the direct channel a page's request was granted (a pid) or refused, unless the page stopped waiting for it. */
@@ -392,7 +361,7 @@ export class TabManager {
   ): Promise<T> {
     const note = (toPid: number | undefined) => {
       // Aborted: the page asked again, or it is gone (its connection closed).
-      if (!signal.aborted && this.tabs.get(tab.info.id) === tab) this.noteChannel(tab.info.id, channelInterface, toPid);
+      if (!signal.aborted && this.tabs.get(tab.info.id) === tab) this.channels.note(tab.info.id, channelInterface, toPid, tab.info.rendererId);
     };
     return grant.then(
       (granted) => {
@@ -406,33 +375,10 @@ export class TabManager {
     );
   }
 
-  /** Records a tab's channel opened (to the process with `toPid`) or closed (undefined). */
-  private noteChannel(tabId: string, channelInterface: DirectChannel['interface'], toPid: number | undefined): void {
-    const key = `${tabId} ${channelInterface}`;
-    const previous = this.channels.get(key);
-    if (toPid === undefined) {
-      if (!previous) return;
-      this.channels.delete(key);
-      this.options.log.record({ type: 'channel-closed', channel: previous });
-      return;
-    }
-    const from = this.tabs.get(tabId)?.info.rendererId;
-    if (from === undefined || (previous?.toPid === toPid && previous.from === from)) return;
-    const channel: DirectChannel = { interface: channelInterface, tabId, from, to: channelInterface === 'TabGpu' ? GPU_PROCESS_ID : PLUGIN_HOST_ID, toPid };
-    this.channels.set(key, channel);
-    this.options.log.record({ type: 'channel-opened', channel });
-  }
-
-  /** The shell's hang signal: unresponsive at once; responsive again only if the heartbeats agree. */
+  /** The shell's hang signal, for a tab whose page is up (not loading, not crashed). */
   private onShellResponsiveness(tabId: string, responsive: boolean): void {
     const state = this.tabs.get(tabId)?.info.state;
-    if (state !== 'live' && state !== 'unresponsive') return;
-    if (!responsive) {
-      this.shellHung.add(tabId);
-      this.setResponsive(tabId, false);
-    } else if (this.shellHung.delete(tabId) && !this.watchdog.isUnresponsive(tabId)) {
-      this.setResponsive(tabId, true);
-    }
+    if (state === 'live' || state === 'unresponsive') this.hangWatch.shellSignal(tabId, responsive);
   }
 
   private setResponsive(tabId: string, responsive: boolean): void {
@@ -464,7 +410,7 @@ export class TabManager {
 
   dispose(): void {
     this.subscriptions.dispose();
-    this.watchdog.dispose();
+    this.hangWatch.dispose();
     for (const tab of this.tabs.values()) {
       tab.connection?.close('the browser is closing');
       tab.page.dispose();

@@ -9,7 +9,7 @@ import { MAX_STRING_MESSAGE } from '../../protocol/transport/string-channel.ts';
 import { compileChecker } from '../../protocol/rpc/schema.ts';
 import { Tracer, type TraceKind, type TraceRecord, type TraceRoute } from '../../protocol/rpc/trace.ts';
 import type { PeerIdentity } from '../../protocol/transport/transport.ts';
-import { ManualClock } from './clock.ts';
+import { ManualClock } from './testing/manual-clock.ts';
 import { TraceBuffer } from './trace-buffer.ts';
 
 const valid = compileChecker(TracePage);

@@ -1,5 +1,5 @@
 // Entry of the browser process under the Electron shell (built to dist-electron/main.js, ESM).
-// Composes the runtime-neutral core (main/core/) with Electron's adapters, as main/chromium/shell.ts
+// Composes the runtime-neutral core (main/core/) with Electron's adapters, as main/chromium/main.ts
 // does with Chromium's: utility processes for the GPU process and the plugin host, a WebContentsView
 // per tab, app.getAppMetrics() for the task manager, and the UI window's channel for the UI.
 // Built-in pages come from the privileged `lab-app:` scheme (app-protocol.ts), never file://.

@@ -7,11 +7,12 @@ import { BadMessageReason } from '../../protocol/rpc/bad-message.ts';
 import { Browser } from '../core/browser.ts';
 import { systemClock } from '../core/clock.ts';
 import type { EventLog } from '../core/event-log.ts';
-import { childProcessLauncher } from './child-process-launcher.ts';
+import { childProcessLauncher } from './utility-launcher.ts';
 import { launchChromium, type RunningChromium } from './chromium-process.ts';
-import { ChromiumTabHost, localhostTabUrls } from './chromium-tab-host.ts';
+import { ChromiumTabHost } from './tab-host.ts';
+import { localhostTabUrls } from './tab-urls.ts';
 import { openPage } from './open-page.ts';
-import { procMetrics } from './proc-metrics.ts';
+import { procMetrics } from './process-metrics.ts';
 import { serveProtocolPages, type ProtocolPages } from './testing/protocol-pages.ts';
 import { isAlive, waitUntil } from './testing/processes.ts';
 

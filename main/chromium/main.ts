@@ -23,12 +23,13 @@ import type { Transport } from '../../protocol/transport/transport.ts';
 import { findBrowser } from '../node/find-browser.ts';
 import { startAppServer } from './app-server.ts';
 import { bundleChildren } from './child-bundles.ts';
-import { builtEntries, childProcessLauncher } from './child-process-launcher.ts';
+import { builtEntries, childProcessLauncher } from './utility-launcher.ts';
 import { chromeSandboxHelpers, currentUid, decideSandbox, REASON_ROOT, sandboxSummary } from '../node/sandbox.ts';
 import { lookUpBrowserUser } from './browser-user.ts';
 import { launchChromium, type BrowserUser } from './chromium-process.ts';
-import { ChromiumTabHost, localhostTabUrls } from './chromium-tab-host.ts';
-import { procMetrics } from './proc-metrics.ts';
+import { ChromiumTabHost } from './tab-host.ts';
+import { localhostTabUrls } from './tab-urls.ts';
+import { procMetrics } from './process-metrics.ts';
 import { openUiPage } from './ui-page.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -1,7 +1,7 @@
 // The sampler's direct-channel rates: cumulative counts read from the children that serve the
 // channels (the GPU process, the plugin host) turned into messages per second, with a manual clock.
 import { afterEach, expect, it } from 'vitest';
-import { ManualClock } from './clock.ts';
+import { ManualClock } from './testing/manual-clock.ts';
 import { EventLog } from './event-log.ts';
 import { MetricsSampler, type ChannelTrafficReading, type DirectChannelSource } from './metrics-sampler.ts';
 import { ProcessRegistry } from './process-registry.ts';

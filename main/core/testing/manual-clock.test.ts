@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { ManualClock } from './clock.ts';
+import { ManualClock } from './manual-clock.ts';
 
 it('ManualClock fires due timers in time order, each at its own time, and skips cleared ones', () => {
   const clock = new ManualClock();

@@ -10,7 +10,7 @@ import { systemClock } from '../core/clock.ts';
 import { EventLog } from '../core/event-log.ts';
 import { MetricsSampler, peerProcessId, type ProcessMetricsRow } from '../core/metrics-sampler.ts';
 import { ProcessRegistry } from '../core/process-registry.ts';
-import { procMetrics } from './proc-metrics.ts';
+import { procMetrics } from './process-metrics.ts';
 import { waitUntil } from './testing/processes.ts';
 
 const entry = fileURLToPath(new URL('../../protocol/rpc/testing/echo-child.ts', import.meta.url));

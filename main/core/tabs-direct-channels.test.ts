@@ -1,99 +1,28 @@
 // The direct channels the browser brokers for each tab's page (TabGpu, TabPlugin), as the core
 // reports them to the UI (channel-opened / channel-closed, Browser.state().channels): the TabManager
-// on a fake shell, fake GPU process and plugin host hosts, and a page over a worker_threads port.
+// on the doubles in testing/ (FakeTabHost, whose pages speak TabPage over a worker_threads port;
+// FakeGpuProcessHost and FakePluginProcessHost, whose grants the test settles by hand).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BrowserEvent, DirectChannel } from '../../protocol/interfaces/browser-state.ts';
-import { TabHostService, TabPage } from '../../protocol/interfaces/browser-tab.ts';
-import { connect, type Connection } from '../../protocol/rpc/endpoint.ts';
-import { nodeMessagePortTransport } from '../../protocol/transport/node-port.ts';
-import type { Transport } from '../../protocol/transport/transport.ts';
-import { ManualClock } from './clock.ts';
-import { Emitter } from './emitter.ts';
 import { EventLog } from './event-log.ts';
-import type { GpuProcessHost } from './gpu-process-host.ts';
-import type { PluginProcessHost } from './plugin-process-host.ts';
+import type { GpuChannelGrant } from './gpu-process-host.ts';
 import { ProcessRegistry } from './process-registry.ts';
-import type { TabHost, TabHostEvents } from './tab-host.ts';
 import { TabManager } from './tabs.ts';
-
-/** worker_threads' MessagePort, through Node's global MessageChannel: main/core imports no Node built-ins. */
-type MessagePort = InstanceType<typeof MessageChannel>['port1'];
-
-/** A grant the test settles by hand. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-type Page = Connection<typeof TabPage, typeof TabHostService>;
+import { FakeGpuProcessHost, FakePluginProcessHost, type PluginChannelGrant } from './testing/fake-process-hosts.ts';
+import { FakeTabHost } from './testing/fake-tab-host.ts';
+import { ManualClock } from './testing/manual-clock.ts';
 
 function setUp() {
   const log = new EventLog();
   const registry = new ProcessRegistry(log);
-  const ports: MessagePort[] = [];
-  const transports = new Map<string, Transport>();
-  let events: TabHostEvents | undefined;
-  const host = {
-    attach: (attached: TabHostEvents) => (events = attached),
-    create: async () => {},
-    navigate: async () => {},
-    reload: async () => {},
-    close: async () => {},
-    crash: () => {},
-    kill: () => {},
-    hang: () => {},
-    stopScript: async () => false,
-    transport: (tabId: string) => transports.get(tabId),
-  } as unknown as TabHost;
-
-  const gpuGrants: ReturnType<typeof deferred<unknown>>[] = [];
-  const pluginGrants: ReturnType<typeof deferred<unknown>>[] = [];
-  const hostEmitters = [new Emitter<{ pid: number }>(), new Emitter<string>(), new Emitter<unknown>(), new Emitter<unknown>()] as const;
-  const gpu = {
-    onDidBecomeReady: hostEmitters[0].event,
-    onDidChangeMode: hostEmitters[1].event,
-    establishChannel: () => {
-      const grant = deferred<unknown>();
-      gpuGrants.push(grant);
-      return grant.promise;
-    },
-    closeChannel: () => {},
-  } as unknown as GpuProcessHost;
-  const plugins = {
-    onDidCrash: hostEmitters[2].event,
-    onDidBecomeReady: hostEmitters[3].event,
-    establishChannel: () => {
-      const grant = deferred<unknown>();
-      pluginGrants.push(grant);
-      return grant.promise;
-    },
-    closeChannel: () => {},
-  } as unknown as PluginProcessHost;
+  const host = new FakeTabHost();
+  const gpu = new FakeGpuProcessHost();
+  const plugins = new FakePluginProcessHost();
 
   const tabs = new TabManager({ host, registry, log, clock: new ManualClock(), gpu, plugins, now: () => 0 });
   registry.launched('gpu', 'gpu', 'GPU process', 300);
   registry.launched('plugin-host', 'plugin-host', 'Plugin host', 400);
 
-  /** The tab's page loads in renderer `pid`: the browser connects to it; returns the page's end. */
-  const commit = (tabId: string, pid: number): Page => {
-    const { port1, port2 } = new MessageChannel();
-    ports.push(port1, port2);
-    transports.set(tabId, nodeMessagePortTransport(port1, { process: 'renderer', id: tabId, pid }));
-    events!.onDidCommit(tabId, { pid, url: 'lab://live' });
-    return connect({
-      transport: nodeMessagePortTransport(port2, { process: 'browser' }),
-      self: { process: 'renderer', id: tabId, pid },
-      local: TabPage,
-      remote: TabHostService,
-      handlers: {},
-      onBadMessage: () => {},
-    });
-  };
   const channelEvents = () =>
     log
       .history()
@@ -108,29 +37,29 @@ function setUp() {
     log,
     registry,
     tabs,
-    events: () => events!,
-    commit,
-    gpuGrants,
-    pluginGrants,
-    hostEmitters,
+    events: () => host.events,
+    commit: (tabId: string, pid: number) => host.commit(tabId, pid),
+    gpuGrants: gpu.grants,
+    pluginGrants: plugins.grants,
+    hostEmitters: [gpu.ready, gpu.modeChanged, plugins.crashed, plugins.ready] as const,
     channelEvents,
     until,
-    close: () => ports.forEach((port) => port.close()),
+    close: () => host.dispose(),
   };
 }
 
 let current: ReturnType<typeof setUp> | undefined;
 afterEach(() => current?.close());
 
-const hardware = (gpuPid: number) => ({ mode: 'hardware', channel: { kind: 'websocket', url: 'ws://127.0.0.1:1/x' }, gpuPid });
-const pluginGrant = (hostPid: number) => ({ channel: { kind: 'websocket', url: 'ws://127.0.0.1:1/y' }, hostPid });
+const hardware = (gpuPid: number): GpuChannelGrant => ({ mode: 'hardware', channel: { kind: 'websocket', url: 'ws://127.0.0.1:1/x' }, gpuPid });
+const pluginGrant = (hostPid: number): PluginChannelGrant => ({ channel: { kind: 'websocket', url: 'ws://127.0.0.1:1/y' }, hostPid });
 
 describe('the direct channels the browser brokers', () => {
   it('records each grant as a channel from the tab\'s renderer to the GPU process or plugin host, and closes them with the page', async () => {
     const t = (current = setUp());
     await t.tabs.open('lab://live');
     const page = t.commit('tab-1', 201);
-    // The answers may not fit the page's schema exactly; what the browser records is the point here.
+    // What the page gets is tab-channel-brokering.test.ts's concern; what the browser records is this one's.
     const gpuCall = page.remote.requestGpuChannel({}).catch(() => {});
     const pluginCall = page.remote.requestPluginChannel({}).catch(() => {});
     await t.until(() => t.gpuGrants.length === 1 && t.pluginGrants.length === 1);

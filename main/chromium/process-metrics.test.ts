@@ -8,7 +8,7 @@ import type { CdpSession } from './cdp-connection.ts';
 import { launchChromium, type RunningChromium } from './chromium-process.ts';
 import { FramePids } from './frame-pids.ts';
 import { openPage } from './open-page.ts';
-import { cdpCpuSeconds, cpuTicks, procMetrics, pssBytes } from './proc-metrics.ts';
+import { cdpCpuSeconds, cpuTicks, procMetrics, pssBytes } from './process-metrics.ts';
 
 const children: ChildProcess[] = [];
 

@@ -12,42 +12,13 @@
  * Recovering a crashed tab replaces the element, which gives a new target every CDP client sees
  * (resetting `src` of the dead frame is less reliable).
  */
-import fs from 'node:fs';
-import type { ExitReason } from '../../protocol/interfaces/browser-state.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
 import type { RendererGone, SiteInstance, TabHost, TabHostEvents } from '../core/tab-host.ts';
 import type { CdpConnection, CdpEventParams, CdpSession } from './cdp-connection.ts';
 import { FramePids } from './frame-pids.ts';
+import { exitReason, isRenderer } from './renderer-exits.ts';
 import { TAB_RECEIVE_FUNCTION, TAB_SEND_BINDING, TabPageChannel } from './tab-page-channel.ts';
-
-/** Maps the core's URLs to iframe `src`s and back. */
-export interface TabUrls {
-  /** The iframe `src` that shows `url` in site instance `site`. */
-  toFrame(url: string, site: SiteInstance): string;
-  /** The URL to report for a frame that committed `frameUrl`. */
-  fromFrame(frameUrl: string): string;
-}
-
-const SITE_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-
-/**
- * `lab://<page>` is served by the shell as `http://<site>.localhost:<port>/<page>`. Other URLs load
- * as they are, so their process is whatever Chromium's site isolation gives their real site.
- */
-export function localhostTabUrls(port: number): TabUrls {
-  return {
-    toFrame(url, site) {
-      if (!SITE_LABEL.test(site)) throw new Error(`"${site}" is not a DNS label`);
-      const page = /^lab:\/\/(.*)$/i.exec(url);
-      return page ? `http://${site}.localhost:${port}/${page[1]}` : url;
-    },
-    fromFrame(frameUrl) {
-      const url = URL.parse(frameUrl);
-      if (!url || !url.hostname.endsWith('.localhost') || url.port !== String(port)) return frameUrl;
-      return `lab://${url.pathname.slice(1)}${url.search}${url.hash}`;
-    },
-  };
-}
+import type { TabUrls } from './tab-urls.ts';
 
 export interface ChromiumTabHostOptions {
   readonly connection: CdpConnection;
@@ -111,33 +82,6 @@ const REMOVE_FRAME = `(selector, tabId) => {
   frame?.remove();
 }`;
 const SET_SRC = 'function (src) { this.src = src; }';
-
-/** Chromium's termination status (TerminationStatusToString) in Electron's vocabulary. */
-function exitReason(status: string): ExitReason {
-  switch (status) {
-    case 'killed':
-      return 'killed';
-    case 'oom':
-      return 'oom';
-    case 'failed to launch':
-      return 'launch-failed';
-    case 'abnormal':
-      return 'abnormal-exit';
-    case 'normal':
-      return 'clean-exit';
-    default:
-      return 'crashed';
-  }
-}
-
-/** Refuses to SIGKILL a pid that is no longer a renderer (it may have been reused). */
-function isRenderer(pid: number): boolean {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
-  } catch {
-    return process.platform !== 'linux' && process.platform !== 'android';
-  }
-}
 
 export class ChromiumTabHost implements TabHost {
   private events: TabHostEvents | undefined;
