@@ -5,6 +5,8 @@
  * (tab-hang-watch.ts), serves each page's requests (its GPU and plugin channels, noted in
  * direct-channels.ts), keeps each tab's history (tab-history.ts), and ends a renderer that sends a
  * bad message. The shell behind the TabHost port does the hosting.
+ * Over 400 lines because one tab's life (open, commit, exit, reload, close) is one state machine whose
+ * transitions read best together; what stands on its own (hang watch, history, sad tab, channels) is split out.
  */
 import { TabHostErrorCode, TabHostService, TabPage } from '../../protocol/interfaces/browser-tab.ts';
 import type { DirectChannel, ExitReason, ProcessModel, TabInfo } from '../../protocol/interfaces/browser-state.ts';
