@@ -6,15 +6,17 @@
  */
 import { describePeer, type PeerIdentity, type Transferable, type Transport } from '../transport/transport.ts';
 import { RemoteError, RpcError, serializeError } from './errors.ts';
-import type {
-  EventName,
-  EventOf,
-  InterfaceSpec,
-  MethodName,
-  RequestOf,
-  ResponseOf,
+import {
+  checkMessageBounds,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  type EventName,
+  type EventOf,
+  type InterfaceSpec,
+  type MethodName,
+  type RequestOf,
+  type ResponseOf,
 } from './interface.ts';
-import { compileChecker, maxEncodedSize, type Checker, type TSchema } from './schema.ts';
+import { compileChecker, type Checker } from './schema.ts';
 import { epochNow, ipcTracer, type Tracer } from './trace.ts';
 import { TraceLog, tracedMember, type TracedMember } from './trace-log.ts';
 import {
@@ -30,7 +32,6 @@ import {
 } from './wire.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 export interface CallOptions {
   /** Overrides the connection's default timeout for this call. */
@@ -79,7 +80,7 @@ export interface ConnectOptions<Local extends InterfaceSpec, Remote extends Inte
   /** Called for every message that fails validation; the message reaches no handler. */
   readonly onBadMessage: (report: BadMessageReport) => void;
   readonly timeoutMs?: number;
-  /** The largest message either side may send; checked against the schemas when connecting. */
+  /** The largest message either side may send; connecting checks it against the interfaces' bounds (`messageBounds`). */
   readonly maxMessageBytes?: number;
   readonly tracer?: Tracer;
 }
@@ -160,38 +161,6 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
-/**
- * Refuses interfaces whose messages could exceed `maxBytes`: then every message that passes its
- * schema is within the limit, and no message needs measuring on the hot path.
- */
-function checkMessageBounds(local: InterfaceSpec, remote: InterfaceSpec, maxBytes: number): void {
-  const problems: string[] = [];
-  const check = (what: string, schema: TSchema) => {
-    const unbounded: string[] = [];
-    const bound = maxEncodedSize(schema, '', unbounded);
-    if (unbounded.length > 0) problems.push(`${what} leaves ${unbounded.join(', ')} unbounded`);
-    else if (bound > maxBytes) problems.push(`${what} can reach ${formatBytes(bound)}`);
-  };
-  for (const spec of [local, remote]) {
-    for (const [name, method] of Object.entries(spec.methods)) {
-      check(`${spec.name}.${name} request`, method.request);
-      check(`${spec.name}.${name} response`, method.response);
-    }
-    for (const [name, schema] of Object.entries(spec.events)) check(`${spec.name}.${name} event`, schema);
-  }
-  if (problems.length > 0) {
-    throw new Error(
-      `Messages must fit in ${formatBytes(maxBytes)}; bound every string (maxLength), array (maxItems) and ` +
-        `binary field: ${problems.join('; ')}`,
-    );
-  }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-  return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} bytes`;
-}
-
 class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implements Connection<Local, Remote> {
   readonly remote: RemoteMethods<Remote>;
   readonly peer: PeerIdentity;
@@ -232,7 +201,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     this.onBadMessage = options.onBadMessage;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    checkMessageBounds(options.local, options.remote, maxMessageBytes);
+    checkMessageBounds([options.local, options.remote], maxMessageBytes);
     this.tracer = options.tracer ?? ipcTracer;
     this.traceLog = new TraceLog(this.tracer, this.self, this.peer, this.localName, this.remoteName, maxMessageBytes);
 
