@@ -10,7 +10,8 @@
  * the inspector reads thousands of records a second: filling and base64-encoding one buffer costs
  * the browser process less than building number arrays and writing them as JSON text, and the UI
  * checks one string, not thousands of numbers. Runs in every process: no Node built-ins (base64 by
- * hand where the runtime has no `Uint8Array.prototype.toBase64`).
+ * hand where the runtime has no `Uint8Array.prototype.toBase64`). Over 400 lines because the
+ * format's schema, encoder and decoder belong together: one file to change when the format does.
  */
 import type { TLiteral } from 'typebox';
 import { Struct, Type, type Static } from '../rpc/schema.ts';

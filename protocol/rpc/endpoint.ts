@@ -3,6 +3,8 @@
  * cancellation, remote errors, events, and validation of everything received before any handler
  * or listener sees it. A message that fails validation is reported as a bad message with the
  * sender's identity from the transport (the browser process uses that to end the offending process).
+ * Over 400 lines because a connection's send and receive paths share its pending calls and members
+ * and are read together; tracing lives in trace-log.ts, message bounds in interface.ts.
  */
 import { describePeer, type PeerIdentity, type Transferable, type Transport } from '../transport/transport.ts';
 import { RemoteError, RpcError, serializeError } from './errors.ts';
