@@ -20,7 +20,7 @@
  * What they say: interfaces.ts.
  */
 import { decodeTracePage } from '../../protocol/interfaces/trace-page.ts';
-import { TRACE_PAGE } from '../../protocol/interfaces/ui-browser.ts';
+import { TRACE_PAGE } from '../../protocol/interfaces/trace-page.ts';
 import { connect } from '../../protocol/rpc/endpoint.ts';
 import { childProcessTransport } from '../../protocol/transport/child-process.ts';
 import {

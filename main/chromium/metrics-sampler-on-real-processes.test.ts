@@ -8,7 +8,8 @@ import { forkService } from '../../protocol/rpc/testing/fork-service.ts';
 import { ipcTracer } from '../../protocol/rpc/trace.ts';
 import { systemClock } from '../core/clock.ts';
 import { EventLog } from '../core/event-log.ts';
-import { MetricsSampler, peerProcessId, type ProcessMetricsRow } from '../core/metrics-sampler.ts';
+import { MetricsSampler, type ProcessMetricsRow } from '../core/metrics-sampler.ts';
+import { peerProcessIndex, processOfPeer, type TracedPeer } from '../../protocol/interfaces/peer-process.ts';
 import { ProcessRegistry } from '../core/process-registry.ts';
 import { procMetrics } from './process-metrics.ts';
 import { waitUntil } from './testing/processes.ts';
@@ -109,7 +110,7 @@ it('attributes a peer to a registry id: a renderer by its tab, others by pid or 
   registry.launched('gpu', 'gpu', 'GPU process', 200);
   registry.launched('renderer-1', 'renderer', 'Live', 300);
   const tabs: Record<string, string> = { 'tab-1': 'renderer-1' };
-  const of = (peer: Parameters<typeof peerProcessId>[0]) => peerProcessId(peer, registry, (tabId) => tabs[tabId]);
+  const of = (peer: TracedPeer) => processOfPeer(peer, peerProcessIndex(registry.list(), (tabId) => tabs[tabId]));
   expect(of({ process: 'renderer', id: 'tab-1', pid: 999 })).toBe('renderer-1');
   expect(of({ process: 'renderer', pid: 300 })).toBe('renderer-1');
   expect(of({ process: 'gpu' })).toBe('gpu');

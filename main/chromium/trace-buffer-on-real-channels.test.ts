@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { decodeTracePage, type TraceEntryInfo } from '../../protocol/interfaces/trace-page.ts';
-import { TracePage } from '../../protocol/interfaces/ui-browser.ts';
+import { TracePage } from '../../protocol/interfaces/trace-page.ts';
 import { compileChecker } from '../../protocol/rpc/schema.ts';
 import { EchoClient, EchoService } from '../../protocol/rpc/testing/echo-service.ts';
 import { forkService } from '../../protocol/rpc/testing/fork-service.ts';

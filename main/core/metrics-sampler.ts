@@ -16,6 +16,7 @@
  */
 import type { Static } from '../../protocol/rpc/schema.ts';
 import type { DirectChannelMetrics, ProcessMetricsInfo } from '../../protocol/interfaces/ui-browser.ts';
+import { peerProcessIndex, processOfPeer } from '../../protocol/interfaces/peer-process.ts';
 import { ipcTracer, type TraceBatch, type Tracer } from '../../protocol/rpc/trace.ts';
 import type { PeerIdentity } from '../../protocol/transport/transport.ts';
 import type { Clock, TimerId } from './clock.ts';
@@ -61,26 +62,6 @@ export interface MetricsSamplerOptions {
   /** The children that count the direct channels; none: no channel rates. */
   readonly directChannels?: readonly DirectChannelSource[];
   readonly trafficTimeoutMs?: number;
-}
-
-/** The registry id a trace record's peer stands for, or undefined when it is no registered process. */
-export function peerProcessId(
-  peer: PeerIdentity,
-  registry: Pick<ProcessRegistry, 'list'>,
-  rendererOfTab: (tabId: string) => string | undefined,
-): string | undefined {
-  if (peer.process === 'renderer' && peer.id !== undefined) {
-    const rendererId = rendererOfTab(String(peer.id));
-    if (rendererId !== undefined) return rendererId;
-  }
-  const processes = registry.list();
-  if (peer.pid !== undefined) {
-    const byPid = processes.find((process) => process.pid === peer.pid && process.kind !== 'browser');
-    if (byPid) return byPid.id;
-  }
-  // Utility children are one per role: their peer names the role ('gpu', 'plugin-host').
-  if (peer.process === 'gpu' || peer.process === 'plugin-host') return processes.find((process) => process.kind === peer.process)?.id;
-  return undefined;
 }
 
 export class MetricsSampler {
@@ -185,8 +166,9 @@ export class MetricsSampler {
     this.counts = new Map();
     this.total = 0;
     const counts = new Map<string, number>();
+    const peers = peerProcessIndex(registry.list(), this.options.rendererOfTab);
     for (const [peer, count] of byPeer) {
-      const id = peerProcessId(peer, this.options.registry, this.options.rendererOfTab);
+      const id = processOfPeer(peer, peers);
       if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + count);
     }
     this.lastSampleAt = now;

@@ -2,12 +2,11 @@
 // records, through both kinds of UI channel (structured clone, JSON), and every page passes the
 // TracePage schema.
 import { describe, expect, it } from 'vitest';
-import { decodeTracePage, type TraceEntryInfo } from '../../protocol/interfaces/trace-page.ts';
-import { TRACE_PAGE, TRACE_PAGE_ROUTES, TracePage } from '../../protocol/interfaces/ui-browser.ts';
+import { decodeTracePage, TRACE_PAGE, TRACE_PAGE_ROUTES, TracePage, type TraceEntryInfo } from '../../protocol/interfaces/trace-page.ts';
 import { maxEncodedSize } from '../../protocol/rpc/schema.ts';
 import { MAX_STRING_MESSAGE } from '../../protocol/transport/string-channel.ts';
 import { compileChecker } from '../../protocol/rpc/schema.ts';
-import { Tracer, type TraceKind, type TraceRecord, type TraceRoute } from '../../protocol/rpc/trace.ts';
+import { Tracer, TRACE_KINDS, type TraceRecord, type TraceRoute } from '../../protocol/rpc/trace.ts';
 import type { PeerIdentity } from '../../protocol/transport/transport.ts';
 import { ManualClock } from './testing/manual-clock.ts';
 import { TraceBuffer } from './trace-buffer.ts';
@@ -17,7 +16,7 @@ const browser: PeerIdentity = { process: 'browser' };
 const ui: PeerIdentity = { process: 'ui' };
 const tab: PeerIdentity = { process: 'renderer', id: 'tab-2', pid: 4242 };
 const gpu: PeerIdentity = { process: 'gpu', id: 7, pid: 4343 };
-const kinds: TraceKind[] = ['request', 'response', 'error', 'event', 'cancel', 'bad-message'];
+const kinds = TRACE_KINDS;
 
 /** Routes shared as endpoints share them: one object per distinct route. */
 const routes = new Map<string, TraceRoute>();

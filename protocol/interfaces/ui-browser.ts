@@ -10,6 +10,7 @@ import { errorCodes, type ErrorCodeOf } from '../rpc/errors.ts';
 import { defineInterface, method } from '../rpc/interface.ts';
 import { Struct, Type } from '../rpc/schema.ts';
 import { BrowserEvent, DirectChannel, GpuMode, ProcessInfo, ProcessModel, SandboxState, TabInfo } from './browser-state.ts';
+import { TracePage } from './trace-page.ts';
 
 /**
  * BrowserUiService's error codes (a CodedError's `code`); the UI shows them. NO_SUCH_TAB: a tab method
@@ -92,108 +93,6 @@ export const ProcessMetricsReport = Struct({
   processes: Type.Array(ProcessMetricsInfo, { maxItems: 128 }),
   /** The direct channels measured over the last interval; absent or missing entries are not measured (yet). */
   channels: Type.Optional(Type.Array(DirectChannelMetrics, { maxItems: 256 })),
-});
-
-/** How many trace records one getTrace answer carries at most. */
-export const TRACE_PAGE = 2000;
-/**
- * The most routes (and errors) one page names; a record that would need one more starts the next
- * page. With it the largest possible page fits the UI channel's 1 MiB messages (string-channel.ts).
- */
-export const TRACE_PAGE_ROUTES = 256;
-
-const Peer = Struct({
-  process: Type.String({ maxLength: 32 }),
-  id: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Number()])),
-  pid: Type.Optional(Type.Integer({ minimum: 0 })),
-});
-
-/** One typed message the browser process sent or received (protocol/rpc/trace.ts), numbered. */
-export const TraceEntry = Struct({
-  seq: Type.Integer({ minimum: 0 }),
-  direction: Type.Union([Type.Literal('send'), Type.Literal('receive')]),
-  from: Peer,
-  to: Peer,
-  interface: Type.String({ maxLength: 64 }),
-  method: Type.String({ maxLength: 64 }),
-  kind: Type.Union([
-    Type.Literal('request'),
-    Type.Literal('response'),
-    Type.Literal('error'),
-    Type.Literal('event'),
-    Type.Literal('cancel'),
-    Type.Literal('bad-message'),
-  ]),
-  callId: Type.Optional(Type.Integer({ minimum: 0 })),
-  size: Type.Integer({ minimum: 0 }),
-  sentAt: Type.Number(),
-  receivedAt: Type.Optional(Type.Number()),
-  roundTripMs: Type.Optional(Type.Number()),
-  error: Type.Optional(Type.String({ maxLength: 256 })),
-});
-
-/** A record's kind in a TracePage's `codes`: its index here, plus TRACE_RECEIVED when the browser received it. */
-export const TRACE_KINDS = ['request', 'response', 'error', 'event', 'cancel', 'bad-message'] as const;
-export const TRACE_RECEIVED = 8;
-
-const Index = (count: number) => Type.Integer({ minimum: 0, maximum: count - 1 });
-
-/** Who sent what to whom, shared by the records of one route: indexes into the page's tables. */
-export const TraceRoute = Struct({
-  /** The kind (TRACE_KINDS index), + TRACE_RECEIVED for a record the browser received. */
-  code: Type.Union([
-    Type.Integer({ minimum: 0, maximum: TRACE_KINDS.length - 1 }),
-    Type.Integer({ minimum: TRACE_RECEIVED, maximum: TRACE_RECEIVED + TRACE_KINDS.length - 1 }),
-  ]),
-  from: Index(2 * TRACE_PAGE_ROUTES),
-  to: Index(2 * TRACE_PAGE_ROUTES),
-  interface: Index(2 * TRACE_PAGE_ROUTES),
-  method: Index(2 * TRACE_PAGE_ROUTES),
-});
-
-/**
- * A TracePage record's numbers: TRACE_FIELDS 32-bit integers, little-endian, at these offsets;
- * TRACE_NONE where a record has none. A call id takes two words (high, then low as unsigned): it can
- * pass 2^32.
- */
-export const TRACE_FIELD = { route: 0, callIdHigh: 1, callIdLow: 2, size: 3, sentAt: 4, receivedAt: 5, roundTrip: 6, error: 7 } as const;
-export const TRACE_FIELDS = 8;
-export const TRACE_NONE = -0x8000_0000;
-
-/**
- * A page of trace records (TraceEntry). What records share is in tables, each distinct entry once:
- * peers and names, and routes (kind, direction, from, to, interface, method) that index them. Each
- * record's numbers are in `records`: TRACE_FIELDS int32 words per record (TRACE_FIELD), base64.
- * Times are whole microseconds from the page's `timeBase` (as Chrome's trace format counts them).
- * Binary because the inspector reads thousands of records a second: filling and base64-encoding
- * one buffer costs the browser process less than half of building number arrays and writing them
- * as JSON text (and the UI checks one string, not thousands of numbers). `decodeTracePage`
- * (protocol/interfaces/trace-page.ts) checks the numbers against the tables and makes TraceEntry rows.
- */
-export const TracePage = Struct({
-  /** The seq of the first record; the others follow it one by one. */
-  firstSeq: Type.Integer({ minimum: 0 }),
-  /** How many records the page holds. */
-  count: Type.Integer({ minimum: 0, maximum: TRACE_PAGE }),
-  /** Epoch milliseconds that the time fields count from. */
-  timeBase: Type.Number(),
-  /** The peers the routes name (`from`, `to`). */
-  peers: Type.Array(Peer, { maxItems: 2 * TRACE_PAGE_ROUTES }),
-  /** Interface and method names. */
-  names: Type.Array(Type.String({ maxLength: 64 }), { maxItems: 2 * TRACE_PAGE_ROUTES }),
-  routes: Type.Array(TraceRoute, { maxItems: TRACE_PAGE_ROUTES }),
-  /** Error texts. */
-  errors: Type.Array(Type.String({ maxLength: 256 }), { maxItems: TRACE_PAGE_ROUTES }),
-  /**
-   * The records' numbers, base64: route (index into routes), call id (two words), size, sentAt and
-   * receivedAt (microseconds from timeBase; sentAt may be another process's clock, clipped to the
-   * int32 range), round trip (microseconds), error (index into errors).
-   */
-  records: Type.String({ maxLength: 4 * Math.ceil((TRACE_PAGE * TRACE_FIELDS * 4) / 3) }),
-  /** Ask from here next time. */
-  nextSeq: Type.Integer({ minimum: 0 }),
-  /** How many records after `sinceSeq` the ring buffer had already overwritten. */
-  dropped: Type.Integer({ minimum: 0 }),
 });
 
 export const BrowserUiService = defineInterface({

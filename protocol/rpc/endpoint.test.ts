@@ -10,7 +10,7 @@ import { echoHandlers } from './testing/echo-handlers.ts';
 import { EchoClient, EchoService } from './testing/echo-service.ts';
 import { measureMessage } from './size.ts';
 import { Kind } from './wire.ts';
-import { defineInterface, method, type InterfaceSpec } from './interface.ts';
+import { defineInterface, messageBounds, method, type InterfaceSpec } from './interface.ts';
 import { Struct, Type } from './schema.ts';
 
 type Service = Connection<typeof EchoService, typeof EchoClient>;
@@ -315,8 +315,8 @@ describe('maximum message size', () => {
     expect(connectWith(EchoService)).not.toThrow(); // all within the default 32 MiB
   });
 
-  it('refuses unbounded strings, arrays and open objects, naming the field', () => {
-    const Loose = defineInterface({
+  it('refuses unbounded strings, arrays and open objects when the interface is defined, naming the field', () => {
+    const Loose = {
       name: 'Loose',
       methods: {
         put: method(
@@ -325,8 +325,18 @@ describe('maximum message size', () => {
         ),
       },
       events: {},
-    });
+    };
+    expect(() => defineInterface(Loose)).toThrow('Loose.put request leaves /name, /tags, /extra unbounded');
+    // A spec made without defineInterface is checked when it first connects, with the same error.
     expect(connectWith(Loose)).toThrow('Loose.put request leaves /name, /tags, /extra unbounded');
+  });
+
+  it("works out an interface's bounds once, when it is defined, not on every connect", () => {
+    const bounds = messageBounds(EchoService);
+    expect(bounds.map((bound) => bound.what)).toContain('EchoService.draw request');
+    expect(connectWith(EchoService)).not.toThrow();
+    expect(connectWith(EchoService)).not.toThrow();
+    expect(messageBounds(EchoService)).toBe(bounds); // the same answer, not worked out again
   });
 
   it('a payload beyond its schema bounds is a bad message and reaches no handler', async () => {

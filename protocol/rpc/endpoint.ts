@@ -3,20 +3,25 @@
  * cancellation, remote errors, events, and validation of everything received before any handler
  * or listener sees it. A message that fails validation is reported as a bad message with the
  * sender's identity from the transport (the browser process uses that to end the offending process).
+ * Over 400 lines because a connection's send and receive paths share its pending calls and members
+ * and are read together; tracing lives in trace-log.ts, message bounds in interface.ts.
  */
 import { describePeer, type PeerIdentity, type Transferable, type Transport } from '../transport/transport.ts';
 import { BadMessageReason } from './bad-message.ts';
 import { RemoteError, RpcError, serializeError } from './errors.ts';
-import type {
-  EventName,
-  EventOf,
-  InterfaceSpec,
-  MethodName,
-  RequestOf,
-  ResponseOf,
+import {
+  checkMessageBounds,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  type EventName,
+  type EventOf,
+  type InterfaceSpec,
+  type MethodName,
+  type RequestOf,
+  type ResponseOf,
 } from './interface.ts';
-import { compileChecker, maxEncodedSize, type Checker, type TSchema } from './schema.ts';
-import { epochNow, ipcTracer, type TraceKind, type TraceRoute, type Tracer } from './trace.ts';
+import { compileChecker, type Checker } from './schema.ts';
+import { epochNow, ipcTracer, type Tracer } from './trace.ts';
+import { TraceLog, tracedMember, type TracedMember } from './trace-log.ts';
 import {
   encodeCancel,
   encodeError,
@@ -25,13 +30,11 @@ import {
   encodeResponse,
   Kind,
   envelopeProblem,
-  envelopeTime,
   readableMember,
   type Envelope,
 } from './wire.ts';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 
 export interface CallOptions {
   /** Overrides the connection's default timeout for this call. */
@@ -84,7 +87,7 @@ export interface ConnectOptions<Local extends InterfaceSpec, Remote extends Inte
    */
   readonly onBadMessage: (report: BadMessageReport, code: BadMessageReason) => void;
   readonly timeoutMs?: number;
-  /** The largest message either side may send; checked against the schemas when connecting. */
+  /** The largest message either side may send; connecting checks it against the interfaces' bounds (`messageBounds`). */
   readonly maxMessageBytes?: number;
   readonly tracer?: Tracer;
 }
@@ -127,13 +130,7 @@ interface PendingCall {
  * with one lookup by name (a call, with none: its proxy holds it), and it carries all the endpoint
  * needs of it, its trace routes included, so tracing a message adds no lookup of its own.
  */
-interface Member {
-  readonly interfaceName: string;
-  /** As declared: a trace record holds this string rather than the copy each message carries. */
-  readonly name: string;
-  /** Trace routes by routeSlot(kind, received), made on first use. */
-  readonly traceRoutes: (TraceRoute | undefined)[];
-}
+type Member = TracedMember;
 
 interface LocalMethod extends Member {
   readonly checker: Checker;
@@ -149,13 +146,6 @@ interface RemoteEvent extends Member {
   readonly checker: Checker;
   listeners: Set<(payload: unknown) => void> | undefined;
 }
-
-const member = <T extends object>(interfaceName: string, name: string, rest: T): Member & T => ({
-  interfaceName,
-  name,
-  traceRoutes: new Array<TraceRoute | undefined>(ROUTE_SLOTS).fill(undefined),
-  ...rest,
-});
 
 /** A handler's context; the AbortController is made only if the handler asks for `signal`. */
 class HandlerContext implements CallContext {
@@ -178,70 +168,6 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
-/**
- * A size a channel reported, or NaN (estimate it). Only a number counts: a platform's `postMessage`
- * may answer `true`, and an emitter may hand a listener more than the message (a child process's
- * 'message' event passes a handle second).
- */
-const wireSize = (wireBytes: unknown) => (typeof wireBytes === 'number' ? wireBytes : Number.NaN);
-
-/** A route's slot in an endpoint's table of routes for one member: by kind, then direction. */
-const ROUTE_SLOTS = 12;
-/**
- * A switch rather than a lookup table: a table read by kind sees every kind at one site and goes
- * megamorphic (measured on the per-message path).
- */
-function routeSlot(kind: TraceKind, received: number): number {
-  switch (kind) {
-    case 'request':
-      return received;
-    case 'response':
-      return 2 + received;
-    case 'error':
-      return 4 + received;
-    case 'event':
-      return 6 + received;
-    case 'cancel':
-      return 8 + received;
-    case 'bad-message':
-      return 10 + received;
-  }
-}
-const SENT = 0;
-const RECEIVED = 1;
-
-/**
- * Refuses interfaces whose messages could exceed `maxBytes`: then every message that passes its
- * schema is within the limit, and no message needs measuring on the hot path.
- */
-function checkMessageBounds(local: InterfaceSpec, remote: InterfaceSpec, maxBytes: number): void {
-  const problems: string[] = [];
-  const check = (what: string, schema: TSchema) => {
-    const unbounded: string[] = [];
-    const bound = maxEncodedSize(schema, '', unbounded);
-    if (unbounded.length > 0) problems.push(`${what} leaves ${unbounded.join(', ')} unbounded`);
-    else if (bound > maxBytes) problems.push(`${what} can reach ${formatBytes(bound)}`);
-  };
-  for (const spec of [local, remote]) {
-    for (const [name, method] of Object.entries(spec.methods)) {
-      check(`${spec.name}.${name} request`, method.request);
-      check(`${spec.name}.${name} response`, method.response);
-    }
-    for (const [name, schema] of Object.entries(spec.events)) check(`${spec.name}.${name} event`, schema);
-  }
-  if (problems.length > 0) {
-    throw new Error(
-      `Messages must fit in ${formatBytes(maxBytes)}; bound every string (maxLength), array (maxItems) and ` +
-        `binary field: ${problems.join('; ')}`,
-    );
-  }
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-  return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${bytes} bytes`;
-}
-
 class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implements Connection<Local, Remote> {
   readonly remote: RemoteMethods<Remote>;
   readonly peer: PeerIdentity;
@@ -253,8 +179,9 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
   private readonly remoteName: string;
   private readonly onBadMessage: (report: BadMessageReport, code: BadMessageReason) => void;
   private readonly timeoutMs: number;
-  private readonly maxMessageBytes: number;
   private readonly tracer: Tracer;
+  /** What this connection tells the tracer: see `log`. */
+  private readonly traceLog: TraceLog;
 
   private readonly localMethods = new Map<string, LocalMethod>();
   private readonly remoteMethods = new Map<string, RemoteMethod>();
@@ -280,22 +207,23 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     this.remoteName = options.remote.name;
     this.onBadMessage = options.onBadMessage;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    checkMessageBounds(options.local, options.remote, this.maxMessageBytes);
+    const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    checkMessageBounds([options.local, options.remote], maxMessageBytes);
     this.tracer = options.tracer ?? ipcTracer;
+    this.traceLog = new TraceLog(this.tracer, this.self, this.peer, this.localName, this.remoteName, maxMessageBytes);
 
     const handlers = options.handlers as Record<string, LocalMethod['handler']>;
     for (const [name, spec] of Object.entries(options.local.methods)) {
       const handler = handlers[name];
       if (typeof handler !== 'function') throw new Error(`${this.localName}.${name} has no handler`);
-      this.localMethods.set(name, member(this.localName, name, { checker: compileChecker(spec.request), handler }));
+      this.localMethods.set(name, tracedMember(this.localName, name, { checker: compileChecker(spec.request), handler }));
     }
-    for (const name of Object.keys(options.local.events)) this.localEvents.set(name, member(this.localName, name, {}));
+    for (const name of Object.keys(options.local.events)) this.localEvents.set(name, tracedMember(this.localName, name, {}));
     for (const [name, spec] of Object.entries(options.remote.methods)) {
-      this.remoteMethods.set(name, member(this.remoteName, name, { checker: compileChecker(spec.response) }));
+      this.remoteMethods.set(name, tracedMember(this.remoteName, name, { checker: compileChecker(spec.response) }));
     }
     for (const [name, schema] of Object.entries(options.remote.events)) {
-      this.remoteEvents.set(name, member(this.remoteName, name, { checker: compileChecker(schema), listeners: undefined }));
+      this.remoteEvents.set(name, tracedMember(this.remoteName, name, { checker: compileChecker(schema), listeners: undefined }));
     }
 
     const remote: Record<string, (request: unknown, options?: CallOptions) => Promise<unknown>> = {};
@@ -311,6 +239,14 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     );
   }
 
+  /**
+   * The trace log while someone traces, else undefined: each message calls it once (`log?.…`), and
+   * with nobody tracing pays this one field read.
+   */
+  private get log(): TraceLog | undefined {
+    return this.tracer.active ? this.traceLog : undefined;
+  }
+
   // ---- calling -------------------------------------------------------------------------------
 
   private call(method: RemoteMethod, request: unknown, options: CallOptions | undefined): Promise<unknown> {
@@ -320,9 +256,9 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
 
     const id = this.nextCallId++;
     const timeoutMs = options?.timeoutMs ?? this.timeoutMs;
-    const tracing = this.tracer.active;
-    const sentAt = tracing ? epochNow() : Number.NaN; // NaN: no round trip for a call made before tracing
-    const envelope = encodeRequest(id, method.name, request, tracing && this.tracer.stampsOutgoing ? sentAt : undefined);
+    const log = this.log;
+    const sentAt = log ? epochNow() : Number.NaN; // NaN: no round trip for a call made before tracing
+    const envelope = encodeRequest(id, method.name, request, log?.stampsOutgoing ? sentAt : undefined);
     return new Promise((resolve, reject) => {
       const onAbort = signal ? () => this.settleAborted(id, signal.reason) : undefined;
       const deadline = performance.now() + timeoutMs;
@@ -337,7 +273,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
         this.settle(id)?.reject(new RpcError('RPC_BAD_MESSAGE', `${what} could not be sent: ${(error as Error).message}`, { cause: error }));
         return;
       }
-      if (tracing) this.traceSent('request', method, method.name, envelope, wireBytes, sentAt, id);
+      log?.logOutgoing('request', method, method.name, id, envelope, wireBytes, sentAt);
     });
   }
 
@@ -398,11 +334,12 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
 
   emit<E extends EventName<Local>>(event: E, payload: EventOf<Local, E>, transfer?: readonly Transferable[]): void {
     if (this.closed) return; // like a message on a closed pipe: nobody is there to get it
-    if (!this.tracer.active) return void this.transport.post(encodeEvent(event, payload), transfer);
+    const log = this.log;
+    if (!log) return void this.transport.post(encodeEvent(event, payload), transfer);
     const sentAt = epochNow();
-    const envelope = encodeEvent(event, payload, this.tracer.stampsOutgoing ? sentAt : undefined);
+    const envelope = encodeEvent(event, payload, log.stampsOutgoing ? sentAt : undefined);
     const wireBytes = this.transport.post(envelope, transfer);
-    this.traceSent('event', this.localEvents.get(event), event, envelope, wireBytes, sentAt);
+    log.logOutgoing('event', this.localEvents.get(event), event, Number.NaN, envelope, wireBytes, sentAt);
   }
 
   on<E extends EventName<Remote>>(event: E, listener: (payload: EventOf<Remote, E>) => void): () => void {
@@ -470,8 +407,8 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
       // Name what the envelope claims where it can be read (a request's method, an event's name).
       const claimed = readableMember(message);
       if (claimed === undefined) return this.reportBad(BadMessageReason.MALFORMED_ENVELOPE, '?', problem, '?');
-      if (claimed.kind === Kind.Request) return this.reportBad(BadMessageReason.MALFORMED_ENVELOPE, this.localName, problem, this.localMethods.get(claimed.name)?.name ?? claimed.name);
-      return this.reportBad(BadMessageReason.MALFORMED_ENVELOPE, this.remoteName, problem, this.remoteEvents.get(claimed.name)?.name ?? claimed.name);
+      if (claimed.kind === Kind.Request) return this.reportBad(BadMessageReason.MALFORMED_ENVELOPE, this.localName, problem, claimed.name, this.localMethods.get(claimed.name));
+      return this.reportBad(BadMessageReason.MALFORMED_ENVELOPE, this.remoteName, problem, claimed.name, this.remoteEvents.get(claimed.name));
     }
     const envelope = message as Envelope;
     // Each kind finds its member (or pending call) once, and a traced message is recorded with it
@@ -480,20 +417,20 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
       case Kind.Request: {
         const [, id, name, payload] = envelope;
         const method = this.localMethods.get(name);
-        if (this.tracer.active) this.traceReceived('request', method, this.localName, name, id, Number.NaN, envelope, wireBytes);
+        this.log?.logIncoming('request', method, name, id, Number.NaN, envelope, wireBytes);
         return this.onRequest(id, name, method, payload);
       }
       case Kind.Response: {
         const [, id, payload] = envelope;
         const call = this.pending.get(id);
-        if (this.tracer.active) this.traceReceived('response', call?.method, this.remoteName, '?', id, call ? call.sentAt : Number.NaN, envelope, wireBytes);
+        this.log?.logIncoming('response', call?.method, '?', id, call ? call.sentAt : Number.NaN, envelope, wireBytes);
         if (!call) return this.onUnmatchedAnswer(id);
         const method = call.method;
         if (!method.checker.check(payload)) {
           const reason = `${this.remoteName}.${method.name} response: ${method.checker.explain(payload)}`;
           this.settle(id);
           call.reject(new RpcError('RPC_BAD_MESSAGE', `bad message from ${describePeer(this.peer)}: ${reason}`));
-          return this.reportBad(BadMessageReason.INVALID_RESPONSE, this.remoteName, reason, method.name);
+          return this.reportBad(BadMessageReason.INVALID_RESPONSE, this.remoteName, reason, method.name, method);
         }
         this.settle(id);
         return call.resolve(payload);
@@ -501,24 +438,24 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
       case Kind.Error: {
         const id = envelope[1];
         const call = this.settle(id);
-        if (this.tracer.active) this.traceReceived('error', call?.method, this.remoteName, '?', id, call ? call.sentAt : Number.NaN, envelope, wireBytes);
+        this.log?.logIncoming('error', call?.method, '?', id, call ? call.sentAt : Number.NaN, envelope, wireBytes);
         if (!call) return this.onUnmatchedAnswer(id);
         return call.reject(new RemoteError(envelope[2]));
       }
       case Kind.Event: {
         const [, name, payload] = envelope;
         const event = this.remoteEvents.get(name);
-        if (this.tracer.active) this.traceReceived('event', event, this.remoteName, name, Number.NaN, Number.NaN, envelope, wireBytes);
+        this.log?.logIncoming('event', event, name, Number.NaN, Number.NaN, envelope, wireBytes);
         if (!event) return this.reportBad(BadMessageReason.UNKNOWN_EVENT, this.remoteName, `unknown event ${this.remoteName}.${name}`, name);
         if (!event.checker.check(payload)) {
-          return this.reportBad(BadMessageReason.INVALID_EVENT, this.remoteName, `${this.remoteName}.${event.name} event: ${event.checker.explain(payload)}`, event.name);
+          return this.reportBad(BadMessageReason.INVALID_EVENT, this.remoteName, `${this.remoteName}.${event.name} event: ${event.checker.explain(payload)}`, event.name, event);
         }
         if (event.listeners) for (const listener of event.listeners) this.runListener(listener, payload, event.name);
         return;
       }
       case Kind.Cancel: {
         const id = envelope[1];
-        if (this.tracer.active) this.traceReceived('cancel', undefined, this.localName, '?', id, Number.NaN, envelope, wireBytes);
+        this.log?.logIncoming('cancel', undefined, '?', id, Number.NaN, envelope, wireBytes);
         const context = this.cancellable.get(id);
         this.cancellable.delete(id);
         context?.controller?.abort(new RpcError('RPC_ABORTED', 'the caller cancelled this call'));
@@ -541,7 +478,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     if (!method.checker.check(payload)) {
       const reason = `${this.localName}.${method.name} request: ${method.checker.explain(payload)}`;
       this.reply(id, method, method.name, new RpcError('RPC_BAD_MESSAGE', reason), true);
-      return this.reportBad(BadMessageReason.INVALID_REQUEST, this.localName, reason, method.name);
+      return this.reportBad(BadMessageReason.INVALID_REQUEST, this.localName, reason, method.name, method);
     }
     const context = new HandlerContext(this.peer, this.cancellable, id);
     let result: unknown;
@@ -571,11 +508,11 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
   /** `method` is undefined when the request named no method of ours (`name`, as it came). */
   private reply(id: number, method: LocalMethod | undefined, name: string, value: unknown, failed: boolean): void {
     if (this.closed) return;
-    const tracing = this.tracer.active;
-    const t = tracing ? epochNow() : 0;
+    const log = this.log;
+    const t = log ? epochNow() : 0;
     if (!failed) {
       const transfer = typeof value === 'object' && value !== null ? transferLists.get(value) : undefined;
-      const envelope = encodeResponse(id, value, tracing && this.tracer.stampsOutgoing ? t : undefined);
+      const envelope = encodeResponse(id, value, log?.stampsOutgoing ? t : undefined);
       let wireBytes: number | void;
       try {
         wireBytes = this.transport.post(envelope, transfer);
@@ -583,13 +520,13 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
         const reason = `${this.localName}.${name} response could not be sent: ${(error as Error).message}`;
         return this.reply(id, method, name, new RpcError('RPC_BAD_MESSAGE', reason), true);
       }
-      if (tracing) this.traceSent('response', method, name, envelope, wireBytes, t, id);
+      log?.logOutgoing('response', method, name, id, envelope, wireBytes, t);
       return;
     }
     const error = serializeError(value);
-    const envelope = encodeError(id, error, tracing && this.tracer.stampsOutgoing ? t : undefined);
+    const envelope = encodeError(id, error, log?.stampsOutgoing ? t : undefined);
     const wireBytes = this.postQuietly(envelope);
-    if (tracing) this.traceSent('error', method, name, envelope, wireBytes, t, id);
+    log?.logOutgoing('error', method, name, id, envelope, wireBytes, t);
   }
 
   private runListener(listener: (payload: unknown) => void, payload: unknown, event: string): void {
@@ -602,13 +539,11 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
 
   /**
    * `method` is the method or event the message claimed to be, as far as it could be read: the
-   * payload may be wrong and the name still readable; '?' only when the envelope hides it.
+   * payload may be wrong and the name still readable; '?' only when the envelope hides it. `member`:
+   * the declared one it names, if any.
    */
-  private reportBad(code: BadMessageReason, interfaceName: string, reason: string, method: string): void {
-    if (this.tracer.active) {
-      const now = epochNow();
-      this.tracer.record({ route: this.traceRoute('receive', 'bad-message', interfaceName, method), size: 0, sentAt: now, receivedAt: now, error: reason });
-    }
+  private reportBad(code: BadMessageReason, interfaceName: string, reason: string, method: string, member?: Member): void {
+    this.log?.logBadMessage(member, interfaceName, method, reason);
     try {
       this.onBadMessage({ peer: this.peer, interface: interfaceName, reason }, code);
     } catch (error) {
@@ -624,68 +559,6 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     } catch {
       // Best effort: the channel is going away.
     }
-  }
-
-  // ---- tracing -------------------------------------------------------------------------------
-
-  /**
-   * A declared member's route of one kind and direction, made once and reused; a message of a member
-   * nobody declared (`member` undefined: `name` as it came) gets a route of its own that is not kept,
-   * so a broken or hostile peer cannot grow the endpoint's tables.
-   */
-  private routeFor(member: Member | undefined, kind: TraceKind, received: number, interfaceName: string, name: string): TraceRoute {
-    const direction = received ? 'receive' : 'send';
-    if (!member) return this.newTraceRoute(direction, kind, interfaceName, name);
-    return (member.traceRoutes[routeSlot(kind, received)] ??= this.newTraceRoute(direction, kind, member.interfaceName, member.name));
-  }
-
-  /** The route of a message named by interface and member as it came (bad messages). */
-  private traceRoute(direction: TraceRoute['direction'], kind: TraceKind, interfaceName: string, name: string): TraceRoute {
-    const declared =
-      interfaceName === this.localName
-        ? (this.localMethods.get(name) ?? this.localEvents.get(name))
-        : interfaceName === this.remoteName
-          ? (this.remoteMethods.get(name) ?? this.remoteEvents.get(name))
-          : undefined;
-    return this.routeFor(declared, kind, direction === 'receive' ? RECEIVED : SENT, interfaceName, name);
-  }
-
-  private newTraceRoute(direction: TraceRoute['direction'], kind: TraceKind, interfaceName: string, method: string): TraceRoute {
-    const [from, to] = direction === 'send' ? [this.self, this.peer] : [this.peer, this.self];
-    return { direction, from, to, interface: interfaceName, method, kind };
-  }
-
-  /**
-   * A sent message, with its member (`name` only names one nobody declared: an event emitted past
-   * the types, an error answering an unknown method). Sizes: what the channel says the message took
-   * on the wire (`wireBytes`, where it encodes messages itself), else an estimate of the whole
-   * envelope, made when the tracer flushes.
-   */
-  private traceSent(kind: TraceKind, member: Member | undefined, name: string, envelope: unknown[], wireBytes: unknown, sentAt: number, callId = Number.NaN): void {
-    const route = this.routeFor(member, kind, SENT, kind === 'request' ? this.remoteName : this.localName, name);
-    this.tracer.trace(route, callId, sentAt, Number.NaN, Number.NaN, wireSize(wireBytes), envelope, this.maxMessageBytes);
-  }
-
-  /**
-   * A received message, with its member when it names a declared one (else `name` as it came, or '?'
-   * where the envelope does not say: an answer to no pending call, a cancel). `requestSentAt` gives
-   * an answer its round trip.
-   */
-  private traceReceived(
-    kind: TraceKind,
-    member: Member | undefined,
-    interfaceName: string,
-    name: string,
-    callId: number,
-    requestSentAt: number,
-    envelope: Envelope,
-    wireBytes: unknown,
-  ): void {
-    const receivedAt = epochNow();
-    // A sender that was not tracing sent no clock: the receive time is the best estimate.
-    const sentAt = envelopeTime(envelope) ?? receivedAt;
-    const route = this.routeFor(member, kind, RECEIVED, interfaceName, name);
-    this.tracer.trace(route, callId, sentAt, receivedAt, receivedAt - requestSentAt, wireSize(wireBytes), envelope, this.maxMessageBytes);
   }
 }
 

@@ -5,9 +5,9 @@
  * process.
  *
  * Every schema bounds its size: strings have a maxLength, arrays a maxItems, binary and opaque
- * fields a byte limit. `connect()` computes each message's worst case from its schema and refuses
- * an interface that could exceed the maximum message size, so every message that validates is
- * within the limit without measuring it.
+ * fields a byte limit. Each message's worst case is worked out from its schema when its interface
+ * is defined (rpc/interface.ts), and `connect()` refuses an interface that could exceed the maximum
+ * message size, so every message that validates is within the limit without measuring it.
  */
 import { Type, type Static, type TProperties, type TSchema, type TUnion } from 'typebox';
 import { Compile } from 'typebox/compile';

@@ -11,7 +11,9 @@
 import type { PeerIdentity } from '../transport/transport.ts';
 import { MEASURE_TOO_LARGE, measureMessage } from './size.ts';
 
-export type TraceKind = 'request' | 'response' | 'error' | 'event' | 'cancel' | 'bad-message';
+/** Every kind of trace record, spelled once: a trace page codes a kind as its index here. */
+export const TRACE_KINDS = ['request', 'response', 'error', 'event', 'cancel', 'bad-message'] as const;
+export type TraceKind = (typeof TRACE_KINDS)[number];
 
 /**
  * Who sent what to whom: the part of a trace record that every message of one method, kind and

@@ -8,8 +8,9 @@
 // the renderers and sideways to the GPU process and the plugin host; the direct channels the browser
 // brokered run from a renderer up to the GPU process (TabGpu) or the plugin host (TabPlugin).
 import type { DirectChannel, ProcessInfo, ProcessKind, ProcessState, TabInfo } from '../../protocol/interfaces/browser-state.ts';
+import { peerProcessIndex, processOfPeer, type PeerProcessIndex } from '../../protocol/interfaces/peer-process.ts';
 import { isEnded, type BrowserView } from './browser-state.ts';
-import type { TracePeer, TraceRow } from './ipc-inspector.ts';
+import type { TraceRow } from './ipc-inspector.ts';
 import { formatRate } from './task-manager.ts';
 import type { DirectChannelMetrics } from '../../protocol/interfaces/ui-browser.ts';
 import type { Static } from '../../protocol/rpc/schema.ts';
@@ -284,40 +285,12 @@ export function architectureGraph(view: BrowserView, highlighted: ReadonlySet<st
 
 // ---- traffic: trace records on edges ------------------------------------------------------------
 
-/** What a trace record's peer stands for: the tabs' renderers, utility processes by role and by pid. */
-export interface PeerIndex {
-  readonly rendererOfTab: ReadonlyMap<string, string>;
-  readonly byPid: ReadonlyMap<number, string>;
-  readonly byKind: ReadonlyMap<ProcessKind, string>;
-}
+/** What a trace record's peer stands for, as the browser's metrics sampler decides it (protocol/interfaces/peer-process.ts). */
+export type PeerIndex = PeerProcessIndex;
 
 export function peerIndex(view: Pick<BrowserView, 'tabs' | 'processes'>): PeerIndex {
-  const byPid = new Map<number, string>();
-  const byKind = new Map<ProcessKind, string>();
-  for (const process of view.processes) {
-    if (process.kind === 'browser') continue;
-    if (process.pid !== undefined) byPid.set(process.pid, process.id);
-    if (!byKind.has(process.kind)) byKind.set(process.kind, process.id);
-  }
-  return { rendererOfTab: new Map(view.tabs.map((tab) => [tab.id, tab.rendererId])), byPid, byKind };
-}
-
-/**
- * The process a peer stands for, as the browser's metrics sampler decides it (peerProcessId in
- * main/core/metrics-sampler.ts): a renderer peer names its tab; the GPU process and plugin host are
- * one per role. The UI page ('ui') and unknown peers stand for no process on the map.
- */
-export function processOfPeer(peer: TracePeer, index: PeerIndex): string | undefined {
-  if (peer.process === 'renderer' && peer.id !== undefined) {
-    const rendererId = index.rendererOfTab.get(String(peer.id));
-    if (rendererId !== undefined) return rendererId;
-  }
-  if (peer.pid !== undefined) {
-    const byPid = index.byPid.get(peer.pid);
-    if (byPid !== undefined) return byPid;
-  }
-  if (peer.process === 'gpu' || peer.process === 'plugin-host') return index.byKind.get(peer.process);
-  return undefined;
+  const rendererOfTab = new Map(view.tabs.map((tab) => [tab.id, tab.rendererId]));
+  return peerProcessIndex(view.processes, (tabId) => rendererOfTab.get(tabId));
 }
 
 /**

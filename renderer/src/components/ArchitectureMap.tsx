@@ -22,7 +22,7 @@ import {
   type NodeProps,
 } from '@xyflow/react';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type CSSProperties } from 'react';
-import { TRACE_PAGE } from '../../../protocol/interfaces/ui-browser.ts';
+import { TRACE_PAGE } from '../../../protocol/interfaces/trace-page.ts';
 import { traceRows } from '../ipc-inspector.ts';
 import {
   architectureGraph,

@@ -3,7 +3,7 @@
 // 200 of those that pass the filters, so thousands of messages a second cost one small render per
 // poll. Pause, Clear, and "Export trace" as Chrome trace JSON (Perfetto, chrome://tracing).
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { TRACE_PAGE } from '../../../protocol/interfaces/ui-browser.ts';
+import { TRACE_PAGE } from '../../../protocol/interfaces/trace-page.ts';
 import { toChromeTrace } from '../chrome-trace.ts';
 import {
   appendRows,
