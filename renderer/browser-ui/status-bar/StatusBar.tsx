@@ -1,0 +1,51 @@
+// The status bar: the process model, compositing (GPU process or software), the plugin host, bad
+// messages, and the button that opens the Processes panel.
+import type { BrowserView } from '../connection/browser-state.ts';
+import { compositingStatus, pluginHostNotice, pluginHostStatus, processModelLabel } from '../connection/view-model.ts';
+import { Icon } from '../shared/icons.tsx';
+import { PROCESS_PANEL_ID } from '../task-manager/TaskManager.tsx';
+
+export function StatusBar({ view, panelOpen, onTogglePanel }: {
+  view: BrowserView | undefined;
+  panelOpen: boolean;
+  onTogglePanel: () => void;
+}) {
+  const software = view?.gpuMode === 'software';
+  const pluginCrashed = view ? pluginHostNotice(view) !== undefined : false;
+  return (
+    <footer className="status-bar">
+      {view ? (
+        <div className="status-items" role="status" aria-label="Browser status">
+          <span className="status-item">{processModelLabel(view)}</span>
+          <span className={`status-item${software ? ' warning' : ''}`}>
+            <span className={`status-dot ${software ? 'warning' : 'ok'}`} aria-hidden="true" />
+            {compositingStatus(view)}
+          </span>
+          <span className={`status-item${pluginCrashed ? ' error' : ''}`}>
+            <span className={`status-dot ${pluginCrashed ? 'error' : 'ok'}`} aria-hidden="true" />
+            {pluginHostStatus(view)}
+          </span>
+          {view.badMessages > 0 && (
+            <span className="status-item error">
+              {view.badMessages} bad {view.badMessages === 1 ? 'message' : 'messages'}
+            </span>
+          )}
+        </div>
+      ) : (
+        <div className="status-items" />
+      )}
+      <button
+        type="button"
+        className="status-toggle"
+        aria-expanded={panelOpen}
+        aria-controls={PROCESS_PANEL_ID}
+        onClick={onTogglePanel}
+        disabled={!view}
+      >
+        <Icon name="chip" size={14} />
+        Processes{view ? ` (${view.processes.length})` : ''}
+        <Icon name={panelOpen ? 'expandMore' : 'expandLess'} size={16} />
+      </button>
+    </footer>
+  );
+}
