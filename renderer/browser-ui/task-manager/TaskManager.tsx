@@ -1,9 +1,7 @@
-// The Processes drawer: the task manager, as Chrome's: one row per process with what it serves, its
-// pid, CPU, memory (PSS on Linux) and IPC rate, refreshed every second while the drawer is open;
-// sortable by column; "End process" on the selected row. Next to it, the IPC inspector
-// (IpcInspector.tsx) and the architecture map (ArchitectureMap.tsx), views chosen in the header's
-// tab list.
-import { lazy, Suspense, useEffect, useId, useState, type KeyboardEvent, type ReactNode } from 'react';
+// The task manager, as Chrome's: one row per process with what it serves, its pid, CPU, memory (PSS
+// on Linux) and IPC rate, refreshed every second while the drawer shows it; sortable by column;
+// "End process" on the selected row. One view of the Processes drawer (process-drawer/).
+import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { BrowserView } from '../connection/browser-state.ts';
 import {
   formatBytes,
@@ -19,13 +17,6 @@ import {
 } from './task-manager.ts';
 import { useHighlight } from '../shared/highlight.ts';
 import { useBrowserClient } from '../connection/use-browser.ts';
-import { Icon } from '../shared/icons.tsx';
-import { IpcInspector } from '../ipc-inspector/IpcInspector.tsx';
-
-export const PROCESS_PANEL_ID = 'processes-panel';
-
-/** The map and its graph library load the first time it is shown: most sessions start without it. */
-const ArchitectureMap = lazy(() => import('../architecture-map/ArchitectureMap.tsx').then((module) => ({ default: module.ArchitectureMap })));
 
 /** How often the open task manager asks for new figures (the browser samples once a second). */
 export const METRICS_POLL_MS = 1000;
@@ -76,101 +67,7 @@ function cell(row: TaskRow, column: (typeof TASK_COLUMNS)[number]['column']): st
   }
 }
 
-export type PanelView = 'tasks' | 'ipc' | 'map';
-
-const PANEL_VIEWS: readonly { readonly view: PanelView; readonly label: string }[] = [
-  { view: 'tasks', label: 'Task manager' },
-  { view: 'ipc', label: 'IPC inspector' },
-  { view: 'map', label: 'Architecture map' },
-];
-
-/** The first view the drawer shows when opened from the status bar. */
-export const DEFAULT_PANEL_VIEW: PanelView = 'tasks';
-
-/** The drawer: its header's tab list picks the view; App owns which one is shown (tours switch it). */
-export function ProcessPanel({
-  view,
-  shown,
-  onShow,
-  onClose,
-}: {
-  view: BrowserView;
-  shown: PanelView;
-  onShow: (view: PanelView) => void;
-  onClose: () => void;
-}) {
-  const setShown = onShow;
-  const id = useId();
-  const onTabKey = (event: KeyboardEvent) => {
-    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight' && event.key !== 'Home' && event.key !== 'End') return;
-    event.preventDefault();
-    const index = PANEL_VIEWS.findIndex((entry) => entry.view === shown);
-    const next =
-      event.key === 'Home' ? 0 : event.key === 'End' ? PANEL_VIEWS.length - 1 : (index + (event.key === 'ArrowRight' ? 1 : -1) + PANEL_VIEWS.length) % PANEL_VIEWS.length;
-    setShown(PANEL_VIEWS[next]!.view);
-    document.getElementById(`${id}-tab-${PANEL_VIEWS[next]!.view}`)?.focus();
-  };
-  const tabs = (
-    <div className="panel-tabs" role="tablist" aria-label="Processes views" onKeyDown={onTabKey}>
-      {PANEL_VIEWS.map((entry) => (
-        <button
-          key={entry.view}
-          type="button"
-          role="tab"
-          id={`${id}-tab-${entry.view}`}
-          aria-selected={shown === entry.view}
-          aria-controls={`${id}-view`}
-          tabIndex={shown === entry.view ? 0 : -1}
-          className="panel-tab"
-          onClick={() => setShown(entry.view)}
-        >
-          {entry.label}
-        </button>
-      ))}
-    </div>
-  );
-  const close = (
-    <button type="button" className="icon-button" aria-label="Close Processes" onClick={onClose}>
-      <Icon name="close" size={18} />
-    </button>
-  );
-  return (
-    <section className="process-panel" id={PROCESS_PANEL_ID} aria-label="Processes" data-view={shown}>
-      {shown === 'tasks' ? (
-        <TaskManager view={view} tabs={tabs} close={close} viewId={`${id}-view`} tabId={`${id}-tab-tasks`} />
-      ) : shown === 'map' ? (
-        <>
-          <header className="panel-header">
-            {tabs}
-            <span className="panel-note">
-              Every process and the channels between them, live. Dots are messages; direct channels bypass the browser, which asks for
-              their counts.
-            </span>
-            {close}
-          </header>
-          <div className="panel-view" role="tabpanel" id={`${id}-view`} aria-labelledby={`${id}-tab-map`}>
-            <Suspense fallback={<p className="inspector-empty">Loading the map…</p>}>
-              <ArchitectureMap view={view} />
-            </Suspense>
-          </div>
-        </>
-      ) : (
-        <>
-          <header className="panel-header">
-            {tabs}
-            <span className="panel-note">Typed messages the browser process sends and receives, newest last.</span>
-            {close}
-          </header>
-          <div className="panel-view" role="tabpanel" id={`${id}-view`} aria-labelledby={`${id}-tab-ipc`}>
-            <IpcInspector />
-          </div>
-        </>
-      )}
-    </section>
-  );
-}
-
-function TaskManager({
+export function TaskManager({
   view,
   tabs,
   close,

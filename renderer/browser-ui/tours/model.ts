@@ -11,7 +11,7 @@ import type { BrowserUiService } from '../../../protocol/interfaces/ui-browser.t
 import type { RequestOf, ResponseOf } from '../../../protocol/rpc/interface.ts';
 import type { BrowserClient, UiMethod } from '../connection/browser-connection.ts';
 import { isEnded, processOfKind, type BrowserView } from '../connection/browser-state.ts';
-import type { PanelView } from '../task-manager/TaskManager.tsx';
+import type { PanelView } from '../process-drawer/panel-views.ts';
 
 /** The drawer view for steps where the architecture map is the thing to look at. */
 export const MAP_VIEW: PanelView = 'map';

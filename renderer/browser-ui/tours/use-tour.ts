@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import { errorMessage, type BrowserClient } from '../connection/browser-connection.ts';
 import type { BrowserView } from '../connection/browser-state.ts';
-import type { PanelView } from '../task-manager/TaskManager.tsx';
+import type { PanelView } from '../process-drawer/panel-views.ts';
 import { NO_HIGHLIGHT, type Highlight } from '../shared/highlight.ts';
 import { stepStatus, tourReducer, waitForView, type StepStatus, type Tour, type TourActionContext, type TourRun } from './model.ts';
 
