@@ -1,5 +1,7 @@
 // Shown when the page is opened on its own (a file, `vite preview`): it has no channel to a
 // browser process, so there is nothing to show but how to start it properly.
+import './no-shell.css';
+
 export function NoShell({ problem }: { problem: string | undefined }) {
   return (
     <main className="no-shell">

@@ -4,9 +4,10 @@ import '../../protocol/rpc/eval-free.ts';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { flushSync } from 'react-dom';
+// The base stylesheet first: every feature's stylesheet (imported by its component) refines it.
+import './base.css';
 import { App } from './App.tsx';
 import { connectToBrowser } from './connection/browser-connection.ts';
-import './styles.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');

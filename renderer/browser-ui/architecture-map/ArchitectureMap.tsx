@@ -6,6 +6,9 @@
 // flood costs one small update per edge, never one per message. The direct channels (TabGpu,
 // TabPlugin) bypass the browser and its trace: their rates come from getMetrics (counted by the GPU
 // process and the plugin host), read every second, with one pulse per read each way.
+// The map's own stylesheet before React Flow's, which wins ties as it did when the map's rules were
+// in the page's stylesheet and React Flow's came with this lazily loaded chunk.
+import './architecture-map.css';
 import '@xyflow/react/dist/style.css';
 import {
   EdgeLabelRenderer,

@@ -11,6 +11,7 @@ import { Icon } from '../shared/icons.tsx';
 import { SadTab } from './SadTab.tsx';
 import { CONTENT_PANEL_ID, tabElementId } from '../tab-strip/TabStrip.tsx';
 import { UnresponsiveDialog } from './UnresponsiveDialog.tsx';
+import './content-area.css';
 
 /**
  * Rendered once and never again (no props, no children): the shell owns what is inside. React

@@ -3,6 +3,7 @@
 import { useId } from 'react';
 import type { ActionError } from '../connection/browser-connection.ts';
 import { Icon } from '../shared/icons.tsx';
+import './infobars.css';
 
 export function PluginHostInfobar({ recentCrashes, onRestart }: { recentCrashes: number; onRestart: () => void }) {
   const titleId = useId();

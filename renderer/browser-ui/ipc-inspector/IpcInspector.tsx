@@ -21,6 +21,7 @@ import {
   type TraceRow,
 } from './ipc-inspector.ts';
 import { useBrowserClient } from '../connection/use-browser.ts';
+import './ipc-inspector.css';
 
 /** How often the visible inspector asks for new records. */
 export const TRACE_POLL_MS = 250;

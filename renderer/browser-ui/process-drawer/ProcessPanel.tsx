@@ -2,6 +2,8 @@
 // the architecture map); App owns which one is shown (tours switch it). Each view is its own
 // feature folder; the drawer only frames them.
 import { lazy, Suspense, useId, type KeyboardEvent } from 'react';
+// Before the views' own stylesheets, which refine the drawer's (the bundle keeps import order).
+import './process-drawer.css';
 import type { BrowserView } from '../connection/browser-state.ts';
 import { IpcInspector } from '../ipc-inspector/IpcInspector.tsx';
 import { Icon } from '../shared/icons.tsx';

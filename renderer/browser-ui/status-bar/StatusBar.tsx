@@ -4,6 +4,7 @@ import type { BrowserView } from '../connection/browser-state.ts';
 import { compositingStatus, pluginHostNotice, pluginHostStatus, processModelLabel } from '../connection/view-model.ts';
 import { Icon } from '../shared/icons.tsx';
 import { PROCESS_PANEL_ID } from '../process-drawer/panel-views.ts';
+import './status-bar.css';
 
 export function StatusBar({ view, panelOpen, onTogglePanel }: {
   view: BrowserView | undefined;

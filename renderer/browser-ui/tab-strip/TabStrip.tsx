@@ -4,6 +4,7 @@ import { useRef, type KeyboardEvent } from 'react';
 import type { TabInfo } from '../../../protocol/interfaces/browser-state.ts';
 import { tabBadge, tabTitle } from '../connection/view-model.ts';
 import { Icon } from '../shared/icons.tsx';
+import './tab-strip.css';
 
 /** The DOM id of a tab's strip element (the content panel is labelled by it). */
 export function tabElementId(tabId: string): string {

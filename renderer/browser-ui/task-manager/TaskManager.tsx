@@ -17,6 +17,7 @@ import {
 } from './task-manager.ts';
 import { useHighlight } from '../shared/highlight.ts';
 import { useBrowserClient } from '../connection/use-browser.ts';
+import './task-manager.css';
 
 /** How often the open task manager asks for new figures (the browser samples once a second). */
 export const METRICS_POLL_MS = 1000;

@@ -4,6 +4,7 @@ import type { TabInfo } from '../../../protocol/interfaces/browser-state.ts';
 import { errorCode, errorMessage } from '../connection/browser-connection.ts';
 import { useBrowserClient } from '../connection/use-browser.ts';
 import { Icon, type IconName } from '../shared/icons.tsx';
+import './toolbar.css';
 
 function ToolbarButton({ label, icon, shortcut, disabled, onClick }: {
   label: string;

@@ -4,6 +4,7 @@
 import { useEffect, useId, useRef } from 'react';
 import type { TourController } from './use-tour.ts';
 import { Icon } from '../shared/icons.tsx';
+import './tours.css';
 
 export const TOUR_PANEL_ID = 'guided-tour';
 

@@ -4,6 +4,7 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { Tour } from './model.ts';
 import { Icon } from '../shared/icons.tsx';
+import './tours.css';
 
 export function ToursMenu({ tours, activeId, disabled, onStart }: {
   tours: readonly Tour[];
