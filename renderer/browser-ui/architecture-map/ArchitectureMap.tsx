@@ -47,6 +47,7 @@ import {
 import type { BrowserView } from '../connection/browser-state.ts';
 import { useHighlight } from '../shared/highlight.ts';
 import { useBrowserClient } from '../connection/use-browser.ts';
+import { usePolling } from '../shared/use-polling.ts';
 
 /** How often the visible map reads the trace; one pulse per edge and direction at most per read. */
 export const MAP_POLL_MS = 500;
@@ -126,50 +127,34 @@ function useEdgeSignal(edgeId: string): EdgeSignal | undefined {
 /** Reads the trace while mounted and publishes each read's traffic per edge. */
 function useTraffic(store: TrafficStore, index: PeerIndex): void {
   const client = useBrowserClient();
-  const latestIndex = useRef(index);
-  useEffect(() => {
-    latestIndex.current = index;
-  }, [index]);
-  useEffect(() => {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let nextSeq: number | undefined;
-    const meter = new TrafficMeter(RATE_WINDOW_MS);
-    const poll = async () => {
-      try {
-        if (nextSeq === undefined) {
-          // The first read starts tracing; what the buffer holds from before is history, not traffic.
-          nextSeq = (await client.call('getTrace', { sinceSeq: NEWEST })).nextSeq;
-          meter.start(performance.now());
-        } else {
-          const since = nextSeq;
-          const page = await client.call('getTrace', { sinceSeq: since });
-          const records = traceRows(page);
-          nextSeq = page.nextSeq;
-          let scale = 1;
-          if (records.length >= TRACE_PAGE) {
-            // A flood: this page stands for everything up to the newest record, which is skipped.
-            nextSeq = (await client.call('getTrace', { sinceSeq: NEWEST })).nextSeq;
-            scale = (nextSeq - since) / records.length;
-          }
-          if (!stopped) {
-            const counts = countTraffic(records, latestIndex.current, scale);
-            const now = performance.now();
-            meter.add(now, counts);
-            store.publish(counts, meter, now);
-          }
-        }
-      } catch {
-        // The next read tries again.
-      }
-      if (!stopped) timer = setTimeout(() => void poll(), MAP_POLL_MS);
-    };
-    void poll();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [client, store]);
+  // Where the next read starts; undefined until the first read, which starts tracing.
+  const nextSeq = useRef<number | undefined>(undefined);
+  const [meter] = useState(() => new TrafficMeter(RATE_WINDOW_MS));
+  usePolling(async (signal) => {
+    if (nextSeq.current === undefined) {
+      // The first read starts tracing; what the buffer holds from before is history, not traffic.
+      const first = (await client.call('getTrace', { sinceSeq: NEWEST })).nextSeq;
+      if (signal.aborted) return;
+      nextSeq.current = first;
+      meter.start(performance.now());
+      return;
+    }
+    const since = nextSeq.current;
+    const page = await client.call('getTrace', { sinceSeq: since });
+    const records = traceRows(page);
+    nextSeq.current = page.nextSeq;
+    let scale = 1;
+    if (records.length >= TRACE_PAGE) {
+      // A flood: this page stands for everything up to the newest record, which is skipped.
+      nextSeq.current = (await client.call('getTrace', { sinceSeq: NEWEST })).nextSeq;
+      scale = (nextSeq.current - since) / records.length;
+    }
+    if (signal.aborted) return;
+    const counts = countTraffic(records, index, scale);
+    const now = performance.now();
+    meter.add(now, counts);
+    store.publish(counts, meter, now);
+  }, MAP_POLL_MS);
 }
 
 // ---- direct channels: their rates from getMetrics --------------------------------------------------
@@ -204,28 +189,11 @@ function useDirectSignal(edgeId: string): DirectSignal | undefined {
 /** Reads the direct channels' rates (getMetrics, which keeps the browser sampling) while mounted. */
 function useDirectTraffic(store: DirectTrafficStore, tabs: BrowserView['tabs']): void {
   const client = useBrowserClient();
-  const latestTabs = useRef(tabs);
-  useEffect(() => {
-    latestTabs.current = tabs;
-  }, [tabs]);
-  useEffect(() => {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      try {
-        const { channels } = await client.call('getMetrics', {});
-        if (!stopped) store.publish(directEdgeRates(channels ?? [], latestTabs.current));
-      } catch {
-        // The next read tries again; the edges keep their last rates meanwhile.
-      }
-      if (!stopped) timer = setTimeout(() => void poll(), DIRECT_POLL_MS);
-    };
-    void poll();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [client, store]);
+  // A failed read is skipped (usePolling): the edges keep their last rates until the next one.
+  usePolling(async (signal) => {
+    const { channels } = await client.call('getMetrics', {});
+    if (!signal.aborted) store.publish(directEdgeRates(channels ?? [], tabs));
+  }, DIRECT_POLL_MS);
 }
 
 // ---- nodes -----------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // polled every 250 ms while the inspector is shown). Keeps the newest 2,000 and renders the newest
 // 200 of those that pass the filters, so thousands of messages a second cost one small render per
 // poll. Pause, Clear, and "Export trace" as Chrome trace JSON (Perfetto, chrome://tracing).
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { TRACE_PAGE } from '../../../protocol/interfaces/ui-browser.ts';
 import { toChromeTrace } from './chrome-trace.ts';
 import {
@@ -21,6 +21,7 @@ import {
   type TraceRow,
 } from './ipc-inspector.ts';
 import { useBrowserClient } from '../connection/use-browser.ts';
+import { usePolling } from '../shared/use-polling.ts';
 import './ipc-inspector.css';
 
 /** How often the visible inspector asks for new records. */
@@ -43,39 +44,28 @@ function useTrace(paused: boolean): [TraceLog, () => void] {
   const [log, setLog] = useState<TraceLog>(EMPTY);
   const nextSeq = useRef(0);
   const pending = useRef(new Map<string, number>());
-  useEffect(() => {
-    if (paused) return;
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      try {
-        const incoming: TraceRow[] = [];
-        let dropped = 0;
-        for (let page = 0; page < PAGES_PER_POLL && !stopped; page++) {
-          const answer = await client.call('getTrace', { sinceSeq: nextSeq.current });
-          nextSeq.current = answer.nextSeq;
-          dropped += answer.dropped;
-          const rows = traceRows(answer);
-          incoming.push(...pairRoundTrips(rows, pending.current));
-          if (rows.length < TRACE_PAGE) break;
-        }
-        if (!stopped && (incoming.length || dropped)) {
-          setLog((current) => {
-            const next = appendRows(current.rows, incoming);
-            return { rows: next.rows, evicted: current.evicted + next.evicted, dropped: current.dropped + dropped };
-          });
-        }
-      } catch {
-        // The next poll tries again.
+  usePolling(
+    async (signal) => {
+      const incoming: TraceRow[] = [];
+      let dropped = 0;
+      for (let page = 0; page < PAGES_PER_POLL && !signal.aborted; page++) {
+        const answer = await client.call('getTrace', { sinceSeq: nextSeq.current });
+        nextSeq.current = answer.nextSeq;
+        dropped += answer.dropped;
+        const rows = traceRows(answer);
+        incoming.push(...pairRoundTrips(rows, pending.current));
+        if (rows.length < TRACE_PAGE) break;
       }
-      if (!stopped) timer = setTimeout(() => void poll(), TRACE_POLL_MS);
-    };
-    void poll();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [client, paused]);
+      if (!signal.aborted && (incoming.length || dropped)) {
+        setLog((current) => {
+          const next = appendRows(current.rows, incoming);
+          return { rows: next.rows, evicted: current.evicted + next.evicted, dropped: current.dropped + dropped };
+        });
+      }
+    },
+    TRACE_POLL_MS,
+    !paused,
+  );
   return [log, () => setLog(EMPTY)];
 }
 

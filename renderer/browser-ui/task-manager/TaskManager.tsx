@@ -1,7 +1,7 @@
 // The task manager, as Chrome's: one row per process with what it serves, its pid, CPU, memory (PSS
 // on Linux) and IPC rate, refreshed every second while the drawer shows it; sortable by column;
 // "End process" on the selected row. One view of the Processes drawer (process-drawer/).
-import { useEffect, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { BrowserView } from '../connection/browser-state.ts';
 import {
   formatBytes,
@@ -16,6 +16,7 @@ import {
   type TaskSort,
 } from './task-manager.ts';
 import { useHighlight } from '../shared/highlight.ts';
+import { usePolling } from '../shared/use-polling.ts';
 import { useBrowserClient } from '../connection/use-browser.ts';
 import './task-manager.css';
 
@@ -26,24 +27,10 @@ export const METRICS_POLL_MS = 1000;
 function useMetrics(): readonly ProcessMetrics[] {
   const client = useBrowserClient();
   const [metrics, setMetrics] = useState<readonly ProcessMetrics[]>([]);
-  useEffect(() => {
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      try {
-        const { processes } = await client.call('getMetrics', {});
-        if (!stopped) setMetrics(processes);
-      } catch {
-        // The next poll tries again.
-      }
-      if (!stopped) timer = setTimeout(() => void poll(), METRICS_POLL_MS);
-    };
-    void poll();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-    };
-  }, [client]);
+  usePolling(async (signal) => {
+    const { processes } = await client.call('getMetrics', {});
+    if (!signal.aborted) setMetrics(processes);
+  }, METRICS_POLL_MS);
   return metrics;
 }
 
