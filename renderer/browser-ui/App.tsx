@@ -2,7 +2,7 @@
 // area the shell puts the tab frames in and the Processes drawer under it (a guided tour's panel
 // beside both), and the status bar. Everything it shows comes from the browser process (browser-connection.ts);
 // every button asks the browser to act.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import type { BrowserClient } from './connection/browser-connection.ts';
 import { selectedTab } from './connection/browser-state.ts';
 import { ContentArea } from './content-area/ContentArea.tsx';
@@ -57,52 +57,47 @@ function BrowserWindow({ client }: { client: BrowserClient }) {
     });
   }, [client]);
 
-  // The latest state, for the keyboard handler (registered once).
-  const latest = useRef({ view, tab, newTab });
-  useEffect(() => {
-    latest.current = { view, tab, newTab };
+  // A keyboard command, run against the latest state (an effect event: the listener is registered once).
+  const run = useEffectEvent((command: Command): boolean => {
+    if (!view) return command.type === 'reload'; // never let Ctrl+R reload the UI itself
+    const tabs = view.tabs;
+    const index = tab ? tabs.indexOf(tab) : -1;
+    const select = (to: number) => {
+      const target = tabs[(to + tabs.length) % tabs.length];
+      if (target && target.id !== tab?.id) client.perform('selectTab', { tabId: target.id });
+    };
+    switch (command.type) {
+      case 'new-tab':
+        newTab();
+        return true;
+      case 'close-tab':
+        if (tab) client.perform('closeTab', { tabId: tab.id });
+        return true;
+      case 'focus-omnibox':
+        focusOmnibox(omniboxRef.current);
+        return true;
+      case 'reload':
+        if (tab) client.perform('reload', { tabId: tab.id });
+        return true;
+      case 'back':
+        if (tab) client.perform('goBack', { tabId: tab.id });
+        return true;
+      case 'forward':
+        if (tab) client.perform('goForward', { tabId: tab.id });
+        return true;
+      case 'next-tab':
+        if (tabs.length) select(index + 1);
+        return true;
+      case 'previous-tab':
+        if (tabs.length) select(index - 1);
+        return true;
+      case 'tab-at':
+        if (tabs.length) select(command.index === -1 ? tabs.length - 1 : Math.min(command.index, tabs.length - 1));
+        return true;
+    }
   });
 
   useEffect(() => {
-    const run = (command: Command): boolean => {
-      const { view, tab, newTab } = latest.current;
-      if (!view) return command.type === 'reload'; // never let Ctrl+R reload the UI itself
-      const tabs = view.tabs;
-      const index = tab ? tabs.indexOf(tab) : -1;
-      const select = (to: number) => {
-        const target = tabs[(to + tabs.length) % tabs.length];
-        if (target && target.id !== tab?.id) client.perform('selectTab', { tabId: target.id });
-      };
-      switch (command.type) {
-        case 'new-tab':
-          newTab();
-          return true;
-        case 'close-tab':
-          if (tab) client.perform('closeTab', { tabId: tab.id });
-          return true;
-        case 'focus-omnibox':
-          focusOmnibox(omniboxRef.current);
-          return true;
-        case 'reload':
-          if (tab) client.perform('reload', { tabId: tab.id });
-          return true;
-        case 'back':
-          if (tab) client.perform('goBack', { tabId: tab.id });
-          return true;
-        case 'forward':
-          if (tab) client.perform('goForward', { tabId: tab.id });
-          return true;
-        case 'next-tab':
-          if (tabs.length) select(index + 1);
-          return true;
-        case 'previous-tab':
-          if (tabs.length) select(index - 1);
-          return true;
-        case 'tab-at':
-          if (tabs.length) select(command.index === -1 ? tabs.length - 1 : Math.min(command.index, tabs.length - 1));
-          return true;
-      }
-    };
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.defaultPrevented || event.isComposing) return;
       const command = commandFor(event);
@@ -110,7 +105,7 @@ function BrowserWindow({ client }: { client: BrowserClient }) {
     };
     window.addEventListener('keydown', onKeyDown, { capture: true });
     return () => window.removeEventListener('keydown', onKeyDown, { capture: true });
-  }, [client]);
+  }, []);
 
   if (snapshot.status === 'no-shell') return <NoShell problem={snapshot.problem} />;
 

@@ -1,7 +1,7 @@
 // The content area: the element the shell puts each tab's <iframe data-lab-tab> in, the CSS that
 // shows only the selected one, and what covers it: the sad tab, the unresponsive dialog, or a
 // message while there is nothing to show.
-import { memo, useEffect, useMemo, useRef, type ReactNode, type RefObject } from 'react';
+import { memo, useEffect, useEffectEvent, useMemo, useRef, type ReactNode, type RefObject } from 'react';
 import type { TabInfo } from '../../../protocol/interfaces/browser-state.ts';
 import { selectedTab } from '../connection/browser-state.ts';
 import type { UiSnapshot } from '../connection/browser-connection.ts';
@@ -33,16 +33,15 @@ function labelFrames(container: HTMLElement, titles: ReadonlyMap<string, string>
 /** Names each tab frame after its tab (a frame needs a title for assistive technology). */
 function useFrameTitles(containerRef: RefObject<HTMLDivElement | null>, tabs: readonly TabInfo[]) {
   const titles = useMemo(() => new Map(tabs.map((tab) => [tab.id, tabTitle(tab)])), [tabs]);
-  const latest = useRef(titles);
   useEffect(() => {
-    latest.current = titles;
     if (containerRef.current) labelFrames(containerRef.current, titles);
   }, [containerRef, titles]);
+  const onFramesChanged = useEffectEvent((container: HTMLElement) => labelFrames(container, titles));
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
     // The shell adds and replaces frames at any time.
-    const observer = new MutationObserver(() => labelFrames(container, latest.current));
+    const observer = new MutationObserver(() => onFramesChanged(container));
     observer.observe(container, { childList: true });
     return () => observer.disconnect();
   }, [containerRef]);

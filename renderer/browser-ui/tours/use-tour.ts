@@ -1,6 +1,6 @@
 // Runs a guided tour in the UI: the reducer of model.ts, the browser client for "Do it", the drawer
 // view each step asks for, and the processes to highlight (HighlightContext, highlight.ts).
-import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useEffectEvent, useMemo, useReducer, useRef } from 'react';
 import { errorMessage, type BrowserClient } from '../connection/browser-connection.ts';
 import type { BrowserView } from '../connection/browser-state.ts';
 import type { PanelView } from '../process-drawer/panel-views.ts';
@@ -24,10 +24,6 @@ export interface TourController {
 export function useTour(client: BrowserClient, view: BrowserView | undefined, showPanel: (panel: PanelView) => void): TourController {
   const [run, dispatch] = useReducer(tourReducer, undefined);
   const runs = useRef(0);
-  const latest = useRef({ run, view, showPanel });
-  useEffect(() => {
-    latest.current = { run, view, showPanel };
-  });
 
   const status = run && view ? stepStatus(run, view) : undefined;
 
@@ -39,12 +35,12 @@ export function useTour(client: BrowserClient, view: BrowserView | undefined, sh
     if (achieved && index !== undefined) dispatch({ type: 'completed', index });
   }, [achieved, index, runId]);
 
-  // Each step shows the drawer view it talks about.
-  useEffect(() => {
-    const current = latest.current.run;
-    const panel = current?.tour.steps[current.index]?.panel;
-    if (panel) latest.current.showPanel(panel);
-  }, [index, runId]);
+  // Each step shows the drawer view it talks about (once, when the step or the run changes).
+  const showStepPanel = useEffectEvent(() => {
+    const panel = run?.tour.steps[run.index]?.panel;
+    if (panel) showPanel(panel);
+  });
+  useEffect(() => showStepPanel(), [index, runId]);
 
   const key = status ? [...status.highlight].sort().join(' ') : '';
   const highlight = useMemo<Highlight>(() => (key ? { processIds: new Set(key.split(' ')) } : NO_HIGHLIGHT), [key]);
@@ -59,17 +55,16 @@ export function useTour(client: BrowserClient, view: BrowserView | undefined, sh
   const end = useCallback(() => dispatch({ type: 'end' }), []);
   const go = useCallback(
     (delta: number) => {
-      const { run: current } = latest.current;
       const now = client.getSnapshot().browser;
-      if (current && now) dispatch({ type: 'go', index: current.index + delta, view: now });
+      if (run && now) dispatch({ type: 'go', index: run.index + delta, view: now });
     },
-    [client],
+    [client, run],
   );
   const next = useCallback(() => go(1), [go]);
   const back = useCallback(() => go(-1), [go]);
 
   const doIt = useCallback(() => {
-    const { run: current } = latest.current;
+    const current = run;
     const step = current?.tour.steps[current.index];
     if (!current || !step?.action || current.busyStep !== undefined) return;
     const { runId, index } = current;
@@ -88,7 +83,7 @@ export function useTour(client: BrowserClient, view: BrowserView | undefined, sh
       (notes) => dispatch({ type: 'action-done', runId, index, notes }),
       (error: unknown) => dispatch({ type: 'action-failed', runId, index, message: errorMessage(error) }),
     );
-  }, [client]);
+  }, [client, run]);
 
   return { run, status, highlight, start, end, next, back, doIt };
 }
