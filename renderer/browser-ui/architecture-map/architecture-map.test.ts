@@ -2,22 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { DirectChannel, ProcessInfo, TabInfo } from '../../../protocol/interfaces/browser-state.ts';
 import {
   architectureGraph,
-  countTraffic,
   directEdgeId,
-  directEdgeRates,
-  edgeOfRecord,
   endedText,
-  formatEdgeRate,
   isLiveChannel,
   NODE_HEIGHT,
   NODE_WIDTH,
-  peerIndex,
-  pulseStrength,
   RENDERERS_PER_ROW,
   statusText,
-  TrafficMeter,
   type MapNode,
 } from './architecture-map.ts';
+import { countTraffic, directEdgeRates, edgeOfRecord, formatEdgeRate, peerIndex, pulseStrength, TrafficMeter } from './traffic.ts';
 import { fromSnapshot, type BrowserSnapshot, type BrowserView } from '../connection/browser-state.ts';
 import type { TraceRow } from '../ipc-inspector/ipc-inspector.ts';
 
