@@ -27,6 +27,12 @@ const folderCases: Case[] = [
   ['renderer/browser-ui/x.ts', importValue('../../plugin-host/main.ts'), PATHS],
   ['renderer/browser-ui/x.ts', importValue('../../protocol/ui.ts'), null],
   ['renderer/browser-ui/x.ts', importValue('./App.tsx'), null],
+  ['renderer/browser-ui/tours/x.ts', importValue('../../../protocol/ui.ts'), null],
+  ['renderer/browser-ui/x.ts', importValue('../tab-runtime/index.ts'), PATHS],
+  ['renderer/browser-ui/tours/x.ts', importType('../../pages/live-scene.ts'), PATHS],
+  ['renderer/tab-runtime/x.ts', importValue('../browser-ui/App.tsx'), PATHS],
+  ['renderer/pages/x.ts', importType('../browser-ui/connection/browser-state.ts'), PATHS],
+  ['renderer/pages/x.ts', importValue('../tab-runtime/index.ts'), null],
   ['gpu-worker/x.ts', importValue('../plugin-host/y.ts'), PATHS],
   ['plugin-host/x.ts', importValue('../gpu-worker/main.ts'), PATHS], // an existing file
   ['gpu-worker/x.ts', importValue('../protocol/gpu.ts'), null],
