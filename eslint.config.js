@@ -126,6 +126,14 @@ const zonesFor = ({ protocolTests = false } = {}) => [
   onlyFrom(UTILITY_SHARED, [UTILITY_SHARED, 'protocol']),
   // Protocol tests that drive a real browser find it as everything else does.
   onlyFrom('protocol', protocolTests ? ['protocol', NODE_SHARED] : ['protocol']),
+  // renderer/ holds three programs: the browser UI page, and the tab runtime and built-in pages every
+  // tab loads. The UI shares no code with a tab (a tab cannot reach it either way).
+  onlyFrom('renderer/browser-ui', ['renderer/browser-ui', 'protocol']),
+  {
+    target: ['./renderer/tab-runtime', './renderer/pages'],
+    from: './renderer/browser-ui',
+    message: 'Tab code (renderer/tab-runtime/, renderer/pages/) must not import the browser UI (renderer/browser-ui/).',
+  },
   onlyFrom('e2e', ['e2e', 'main', 'protocol', 'scripts']),
   onlyFrom(BENCH, [BENCH, 'main', 'protocol', 'gpu-worker', 'plugin-host', UTILITY_SHARED]),
   {

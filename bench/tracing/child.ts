@@ -8,7 +8,7 @@
  *                              both shells (a CDP binding, or ipcRenderer); `clone`: structured clone;
  *   tracing-bench-child ui clone|json
  *                              the browser UI with the IPC inspector shown: polls getTrace every
- *                              250 ms as renderer/src/components/IpcInspector.tsx does (up to 8 pages
+ *                              250 ms as renderer/browser-ui/ipc-inspector/IpcInspector.tsx does (up to 8 pages
  *                              a poll), and getMetrics every second as the task manager does, when told.
  *                              `json`: the UI page's channel in both shells, JSON strings
  *                              (stringChannelTransport) that are escaped once more on the way (as the
