@@ -240,13 +240,6 @@ export default defineConfig([
     ignores: ['main/core/**/*.test.ts'], // tests run in Node and may fake a child with its figures
     rules: { 'no-restricted-globals': ['error', ...coreGlobals(NODE_GLOBALS)] },
   },
-  {
-    // Buffer is the trace page's base64 encoder here until the trace page's codec leaves the core
-    // (issue 14, one wire format in one module); then this exemption goes.
-    name: 'lab/main-core-trace-buffer',
-    files: ['main/core/trace-buffer.ts'],
-    rules: { 'no-restricted-globals': ['error', ...coreGlobals(NODE_GLOBALS.filter((name) => name !== 'Buffer'))] },
-  },
   { name: 'lab/renderer', files: ['renderer/**'], rules: moduleRules({ electron: 'none', builtins: 'none' }) },
   {
     name: 'lab/protocol',
