@@ -230,14 +230,14 @@ const globalCases: Case[] = [
   ['bench/schema.bench.ts', `export const g = [process.argv, Buffer.from('')];\n`, null],
   ['protocol/rpc/x.test.ts', `export const g = window;\n`, GLOBALS],
   ['protocol/rpc/testing/x.ts', `export const g = process.pid;\n`, null],
-  // main/core: no Node globals either (its tests may use them); Buffer only in trace-buffer.ts, for now.
+  // main/core: no Node globals either (its tests may use them).
   ['main/core/x.ts', `export const g = process.pid;\n`, GLOBALS],
   ['main/core/x.ts', `export const g = Buffer.from('');\n`, GLOBALS],
   ['main/core/x.ts', `export const g = __dirname;\n`, GLOBALS],
   ['main/core/x.ts', `setImmediate(() => {});\n`, GLOBALS],
   ['main/core/x.ts', `export const g = [globalThis, setTimeout, queueMicrotask, structuredClone, performance];\n`, null],
   ['main/core/x.test.ts', `export const g = [process.versions, Buffer.from('')];\n`, null],
-  ['main/core/trace-buffer.ts', `export const g = Buffer.from('');\n`, null],
+  ['main/core/trace-buffer.ts', `export const g = Buffer.from('');\n`, GLOBALS],
   ['main/core/trace-buffer.ts', `export const g = process.pid;\n`, GLOBALS],
   ['main/chromium/x.ts', `export const g = process.pid;\n`, null],
 ];
