@@ -133,7 +133,9 @@ export function wireOf(end: ChannelEnd): Wire {
   const send = end.send?.bind(end);
   if (!send) throw new Error('no IPC channel');
   const post = (message: unknown) => {
-    send(message as never);
+    // comlink releases its proxies from a FinalizationRegistry, which may run after the channel
+    // closed at the end of a run: there is nothing left to release then.
+    if (end.connected) send(message as never);
   };
   return {
     post,
