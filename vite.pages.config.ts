@@ -6,6 +6,7 @@
 //                                 tab-runtime-<hash>.js; the stylesheet: page-<hash>.css)
 // referenced by absolute URLs (`/pages-assets/...`, base '/'), which resolve from any page path and
 // never collide with the UI's own assets. Each page imports renderer/tab-runtime/ first.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { BUILT_IN_PAGES } from './main/core/urls.ts';
@@ -22,8 +23,25 @@ export const PAGES_ASSETS_DIR = 'pages-assets';
 export const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src ws://127.0.0.1:*";
 
-/** The head every built-in page shares, written once: each page says `<!-- lab:page-head -->`. */
-export function sharedPageHead(): Plugin {
+/** The attributes a page's first line gives its frame: `<!-- lab:page title="..." mark="..." accent="#..." -->`. */
+const PAGE_FRAME = /^<!-- lab:page((?: [a-z]+="[^"]*")+) -->\n/;
+const PAGE_CONTENT = '<!-- lab:page-content -->\n';
+/** `<!-- lab:include shared/x.html name="value" -->`: a fragment two pages share, its `{{name}}`s filled in. */
+const INCLUDE = /^( *)<!-- lab:include (\S+)((?: [a-z]+="[^"]*")*) -->$/gm;
+
+function attributes(text: string): Record<string, string> {
+  return Object.fromEntries([...text.matchAll(/ ([a-z]+)="([^"]*)"/g)].map(([, name, value]) => [name!, value!]));
+}
+
+const indent = (text: string, spaces: string): string =>
+  text.replace(/^(?=.)/gm, spaces);
+
+/**
+ * The frame every built-in page shares, written once: the head (CSP, viewport, stylesheet), the header
+ * (mark, title, where it is served) and the runtime status line. A page's file holds only what is its
+ * own: a `lab:page` line, its lede, `lab:page-content`, then its content.
+ */
+export function sharedPageFrame(): Plugin {
   const head = [
     '<meta charset="utf-8" />',
     `<meta http-equiv="Content-Security-Policy" content="${PAGE_CSP}" />`,
@@ -32,13 +50,47 @@ export function sharedPageHead(): Plugin {
     '<link rel="stylesheet" href="./shared/page.css" />',
   ].join('\n    ');
   return {
-    name: 'lab-shared-page-head',
+    name: 'lab-shared-page-frame',
     transformIndexHtml: {
-      // Before Vite collects the page's assets, so the stylesheet is bundled like any other.
+      // Before Vite collects the page's assets, so the script and stylesheet are bundled like any other.
       order: 'pre',
       handler(html, { filename }) {
-        if (!html.includes('<!-- lab:page-head -->')) throw new Error(`${filename} lacks <!-- lab:page-head -->`);
-        return html.replace('<!-- lab:page-head -->', head);
+        const frame = PAGE_FRAME.exec(html);
+        const contentAt = html.indexOf(PAGE_CONTENT);
+        if (!frame || contentAt < 0) throw new Error(`${filename} lacks its <!-- lab:page ... --> or <!-- lab:page-content --> line`);
+        const { title, mark, accent } = attributes(frame[1]!);
+        if (!title || !mark || !accent) throw new Error(`${filename}: <!-- lab:page --> needs title, mark and accent`);
+        const page = path.basename(filename, '.html');
+        const lede = html.slice(frame[0].length, contentAt).trimEnd();
+        const content = html
+          .slice(contentAt + PAGE_CONTENT.length)
+          .replace(INCLUDE, (_, spaces: string, file: string, values: string) => {
+            const fragment = readFileSync(path.join(pagesRoot, file), 'utf8');
+            const filled = Object.entries(attributes(values)).reduce((text, [name, value]) => text.replaceAll(`{{${name}}}`, value), fragment);
+            return indent(filled, spaces).trimEnd();
+          });
+        return `<!doctype html>
+<html lang="en" style="--accent: ${accent}">
+  <head>
+    ${head}
+    <title>${title}</title>
+    <script type="module" src="./${page}.ts"></script>
+  </head>
+  <body>
+    <main class="page">
+      <header class="page-header">
+        <div class="mark" aria-hidden="true">${mark}</div>
+        <div>
+          <h1>${title}</h1>
+${indent(lede, '          ')}
+        </div>
+        <div class="where">lab://${page}<br /><b data-where></b></div>
+      </header>
+${indent(content, '      ')}      <p class="runtime-status"></p>
+    </main>
+  </body>
+</html>
+`;
       },
     },
   };
@@ -48,7 +100,7 @@ export default defineConfig({
   root: pagesRoot,
   base: '/',
   publicDir: false,
-  plugins: [sharedPageHead()],
+  plugins: [sharedPageFrame()],
   build: {
     outDir: path.join(root, 'dist/pages'),
     emptyOutDir: true,

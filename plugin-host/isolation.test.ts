@@ -1,24 +1,9 @@
 // What a process boundary buys: a plugin that aborts or spins takes down or stalls its host only.
 // The test process stands in for the browser process and the tabs; the host is the real entry.
-import { afterEach, expect, it } from 'vitest';
-import { openTab, rejectionOf, sleep, startHost, type Host, type Tab } from './testing/tab.ts';
+import { expect, it } from 'vitest';
+import { endedAfterEachTest, rejectionOf, sleep } from './testing/tab.ts';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
-
-function host(): Host {
-  const started = startHost();
-  cleanups.push(started.kill);
-  return started;
-}
-
-async function tab(of: Host, clientId: string): Promise<Tab> {
-  const opened = await openTab(of, clientId);
-  cleanups.push(opened.close);
-  return opened;
-}
+const { host, tab, endLater } = endedAfterEachTest();
 
 it('crasher: crash aborts the host (SIGABRT), every tab loses its channel, and a new host serves again', async () => {
   const h = host();
@@ -65,7 +50,7 @@ it('cpu-hog: spin stalls the whole host, other tabs included, and nothing outsid
     longestGap = Math.max(longestGap, now - last);
     last = now;
   }, 10);
-  cleanups.push(() => clearInterval(sampler));
+  endLater(() => clearInterval(sampler));
 
   const spinning = a.connection.remote.command({ instanceId: 'hog', command: 'spin', argument: '500' });
   await a.rendersOf('hog', 2); // "spinning…", sent just before the loop starts

@@ -1,26 +1,11 @@
 // The plugin host entry as a real child process, started the way the browser process starts it,
 // with tabs connecting to it over real loopback WebSockets as tabs do.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Encoder } from '@msgpack/msgpack';
-import { openTab, rejectionOf, sleep, startHost, type Host, type Tab } from './testing/tab.ts';
+import { endedAfterEachTest, rejectionOf, sleep, startHost, type Host } from './testing/tab.ts';
 
-const cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const cleanup of cleanups.splice(0).reverse()) cleanup();
-});
-
-function host(): Host {
-  const started = startHost();
-  cleanups.push(started.kill);
-  return started;
-}
-
-async function tab(of: Host, clientId: string): Promise<Tab> {
-  const opened = await openTab(of, clientId);
-  cleanups.push(opened.close);
-  return opened;
-}
+const { host, tab, endLater } = endedAfterEachTest();
 
 const params = (values: Record<string, string>) => Object.entries(values).map(([name, value]) => ({ name, value }));
 
@@ -178,7 +163,7 @@ describe('one host serving several tabs', () => {
   it('refuses a connection without a grant, and a grant used twice', async () => {
     const { url } = await h.connection.remote.establishChannel({ clientId: 'grant-tab' });
     const first = new WebSocket(url);
-    cleanups.push(() => first.terminate());
+    endLater(() => first.terminate());
     await new Promise((resolve) => first.once('open', resolve));
     for (const target of [url, url.replace(/[0-9a-f-]{36}$/, '00000000-0000-4000-8000-000000000000')]) {
       const second = new WebSocket(target);

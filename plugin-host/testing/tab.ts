@@ -3,7 +3,7 @@
  * starts it) and tabs that connect to it exactly as a tab does: a `ws` WebSocket to the granted URL,
  * webSocketTransport, connect().
  */
-import { inject } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import { WebSocket } from 'ws';
 import { PluginHostHost, PluginHostService } from '../../protocol/interfaces/browser-plugin-host.ts';
 import { PluginChannel, PluginChannelClient } from '../../protocol/interfaces/tab-plugin.ts';
@@ -109,4 +109,34 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error & { 
     return error as Error & { code?: string };
   }
   throw new Error('expected the call to fail, and it succeeded');
+}
+
+/**
+ * Hosts, tabs and anything else a test starts, ended last-first after each test of the file that
+ * calls this (once, at its top level).
+ */
+export function endedAfterEachTest(): {
+  host(): Host & { kill(): void };
+  tab(of: Host, clientId: string): Promise<Tab>;
+  endLater(cleanup: () => void): void;
+} {
+  const cleanups: Array<() => void> = [];
+  afterEach(() => {
+    for (const cleanup of cleanups.splice(0).reverse()) cleanup();
+  });
+  return {
+    host() {
+      const started = startHost();
+      cleanups.push(started.kill);
+      return started;
+    },
+    async tab(of, clientId) {
+      const opened = await openTab(of, clientId);
+      cleanups.push(opened.close);
+      return opened;
+    },
+    endLater(cleanup) {
+      cleanups.push(cleanup);
+    },
+  };
 }

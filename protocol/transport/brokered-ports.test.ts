@@ -9,36 +9,10 @@
 // is covered by the e2e `electron` project only. The pages are in ./testing/, bundled at test time.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build, type Rolldown } from 'vite';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { requireBrowser } from '../../main/node/find-browser.ts';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bundlePage, launchChromium } from './testing/chromium-pages.ts';
 import type { DeliveredPortsResults } from './testing/delivered-ports-checks.ts';
-
-const PAGES_DIR = path.join(import.meta.dirname, 'testing');
-
-async function bundle(entry: string): Promise<string> {
-  const result = await build({
-    configFile: false,
-    root: PAGES_DIR,
-    logLevel: 'silent',
-    publicDir: false,
-    envDir: false,
-    build: {
-      write: false,
-      minify: false,
-      target: 'es2022',
-      modulePreload: false,
-      reportCompressedSize: false,
-      rolldownOptions: { input: path.join(PAGES_DIR, `${entry}.ts`), output: { format: 'es' } },
-    },
-  });
-  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
-  const chunks = outputs.flatMap((output) => output.output).filter((item) => item.type === 'chunk');
-  if (chunks.length !== 1) throw new Error(`${entry}: expected one chunk, got ${chunks.length}`);
-  return chunks[0]!.code;
-}
 
 let browser: Browser | undefined;
 let server: http.Server | undefined;
@@ -47,7 +21,7 @@ let results: DeliveredPortsResults;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const [top, frame] = await Promise.all([bundle('delivered-ports-page'), bundle('delivered-ports-frame')]);
+  const [top, frame] = await Promise.all([bundlePage('delivered-ports-page'), bundlePage('delivered-ports-frame')]);
   const scripts: Record<string, string> = { '/top.js': top, '/frame.js': frame };
   const html = (script: string) => `<!doctype html><meta charset="utf-8"><body><script type="module" src="/${script}.js"></script></body>`;
   server = http.createServer((request, response) => {
@@ -61,18 +35,13 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   // 127.0.0.1 and localhost are different sites: the frame runs in a renderer process of its own.
-  browser = await chromium.launch({
-    executablePath: requireBrowser(),
-    // Playwright adds --no-sandbox unless told the sandbox works here (vitest.global-setup.ts decides).
-    chromiumSandbox: inject('chromiumSandbox'),
-    args: [
-      '--disable-gpu',
-      '--site-per-process',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--enable-blink-features=MessagePortCloseEvent',
-    ],
-  });
+  browser = await launchChromium([
+    '--disable-gpu',
+    '--site-per-process',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--enable-blink-features=MessagePortCloseEvent',
+  ]);
   page = await browser.newPage();
   page.on('pageerror', (error) => pageErrors.push(String(error)));
   await page.goto(`http://127.0.0.1:${port}/?frame=${encodeURIComponent(`http://localhost:${port}`)}`);

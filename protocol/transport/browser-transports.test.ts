@@ -4,39 +4,13 @@
 // what the pages found. See ./testing/browser-checks.ts for what each page reports.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { chromium, type Browser, type CDPSession, type Frame, type Page } from 'playwright-core';
-import { build, type Rolldown } from 'vite';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { requireBrowser } from '../../main/node/find-browser.ts';
+import type { Browser, CDPSession, Frame, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundlePage, launchChromium } from './testing/chromium-pages.ts';
 import { FORGED, type FrameState, type TopResults } from './testing/browser-checks.ts';
 
-const PAGES_DIR = path.join(import.meta.dirname, 'testing');
 const ENTRIES = ['window-page', 'frame-page', 'rogue-page', 'control-page'] as const;
 const CSP = "default-src 'self'; script-src 'self'";
-
-/** One self-contained ES module per page, built from TypeScript by Vite. */
-async function bundle(entry: string): Promise<string> {
-  const result = await build({
-    configFile: false,
-    root: PAGES_DIR,
-    logLevel: 'silent',
-    publicDir: false,
-    envDir: false,
-    build: {
-      write: false,
-      minify: false,
-      target: 'es2022',
-      modulePreload: false,
-      reportCompressedSize: false,
-      rolldownOptions: { input: path.join(PAGES_DIR, `${entry}.ts`), output: { format: 'es' } },
-    },
-  });
-  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
-  const chunks = outputs.flatMap((output) => output.output).filter((item) => item.type === 'chunk');
-  if (chunks.length !== 1) throw new Error(`${entry}: expected one chunk, got ${chunks.length}`);
-  return chunks[0]!.code;
-}
 
 const html = (script: string) =>
   `<!doctype html><html><head><meta charset="utf-8"><title>${script}</title></head>` +
@@ -73,7 +47,7 @@ const timings: Record<string, number> = {};
 
 beforeAll(async () => {
   let start = performance.now();
-  const bundles = await Promise.all(ENTRIES.map(async (entry) => [`/${entry}.js`, await bundle(entry)] as const));
+  const bundles = await Promise.all(ENTRIES.map(async (entry) => [`/${entry}.js`, await bundlePage(entry)] as const));
   const scripts = new Map<string, string>(bundles);
   timings.bundle = performance.now() - start;
 
@@ -102,19 +76,14 @@ beforeAll(async () => {
   thirdOrigin = `http://127.0.0.1:${thirdPort}`;
 
   start = performance.now();
-  browser = await chromium.launch({
-    executablePath: requireBrowser(),
-    // Playwright adds --no-sandbox unless told the sandbox works here (vitest.global-setup.ts decides).
-    chromiumSandbox: inject('chromiumSandbox'),
-    args: [
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium([
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ]);
   timings.launch = performance.now() - start;
 
   start = performance.now();

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { BrowserEvent, ProcessInfo, TabInfo } from '../../../protocol/interfaces/browser-state.ts';
+import type { BrowserEvent, TabInfo } from '../../../protocol/interfaces/browser-state.ts';
+import { processInfo as process } from '../testing/browser-snapshots.ts';
 import { applyEvent, fromSnapshot, isAfterGap, MAX_EVENTS, selectedTab, type BrowserSnapshot } from './browser-state.ts';
 
-const process = (id: string, kind: ProcessInfo['kind'], extra: Partial<ProcessInfo> = {}): ProcessInfo => ({
-  id,
-  kind,
-  label: id,
-  pid: 100,
-  startedAt: 0,
-  state: 'running',
-  restarts: 0,
-  ...extra,
-});
 const tab = (id: string, extra: Partial<TabInfo> = {}): TabInfo => ({
   id,
   url: 'lab://live',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProcessInfo, TabInfo } from '../../../protocol/interfaces/browser-state.ts';
+import { processInfo, quietSnapshot } from '../testing/browser-snapshots.ts';
 import { fromSnapshot, type BrowserSnapshot } from './browser-state.ts';
 import {
   compositingStatus,
@@ -22,28 +23,16 @@ const tab = (extra: Partial<TabInfo> = {}): TabInfo => ({
   state: 'live',
   ...extra,
 });
-const proc = (id: string, kind: ProcessInfo['kind'], extra: Partial<ProcessInfo> = {}): ProcessInfo => ({
-  id,
-  kind,
-  label: id,
-  pid: 123,
-  startedAt: 0,
-  state: 'running',
-  restarts: 0,
-  ...extra,
-});
+const proc = (id: string, kind: ProcessInfo['kind'], extra: Partial<ProcessInfo> = {}) => processInfo(id, kind, { pid: 123, ...extra });
 const view = (extra: Partial<BrowserSnapshot> = {}) =>
-  fromSnapshot({
-    tabs: [tab()],
-    selectedTabId: 'tab-1',
-    processes: [proc('gpu', 'gpu'), proc('plugin-host', 'plugin-host', { pid: 456 })],
-    gpuMode: 'hardware',
-    processModel: 'process-per-tab',
-    pluginHost: { running: true, recentCrashes: 0 },
-    badMessages: 0,
-    events: [],
-    ...extra,
-  });
+  fromSnapshot(
+    quietSnapshot({
+      tabs: [tab()],
+      selectedTabId: 'tab-1',
+      processes: [proc('gpu', 'gpu'), proc('plugin-host', 'plugin-host', { pid: 456 })],
+      ...extra,
+    }),
+  );
 
 describe('tabBadge', () => {
   it('names the renderer pid, or the trouble', () => {

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ProcessInfo, TabInfo } from '../../../protocol/interfaces/browser-state.ts';
+import type { TabInfo } from '../../../protocol/interfaces/browser-state.ts';
+import { processInfo as proc } from '../testing/browser-snapshots.ts';
 import { formatBytes, formatCpu, formatRate, formatSandbox, nextSort, sortRows, taskName, taskRows } from './task-manager.ts';
 
-const proc = (id: string, kind: ProcessInfo['kind'], extra: Partial<ProcessInfo> = {}): ProcessInfo => ({
-  id,
-  kind,
-  label: id,
-  pid: 100,
-  startedAt: 0,
-  state: 'running',
-  restarts: 0,
-  ...extra,
-});
 const tab = (id: string, rendererId: string, title: string): TabInfo => ({ id, url: 'lab://live', title, rendererId, state: 'live' });
 
 describe('taskRows', () => {

@@ -1,24 +1,22 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { BrowserClient, UiSnapshot } from '../connection/browser-connection.ts';
 import { fromSnapshot, type BrowserView } from '../connection/browser-state.ts';
+import { processInfo, quietSnapshot } from '../testing/browser-snapshots.ts';
 import { stepStatus, tourReducer, waitForView, withNotes, type Tour, type TourRun } from './model.ts';
 
 const view = (extra: Partial<Parameters<typeof fromSnapshot>[0]> = {}): BrowserView =>
-  fromSnapshot({
-    tabs: [{ id: 'tab-1', url: 'lab://live', title: 'Live page', rendererId: 'renderer-tab-1', pid: 11, state: 'live' }],
-    selectedTabId: 'tab-1',
-    processes: [
-      { id: 'browser', kind: 'browser', label: 'Browser', pid: 1, startedAt: 0, state: 'running', restarts: 0 },
-      { id: 'gpu', kind: 'gpu', label: 'GPU process', pid: 2, startedAt: 0, state: 'running', restarts: 0 },
-      { id: 'renderer-tab-1', kind: 'renderer', label: 'Live page', pid: 11, startedAt: 0, state: 'running', restarts: 0 },
-    ],
-    gpuMode: 'hardware',
-    processModel: 'process-per-tab',
-    pluginHost: { running: true, recentCrashes: 0 },
-    badMessages: 0,
-    events: [],
-    ...extra,
-  });
+  fromSnapshot(
+    quietSnapshot({
+      tabs: [{ id: 'tab-1', url: 'lab://live', title: 'Live page', rendererId: 'renderer-tab-1', pid: 11, state: 'live' }],
+      selectedTabId: 'tab-1',
+      processes: [
+        processInfo('browser', 'browser', { label: 'Browser', pid: 1 }),
+        processInfo('gpu', 'gpu', { label: 'GPU process', pid: 2 }),
+        processInfo('renderer-tab-1', 'renderer', { label: 'Live page', pid: 11 }),
+      ],
+      ...extra,
+    }),
+  );
 
 const tour: Tour = {
   id: 'test',
