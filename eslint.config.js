@@ -143,6 +143,9 @@ const zonesFor = ({ protocolTests = false } = {}) => [
     from: `./${BENCH}`,
     message: 'Nothing imports bench/: benchmarks run on the test runner\'s side and are never shipped.',
   },
+  // The two shells drive the same core: what both need lives in main/node/, never in the other shell.
+  { target: './main/electron', from: './main/chromium', message: 'The Electron shell must not import the Chromium shell: shared code goes in main/node/.' },
+  { target: './main/chromium', from: './main/electron', message: 'The Chromium shell must not import the Electron shell: shared code goes in main/node/.' },
   {
     target: './main/core',
     from: ['./main/electron', './main/chromium', `./${NODE_SHARED}`],

@@ -1,7 +1,7 @@
 /**
  * The browser UI page's renderer can crash like any other. Its tabs live in processes of their own
  * and carry on, so the UI is loaded again and, on its new document's channel, asks the core for the
- * state again (renderer/src/browser-connection.ts); nothing else is lost. A UI that keeps crashing
+ * state again (renderer/browser-ui/connection/browser-connection.ts); nothing else is lost. A UI that keeps crashing
  * is reloaded less and less often rather than in a tight loop. Type-only Electron imports.
  */
 import type { WebContents } from 'electron';
