@@ -121,7 +121,10 @@ const NODE_SHARED = 'main/node';
 /** @param {{ protocolTests?: boolean }} [options] */
 const zonesFor = ({ protocolTests = false } = {}) => [
   ...PROCESS_FOLDERS.map((folder) =>
-    onlyFrom(folder, ['gpu-worker', 'plugin-host'].includes(folder) ? [folder, UTILITY_SHARED, 'protocol'] : [folder, 'protocol']),
+    onlyFrom(
+      folder,
+      ['gpu-worker', 'plugin-host'].includes(folder) ? [folder, UTILITY_SHARED, 'protocol'] : [folder, 'protocol'],
+    ),
   ),
   onlyFrom(UTILITY_SHARED, [UTILITY_SHARED, 'protocol']),
   // Protocol tests that drive a real browser find it as everything else does.
@@ -141,11 +144,19 @@ const zonesFor = ({ protocolTests = false } = {}) => [
     // say it too for the process folders, this also covers folders and tools yet to come.
     target: [`./!(${BENCH})/**`, './*'],
     from: `./${BENCH}`,
-    message: 'Nothing imports bench/: benchmarks run on the test runner\'s side and are never shipped.',
+    message: "Nothing imports bench/: benchmarks run on the test runner's side and are never shipped.",
   },
   // The two shells drive the same core: what both need lives in main/node/, never in the other shell.
-  { target: './main/electron', from: './main/chromium', message: 'The Electron shell must not import the Chromium shell: shared code goes in main/node/.' },
-  { target: './main/chromium', from: './main/electron', message: 'The Chromium shell must not import the Electron shell: shared code goes in main/node/.' },
+  {
+    target: './main/electron',
+    from: './main/chromium',
+    message: 'The Electron shell must not import the Chromium shell: shared code goes in main/node/.',
+  },
+  {
+    target: './main/chromium',
+    from: './main/electron',
+    message: 'The Chromium shell must not import the Electron shell: shared code goes in main/node/.',
+  },
   {
     target: './main/core',
     from: ['./main/electron', './main/chromium', `./${NODE_SHARED}`],
@@ -154,14 +165,18 @@ const zonesFor = ({ protocolTests = false } = {}) => [
   {
     target: `./${NODE_SHARED}`,
     from: ['./main/core', './main/electron', './main/chromium'],
-    message: 'main/node/ is shared by both shells, e2e/ and scripts/: it may import protocol/, Node built-ins and npm packages, not main/core/ or a shell.',
+    message:
+      'main/node/ is shared by both shells, e2e/ and scripts/: it may import protocol/, Node built-ins and npm packages, not main/core/ or a shell.',
   },
   {
     // Every product file: outside bench/ and e2e/, not a test, in no testing/ folder at any depth
     // (minimatch's !(...) matches one path segment, hence one pattern per depth).
-    target: [1, 2, 3, 4, 5].map((depth) => `./!(${BENCH}|e2e)/${'!(testing)/'.repeat(depth - 1)}!(*.test).{ts,tsx,js,mjs}`),
+    target: [1, 2, 3, 4, 5].map(
+      (depth) => `./!(${BENCH}|e2e)/${'!(testing)/'.repeat(depth - 1)}!(*.test).{ts,tsx,js,mjs}`,
+    ),
     from: './**/testing/**',
-    message: 'testing/ folders hold test doubles and fixtures for tests and benchmarks; product code never imports them.',
+    message:
+      'testing/ folders hold test doubles and fixtures for tests and benchmarks; product code never imports them.',
   },
 ];
 const zones = zonesFor();
@@ -184,10 +199,24 @@ const restrictedGlobals = (names) =>
   names.map((name) => ({ name, message: 'protocol/ runs in every process: no Node-only or DOM-only globals.' }));
 
 /** Node's own globals: the core is given what it needs through options and ports, as pids and clocks. */
-const NODE_GLOBALS = ['process', 'Buffer', 'require', 'module', 'exports', '__dirname', '__filename', 'global', 'setImmediate', 'clearImmediate'];
+const NODE_GLOBALS = [
+  'process',
+  'Buffer',
+  'require',
+  'module',
+  'exports',
+  '__dirname',
+  '__filename',
+  'global',
+  'setImmediate',
+  'clearImmediate',
+];
 /** @param {string[]} names */
 const coreGlobals = (names) =>
-  names.map((name) => ({ name, message: 'main/core/ is runtime-neutral: no Node globals; take what you need through options or a port.' }));
+  names.map((name) => ({
+    name,
+    message: 'main/core/ is runtime-neutral: no Node globals; take what you need through options or a port.',
+  }));
 
 /** Tests and their fixtures run in Node (or a test page), not in every process. */
 const PROTOCOL_NODE_FILES = ['protocol/**/*.test.ts', 'protocol/**/testing/**'];
@@ -233,7 +262,11 @@ export default defineConfig([
   },
 
   // Where `electron` and Node built-ins may be imported. Later objects win.
-  { name: 'lab/electron-shell', files: ['main/electron/**'], rules: moduleRules({ electron: 'runtime', builtins: 'all' }) },
+  {
+    name: 'lab/electron-shell',
+    files: ['main/electron/**'],
+    rules: moduleRules({ electron: 'runtime', builtins: 'all' }),
+  },
   { name: 'lab/preload', files: ['preload/**'], rules: moduleRules({ electron: 'runtime', builtins: 'sandbox' }) },
   // The core, its tests too: Node's globals (MessageChannel, structuredClone) serve the tests.
   { name: 'lab/main-core', files: ['main/core/**'], rules: moduleRules({ electron: 'none', builtins: 'none' }) },

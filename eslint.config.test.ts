@@ -240,7 +240,11 @@ const globalCases: Case[] = [
   ['main/core/x.ts', `export const g = Buffer.from('');\n`, GLOBALS],
   ['main/core/x.ts', `export const g = __dirname;\n`, GLOBALS],
   ['main/core/x.ts', `setImmediate(() => {});\n`, GLOBALS],
-  ['main/core/x.ts', `export const g = [globalThis, setTimeout, queueMicrotask, structuredClone, performance];\n`, null],
+  [
+    'main/core/x.ts',
+    `export const g = [globalThis, setTimeout, queueMicrotask, structuredClone, performance];\n`,
+    null,
+  ],
   ['main/core/x.test.ts', `export const g = [process.versions, Buffer.from('')];\n`, null],
   ['main/core/trace-buffer.ts', `export const g = Buffer.from('');\n`, GLOBALS],
   ['main/core/trace-buffer.ts', `export const g = process.pid;\n`, GLOBALS],

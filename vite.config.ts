@@ -17,7 +17,12 @@ const root = import.meta.dirname;
 const outDir = path.join(root, 'dist-electron');
 
 /** Loaded from node_modules at runtime: a native addon (cannot be bundled), ws (optional native parts) and libraries every child shares. */
-const NODE_EXTERNALS = [/^@napi-rs\/canvas(?:\/.*)?$/, /^typebox(?:\/.*)?$/, /^ws(?:\/.*)?$/, /^@msgpack\/msgpack(?:\/.*)?$/];
+const NODE_EXTERNALS = [
+  /^@napi-rs\/canvas(?:\/.*)?$/,
+  /^typebox(?:\/.*)?$/,
+  /^ws(?:\/.*)?$/,
+  /^@msgpack\/msgpack(?:\/.*)?$/,
+];
 
 /**
  * One Node-side entry. The `lib` block is ours alone (no top-level `entry`), because the plugin's

@@ -33,8 +33,7 @@ function attributes(text: string): Record<string, string> {
   return Object.fromEntries([...text.matchAll(/ ([a-z]+)="([^"]*)"/g)].map(([, name, value]) => [name!, value!]));
 }
 
-const indent = (text: string, spaces: string): string =>
-  text.replace(/^(?=.)/gm, spaces);
+const indent = (text: string, spaces: string): string => text.replace(/^(?=.)/gm, spaces);
 
 /**
  * The frame every built-in page shares, written once: the head (CSP, viewport, stylesheet), the header
@@ -57,7 +56,8 @@ export function sharedPageFrame(): Plugin {
       handler(html, { filename }) {
         const frame = PAGE_FRAME.exec(html);
         const contentAt = html.indexOf(PAGE_CONTENT);
-        if (!frame || contentAt < 0) throw new Error(`${filename} lacks its <!-- lab:page ... --> or <!-- lab:page-content --> line`);
+        if (!frame || contentAt < 0)
+          throw new Error(`${filename} lacks its <!-- lab:page ... --> or <!-- lab:page-content --> line`);
         const { title, mark, accent } = attributes(frame[1]!);
         if (!title || !mark || !accent) throw new Error(`${filename}: <!-- lab:page --> needs title, mark and accent`);
         const page = path.basename(filename, '.html');
@@ -66,7 +66,10 @@ export function sharedPageFrame(): Plugin {
           .slice(contentAt + PAGE_CONTENT.length)
           .replace(INCLUDE, (_, spaces: string, file: string, values: string) => {
             const fragment = readFileSync(path.join(pagesRoot, file), 'utf8');
-            const filled = Object.entries(attributes(values)).reduce((text, [name, value]) => text.replaceAll(`{{${name}}}`, value), fragment);
+            const filled = Object.entries(attributes(values)).reduce(
+              (text, [name, value]) => text.replaceAll(`{{${name}}}`, value),
+              fragment,
+            );
             return indent(filled, spaces).trimEnd();
           });
         return `<!doctype html>
@@ -110,7 +113,9 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     rolldownOptions: {
       // Every built-in page the core knows of; a page without its HTML fails the build.
-      input: Object.fromEntries(Object.keys(BUILT_IN_PAGES).map((page) => [page, path.join(pagesRoot, `${page}.html`)])),
+      input: Object.fromEntries(
+        Object.keys(BUILT_IN_PAGES).map((page) => [page, path.join(pagesRoot, `${page}.html`)]),
+      ),
       output: {
         // The chunk every page shares is the tab runtime (and the protocol): name it so.
         chunkFileNames: (chunk) =>

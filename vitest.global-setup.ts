@@ -19,6 +19,10 @@ export default async function setup(project: TestProject) {
   const children = await bundleChildren(import.meta.dirname);
   project.provide('childEntries', children.entries);
   const executable = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-  project.provide('chromiumSandbox', decideSandbox({ uid: currentUid(), noSandboxRequested: false, helperPaths: chromeSandboxHelpers(executable) }).enabled);
+  project.provide(
+    'chromiumSandbox',
+    decideSandbox({ uid: currentUid(), noSandboxRequested: false, helperPaths: chromeSandboxHelpers(executable) })
+      .enabled,
+  );
   return children.remove;
 }

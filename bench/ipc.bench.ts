@@ -116,7 +116,12 @@ function makeDisplayList(target: number): DisplayList {
           ? { op: 'fillRect' as const, x: (row * 37) % 1280, y: (row * 18) % 800, w: 120 + (row % 50), h: 18 }
           : k === 2
             ? { op: 'fillStyle' as const, color: '#ffffff' }
-            : { op: 'fillText' as const, text: `Row ${row}: frame painted by the GPU process`, x: 12, y: 20 + ((row * 18) % 780) };
+            : {
+                op: 'fillText' as const,
+                text: `Row ${row}: frame painted by the GPU process`,
+                x: 12,
+                y: 20 + ((row * 18) % 780),
+              };
     list.ops.push(op);
     bytes += JSON.stringify(op).length + (list.ops.length > 1 ? 1 : 0);
   }
@@ -132,7 +137,8 @@ interface Payload {
 const PAYLOADS: Payload[] = SIZES.map((spec) => {
   const list = makeDisplayList(spec.target);
   const bytes = JSON.stringify(list).length;
-  if (jsonLength(list) !== bytes) fail(`receiver byte count ${jsonLength(list)} != JSON length ${bytes} for ${spec.name}`);
+  if (jsonLength(list) !== bytes)
+    fail(`receiver byte count ${jsonLength(list)} != JSON length ${bytes} for ${spec.name}`);
   return { spec, list, bytes };
 });
 
@@ -429,20 +435,31 @@ async function runChannel(channel: Channel, results: CellResult[]): Promise<void
       });
     }
     const n = samples.get('raw')!.length;
-    console.error(`  ${channel.name} ${spec.name}: ${n} samples/library, ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    console.error(
+      `  ${channel.name} ${spec.name}: ${n} samples/library, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
   }
 }
 
 // ---- report ----------------------------------------------------------------------------------------------
 
-const NAMES: Record<Lib, string> = { raw: 'raw postMessage', rpc: 'RPC (validated)', birpc: 'birpc', comlink: 'comlink' };
+const NAMES: Record<Lib, string> = {
+  raw: 'raw postMessage',
+  rpc: 'RPC (validated)',
+  birpc: 'birpc',
+  comlink: 'comlink',
+};
 
 function fmtUs(us: number): string {
   return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;
 }
 
 function fmtRate(rate: number): string {
-  return rate >= 10_000 ? `${(rate / 1000).toFixed(1)} k` : rate >= 1000 ? `${(rate / 1000).toFixed(2)} k` : rate.toFixed(0);
+  return rate >= 10_000
+    ? `${(rate / 1000).toFixed(1)} k`
+    : rate >= 1000
+      ? `${(rate / 1000).toFixed(2)} k`
+      : rate.toFixed(0);
 }
 
 function find(results: CellResult[], channel: string, payload: string, lib: Lib): CellResult {
@@ -457,7 +474,9 @@ function report(results: CellResult[], seconds: number): { passed: boolean; verd
       `Sequential ping-pong for latency; ${IN_FLIGHT} calls in flight for calls/s.`,
     '',
   );
-  lines.push('| channel | payload | library | samples | p50 | p99 | calls/s (64 in flight) | p50 / raw p50 | calls/s / raw |');
+  lines.push(
+    '| channel | payload | library | samples | p50 | p99 | calls/s (64 in flight) | p50 / raw p50 | calls/s / raw |',
+  );
   lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const raw = find(results, r.channel, r.payload, 'raw');
@@ -473,13 +492,22 @@ function report(results: CellResult[], seconds: number): { passed: boolean; verd
     passed &&= ok;
     verdicts.push(`- **${ok ? 'PASS' : 'MISS'}** ${text}`);
   };
-  lines.push('', '## Verdicts', '', 'Target 1: validated RPC p50 at most 1.3x raw postMessage p50, in-process, 100 B and 4 KB.', '');
+  lines.push(
+    '',
+    '## Verdicts',
+    '',
+    'Target 1: validated RPC p50 at most 1.3x raw postMessage p50, in-process, 100 B and 4 KB.',
+    '',
+  );
   for (const payload of ['100 B', '4 KB']) {
     const rpc = find(results, 'in-process', payload, 'rpc');
     const raw = find(results, 'in-process', payload, 'raw');
     if (!rpc || !raw) continue;
     const ratio = rpc.p50 / raw.p50;
-    verdict(ratio <= 1.3, `in-process ${payload}: RPC p50 ${fmtUs(rpc.p50)} = ${ratio.toFixed(2)}x raw ${fmtUs(raw.p50)} (target <= 1.30x)`);
+    verdict(
+      ratio <= 1.3,
+      `in-process ${payload}: RPC p50 ${fmtUs(rpc.p50)} = ${ratio.toFixed(2)}x raw ${fmtUs(raw.p50)} (target <= 1.30x)`,
+    );
   }
   lines.push(...verdicts.splice(0));
   lines.push(
@@ -508,7 +536,6 @@ function report(results: CellResult[], seconds: number): { passed: boolean; verd
   console.log(lines.join('\n'));
   return { passed, verdicts: lines.filter((l) => l.startsWith('- **')) };
 }
-
 
 // ---- main ---------------------------------------------------------------------------------------------------
 

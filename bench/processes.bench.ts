@@ -55,7 +55,10 @@ function world() {
 
 /** An 800x600 frame of a busy page: 500 ops of the kinds pages use most. */
 function busyList(frame: number): DisplayList {
-  const ops: PaintOp[] = [{ op: 'fillStyle', color: '#f8f9fa' }, { op: 'fillRect', x: 0, y: 0, w: 800, h: 600 }];
+  const ops: PaintOp[] = [
+    { op: 'fillStyle', color: '#f8f9fa' },
+    { op: 'fillRect', x: 0, y: 0, w: 800, h: 600 },
+  ];
   for (let i = 0; ops.length < 500; i++) {
     const x = (i * 37 + frame * 3) % 760;
     const y = (i * 53) % 560;
@@ -182,7 +185,12 @@ function framesInProcess(): { fps: number; latencies: number[] } {
     replayDisplayList(context, list, () => {
       throw new Error('no images in this list');
     });
-    (context as unknown as { getImageData(x: number, y: number, w: number, h: number): unknown }).getImageData(0, 0, 800, 600);
+    (context as unknown as { getImageData(x: number, y: number, w: number, h: number): unknown }).getImageData(
+      0,
+      0,
+      800,
+      600,
+    );
     latencies.push(performance.now() - started);
   }
   return { fps: frame / FRAME_SECONDS, latencies };
@@ -213,16 +221,32 @@ try {
   gpu.dispose();
 
   console.log(`# Process isolation: costs and recovery\n`);
-  console.log(`Node ${process.version}, ${QUICK ? 'quick' : 'full'} run; medians of ${SPAWNS} spawns and ${CRASHES} crashes.\n`);
+  console.log(
+    `Node ${process.version}, ${QUICK ? 'quick' : 'full'} run; medians of ${SPAWNS} spawns and ${CRASHES} crashes.\n`,
+  );
   console.log('| measure | p50 | p95 | note |');
   console.log('|---|---:|---:|---|');
-  console.log(`| bare \`node\` child: spawn to first message | ${ms(median(bare))} | ${ms(percentile(bare, 0.95))} | the floor |`);
-  console.log(`| GPU process: spawn to \`describe\` answered | ${ms(median(gpuSpawn))} | ${ms(percentile(gpuSpawn, 0.95))} | ${(median(gpuSpawn) / median(bare)).toFixed(1)}x the floor (loads Skia) |`);
-  console.log(`| plugin host: spawn to \`describe\` answered | ${ms(median(pluginSpawn))} | ${ms(percentile(pluginSpawn, 0.95))} | ${(median(pluginSpawn) / median(bare)).toFixed(1)}x the floor |`);
-  console.log(`| crash (SIGKILL) to detection | ${ms(median(detection))} | ${ms(percentile(detection, 0.95))} | child 'exit' seen by the browser |`);
-  console.log(`| GPU crash to the next frame delivered | ${ms(median(recovery))} | ${ms(percentile(recovery, 0.95))} | restart + new channel + an 800x600 frame |`);
-  console.log(`| frame through the GPU process (800x600, 500 ops) | ${ms(median(through.latencies))} | ${ms(percentile(through.latencies, 0.95))} | ${through.fps.toFixed(0)} fps; raster in the GPU process ${ms(median(through.raster))} |`);
-  console.log(`| same frame replayed in-process | ${ms(median(local.latencies))} | ${ms(percentile(local.latencies, 0.95))} | ${local.fps.toFixed(0)} fps |`);
+  console.log(
+    `| bare \`node\` child: spawn to first message | ${ms(median(bare))} | ${ms(percentile(bare, 0.95))} | the floor |`,
+  );
+  console.log(
+    `| GPU process: spawn to \`describe\` answered | ${ms(median(gpuSpawn))} | ${ms(percentile(gpuSpawn, 0.95))} | ${(median(gpuSpawn) / median(bare)).toFixed(1)}x the floor (loads Skia) |`,
+  );
+  console.log(
+    `| plugin host: spawn to \`describe\` answered | ${ms(median(pluginSpawn))} | ${ms(percentile(pluginSpawn, 0.95))} | ${(median(pluginSpawn) / median(bare)).toFixed(1)}x the floor |`,
+  );
+  console.log(
+    `| crash (SIGKILL) to detection | ${ms(median(detection))} | ${ms(percentile(detection, 0.95))} | child 'exit' seen by the browser |`,
+  );
+  console.log(
+    `| GPU crash to the next frame delivered | ${ms(median(recovery))} | ${ms(percentile(recovery, 0.95))} | restart + new channel + an 800x600 frame |`,
+  );
+  console.log(
+    `| frame through the GPU process (800x600, 500 ops) | ${ms(median(through.latencies))} | ${ms(percentile(through.latencies, 0.95))} | ${through.fps.toFixed(0)} fps; raster in the GPU process ${ms(median(through.raster))} |`,
+  );
+  console.log(
+    `| same frame replayed in-process | ${ms(median(local.latencies))} | ${ms(percentile(local.latencies, 0.95))} | ${local.fps.toFixed(0)} fps |`,
+  );
   console.log(
     `\nOut-of-process rasterization costs ${(median(through.latencies) / median(local.latencies)).toFixed(2)}x the in-process frame time ` +
       `(${(through.fps / local.fps).toFixed(2)}x the frame rate): the list goes out, 1.9 MB of pixels come back.`,

@@ -559,7 +559,9 @@ function main(): void {
 
   // Phase 3: fresh process with Function blocked before the libraries load (no configuration).
   const child = runCspChild();
-  notes.push(`Fresh process, \`Function\` blocked before loading typebox/zod, no config (µs per valid frame): ${child}`);
+  notes.push(
+    `Fresh process, \`Function\` blocked before loading typebox/zod, no config (µs per valid frame): ${child}`,
+  );
   const childOk = (() => {
     try {
       const parsed = JSON.parse(child) as { verificationFailures?: unknown[] };

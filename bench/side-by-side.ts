@@ -64,9 +64,14 @@ type Side = keyof typeof sides;
 
 /** Runs the script on one side, its output both shown and kept; resolves to the output. */
 function runOnce(side: Side, run: number): Promise<string> {
-  console.log(`\n=== run ${run + 1}/${runs}: ${side} (${side === 'base' ? baseCommit.slice(0, 7) : `${headCommit.slice(0, 7)}${dirty ? ' + changes' : ''}`})`);
+  console.log(
+    `\n=== run ${run + 1}/${runs}: ${side} (${side === 'base' ? baseCommit.slice(0, 7) : `${headCommit.slice(0, 7)}${dirty ? ' + changes' : ''}`})`,
+  );
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', script!, '--', ...benchArgs], { cwd: sides[side], stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('npm', ['run', '--silent', script!, '--', ...benchArgs], {
+      cwd: sides[side],
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let text = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (chunk: string) => {
@@ -89,7 +94,9 @@ for (let run = 0; run < runs; run++) {
   for (const side of order) results.push({ run, side, text: await runOnce(side, run) });
 }
 
-console.log(`\n=== ${script} ${benchArgs.join(' ')}: base ${baseCommit.slice(0, 7)}, head ${headCommit.slice(0, 7)}${dirty ? ' + changes' : ''}`);
+console.log(
+  `\n=== ${script} ${benchArgs.join(' ')}: base ${baseCommit.slice(0, 7)}, head ${headCommit.slice(0, 7)}${dirty ? ' + changes' : ''}`,
+);
 console.log(`outputs kept in ${outputs}`);
 if (grep) {
   for (const { run, side, text } of results) {

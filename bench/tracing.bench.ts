@@ -48,7 +48,14 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { connect, type Connection } from '../protocol/rpc/endpoint.ts';
 import { childProcessTransport } from '../protocol/transport/child-process.ts';
-import { BENCH_DRIVER_MAX_BYTES, BENCH_MODES, BENCH_TABS, BenchBrowser, BenchDriver, type BenchMode } from './tracing/interfaces.ts';
+import {
+  BENCH_DRIVER_MAX_BYTES,
+  BENCH_MODES,
+  BENCH_TABS,
+  BenchBrowser,
+  BenchDriver,
+  type BenchMode,
+} from './tracing/interfaces.ts';
 
 // ---- options -------------------------------------------------------------------------------------
 
@@ -72,13 +79,15 @@ if (TAB_CHANNEL !== 'json' && TAB_CHANNEL !== 'clone') fail('--tab-channel takes
 type Mode = BenchMode;
 const DEFAULT_MODES: readonly Mode[] = ['closed', 'inspector', 'inspector-clone', 'task-manager', 'closed-again'];
 const MODES = (option('--modes')?.split(',') ?? DEFAULT_MODES) as Mode[];
-for (const mode of MODES) if (!BENCH_MODES.includes(mode)) fail(`unknown mode ${mode}; modes: ${BENCH_MODES.join(', ')}`);
+for (const mode of MODES)
+  if (!BENCH_MODES.includes(mode)) fail(`unknown mode ${mode}; modes: ${BENCH_MODES.join(', ')}`);
 if (!MODES.includes('closed')) fail('--modes needs closed: every mode is measured against it');
 /** The modes measured against closed. */
 const COMPARED = MODES.filter((mode) => mode !== 'closed');
 if (COMPARED.length === 0) fail('--modes needs a mode besides closed');
 const PHASES = option('--phases')?.split(',') ?? ['paced', 'unpaced'];
-for (const name of PHASES) if (name !== 'paced' && name !== 'unpaced') fail(`unknown phase ${name}; phases: paced, unpaced`);
+for (const name of PHASES)
+  if (name !== 'paced' && name !== 'unpaced') fail(`unknown phase ${name}; phases: paced, unpaced`);
 
 const TABS = BENCH_TABS;
 /** Messages a second each browser process exchanges with its tabs: a request and a response per call. */
@@ -125,7 +134,10 @@ process.once('exit', () => {
   for (const child of children) child.kill('SIGKILL');
 });
 const browsers: Connection<typeof BenchDriver, typeof BenchBrowser>[] = [0, 1].map((index) => {
-  const child = fork(path.join(outdir, 'browser.mjs'), [path.join(outdir, 'child.mjs'), TAB_CHANNEL], { serialization: 'advanced', stdio: 'inherit' });
+  const child = fork(path.join(outdir, 'browser.mjs'), [path.join(outdir, 'child.mjs'), TAB_CHANNEL], {
+    serialization: 'advanced',
+    stdio: 'inherit',
+  });
   children.push(child);
   return connect({
     transport: childProcessTransport(child, { process: 'browser', id: index, pid: child.pid! }),
@@ -192,21 +204,32 @@ let badMessages: string[] = [];
 /** One continuous load (paced or not) for the whole phase in both browsers; the modes change every slice. */
 async function phase(paced: boolean, rounds: number): Promise<SliceResult[]> {
   await Promise.all(
-    browsers.map((browser) => browser.remote.start({ callsPerSecond: paced ? CALLS_PER_SECOND : 0, inFlight: paced ? 256 : UNPACED_IN_FLIGHT })),
+    browsers.map((browser) =>
+      browser.remote.start({ callsPerSecond: paced ? CALLS_PER_SECOND : 0, inFlight: paced ? 256 : UNPACED_IN_FLIGHT }),
+    ),
   );
   const results: SliceResult[] = [];
   let slice = 0;
   for (let round = -WARMUP_ROUNDS; round < rounds; round++) {
     for (const modes of roundPlan(Math.max(0, round))) {
       const measured = await Promise.all(
-        browsers.map((browser, index) => browser.remote.slice({ mode: modes[index]!, settleMs: SETTLE_MS, windowMs: WINDOW_MS })),
+        browsers.map((browser, index) =>
+          browser.remote.slice({ mode: modes[index]!, settleMs: SETTLE_MS, windowMs: WINDOW_MS }),
+        ),
       );
       slice++;
       if (round < 0) continue; // warming up
-      measured.forEach((m, index) => results.push({ ...m, mode: modes[index]!, paced, round, slice, browser: index, latenciesMs: [] }));
+      measured.forEach((m, index) =>
+        results.push({ ...m, mode: modes[index]!, paced, round, slice, browser: index, latenciesMs: [] }),
+      );
       process.stderr.write(
         `  ${paced ? 'paced  ' : 'unpaced'} round ${String(round).padStart(2)}  ` +
-          measured.map((m, i) => `${modes[i]!.padEnd(14)} ${(m.messages / m.seconds).toFixed(0).padStart(6)} msg/s ${(m.cpuUs / m.messages).toFixed(2).padStart(6)} µs/msg`).join('  |  ') +
+          measured
+            .map(
+              (m, i) =>
+                `${modes[i]!.padEnd(14)} ${(m.messages / m.seconds).toFixed(0).padStart(6)} msg/s ${(m.cpuUs / m.messages).toFixed(2).padStart(6)} µs/msg`,
+            )
+            .join('  |  ') +
           '\n',
       );
     }
@@ -246,10 +269,17 @@ interface ModeSummary {
   readonly uiDropped: number;
 }
 
-const cpuPerMessage = (windows: readonly SliceResult[]) => sum(windows.map((r) => r.cpuUs)) / sum(windows.map((r) => r.messages));
-const sliceCpuPerMessage = (slices: readonly SliceResult[]) => sum(slices.map((r) => r.sliceCpuUs)) / sum(slices.map((r) => r.sliceMessages));
-const messageRate = (windows: readonly SliceResult[]) => sum(windows.map((r) => r.messages)) / sum(windows.map((r) => r.seconds));
-const latency = (p: number) => (windows: readonly SliceResult[]) => percentile(windows.flatMap((r) => r.latenciesMs), p);
+const cpuPerMessage = (windows: readonly SliceResult[]) =>
+  sum(windows.map((r) => r.cpuUs)) / sum(windows.map((r) => r.messages));
+const sliceCpuPerMessage = (slices: readonly SliceResult[]) =>
+  sum(slices.map((r) => r.sliceCpuUs)) / sum(slices.map((r) => r.sliceMessages));
+const messageRate = (windows: readonly SliceResult[]) =>
+  sum(windows.map((r) => r.messages)) / sum(windows.map((r) => r.seconds));
+const latency = (p: number) => (windows: readonly SliceResult[]) =>
+  percentile(
+    windows.flatMap((r) => r.latenciesMs),
+    p,
+  );
 
 function summarize(results: readonly SliceResult[], mode: Mode): ModeSummary {
   const windows = results.filter((result) => result.mode === mode);
@@ -258,7 +288,7 @@ function summarize(results: readonly SliceResult[], mode: Mode): ModeSummary {
     messagesPerSecond: messageRate(windows),
     cpuUsPerMessage: cpuPerMessage(windows),
     gcUsPerMessage: (sum(windows.map((r) => r.gcMs)) * 1000) / messages,
-    cpuPercent: (sum(windows.map((r) => r.cpuUs)) / 1e4) / sum(windows.map((r) => r.seconds)),
+    cpuPercent: sum(windows.map((r) => r.cpuUs)) / 1e4 / sum(windows.map((r) => r.seconds)),
     p50Ms: latency(0.5)(windows),
     p99Ms: latency(0.99)(windows),
     uiRecordsPerSecond: sum(windows.map((r) => r.uiRecords)) / sum(windows.map((r) => r.sliceSeconds)),
@@ -273,7 +303,9 @@ function summarize(results: readonly SliceResult[], mode: Mode): ModeSummary {
 function againstClosed(results: readonly SliceResult[], mode: Mode, measure: (r: readonly SliceResult[]) => number) {
   const pairs: [SliceResult, SliceResult][] = [];
   for (const result of results.filter((r) => r.mode === mode)) {
-    const closed = results.find((r) => r.slice === result.slice && r.paced === result.paced && r.browser !== result.browser);
+    const closed = results.find(
+      (r) => r.slice === result.slice && r.paced === result.paced && r.browser !== result.browser,
+    );
     if (closed?.mode === 'closed') pairs.push([result, closed]);
   }
   const ratios = pairs.map(([open, closed]) => measure([open]) / measure([closed]));
@@ -303,12 +335,19 @@ console.log(
 );
 
 const perPhase = [
-  { name: 'Paced', results: paced, rounds: PACED_ROUNDS, what: `${TARGET_MESSAGES_PER_SECOND.toLocaleString('en-US')} messages/s per browser` },
+  {
+    name: 'Paced',
+    results: paced,
+    rounds: PACED_ROUNDS,
+    what: `${TARGET_MESSAGES_PER_SECOND.toLocaleString('en-US')} messages/s per browser`,
+  },
   { name: 'Unpaced', results: unpaced, rounds: UNPACED_ROUNDS, what: `${UNPACED_IN_FLIGHT} calls in flight per tab` },
 ].filter((p) => p.results.length > 0);
 for (const { name, results, rounds, what } of perPhase) {
   console.log(`\n${name}: ${what}, ${rounds} rounds; per mode, every window of both browsers`);
-  console.log('| mode | msg/s | browser CPU/msg | of which GC | browser CPU | round trip p50 | p99 | records to the UI/s | dropped |');
+  console.log(
+    '| mode | msg/s | browser CPU/msg | of which GC | browser CPU | round trip p50 | p99 | records to the UI/s | dropped |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const mode of MODES) {
     const s = summarize(results, mode);
@@ -319,12 +358,19 @@ for (const { name, results, rounds, what } of perPhase) {
   }
 }
 
-console.log('\nAgainst closed, each window against the closed window of the other browser at the same time: ratio of the totals [median and range of the pairs]:');
+console.log(
+  '\nAgainst closed, each window against the closed window of the other browser at the same time: ratio of the totals [median and range of the pairs]:',
+);
 const header = ['mode'];
 if (paced.length > 0) header.push('CPU/msg at 5k msg/s', 'whole slices', 'achieved rate', 'round trip p50', 'p99');
 if (unpaced.length > 0) header.push('max throughput', 'CPU/msg unpaced');
 console.log(`| ${header.join(' | ')} |`);
-console.log(`|---|${header.slice(1).map(() => '---:').join('|')}|`);
+console.log(
+  `|---|${header
+    .slice(1)
+    .map(() => '---:')
+    .join('|')}|`,
+);
 for (const mode of COMPARED) {
   const cells: string[] = [mode];
   if (paced.length > 0) {
@@ -336,7 +382,11 @@ for (const mode of COMPARED) {
       ratio(againstClosed(paced, mode, latency(0.99)).total),
     );
   }
-  if (unpaced.length > 0) cells.push(spread(againstClosed(unpaced, mode, messageRate)), ratio(againstClosed(unpaced, mode, cpuPerMessage).total));
+  if (unpaced.length > 0)
+    cells.push(
+      spread(againstClosed(unpaced, mode, messageRate)),
+      ratio(againstClosed(unpaced, mode, cpuPerMessage).total),
+    );
   console.log(`| ${cells.join(' | ')} |`);
 }
 if (paced.length > 0 && MODES.includes('inspector')) {
@@ -354,8 +404,19 @@ if (badMessages.length > 0) console.log(`\nBad messages (should be none): ${badM
 
 if (JSON_OUT) {
   const strip = (results: SliceResult[]) =>
-    results.map(({ latenciesMs, ...rest }) => ({ ...rest, p50Ms: percentile(latenciesMs, 0.5), p99Ms: percentile(latenciesMs, 0.99) }));
-  writeFileSync(JSON_OUT, JSON.stringify({ node: process.version, cpus: os.cpus().length, paced: strip(paced), unpaced: strip(unpaced) }, null, 2));
+    results.map(({ latenciesMs, ...rest }) => ({
+      ...rest,
+      p50Ms: percentile(latenciesMs, 0.5),
+      p99Ms: percentile(latenciesMs, 0.99),
+    }));
+  writeFileSync(
+    JSON_OUT,
+    JSON.stringify(
+      { node: process.version, cpus: os.cpus().length, paced: strip(paced), unpaced: strip(unpaced) },
+      null,
+      2,
+    ),
+  );
 }
 
 for (const browser of browsers) browser.close();

@@ -29,8 +29,14 @@ interface CrashTiming {
 
 /** The few page globals the timing needs (this file is type-checked without DOM types). */
 interface PageGlobals {
-  readonly document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null; readonly body: unknown };
-  readonly MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void; disconnect(): void };
+  readonly document: {
+    querySelector(selector: string): { getAttribute(name: string): string | null } | null;
+    readonly body: unknown;
+  };
+  readonly MutationObserver: new (callback: () => void) => {
+    observe(target: unknown, options: object): void;
+    disconnect(): void;
+  };
   requestAnimationFrame(callback: () => void): number;
   mapCrashTiming?: CrashTiming;
 }
@@ -47,7 +53,10 @@ async function timeCrash(ui: Page, button: Locator, processId: string): Promise<
       const page = globalThis as unknown as PageGlobals;
       const timing: CrashTiming = {};
       page.mapCrashTiming = timing;
-      crashButton!.addEventListener('click', () => (timing.clickAt ??= performance.now()), { capture: true, once: true });
+      crashButton!.addEventListener('click', () => (timing.clickAt ??= performance.now()), {
+        capture: true,
+        once: true,
+      });
       const observer = new page.MutationObserver(() => {
         const state = page.document.querySelector(`[data-process-id="${id}"]`)?.getAttribute('data-state');
         if (timing.clickAt === undefined || (state !== 'crashed' && state !== 'killed')) return;
@@ -55,7 +64,12 @@ async function timeCrash(ui: Page, button: Locator, processId: string): Promise<
         page.requestAnimationFrame(() => (timing.paintedAt = performance.now()));
         observer.disconnect();
       });
-      observer.observe(page.document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-state'] });
+      observer.observe(page.document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['data-state'],
+      });
     },
     [handle, processId] as const,
   );
@@ -65,7 +79,9 @@ async function crashTiming(ui: Page): Promise<CrashTiming> {
   return ui.evaluate(() => (globalThis as unknown as PageGlobals).mapCrashTiming ?? {});
 }
 
-test('the map shows every process with its pid and every channel; a crashed renderer turns red with its reason within a second; reload brings a new pid', async ({ app }) => {
+test('the map shows every process with its pid and every channel; a crashed renderer turns red with its reason within a second; reload brings a new pid', async ({
+  app,
+}) => {
   let ui = await app.ui();
   const first = (await ui.locator('[data-tab-id]').first().getAttribute('data-tab-id'))!;
   const second = await openTab(ui, 'lab://live');
@@ -95,7 +111,8 @@ test('the map shows every process with its pid and every channel; a crashed rend
     rendererIds.push(id);
     await expect(map.locator(`[data-edge-id="ipc:${id}"]`)).toContainText('BrowserTab');
   }
-  for (const id of rendererIds.slice(0, 2)) await expect(map.locator(`[data-edge-id="TabGpu:${id}"]`)).toBeVisible({ timeout: 10_000 });
+  for (const id of rendererIds.slice(0, 2))
+    await expect(map.locator(`[data-edge-id="TabGpu:${id}"]`)).toBeVisible({ timeout: 10_000 });
   await expect(map.locator(`[data-edge-id="TabPlugin:${rendererIds[2]}"]`)).toBeVisible({ timeout: 10_000 });
   await expect(map.locator('[data-edge-id="ipc:gpu"]')).toContainText('BrowserGpu');
   await expect(map.locator('[data-edge-id="ipc:plugin-host"]')).toContainText('BrowserPluginHost');
@@ -104,20 +121,27 @@ test('the map shows every process with its pid and every channel; a crashed rend
   // and dots travel along the channels.
   for (const id of rendererIds) {
     await expect
-      .poll(async () => Number(/· ([\d.]+)\/s/.exec((await map.locator(`[data-edge-id="ipc:${id}"]`).textContent()) ?? '')?.[1] ?? 0), { timeout: 10_000 })
+      .poll(
+        async () =>
+          Number(/· ([\d.]+)\/s/.exec((await map.locator(`[data-edge-id="ipc:${id}"]`).textContent()) ?? '')?.[1] ?? 0),
+        { timeout: 10_000 },
+      )
       .toBeGreaterThan(0);
   }
   await expect.poll(() => map.locator('path.map-pulse').count()).toBeGreaterThan(0);
   // The direct channels bypass the browser: their rates are the GPU process's and the plugin host's
   // own counts (via getMetrics). The plugins page's clock renders over TabPlugin; the live page,
   // once it is the selected tab (a hidden one does not draw), sends its frames over TabGpu.
-  const directRate = async (edgeId: string) => Number((await map.locator(`[data-edge-id="${edgeId}"]`).getAttribute('data-per-second')) ?? 0);
+  const directRate = async (edgeId: string) =>
+    Number((await map.locator(`[data-edge-id="${edgeId}"]`).getAttribute('data-per-second')) ?? 0);
   await expect.poll(() => directRate(`TabPlugin:${rendererIds[2]}`), { timeout: 10_000 }).toBeGreaterThan(0);
   await ui.locator(`[data-tab-id="${second}"]`).click();
   await expect.poll(() => directRate(`TabGpu:${rendererIds[1]}`), { timeout: 10_000 }).toBeGreaterThan(5);
   await expect(map.locator(`[data-edge-id="TabGpu:${rendererIds[1]}"]`)).toContainText(/^TabGpu · [\d.]+\/s · direct$/);
   await expect.poll(() => map.locator('path.map-pulse.direct').count()).toBeGreaterThan(0);
-  console.log(`architecture map: TabGpu of the live tab at ${(await directRate(`TabGpu:${rendererIds[1]}`)).toFixed(1)} messages/s`);
+  console.log(
+    `architecture map: TabGpu of the live tab at ${(await directRate(`TabGpu:${rendererIds[1]}`)).toFixed(1)} messages/s`,
+  );
   await app.screenshot('architecture-map');
 
   // Crash the second tab, timed in the page from the click to its node turning red.
@@ -130,7 +154,9 @@ test('the map shows every process with its pid and every channel; a crashed rend
   await expect.poll(async () => (await crashTiming(ui)).paintedAt, { timeout: 5000 }).toBeDefined();
   const timing = await crashTiming(ui);
   const crashToRed = timing.redAt! - timing.clickAt!;
-  console.log(`architecture map: click to red node ${crashToRed.toFixed(0)} ms (painted after ${(timing.paintedAt! - timing.clickAt!).toFixed(0)} ms)`);
+  console.log(
+    `architecture map: click to red node ${crashToRed.toFixed(0)} ms (painted after ${(timing.paintedAt! - timing.clickAt!).toFixed(0)} ms)`,
+  );
   test.info().annotations.push({ type: 'crash-to-red', description: `${crashToRed.toFixed(0)} ms` });
   expect(crashToRed).toBeLessThan(1000);
 
@@ -142,7 +168,11 @@ test('the map shows every process with its pid and every channel; a crashed rend
   await expect(crashed).toHaveCSS('border-top-color', 'rgb(217, 48, 37)');
   await expect(crashedMap.locator(`[data-edge-id="TabGpu:${rendererIds[1]}"]`)).toHaveCount(0);
   // The others run on.
-  for (const index of [0, 2]) await expect(crashedMap.locator(`[data-process-id="${rendererIds[index]}"]`)).toHaveAttribute('data-state', 'running');
+  for (const index of [0, 2])
+    await expect(crashedMap.locator(`[data-process-id="${rendererIds[index]}"]`)).toHaveAttribute(
+      'data-state',
+      'running',
+    );
   await app.screenshot('architecture-map-crashed');
 
   // Reload: a new renderer process for the tab, same node, new pid, one restart.
@@ -153,11 +183,15 @@ test('the map shows every process with its pid and every channel; a crashed rend
   await expect(crashed).toContainText(`Renderer · pid ${newPid}`);
   await expect(crashed).toContainText('running · 1 restart');
   // Once the new page draws through the GPU process, the map shows its channel.
-  await expect.poll(async () => pageState(await app.tab(second), 'data-gpu-mode'), { timeout: 20_000 }).toBe('hardware');
+  await expect
+    .poll(async () => pageState(await app.tab(second), 'data-gpu-mode'), { timeout: 20_000 })
+    .toBe('hardware');
   await expect(crashedMap.locator(`[data-edge-id="TabGpu:${rendererIds[1]}"]`)).toBeVisible();
 });
 
-test('a GPU process crash shows the restarted GPU process with its new pid, and the tabs get channels to it', async ({ app }) => {
+test('a GPU process crash shows the restarted GPU process with its new pid, and the tabs get channels to it', async ({
+  app,
+}) => {
   const ui = await app.ui();
   const tabId = (await ui.locator('[data-tab-id]').first().getAttribute('data-tab-id'))!;
   const map = await openMap(ui);
@@ -172,7 +206,15 @@ test('a GPU process crash shows the restarted GPU process with its new pid, and 
   await omnibox.fill('chrome://gpucrash');
   await omnibox.press('Enter');
   // The status bar and the map agree on the new pid.
-  await expect.poll(async () => { const pid = await gpuPid(ui); return pid > 0 && pid !== before; }, { timeout: 10_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const pid = await gpuPid(ui);
+        return pid > 0 && pid !== before;
+      },
+      { timeout: 10_000 },
+    )
+    .toBe(true);
   const after = await gpuPid(ui);
   await expect(gpu).toHaveAttribute('data-pid', String(after));
   await expect(gpu).toContainText(`GPU process · pid ${after}`);
@@ -180,7 +222,9 @@ test('a GPU process crash shows the restarted GPU process with its new pid, and 
   await expect(gpu).toContainText('running · 1 restart');
   await expect(gpu).toContainText('hardware compositing');
   // The tab asks the browser again and gets a channel to the new GPU process.
-  await expect.poll(async () => pageState(await app.tab(tabId), 'data-gpu-pid'), { timeout: 10_000 }).toBe(String(after));
+  await expect
+    .poll(async () => pageState(await app.tab(tabId), 'data-gpu-pid'), { timeout: 10_000 })
+    .toBe(String(after));
   await expect(map.locator(`[data-edge-id="TabGpu:${rendererId}"]`)).toBeVisible();
   await app.screenshot('architecture-map-gpu-restarted');
 });
@@ -207,7 +251,8 @@ test('software compositing and a crashed plugin host are visible on the map', as
   for (let crash = 0; crash < 3; crash++) {
     await expect.poll(() => gpuPid(ui), { timeout: 10_000 }).toBeGreaterThan(0);
     process.kill(await gpuPid(ui), 'SIGKILL');
-    if (crash < 2) await expect(map.locator('[data-kind="gpu"]')).toContainText(`${crash + 1} restart`, { timeout: 10_000 });
+    if (crash < 2)
+      await expect(map.locator('[data-kind="gpu"]')).toContainText(`${crash + 1} restart`, { timeout: 10_000 });
   }
   const gpu = map.locator('[data-kind="gpu"]');
   await expect(gpu).toHaveAttribute('data-gpu-mode', 'software', { timeout: 10_000 });

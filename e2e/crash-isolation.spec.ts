@@ -2,7 +2,9 @@
 import { expect, test } from './lab-app.ts';
 import { count, openTab, tabPid } from './helpers.ts';
 
-test('three tabs run in three renderer processes; crashing the second leaves the others counting; reload gives it a new pid', async ({ app }) => {
+test('three tabs run in three renderer processes; crashing the second leaves the others counting; reload gives it a new pid', async ({
+  app,
+}) => {
   let ui = await app.ui();
   const first = (await ui.locator('[data-tab-id]').first().getAttribute('data-tab-id'))!;
   const second = await openTab(ui, 'lab://live');
@@ -51,7 +53,10 @@ test('a tab that sends a malformed message is ended as bad-message', async ({ ap
   const tab = await app.tab(tabId);
   // The click ends the tab's renderer, which ends this connection's view of the page too: the
   // click's own promise may never settle. What happened is checked below, on a fresh connection.
-  await tab.getByRole('button', { name: 'Send a malformed message' }).click({ timeout: 3000 }).catch(() => {});
+  await tab
+    .getByRole('button', { name: 'Send a malformed message' })
+    .click({ timeout: 3000 })
+    .catch(() => {});
   await app.afterCrash(tabId);
   ui = await app.ui();
   const sad = ui.getByRole('region', { name: 'Sad tab' });

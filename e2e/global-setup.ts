@@ -9,7 +9,8 @@ import { findElectronBinary } from '../scripts/electron-binary.mjs';
 export default function globalSetup(): void {
   const root = path.resolve(import.meta.dirname, '..');
   for (const built of ['dist/renderer/index.html', 'dist/pages/live.html']) {
-    if (!existsSync(path.join(root, built))) throw new Error(`${built} is missing: run \`npm run build\` before the e2e suite`);
+    if (!existsSync(path.join(root, built)))
+      throw new Error(`${built} is missing: run \`npm run build\` before the e2e suite`);
   }
   // Workers inherit this process's environment: every shell the specs start drives this browser.
   process.env.CHROME_PATH = requireBrowser();

@@ -2,7 +2,9 @@
 import { expect, test } from './lab-app.ts';
 import { count, tabPid } from './helpers.ts';
 
-test('a hung tab raises "Page unresponsive"; Wait keeps waiting; Stop brings it back with its state and pid', async ({ app }) => {
+test('a hung tab raises "Page unresponsive"; Wait keeps waiting; Stop brings it back with its state and pid', async ({
+  app,
+}) => {
   const ui = await app.ui();
   const tabId = (await ui.locator('[data-tab-id]').first().getAttribute('data-tab-id'))!;
   const pid = await tabPid(ui, tabId);

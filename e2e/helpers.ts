@@ -38,7 +38,11 @@ export async function openTab(ui: Page, url: string): Promise<string> {
     await omnibox.fill(url);
     await omnibox.press('Enter');
     // Loaded where it was sent: the tab's tooltip names the URL and a process.
-    await expect(ui.locator(`[data-tab-id="${id}"]`), 'the tab loads the URL').toHaveAttribute('title', new RegExp(`${url.replace(/[/.]/g, '\\$&')}[\\s\\S]*pid \\d+`), { timeout: 15_000 });
+    await expect(ui.locator(`[data-tab-id="${id}"]`), 'the tab loads the URL').toHaveAttribute(
+      'title',
+      new RegExp(`${url.replace(/[/.]/g, '\\$&')}[\\s\\S]*pid \\d+`),
+      { timeout: 15_000 },
+    );
   }
   return id;
 }

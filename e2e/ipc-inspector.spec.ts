@@ -48,7 +48,7 @@ async function rows(ui: Page): Promise<Row[]> {
     );
 }
 
-test('the IPC inspector shows a new tab\'s messages in order and exports Chrome trace JSON', async ({ app }) => {
+test("the IPC inspector shows a new tab's messages in order and exports Chrome trace JSON", async ({ app }) => {
   const ui = await app.ui();
   await openInspector(ui);
   // The Task manager stays one click away.
@@ -70,7 +70,9 @@ test('the IPC inspector shows a new tab\'s messages in order and exports Chrome 
   expect(list.map((row) => row.seq)).toEqual([...list.map((row) => row.seq)].sort((a, b) => a - b));
   // The GPU channel: the tab's request, then the browser's response with a round-trip time.
   const request = list.findIndex((row) => row.message === 'TabHostService.requestGpuChannel' && row.kind === 'request');
-  const response = list.findIndex((row) => row.message === 'TabHostService.requestGpuChannel' && row.kind === 'response');
+  const response = list.findIndex(
+    (row) => row.message === 'TabHostService.requestGpuChannel' && row.kind === 'response',
+  );
   expect(request).toBeGreaterThanOrEqual(0);
   expect(response).toBeGreaterThan(request);
   expect(list[request]!.route).toBe(`${peer} → browser`);
@@ -101,7 +103,10 @@ test('the IPC inspector shows a new tab\'s messages in order and exports Chrome 
   await app.screenshot('ipc-inspector');
 
   // Export trace: Chrome trace JSON, one process_name track per process.
-  const [download] = await Promise.all([ui.waitForEvent('download'), ui.getByRole('button', { name: 'Export trace' }).click()]);
+  const [download] = await Promise.all([
+    ui.waitForEvent('download'),
+    ui.getByRole('button', { name: 'Export trace' }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^ipc-trace-.*\.json$/);
   const trace = JSON.parse(await readFile((await download.path())!, 'utf8')) as {
     traceEvents: { name: string; ph: string; ts: number; pid: number; dur?: number; args?: { name?: string } }[];
@@ -111,7 +116,9 @@ test('the IPC inspector shows a new tab\'s messages in order and exports Chrome 
   const trackNames = tracks.map((event) => event.args!.name!);
   expect(new Set(trackNames).size).toBe(trackNames.length);
   expect(new Set(tracks.map((event) => event.pid)).size).toBe(tracks.length);
-  expect(trackNames).toEqual(expect.arrayContaining(['browser', 'ui', expect.stringMatching(new RegExp(`^${peer} \\(pid \\d+\\)$`))]));
+  expect(trackNames).toEqual(
+    expect.arrayContaining(['browser', 'ui', expect.stringMatching(new RegExp(`^${peer} \\(pid \\d+\\)$`))]),
+  );
   const messages = trace.traceEvents.filter((event) => event.ph !== 'M');
   expect(messages.length).toBeGreaterThan(0);
   const pids = new Set(tracks.map((event) => event.pid));
@@ -138,7 +145,10 @@ test('a bad message shows highlighted in the IPC inspector', async ({ app }) => 
   const tabId = await openTab(ui, 'lab://bad-message');
   const tab = await app.tab(tabId);
   // The click ends the tab's renderer and this connection's view of the page (crash-isolation.spec.ts).
-  await tab.getByRole('button', { name: 'Send a malformed message' }).click({ timeout: 3000 }).catch(() => {});
+  await tab
+    .getByRole('button', { name: 'Send a malformed message' })
+    .click({ timeout: 3000 })
+    .catch(() => {});
   await app.afterCrash(tabId);
   ui = await app.ui();
   await openInspector(ui);

@@ -11,7 +11,17 @@ import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { _electron, chromium, expect, test as base, type Browser, type ElectronApplication, type FrameLocator, type Locator, type Page } from '@playwright/test';
+import {
+  _electron,
+  chromium,
+  expect,
+  test as base,
+  type Browser,
+  type ElectronApplication,
+  type FrameLocator,
+  type Locator,
+  type Page,
+} from '@playwright/test';
 import { processModelArgs } from '../main/core/process-model-switch.ts';
 import { tabPageByPid } from '../main/electron/tab-identity.ts';
 import { chromeSandboxHelpers, currentUid, decideSandbox } from '../main/node/sandbox.ts';
@@ -77,7 +87,14 @@ class ChromiumShellApp implements LabApp {
 
   static async start(extraArgs: readonly string[]): Promise<ChromiumShellApp> {
     const port = await freePort();
-    const args = ['--import', 'tsx', 'main/chromium/main.ts', '--headless', `--remote-debugging-port=${port}`, ...extraArgs];
+    const args = [
+      '--import',
+      'tsx',
+      'main/chromium/main.ts',
+      '--headless',
+      `--remote-debugging-port=${port}`,
+      ...extraArgs,
+    ];
     const child = spawn(process.execPath, args, {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -88,7 +105,9 @@ class ChromiumShellApp implements LabApp {
         output += chunk.toString();
         if (output.includes('is running')) resolve();
       });
-      child.once('exit', (code) => reject(new Error(`The Chromium shell exited (${code}) before it was ready:\n${output}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`The Chromium shell exited (${code}) before it was ready:\n${output}`)),
+      );
     });
     const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
     await ready.finally(() => clearTimeout(timeout));
@@ -96,7 +115,10 @@ class ChromiumShellApp implements LabApp {
     await app.connect();
     // Every test starts from the first tab live in its renderer process.
     await app.page!.locator('[data-tab-id]').first().getAttribute('title', { timeout: 30_000 });
-    await waitFor(async () => /pid \d+/.test((await app.page!.locator('[data-tab-id]').first().getAttribute('title')) ?? ''), 30_000);
+    await waitFor(
+      async () => /pid \d+/.test((await app.page!.locator('[data-tab-id]').first().getAttribute('title')) ?? ''),
+      30_000,
+    );
     return app;
   }
 
@@ -125,7 +147,11 @@ class ChromiumShellApp implements LabApp {
         continue;
       }
       const titles = await Promise.all(
-        tabIds.map((id) => this.page!.locator(`[data-tab-id="${id}"]`).getAttribute('title', { timeout: 1000 }).catch(() => null)),
+        tabIds.map((id) =>
+          this.page!.locator(`[data-tab-id="${id}"]`)
+            .getAttribute('title', { timeout: 1000 })
+            .catch(() => null),
+        ),
       );
       if (titles.every((title) => title !== null && /process ended|crashed/i.test(title))) return;
       if (Date.now() > deadline) throw new Error(`Tabs ${tabIds.join(', ')} did not show a crash`);
@@ -175,11 +201,19 @@ class ElectronApp implements LabApp {
   }
 
   static async start(executablePath: string, extraArgs: readonly string[]): Promise<ElectronApp> {
-    const env = Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
     // Playwright adds --no-sandbox on Linux unless told the sandbox works: decide as scripts/start.mjs does
     // (Electron aborts where it cannot work, e.g. as root).
-    const sandbox = decideSandbox({ uid: currentUid(), noSandboxRequested: false, helperPaths: chromeSandboxHelpers(executablePath) });
-    return new ElectronApp(await _electron.launch({ executablePath, args: [root, ...extraArgs], env, chromiumSandbox: sandbox.enabled }));
+    const sandbox = decideSandbox({
+      uid: currentUid(),
+      noSandboxRequested: false,
+      helperPaths: chromeSandboxHelpers(executablePath),
+    });
+    return new ElectronApp(
+      await _electron.launch({ executablePath, args: [root, ...extraArgs], env, chromiumSandbox: sandbox.enabled }),
+    );
   }
 
   ui(): Promise<Page> {
@@ -206,13 +240,21 @@ class ElectronApp implements LabApp {
         }
       }),
     );
-    const described = await this.app.evaluate(({ webContents }, ids) =>
-      ids.map((id) => {
-        const contents = webContents.fromDevToolsTargetId(id);
-        return contents && !contents.isDestroyed() ? { pid: contents.getOSProcessId(), url: contents.getURL() } : undefined;
-      }),
-    targetIds);
-    return tabPageByPid(pages.map((page, index) => ({ page, pid: described[index]?.pid, url: described[index]?.url })), tabId, pid);
+    const described = await this.app.evaluate(
+      ({ webContents }, ids) =>
+        ids.map((id) => {
+          const contents = webContents.fromDevToolsTargetId(id);
+          return contents && !contents.isDestroyed()
+            ? { pid: contents.getOSProcessId(), url: contents.getURL() }
+            : undefined;
+        }),
+      targetIds,
+    );
+    return tabPageByPid(
+      pages.map((page, index) => ({ page, pid: described[index]?.pid, url: described[index]?.url })),
+      tabId,
+      pid,
+    );
   }
 
   async afterCrash(...tabIds: string[]): Promise<void> {
@@ -234,7 +276,10 @@ class ElectronApp implements LabApp {
   }
 }
 
-export const test = base.extend<{ app: LabApp; processModel: LabOptions['processModel']; shellArgs: LabOptions['shellArgs'] }, Pick<LabOptions, 'shell'>>({
+export const test = base.extend<
+  { app: LabApp; processModel: LabOptions['processModel']; shellArgs: LabOptions['shellArgs'] },
+  Pick<LabOptions, 'shell'>
+>({
   shell: ['chromium', { option: true, scope: 'worker' }],
   processModel: ['process-per-tab', { option: true }],
   shellArgs: [[], { option: true }],
@@ -243,7 +288,10 @@ export const test = base.extend<{ app: LabApp; processModel: LabOptions['process
     let app: ChromiumShellApp | ElectronApp;
     if (shell === 'electron') {
       const binary = findElectronBinary(root);
-      testInfo.skip(!binary, 'The Electron binary is not installed (node_modules/electron/dist, or ELECTRON_OVERRIDE_DIST_PATH).');
+      testInfo.skip(
+        !binary,
+        'The Electron binary is not installed (node_modules/electron/dist, or ELECTRON_OVERRIDE_DIST_PATH).',
+      );
       app = await ElectronApp.start(binary!, extraArgs);
     } else {
       app = await ChromiumShellApp.start(extraArgs);

@@ -3,7 +3,9 @@
 import { expect, test } from './lab-app.ts';
 import { count, openTab } from './helpers.ts';
 
-test('a plugin host crash shows "Plugin crashed" placeholders while the page keeps running; Restart brings the plugins back', async ({ app }) => {
+test('a plugin host crash shows "Plugin crashed" placeholders while the page keeps running; Restart brings the plugins back', async ({
+  app,
+}) => {
   const ui = await app.ui();
   const tabId = await openTab(ui, 'lab://plugins');
   const tab = await app.tab(tabId);

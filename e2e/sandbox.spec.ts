@@ -31,7 +31,9 @@ function procSays(pid: number, browserPid: number): string {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const seccomp = /^Seccomp:\s*(\d)/m.exec(status)![1];
   const noNewPrivs = /^NoNewPrivs:\s*1/m.test(status);
-  const own = ['user', 'pid', 'net'].filter((ns) => readlinkSync(`/proc/${pid}/ns/${ns}`) !== readlinkSync(`/proc/${browserPid}/ns/${ns}`));
+  const own = ['user', 'pid', 'net'].filter(
+    (ns) => readlinkSync(`/proc/${pid}/ns/${ns}`) !== readlinkSync(`/proc/${browserPid}/ns/${ns}`),
+  );
   const parts = [
     ...(seccomp === '2' ? ['seccomp-bpf'] : seccomp === '1' ? ['seccomp strict'] : []),
     ...(noNewPrivs ? ['no_new_privs'] : []),
@@ -51,7 +53,9 @@ interface Row {
 async function taskManagerRows(ui: Page): Promise<Row[]> {
   const table = ui.getByRole('table', { name: 'Task manager' });
   const headers = (await table.locator('thead th').allTextContents()).map((text) => text.replace(/[▲▼]/g, '').trim());
-  const body = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => (cell.textContent ?? '').trim())));
+  const body = await table
+    .locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => (cell.textContent ?? '').trim())));
   return body.map((cells) => {
     const cell = (name: string) => cells[headers.indexOf(name)] ?? '';
     return { task: cell('Task'), kind: cell('Kind'), pid: Number(cell('Process ID')), sandbox: cell('Sandbox') };
@@ -68,10 +72,13 @@ async function uiEqualsProc(app: LabApp): Promise<Row[]> {
   await ui.getByRole('button', { name: /^Processes/ }).click();
   await expect(ui.getByRole('table', { name: 'Task manager' })).toBeVisible();
   await expect
-    .poll(async () => {
-      const rows = await taskManagerRows(ui);
-      return rows.length >= 5 && rows.every((row) => row.sandbox !== '—' && row.pid > 0);
-    }, { timeout: 15_000 })
+    .poll(
+      async () => {
+        const rows = await taskManagerRows(ui);
+        return rows.length >= 5 && rows.every((row) => row.sandbox !== '—' && row.pid > 0);
+      },
+      { timeout: 15_000 },
+    )
     .toBe(true);
   const rows = await taskManagerRows(ui);
   expect(rows.map((row) => row.kind).sort()).toEqual(['Browser', 'GPU', 'Plugin host', 'Renderer', 'Renderer']);
@@ -83,16 +90,27 @@ async function uiEqualsProc(app: LabApp): Promise<Row[]> {
 }
 
 test.describe('with the sandbox on', () => {
-  test.skip(({ shell }) => shell === 'electron' && root, 'Electron cannot keep its sandbox as root (it aborts without --no-sandbox) and has no --browser-user.');
-  test.skip(sandboxUserMissing !== undefined, `As root the sandbox needs an ordinary user for Chromium: ${sandboxUserMissing}`);
+  test.skip(
+    ({ shell }) => shell === 'electron' && root,
+    'Electron cannot keep its sandbox as root (it aborts without --no-sandbox) and has no --browser-user.',
+  );
+  test.skip(
+    sandboxUserMissing !== undefined,
+    `As root the sandbox needs an ordinary user for Chromium: ${sandboxUserMissing}`,
+  );
   test.use({ shellArgs: root ? [`--browser-user=${SANDBOX_USER}`] : [] });
 
-  test('the status bar says on, and every renderer measures seccomp-bpf, no_new_privs and its own user, pid and net namespaces', async ({ app }) => {
+  test('the status bar says on, and every renderer measures seccomp-bpf, no_new_privs and its own user, pid and net namespaces', async ({
+    app,
+  }) => {
     const ui = await app.ui();
-    await expect(ui.getByRole('status', { name: 'Browser status' }).locator('[data-sandbox]')).toHaveText('Sandbox: on');
+    await expect(ui.getByRole('status', { name: 'Browser status' }).locator('[data-sandbox]')).toHaveText(
+      'Sandbox: on',
+    );
     expect(app.startOutput()).toMatch(/^Sandbox: on\b/m);
     const rows = await uiEqualsProc(app);
-    for (const row of rows.filter((r) => r.kind === 'Renderer')) expect(row.sandbox).toBe('seccomp-bpf · no_new_privs · user/pid/net ns');
+    for (const row of rows.filter((r) => r.kind === 'Renderer'))
+      expect(row.sandbox).toBe('seccomp-bpf · no_new_privs · user/pid/net ns');
     await app.screenshot('sandbox-on-task-manager');
   });
 });
@@ -101,10 +119,14 @@ test.describe('with the sandbox off', () => {
   // Root cannot have it; an ordinary user asks for it off.
   test.use({ shellArgs: root ? [] : ['--no-sandbox'] });
 
-  test('the status bar says off and why, and no renderer measures seccomp or namespaces of its own', async ({ app }) => {
+  test('the status bar says off and why, and no renderer measures seccomp or namespaces of its own', async ({
+    app,
+  }) => {
     const ui = await app.ui();
     const reason = root ? 'running as root' : '--no-sandbox was given';
-    await expect(ui.getByRole('status', { name: 'Browser status' }).locator('[data-sandbox]')).toHaveText(`Sandbox: off (${reason})`);
+    await expect(ui.getByRole('status', { name: 'Browser status' }).locator('[data-sandbox]')).toHaveText(
+      `Sandbox: off (${reason})`,
+    );
     expect(app.startOutput()).toContain(`Sandbox: off (${reason})`);
     const rows = await uiEqualsProc(app);
     for (const row of rows.filter((r) => r.kind === 'Renderer')) {

@@ -19,9 +19,9 @@ async function openTaskManager(ui: Page) {
 async function rows(ui: Page): Promise<Record<string, string>[]> {
   const table = ui.getByRole('table', { name: 'Task manager' });
   const headers = (await table.locator('thead th').allTextContents()).map((text) => text.replace(/[▲▼]/g, '').trim());
-  const body = await table.locator('tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => [...tr.children].map((cell) => (cell.textContent ?? '').trim())),
-  );
+  const body = await table
+    .locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => (cell.textContent ?? '').trim())));
   return body.map((cells) => Object.fromEntries(headers.map((header, i) => [header, cells[i] ?? ''])));
 }
 
@@ -31,7 +31,9 @@ function megabytes(text: string): number {
   return Number(match[1]) * { KB: 1 / 1024, MB: 1, GB: 1024 }[match[2] as 'KB' | 'MB' | 'GB'];
 }
 
-test('the task manager lists every process with pid, CPU, PSS memory and IPC rate; renderer pids match the tabs', async ({ app }) => {
+test('the task manager lists every process with pid, CPU, PSS memory and IPC rate; renderer pids match the tabs', async ({
+  app,
+}) => {
   const ui = await app.ui();
   // Collapsed by default.
   await expect(ui.getByRole('button', { name: /^Processes/ })).toHaveAttribute('aria-expanded', 'false');
@@ -45,7 +47,9 @@ test('the task manager lists every process with pid, CPU, PSS memory and IPC rat
   await openTaskManager(ui);
   // Figures arrive within a second or two: CPU needs two samples.
   await expect
-    .poll(async () => (await rows(ui)).filter((row) => row['Kind'] === 'Renderer' && row['CPU %'] !== '—').length, { timeout: 10_000 })
+    .poll(async () => (await rows(ui)).filter((row) => row['Kind'] === 'Renderer' && row['CPU %'] !== '—').length, {
+      timeout: 10_000,
+    })
     .toBe(3);
   const table = await rows(ui);
   const renderers = table.filter((row) => row['Kind'] === 'Renderer');
@@ -60,7 +64,11 @@ test('the task manager lists every process with pid, CPU, PSS memory and IPC rat
   }
   expect(table.map((row) => row['Task'])).toEqual(expect.arrayContaining(['Browser', 'GPU process', 'Plugin host']));
   // Live pages heartbeat and paint through the browser process: their IPC rate is not zero.
-  await expect.poll(async () => (await rows(ui)).filter((row) => row['Kind'] === 'Renderer' && Number(row['IPC msgs/s']) > 0).length).toBe(3);
+  await expect
+    .poll(
+      async () => (await rows(ui)).filter((row) => row['Kind'] === 'Renderer' && Number(row['IPC msgs/s']) > 0).length,
+    )
+    .toBe(3);
   const browserMemory = megabytes((await rows(ui)).find((row) => row['Task'] === 'Browser')!['Memory']!);
   expect(browserMemory * MB).toBeGreaterThan(5 * MB);
 
@@ -76,7 +84,10 @@ test('the task manager lists every process with pid, CPU, PSS memory and IPC rat
   await app.screenshot('task-manager');
 
   // End process is refused for the browser process: the button stays disabled on its row.
-  await ui.getByRole('table', { name: 'Task manager' }).getByRole('row', { name: /^Browser/ }).click();
+  await ui
+    .getByRole('table', { name: 'Task manager' })
+    .getByRole('row', { name: /^Browser/ })
+    .click();
   await expect(ui.getByRole('button', { name: 'End process' })).toBeDisabled();
 });
 
@@ -91,7 +102,10 @@ test('"End process" on a tab\'s renderer gives that tab a sad tab; the others li
   await row.click();
   await expect(row).toHaveAttribute('aria-selected', 'true');
   // Ending the renderer ends this connection's view of it too: the click may never settle.
-  await ui.getByRole('button', { name: 'End process' }).click({ timeout: 3000 }).catch(() => {});
+  await ui
+    .getByRole('button', { name: 'End process' })
+    .click({ timeout: 3000 })
+    .catch(() => {});
   await app.afterCrash(second);
   ui = await app.ui();
   await expect(ui.locator(`[data-tab-id="${second}"]`)).toHaveAttribute('title', /RESULT_CODE_KILLED|SIGKILL/);
@@ -99,7 +113,9 @@ test('"End process" on a tab\'s renderer gives that tab a sad tab; the others li
   await expect(ui.getByRole('region', { name: 'Sad tab' })).toBeVisible();
   await expect(ui.locator(`[data-tab-id="${first}"]`)).toHaveAttribute('title', /pid \d+/);
   // The ended renderer shows as killed, with no End process.
-  const killed = (await openTaskManager(ui)).locator('tbody tr').filter({ has: ui.getByRole('cell', { name: String(pid), exact: true }) });
+  const killed = (await openTaskManager(ui))
+    .locator('tbody tr')
+    .filter({ has: ui.getByRole('cell', { name: String(pid), exact: true }) });
   await expect(killed).toContainText('killed');
   await app.screenshot('task-manager-ended');
 });

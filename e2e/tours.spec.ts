@@ -8,7 +8,8 @@ import { expect, test, type LabApp } from './lab-app.ts';
 const panel = (ui: Page) => ui.getByRole('region', { name: 'Guided tour' });
 
 /** The task manager's highlighted rows; the drawer must show the task manager. */
-const highlightedRows = (ui: Page) => ui.getByRole('table', { name: 'Task manager' }).locator('tbody tr[data-highlighted="true"]');
+const highlightedRows = (ui: Page) =>
+  ui.getByRole('table', { name: 'Task manager' }).locator('tbody tr[data-highlighted="true"]');
 
 /** The architecture map's highlighted nodes; the drawer must show the map. */
 const highlightedNodes = (ui: Page) => ui.locator('#processes-panel .map-node[data-highlighted="true"]');
@@ -106,7 +107,10 @@ async function highlightedPids(ui: Page): Promise<number[]> {
   const table = ui.getByRole('table', { name: 'Task manager' });
   const headers = (await table.locator('thead th').allTextContents()).map((text) => text.replace(/[▲▼]/g, '').trim());
   const column = headers.indexOf('Process ID');
-  const cells = await highlightedRows(ui).evaluateAll((rows, index) => rows.map((row) => row.children[index]?.textContent ?? ''), column);
+  const cells = await highlightedRows(ui).evaluateAll(
+    (rows, index) => rows.map((row) => row.children[index]?.textContent ?? ''),
+    column,
+  );
   return cells.map(Number);
 }
 
@@ -129,7 +133,9 @@ async function crashIsolationTour(app: LabApp): Promise<void> {
   await expectDrawer(ui, 'tasks');
   await doIt(ui);
   await expect(ui.locator('[data-tab-id]')).toHaveCount(3);
-  const ids = await ui.locator('[data-tab-id]').evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('data-tab-id')!));
+  const ids = await ui
+    .locator('[data-tab-id]')
+    .evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('data-tab-id')!));
   const pids = await Promise.all(ids.map((id) => tabPid(ui, id)));
   expect(new Set(pids).size).toBe(3);
   // The three renderers are the highlighted rows.
@@ -224,7 +230,9 @@ async function pluginsTour(app: LabApp): Promise<void> {
   await doIt(ui);
   const tabId = (await selectedTab(ui).getAttribute('data-tab-id'))!;
   const tab = await app.tab(tabId);
-  await expect(tab.locator('[data-plugin="clock"]')).toHaveAttribute('data-plugin-state', 'running', { timeout: 10_000 });
+  await expect(tab.locator('[data-plugin="clock"]')).toHaveAttribute('data-plugin-state', 'running', {
+    timeout: 10_000,
+  });
   await expect(highlightedNodes(ui)).toHaveCount(2);
   await expect(highlightedNodes(ui).and(ui.locator('[data-kind="plugin-host"]'))).toHaveCount(1);
   await expect(highlightedNodes(ui).and(ui.locator(`[data-process-id="renderer-${tabId}"]`))).toHaveCount(1);
@@ -243,7 +251,10 @@ async function pluginsTour(app: LabApp): Promise<void> {
   await next(ui);
   await atStep(ui, 3, 4, 'The page lives on');
   await expectDrawer(ui, 'map');
-  await expect(highlightedNodes(ui).and(ui.locator(`[data-process-id="renderer-${tabId}"]`))).toHaveAttribute('data-state', 'running');
+  await expect(highlightedNodes(ui).and(ui.locator(`[data-process-id="renderer-${tabId}"]`))).toHaveAttribute(
+    'data-state',
+    'running',
+  );
   const before = await count(tab);
   await expect.poll(() => count(tab)).toBeGreaterThan(before + 3);
   await app.screenshot('tour-plugins-3');
@@ -255,7 +266,9 @@ async function pluginsTour(app: LabApp): Promise<void> {
   const newPid = (await highlightedPids(ui))[0]!;
   expect(newPid).toBeGreaterThan(0);
   expect(newPid).not.toBe(hostPid);
-  await expect(tab.locator('[data-plugin="clock"]')).toHaveAttribute('data-plugin-state', 'running', { timeout: 10_000 });
+  await expect(tab.locator('[data-plugin="clock"]')).toHaveAttribute('data-plugin-state', 'running', {
+    timeout: 10_000,
+  });
   await finish(ui);
 }
 
@@ -264,7 +277,9 @@ async function badMessagesTour(app: LabApp): Promise<void> {
   let ui = await app.ui();
   await startTour(ui, /Typed IPC and bad messages/, 4);
   await expectDrawer(ui, 'ipc');
-  await expect(ui.getByRole('table', { name: 'IPC inspector' })).toContainText('TabPage.heartbeat', { timeout: 10_000 });
+  await expect(ui.getByRole('table', { name: 'IPC inspector' })).toContainText('TabPage.heartbeat', {
+    timeout: 10_000,
+  });
 
   await next(ui);
   await atStep(ui, 2, 4, 'A page that misbehaves');
@@ -279,10 +294,15 @@ async function badMessagesTour(app: LabApp): Promise<void> {
   await expect(panel(ui).getByRole('status')).toContainText('Waiting for you to click');
   await app.screenshot('tour-bad-message-3');
   const tab = await app.tab(tabId);
-  await tab.getByRole('button', { name: 'Send a malformed message' }).click({ timeout: 3000 }).catch(() => {});
+  await tab
+    .getByRole('button', { name: 'Send a malformed message' })
+    .click({ timeout: 3000 })
+    .catch(() => {});
   await app.afterCrash(tabId);
   ui = await app.ui();
-  await expect(ui.getByRole('table', { name: 'IPC inspector' }).locator('tr.problem').first()).toBeVisible({ timeout: 10_000 });
+  await expect(ui.getByRole('table', { name: 'IPC inspector' }).locator('tr.problem').first()).toBeVisible({
+    timeout: 10_000,
+  });
 
   await next(ui);
   await atStep(ui, 4, 4, 'The browser ends the sender');
@@ -301,16 +321,20 @@ async function processModelTour(app: LabApp, shared: boolean, { keyboard = false
   await expect(panel(ui)).toContainText(shared ? 'This one runs process per site' : 'This one runs process per tab');
   await expectDrawer(ui, 'tasks');
   // The browser process, which decides, and every renderer running.
-  const live = await ui.locator('[data-tab-id]').evaluateAll((tabs) =>
-    tabs.map((tab) => /pid (\d+)/.exec(tab.getAttribute('title') ?? '')?.[1]).filter((pid) => pid !== undefined),
-  );
+  const live = await ui
+    .locator('[data-tab-id]')
+    .evaluateAll((tabs) =>
+      tabs.map((tab) => /pid (\d+)/.exec(tab.getAttribute('title') ?? '')?.[1]).filter((pid) => pid !== undefined),
+    );
   await expect(highlightedRows(ui)).toHaveCount(1 + new Set(live).size);
   await expect(highlightedRows(ui).first()).toHaveAttribute('data-process-id', 'browser');
 
   await next(ui);
   await atStep(ui, 2, 4, 'Two pages of one site');
   await doIt(ui);
-  const tabIds = await ui.locator('[data-tab-id]').evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('data-tab-id')!));
+  const tabIds = await ui
+    .locator('[data-tab-id]')
+    .evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('data-tab-id')!));
   const [a, b] = tabIds.slice(-2) as [string, string];
   const [pidA, pidB] = [await tabPid(ui, a), await tabPid(ui, b)];
   expect(pidA === pidB).toBe(shared);
@@ -346,7 +370,9 @@ test('every tour, one after another, from wherever the last one left the app (pr
 
 test.describe('with --lab-process-model=per-site', () => {
   test.use({ processModel: 'process-per-site' });
-  test('the process model tour shows two same-site tabs sharing one process, and crashing together', async ({ app }) => {
+  test('the process model tour shows two same-site tabs sharing one process, and crashing together', async ({
+    app,
+  }) => {
     // End tour leaves at any step, and gives the focus back to the Tours button.
     const ui = await app.ui();
     await startTour(ui, /Plugins out of process/, 4);

@@ -22,7 +22,9 @@ it('hang stops the main thread: calls time out while the process lives on, until
   await gpu.connection.remote.describe({});
   const hung = gpu.connection.remote.hang({}, { timeoutMs: 60_000 }).catch((caught: unknown) => caught);
   await expect(gpu.connection.remote.describe({}, { timeoutMs: 500 })).rejects.toMatchObject({ code: 'RPC_TIMEOUT' });
-  await expect(gpu.connection.remote.establishChannel({ clientId: 'tab-1' }, { timeoutMs: 300 })).rejects.toMatchObject({ code: 'RPC_TIMEOUT' });
+  await expect(gpu.connection.remote.establishChannel({ clientId: 'tab-1' }, { timeoutMs: 300 })).rejects.toMatchObject(
+    { code: 'RPC_TIMEOUT' },
+  );
   expect(child.exitCode).toBeNull();
   expect(child.signalCode).toBeNull();
   expect(() => process.kill(child.pid!, 0)).not.toThrow(); // still there

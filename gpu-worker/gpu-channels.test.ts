@@ -59,13 +59,35 @@ describe('a malformed display list', () => {
     ['an unknown op', list([{ op: 'fill' }, { op: 'drawVideo', src: 'x' }]), /\/ops\/1 must have a "op" of "save"/],
     ['an extra field', list([{ op: 'fill', evil: true }]), /\/ops\/0\/evil/],
     ['a non-finite number', list([{ op: 'translate', x: Number.NaN, y: 0 }]), /\/ops\/0\/x must be number/],
-    ['too many ops', list(Array.from({ length: 10_001 }, () => ({ op: 'save' }))), /\/ops must not have more than 10000 items/],
+    [
+      'too many ops',
+      list(Array.from({ length: 10_001 }, () => ({ op: 'save' }))),
+      /\/ops must not have more than 10000 items/,
+    ],
     ['a frame too large', { ...list([]), width: 4096 }, /\/width must be <= 2048/],
-    ['an image index out of range', list([{ op: 'drawImage', image: 1, x: 0, y: 0 }], { images: [rgba(2, 2)] }), /\/ops\/0\/image 1 is out of range: the list carries 1 image/],
-    ['an image index past the limit', list([{ op: 'drawImage', image: 9, x: 0, y: 0 }]), /\/ops\/0\/image must be <= 3/],
+    [
+      'an image index out of range',
+      list([{ op: 'drawImage', image: 1, x: 0, y: 0 }], { images: [rgba(2, 2)] }),
+      /\/ops\/0\/image 1 is out of range: the list carries 1 image/,
+    ],
+    [
+      'an image index past the limit',
+      list([{ op: 'drawImage', image: 9, x: 0, y: 0 }]),
+      /\/ops\/0\/image must be <= 3/,
+    ],
     // Skia would throw on it; the schema refuses it first.
-    ['a radial gradient with a negative radius', list([{ op: 'radialGradient', x0: 5, y0: 5, r0: -1, x1: 5, y1: 5, r1: 10, stops: [{ offset: 0, color: 'red' }] }]), /\/ops\/0\/r0 must be >= 0/],
-    ['image bytes that do not match its size', list([], { images: [{ ...rgba(2, 2), width: 3 }] }), /\/images\/0 data must hold width x height x 4 = 24 bytes, not 16/],
+    [
+      'a radial gradient with a negative radius',
+      list([
+        { op: 'radialGradient', x0: 5, y0: 5, r0: -1, x1: 5, y1: 5, r1: 10, stops: [{ offset: 0, color: 'red' }] },
+      ]),
+      /\/ops\/0\/r0 must be >= 0/,
+    ],
+    [
+      'image bytes that do not match its size',
+      list([], { images: [{ ...rgba(2, 2), width: 3 }] }),
+      /\/images\/0 data must hold width x height x 4 = 24 bytes, not 16/,
+    ],
   ];
 
   it.each(cases)('is refused with RPC_BAD_MESSAGE: %s', async (_name, bad, reason) => {
@@ -91,17 +113,30 @@ describe('an op Skia refuses', () => {
     ],
   ];
 
-  it.each(cases)('comes back as a RemoteError naming the op, and the process keeps going: %s', async (_name, op, message) => {
-    const tab = await channelFor('tab-skia');
-    const error = await tab.connection.remote.rasterize(list([{ op: 'fill' }, op])).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ remote: true, name: 'ReplayError', code: 'PAINT_OP_FAILED', message: expect.stringMatching(message) });
-    await expectValidFrame(tab);
-  });
+  it.each(cases)(
+    'comes back as a RemoteError naming the op, and the process keeps going: %s',
+    async (_name, op, message) => {
+      const tab = await channelFor('tab-skia');
+      const error = await tab.connection.remote
+        .rasterize(list([{ op: 'fill' }, op]))
+        .catch((caught: unknown) => caught);
+      expect(error).toMatchObject({
+        remote: true,
+        name: 'ReplayError',
+        code: 'PAINT_OP_FAILED',
+        message: expect.stringMatching(message),
+      });
+      await expectValidFrame(tab);
+    },
+  );
 
   it('is not confused with a bad font, which the canvas ignores as Chrome does', async () => {
     const tab = await channelFor('tab-font');
     const fonts = ['bogus', '12px', '20px url(x)', `${'9'.repeat(100)}px serif`];
-    const ops: PaintOp[] = fonts.flatMap((font): PaintOp[] => [{ op: 'font', font }, { op: 'fillText', text: 'text', x: 2, y: 20 }]);
+    const ops: PaintOp[] = fonts.flatMap((font): PaintOp[] => [
+      { op: 'font', font },
+      { op: 'fillText', text: 'text', x: 2, y: 20 },
+    ]);
     const frame = await tab.connection.remote.rasterize(list(ops));
     expect(mismatch(frame, replayHere(list(ops)))).toBe(0);
   });
@@ -140,12 +175,13 @@ describe('grants and channels', () => {
     await expectValidFrame(fresh);
   });
 
-  it('counts each tab\'s messages (getChannelTraffic): cumulative across a replaced channel, dropped when closed', async () => {
+  it("counts each tab's messages (getChannelTraffic): cumulative across a replaced channel, dropped when closed", async () => {
     expect(await gpu.connection.remote.getChannelTraffic({})).toEqual({ channels: [] });
     const busy = await channelFor('tab-busy');
     await channelFor('tab-idle');
     for (let i = 0; i < 3; i++) await expectValidFrame(busy);
-    const counts = async () => new Map((await gpu.connection.remote.getChannelTraffic({})).channels.map((c) => [c.clientId, c]));
+    const counts = async () =>
+      new Map((await gpu.connection.remote.getChannelTraffic({})).channels.map((c) => [c.clientId, c]));
     // Three requests received, three frames sent back; the idle tab's channel counts nothing.
     expect(await counts()).toEqual(
       new Map([
@@ -170,7 +206,10 @@ describe('grants and channels', () => {
     const killedAt = performance.now();
     gpu.child.kill('SIGKILL');
     const error = await pending;
-    expect(error).toMatchObject({ code: 'RPC_CLOSED', message: expect.stringContaining('GpuChannel.rasterize failed: connection to gpu closed') });
+    expect(error).toMatchObject({
+      code: 'RPC_CLOSED',
+      message: expect.stringContaining('GpuChannel.rasterize failed: connection to gpu closed'),
+    });
     expect(performance.now() - killedAt).toBeLessThan(5000);
     expect(await gpu.exited).toEqual({ code: null, signal: 'SIGKILL' });
   });
@@ -196,7 +235,9 @@ describe('serveGpuChannel over a MessagePort (in process)', () => {
     try {
       await expect(tab.remote.rasterize(list([{ op: 'nope' }]))).rejects.toMatchObject({ code: 'RPC_BAD_MESSAGE' });
       expect(lines).toEqual([
-        expect.stringMatching(/^\[gpu\] refused a bad message from tab#tab-7 \(pid 4242\) on GpuChannel: GpuChannel\.rasterize request: \/ops\/0 must have/),
+        expect.stringMatching(
+          /^\[gpu\] refused a bad message from tab#tab-7 \(pid 4242\) on GpuChannel: GpuChannel\.rasterize request: \/ops\/0 must have/,
+        ),
       ]);
       const frame = await tab.remote.rasterize(valid);
       expect(frame).toMatchObject({ width: valid.width, height: valid.height, gpuPid: process.pid });
@@ -209,8 +250,12 @@ describe('serveGpuChannel over a MessagePort (in process)', () => {
 });
 
 describe('GpuChannels taking ports (as under utilityProcess), in process', () => {
-  it('serves each tab on the port it was handed, replaces a tab\'s old channel, and releases ports as channels close', async () => {
-    const channels = new GpuChannels({ rasterizer: new Rasterizer(process.pid), self: { process: 'gpu' }, log: () => {} });
+  it("serves each tab on the port it was handed, replaces a tab's old channel, and releases ports as channels close", async () => {
+    const channels = new GpuChannels({
+      rasterizer: new Rasterizer(process.pid),
+      self: { process: 'gpu' },
+      log: () => {},
+    });
     expect(() => channels.grant('tab-1')).toThrow(/takes its tabs' channels as ports/);
     const released: string[] = [];
     const open = (clientId: string, label: string) => {

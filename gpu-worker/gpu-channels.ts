@@ -68,7 +68,8 @@ export class GpuChannels {
 
   /** A one-time URL where the tab `clientId` connects for its channel; throws when not listening. */
   grant(clientId: string): string {
-    if (!this.server) throw new Error('This GPU process takes its tabs\' channels as ports from the browser, not WebSockets');
+    if (!this.server)
+      throw new Error("This GPU process takes its tabs' channels as ports from the browser, not WebSockets");
     return this.server.grant(clientId);
   }
 

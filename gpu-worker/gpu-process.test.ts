@@ -9,7 +9,13 @@ let kill: (() => void) | undefined;
 afterEach(() => kill?.());
 
 it('answers describe with its own pid, and exits when the browser side disconnects', async () => {
-  const { child, connection, exited } = forkService({ entry, process: 'gpu', local: GpuHost, remote: GpuService, handlers: {} });
+  const { child, connection, exited } = forkService({
+    entry,
+    process: 'gpu',
+    local: GpuHost,
+    remote: GpuService,
+    handlers: {},
+  });
   kill = () => child.kill('SIGKILL');
   const info = await connection.remote.describe({});
   expect(info).toMatchObject({ pid: child.pid, runtime: 'node' });

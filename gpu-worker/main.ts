@@ -19,10 +19,14 @@ const startedAt = epochNow();
 const self = { process: 'gpu', pid: process.pid };
 
 const channels = new GpuChannels({ rasterizer: new Rasterizer(process.pid), self });
-const viaPorts = acceptClientPorts(process, ({ clientId, transport, close }) => channels.accept(clientId, transport, close), {
-  clientProcess: 'tab',
-  onRefused: (reason) => console.error(`[gpu] ${reason}`),
-});
+const viaPorts = acceptClientPorts(
+  process,
+  ({ clientId, transport, close }) => channels.accept(clientId, transport, close),
+  {
+    clientProcess: 'tab',
+    onRefused: (reason) => console.error(`[gpu] ${reason}`),
+  },
+);
 // Without ports, listening starts at once; establishChannel waits for it, describe does not.
 const listening = viaPorts ? Promise.resolve() : channels.startListening();
 listening.catch((error: unknown) => {

@@ -9,7 +9,11 @@ it('crasher: crash aborts the host (SIGABRT), every tab loses its channel, and a
   const h = host();
   const [a, b] = await Promise.all([tab(h, 'tab-a'), tab(h, 'tab-b')]);
   await a.connection.remote.createInstance({ instanceId: 'boom', plugin: 'crasher' });
-  await b.connection.remote.createInstance({ instanceId: 'clock', plugin: 'clock', params: [{ name: 'intervalMs', value: '50' }] });
+  await b.connection.remote.createInstance({
+    instanceId: 'clock',
+    plugin: 'clock',
+    params: [{ name: 'intervalMs', value: '50' }],
+  });
   await b.connection.remote.createInstance({ instanceId: 'hog', plugin: 'cpu-hog' });
   const [warning] = await a.rendersOf('boom', 1);
   expect(warning!.content).toMatchObject({ kind: 'text', text: expect.stringMatching(/aborts the plugin host/) });
@@ -31,7 +35,11 @@ it('crasher: crash aborts the host (SIGABRT), every tab loses its channel, and a
   const info = await restarted.connection.remote.describe({});
   expect(info.pid).not.toBe(h.child.pid);
   const again = await tab(restarted, 'tab-b');
-  await again.connection.remote.createInstance({ instanceId: 'clock', plugin: 'clock', params: [{ name: 'intervalMs', value: '50' }] });
+  await again.connection.remote.createInstance({
+    instanceId: 'clock',
+    plugin: 'clock',
+    params: [{ name: 'intervalMs', value: '50' }],
+  });
   await again.rendersOf('clock', 3);
 });
 
@@ -39,7 +47,11 @@ it('cpu-hog: spin stalls the whole host, other tabs included, and nothing outsid
   const h = host();
   const [a, b] = await Promise.all([tab(h, 'tab-a'), tab(h, 'tab-b')]);
   await a.connection.remote.createInstance({ instanceId: 'hog', plugin: 'cpu-hog' });
-  await b.connection.remote.createInstance({ instanceId: 'clock', plugin: 'clock', params: [{ name: 'intervalMs', value: '50' }] });
+  await b.connection.remote.createInstance({
+    instanceId: 'clock',
+    plugin: 'clock',
+    params: [{ name: 'intervalMs', value: '50' }],
+  });
   await a.rendersOf('hog', 1);
 
   // This process's own event loop, sampled every 10 ms through the spin.

@@ -26,10 +26,14 @@ process.on('unhandledRejection', (reason) => console.error('[plugin-host] unhand
 
 const registry = new PluginRegistry(builtinPlugins);
 const channels = new PluginChannels({ registry, self });
-const viaPorts = acceptClientPorts(process, ({ clientId, transport, close }) => channels.accept(clientId, transport, close), {
-  clientProcess: 'tab',
-  onRefused: (reason) => console.error(`[plugin-host] ${reason}`),
-});
+const viaPorts = acceptClientPorts(
+  process,
+  ({ clientId, transport, close }) => channels.accept(clientId, transport, close),
+  {
+    clientProcess: 'tab',
+    onRefused: (reason) => console.error(`[plugin-host] ${reason}`),
+  },
+);
 // Without ports, listening starts now; describe does not wait for it, establishChannel does.
 const listening = viaPorts ? Promise.resolve() : channels.startListening();
 listening.catch((error: unknown) => console.error('[plugin-host] cannot listen for tab channels:', error));

@@ -34,7 +34,7 @@ async function server() {
   return { channels, log, tab };
 }
 
-it('logs a bad message with the tab\'s identity and answers it, and the channel keeps serving', async () => {
+it("logs a bad message with the tab's identity and answers it, and the channel keeps serving", async () => {
   const { log, tab } = await server();
   const t = await tab('tab-7');
   const remote = t.connection.remote as unknown as Record<string, (request: unknown) => Promise<unknown>>;
@@ -42,7 +42,9 @@ it('logs a bad message with the tab\'s identity and answers it, and the channel 
   t.socket.send(Uint8Array.of(0xc1));
   await t.connection.remote.createInstance({ instanceId: 'c', plugin: 'clock' });
   expect(log).toEqual([
-    expect.stringMatching(/^\[plugin-host\] bad message from tab#tab-7 on PluginChannel: PluginChannel.createInstance request: .*plugin/),
+    expect.stringMatching(
+      /^\[plugin-host\] bad message from tab#tab-7 on PluginChannel: PluginChannel.createInstance request: .*plugin/,
+    ),
     expect.stringMatching(/^\[plugin-host\] bad message from tab#tab-7 on \?: message could not be decoded/),
   ]);
 });
@@ -53,19 +55,29 @@ it('carries what a plugin throws to the tab as a RemoteError, and logs what its 
   const create = await rejectionOf(t.connection.remote.createInstance({ instanceId: 'x', plugin: 'fails-to-create' }));
   expect(create).toBeInstanceOf(RemoteError);
   expect(create).toMatchObject({ code: 'FIXTURE_CREATE', message: 'no instance for you' });
-  await t.connection.remote.createInstance({ instanceId: 'f', plugin: 'faulty', params: [{ name: 'intervalMs', value: '10' }] });
+  await t.connection.remote.createInstance({
+    instanceId: 'f',
+    plugin: 'faulty',
+    params: [{ name: 'intervalMs', value: '10' }],
+  });
   const huge = await rejectionOf(t.connection.remote.command({ instanceId: 'f', command: 'throwHuge' }));
   expect(huge).toBeInstanceOf(RemoteError); // within the wire's bounds, so not a bad message at the tab
-  expect(await rejectionOf(t.connection.remote.command({ instanceId: 'f', command: 'throw' }))).toMatchObject({ name: 'RangeError' });
+  expect(await rejectionOf(t.connection.remote.command({ instanceId: 'f', command: 'throw' }))).toMatchObject({
+    name: 'RangeError',
+  });
   await t.rendersOf('f', 3);
   expect(log.some((line) => line.startsWith('[plugin-host] tab#tab-1 faulty#f: a timer callback threw'))).toBe(true);
   expect(t.badMessages).toEqual([]);
 });
 
-it('destroys a tab\'s instances when its channel closes, from either end or by a new grant', async () => {
+it("destroys a tab's instances when its channel closes, from either end or by a new grant", async () => {
   const { channels, tab } = await server();
   const a = await tab('tab-a');
-  await a.connection.remote.createInstance({ instanceId: 'f', plugin: 'faulty', params: [{ name: 'intervalMs', value: '10000' }] });
+  await a.connection.remote.createInstance({
+    instanceId: 'f',
+    plugin: 'faulty',
+    params: [{ name: 'intervalMs', value: '10000' }],
+  });
   expect(channels.instanceCount('tab-a')).toBe(1);
   // The tab goes away.
   a.socket.close();
@@ -76,7 +88,11 @@ it('destroys a tab\'s instances when its channel closes, from either end or by a
 
   // A new grant for the same tab replaces its channel: the old one closes, its instances go.
   const b1 = await tab('tab-b');
-  await b1.connection.remote.createInstance({ instanceId: 'f', plugin: 'faulty', params: [{ name: 'intervalMs', value: '10000' }] });
+  await b1.connection.remote.createInstance({
+    instanceId: 'f',
+    plugin: 'faulty',
+    params: [{ name: 'intervalMs', value: '10000' }],
+  });
   const b2 = await tab('tab-b');
   await b1.socketClosed;
   expect(fixtureLog).toEqual(['destroy f', 'destroy f']);
@@ -117,7 +133,11 @@ it('serves a tab on a port it was handed (as under utilityProcess): instances, r
     return { tab, renders, closed: new Promise<string>((resolve) => tab.onDidClose(resolve)) };
   };
   const first = open('first');
-  await first.tab.remote.createInstance({ instanceId: 'f', plugin: 'faulty', params: [{ name: 'intervalMs', value: '10000' }] });
+  await first.tab.remote.createInstance({
+    instanceId: 'f',
+    plugin: 'faulty',
+    params: [{ name: 'intervalMs', value: '10000' }],
+  });
   await first.tab.remote.createInstance({ instanceId: 'c', plugin: 'clock' });
   await sleep(20);
   expect(first.renders).toContain('c');

@@ -56,7 +56,8 @@ export class PluginChannels {
 
   /** A one-time URL where the tab `clientId` connects for its channel; throws when not listening. */
   grant(clientId: string): string {
-    if (!this.server) throw new Error('This plugin host takes its tabs\' channels as ports from the browser, not WebSockets');
+    if (!this.server)
+      throw new Error("This plugin host takes its tabs' channels as ports from the browser, not WebSockets");
     return this.server.grant(clientId);
   }
 
@@ -112,10 +113,13 @@ export class PluginChannels {
           instances.destroy(instanceId);
           return {};
         },
-        command: ({ instanceId, command, argument }, { signal }) => instances.command(instanceId, command, argument, signal),
+        command: ({ instanceId, command, argument }, { signal }) =>
+          instances.command(instanceId, command, argument, signal),
       },
       onBadMessage: (report: BadMessageReport) =>
-        this.log(`[plugin-host] bad message from ${describePeer(report.peer)} on ${report.interface}: ${report.reason}`),
+        this.log(
+          `[plugin-host] bad message from ${describePeer(report.peer)} on ${report.interface}: ${report.reason}`,
+        ),
     });
     const tab: TabChannel = { connection, instances };
     this.tabs.set(clientId, tab);

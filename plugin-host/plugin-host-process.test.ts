@@ -33,7 +33,11 @@ describe('one host serving several tabs', () => {
 
   it('runs a clock that renders changing content at its interval, until it is destroyed', async () => {
     const t = await tab(h, 'clock-tab');
-    await t.connection.remote.createInstance({ instanceId: 'c1', plugin: 'clock', params: params({ intervalMs: '100' }) });
+    await t.connection.remote.createInstance({
+      instanceId: 'c1',
+      plugin: 'clock',
+      params: params({ intervalMs: '100' }),
+    });
     const renders = await t.rendersOf('c1', 4);
     const contents = renders.map((render) => JSON.stringify(render.content));
     expect(new Set(contents).size).toBe(4); // each tick shows something new
@@ -46,15 +50,24 @@ describe('one host serving several tabs', () => {
     const count = t.renders.length; // renders sent before the destroy arrive before its answer
     await sleep(350);
     expect(t.renders.length).toBe(count);
-    expect((await rejectionOf(t.connection.remote.command({ instanceId: 'c1', command: 'reset' }))).code).toBe('PLUGIN_NO_INSTANCE');
+    expect((await rejectionOf(t.connection.remote.command({ instanceId: 'c1', command: 'reset' }))).code).toBe(
+      'PLUGIN_NO_INSTANCE',
+    );
   });
 
   it('renders text with style=text, and reset starts the count again', async () => {
     const t = await tab(h, 'text-tab');
-    await t.connection.remote.createInstance({ instanceId: 'c1', plugin: 'clock', params: params({ intervalMs: '50', style: 'text' }) });
+    await t.connection.remote.createInstance({
+      instanceId: 'c1',
+      plugin: 'clock',
+      params: params({ intervalMs: '50', style: 'text' }),
+    });
     const renders = await t.rendersOf('c1', 4);
     expect(renders.map((render) => render.content)).toEqual(
-      [0, 1, 2, 3].map((n) => ({ kind: 'text', text: expect.stringMatching(new RegExp(`^\\d\\d:\\d\\d:\\d\\d · tick ${n}$`)) })),
+      [0, 1, 2, 3].map((n) => ({
+        kind: 'text',
+        text: expect.stringMatching(new RegExp(`^\\d\\d:\\d\\d:\\d\\d · tick ${n}$`)),
+      })),
     );
     expect(await t.connection.remote.command({ instanceId: 'c1', command: 'reset' })).toEqual({ result: 'reset' });
     const last = t.renders.filter((render) => render.instanceId === 'c1').at(-1)!;
@@ -63,7 +76,11 @@ describe('one host serving several tabs', () => {
 
   it('closeChannel ends the tab connection, its pending calls and its instances', async () => {
     const t = await tab(h, 'closing-tab');
-    await t.connection.remote.createInstance({ instanceId: 'c1', plugin: 'clock', params: params({ intervalMs: '50' }) });
+    await t.connection.remote.createInstance({
+      instanceId: 'c1',
+      plugin: 'clock',
+      params: params({ intervalMs: '50' }),
+    });
     await t.connection.remote.createInstance({ instanceId: 'hog', plugin: 'cpu-hog' });
     await t.rendersOf('c1', 2);
     const pending = rejectionOf(t.connection.remote.command({ instanceId: 'hog', command: 'sleep', argument: '5000' }));
@@ -74,17 +91,24 @@ describe('one host serving several tabs', () => {
     expect(t.connection.closed).toBe(true);
     // A new channel for the same tab starts empty: the old instances are gone.
     const again = await tab(h, 'closing-tab');
-    expect((await rejectionOf(again.connection.remote.command({ instanceId: 'c1', command: 'reset' }))).code).toBe('PLUGIN_NO_INSTANCE');
+    expect((await rejectionOf(again.connection.remote.command({ instanceId: 'c1', command: 'reset' }))).code).toBe(
+      'PLUGIN_NO_INSTANCE',
+    );
     await again.connection.remote.createInstance({ instanceId: 'c1', plugin: 'clock' }); // the id is free again
     // Closing a channel that does not exist is fine.
     await h.connection.remote.closeChannel({ clientId: 'nobody' });
   });
 
-  it('counts each tab\'s messages (getChannelTraffic): its calls and answers, and the renders it is sent', async () => {
+  it("counts each tab's messages (getChannelTraffic): its calls and answers, and the renders it is sent", async () => {
     const t = await tab(h, 'counted-tab');
-    const traffic = async () => (await h.connection.remote.getChannelTraffic({})).channels.find((c) => c.clientId === 'counted-tab');
+    const traffic = async () =>
+      (await h.connection.remote.getChannelTraffic({})).channels.find((c) => c.clientId === 'counted-tab');
     expect(await traffic()).toEqual({ clientId: 'counted-tab', received: 0, sent: 0 });
-    await t.connection.remote.createInstance({ instanceId: 'c1', plugin: 'clock', params: params({ intervalMs: '50', style: 'text' }) });
+    await t.connection.remote.createInstance({
+      instanceId: 'c1',
+      plugin: 'clock',
+      params: params({ intervalMs: '50', style: 'text' }),
+    });
     await t.rendersOf('c1', 3);
     await t.connection.remote.destroyInstance({ instanceId: 'c1' });
     // Two calls received; their two answers and every render sent (all arrived before the destroy's answer).
@@ -95,12 +119,22 @@ describe('one host serving several tabs', () => {
 
   it('keeps two tabs apart: the same instance id in each, destroyed in one, alive in the other', async () => {
     const [a, b] = await Promise.all([tab(h, 'tab-a'), tab(h, 'tab-b')]);
-    await a.connection.remote.createInstance({ instanceId: 'p', plugin: 'clock', params: params({ intervalMs: '50', style: 'text' }) });
-    await b.connection.remote.createInstance({ instanceId: 'p', plugin: 'clock', params: params({ intervalMs: '50', style: 'text' }) });
+    await a.connection.remote.createInstance({
+      instanceId: 'p',
+      plugin: 'clock',
+      params: params({ intervalMs: '50', style: 'text' }),
+    });
+    await b.connection.remote.createInstance({
+      instanceId: 'p',
+      plugin: 'clock',
+      params: params({ intervalMs: '50', style: 'text' }),
+    });
     await a.connection.remote.createInstance({ instanceId: 'only-a', plugin: 'crasher' });
     await Promise.all([a.rendersOf('p', 3), b.rendersOf('p', 3)]);
     expect(b.renders.some((render) => render.instanceId === 'only-a')).toBe(false);
-    expect((await rejectionOf(b.connection.remote.command({ instanceId: 'only-a', command: 'crash' }))).code).toBe('PLUGIN_NO_INSTANCE');
+    expect((await rejectionOf(b.connection.remote.command({ instanceId: 'only-a', command: 'crash' }))).code).toBe(
+      'PLUGIN_NO_INSTANCE',
+    );
 
     await a.connection.remote.command({ instanceId: 'p', command: 'reset' });
     await a.connection.remote.destroyInstance({ instanceId: 'p' });
@@ -117,20 +151,30 @@ describe('one host serving several tabs', () => {
     expect(unknown).toMatchObject({ code: 'PLUGIN_UNKNOWN', remote: true });
     expect(unknown.message).toMatch(/flash.*available: clock, crasher, cpu-hog/);
 
-    expect(await rejectionOf(remote.destroyInstance({ instanceId: 'x' }))).toMatchObject({ code: 'PLUGIN_NO_INSTANCE' });
-    expect(await rejectionOf(remote.command({ instanceId: 'x', command: 'reset' }))).toMatchObject({ code: 'PLUGIN_NO_INSTANCE' });
+    expect(await rejectionOf(remote.destroyInstance({ instanceId: 'x' }))).toMatchObject({
+      code: 'PLUGIN_NO_INSTANCE',
+    });
+    expect(await rejectionOf(remote.command({ instanceId: 'x', command: 'reset' }))).toMatchObject({
+      code: 'PLUGIN_NO_INSTANCE',
+    });
 
     await remote.createInstance({ instanceId: 'c', plugin: 'clock' });
     const command = await rejectionOf(remote.command({ instanceId: 'c', command: 'explode' }));
     expect(command).toMatchObject({ code: 'PLUGIN_UNKNOWN_COMMAND' });
     expect(command.message).toMatch(/its commands: reset/);
     // Names of Object.prototype are not commands.
-    expect(await rejectionOf(remote.command({ instanceId: 'c', command: 'toString' }))).toMatchObject({ code: 'PLUGIN_UNKNOWN_COMMAND' });
+    expect(await rejectionOf(remote.command({ instanceId: 'c', command: 'toString' }))).toMatchObject({
+      code: 'PLUGIN_UNKNOWN_COMMAND',
+    });
 
     expect(await rejectionOf(remote.createInstance({ instanceId: 'c', plugin: 'crasher' }))).toMatchObject({
       code: 'PLUGIN_DUPLICATE_INSTANCE',
     });
-    expect(await rejectionOf(remote.createInstance({ instanceId: 'd', plugin: 'clock', params: params({ intervalMs: 'soon' }) }))).toMatchObject({
+    expect(
+      await rejectionOf(
+        remote.createInstance({ instanceId: 'd', plugin: 'clock', params: params({ intervalMs: 'soon' }) }),
+      ),
+    ).toMatchObject({
       code: 'PLUGIN_BAD_PARAM',
     });
     // Still serving: the instance that exists works, and so does the browser's side.
@@ -145,15 +189,23 @@ describe('one host serving several tabs', () => {
       code: 'RPC_BAD_MESSAGE',
       message: expect.stringMatching(/plugin/),
     });
-    expect(await rejectionOf(remote.command!({ instanceId: 'c', command: 'reset', extra: 1 }))).toMatchObject({ code: 'RPC_BAD_MESSAGE' });
-    expect(await rejectionOf(remote.createInstance!({ instanceId: '', plugin: 'clock' }))).toMatchObject({ code: 'RPC_BAD_MESSAGE' });
+    expect(await rejectionOf(remote.command!({ instanceId: 'c', command: 'reset', extra: 1 }))).toMatchObject({
+      code: 'RPC_BAD_MESSAGE',
+    });
+    expect(await rejectionOf(remote.createInstance!({ instanceId: '', plugin: 'clock' }))).toMatchObject({
+      code: 'RPC_BAD_MESSAGE',
+    });
     // Raw frames a tab's compromised renderer could send: not MessagePack, not an envelope, text.
     t.socket.send(Uint8Array.of(0xc1, 0xff, 0x00));
     t.socket.send(new Encoder().encode({ not: 'an envelope' }));
     t.socket.send(new Encoder().encode([0, 1.5, 'createInstance', {}]));
     t.socket.send('hello');
     // The same channel and the host go on: the garbage got no answer, the next call does.
-    await t.connection.remote.createInstance({ instanceId: 'c', plugin: 'clock', params: params({ intervalMs: '50' }) });
+    await t.connection.remote.createInstance({
+      instanceId: 'c',
+      plugin: 'clock',
+      params: params({ intervalMs: '50' }),
+    });
     await t.rendersOf('c', 2);
     expect(t.socket.readyState).toBe(WebSocket.OPEN);
     expect(t.badMessages).toEqual([]);

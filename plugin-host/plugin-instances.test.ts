@@ -39,7 +39,10 @@ const thrown = (run: () => unknown): Error & { code?: string } => {
 
 it('a failing create fails that call only, and what it started is stopped', async () => {
   const { instances } = tab();
-  expect(thrown(() => instances.create('x', 'fails-to-create'))).toMatchObject({ code: 'FIXTURE_CREATE', message: 'no instance for you' });
+  expect(thrown(() => instances.create('x', 'fails-to-create'))).toMatchObject({
+    code: 'FIXTURE_CREATE',
+    message: 'no instance for you',
+  });
   await sleep(30);
   expect(fixtureLog).toEqual([]); // its interval never ran
   expect(instances.size).toBe(0);
@@ -54,18 +57,32 @@ it('holds renders made during create until just after the create call returns', 
   expect(renders).toEqual([{ instanceId: 'c', content: { kind: 'text', text: expect.stringMatching(/tick 0$/) } }]);
 });
 
-it('turns what a command throws into that call\'s error: name, message, code, cut to the wire\'s bounds', async () => {
+it("turns what a command throws into that call's error: name, message, code, cut to the wire's bounds", async () => {
   const { instances } = tab();
   instances.create('f', 'faulty', [{ name: 'intervalMs', value: '10000' }]);
-  expect(await rejectionOf(instances.command('f', 'throw', undefined))).toMatchObject({ name: 'RangeError', message: 'thrown by a command' });
+  expect(await rejectionOf(instances.command('f', 'throw', undefined))).toMatchObject({
+    name: 'RangeError',
+    message: 'thrown by a command',
+  });
   expect(await rejectionOf(instances.command('f', 'reject', undefined))).toMatchObject({ code: 'FIXTURE_REJECT' });
-  expect(await rejectionOf(instances.command('f', 'throwString', undefined))).toMatchObject({ message: 'a string, not an Error' });
+  expect(await rejectionOf(instances.command('f', 'throwString', undefined))).toMatchObject({
+    message: 'a string, not an Error',
+  });
   const huge = await rejectionOf(instances.command('f', 'throwHuge', undefined));
   expect([huge.name.length, huge.message.length, huge.code?.length]).toEqual([128, 64 * 1024, 128]);
-  expect(await rejectionOf(instances.command('f', 'throwUndescribable', undefined))).toMatchObject({ message: /cannot be described/ });
-  expect(await rejectionOf(instances.command('f', 'longResult', undefined))).toMatchObject({ code: 'PLUGIN_BAD_RESULT' });
-  expect(await rejectionOf(instances.command('f', 'numberResult', undefined))).toMatchObject({ code: 'PLUGIN_BAD_RESULT' });
-  expect(await rejectionOf(instances.command('f', 'badRender', undefined))).toMatchObject({ name: 'TypeError', message: /render: content does not fit/ });
+  expect(await rejectionOf(instances.command('f', 'throwUndescribable', undefined))).toMatchObject({
+    message: /cannot be described/,
+  });
+  expect(await rejectionOf(instances.command('f', 'longResult', undefined))).toMatchObject({
+    code: 'PLUGIN_BAD_RESULT',
+  });
+  expect(await rejectionOf(instances.command('f', 'numberResult', undefined))).toMatchObject({
+    code: 'PLUGIN_BAD_RESULT',
+  });
+  expect(await rejectionOf(instances.command('f', 'badRender', undefined))).toMatchObject({
+    name: 'TypeError',
+    message: /render: content does not fit/,
+  });
   expect(await instances.command('f', 'echo', 'still here')).toEqual({ result: 'still here' });
   expect(await instances.command('f', 'echo', undefined)).toEqual({});
 });
@@ -74,8 +91,12 @@ it('logs a throwing timer callback with the tab and instance, and the instance k
   const { instances, renders, log } = tab();
   instances.create('f', 'faulty', [{ name: 'intervalMs', value: '10' }]);
   await sleep(120);
-  expect(log.some((line) => line.startsWith('[plugin-host] tab#t1 faulty#f: a timer callback threw: Error: tick 1 failed'))).toBe(true);
-  expect(renders.filter((render) => render.content.kind === 'text' && /^tick \d+$/.test(render.content.text)).length).toBeGreaterThan(1);
+  expect(
+    log.some((line) => line.startsWith('[plugin-host] tab#t1 faulty#f: a timer callback threw: Error: tick 1 failed')),
+  ).toBe(true);
+  expect(
+    renders.filter((render) => render.content.kind === 'text' && /^tick \d+$/.test(render.content.text)).length,
+  ).toBeGreaterThan(1);
 });
 
 it('destroying an instance ends its running commands, timers and renders, even when its destroy throws', async () => {
@@ -95,7 +116,7 @@ it('destroying an instance ends its running commands, timers and renders, even w
   expect(instances.size).toBe(0);
 });
 
-it('aborts a command\'s signal when its caller gives up', async () => {
+it("aborts a command's signal when its caller gives up", async () => {
   const { instances } = tab();
   instances.create('f', 'faulty', [{ name: 'intervalMs', value: '10000' }]);
   const caller = new AbortController();
@@ -107,12 +128,21 @@ it('aborts a command\'s signal when its caller gives up', async () => {
 
 it('clamps the clock interval and refuses params that are not numbers', async () => {
   const { instances, renders } = tab();
-  instances.create('fast', 'clock', [{ name: 'intervalMs', value: '1' }, { name: 'style', value: 'text' }]);
+  instances.create('fast', 'clock', [
+    { name: 'intervalMs', value: '1' },
+    { name: 'style', value: 'text' },
+  ]);
   await sleep(260);
   const ticks = renders.filter((render) => render.instanceId === 'fast').length;
   expect(ticks).toBeGreaterThanOrEqual(3); // one at creation, then every 50 ms at the fastest
   expect(ticks).toBeLessThanOrEqual(7);
-  expect(thrown(() => instances.create('bad', 'clock', [{ name: 'intervalMs', value: 'NaN' }]))).toMatchObject({ code: 'PLUGIN_BAD_PARAM' });
-  expect(thrown(() => instances.create('bad', 'clock', [{ name: 'style', value: 'sundial' }]))).toMatchObject({ code: 'PLUGIN_BAD_PARAM' });
-  expect(thrown(() => instances.create('bad', 'cpu-hog', [{ name: 'spinEveryMs', value: '1e999' }]))).toMatchObject({ code: 'PLUGIN_BAD_PARAM' });
+  expect(thrown(() => instances.create('bad', 'clock', [{ name: 'intervalMs', value: 'NaN' }]))).toMatchObject({
+    code: 'PLUGIN_BAD_PARAM',
+  });
+  expect(thrown(() => instances.create('bad', 'clock', [{ name: 'style', value: 'sundial' }]))).toMatchObject({
+    code: 'PLUGIN_BAD_PARAM',
+  });
+  expect(thrown(() => instances.create('bad', 'cpu-hog', [{ name: 'spinEveryMs', value: '1e999' }]))).toMatchObject({
+    code: 'PLUGIN_BAD_PARAM',
+  });
 });

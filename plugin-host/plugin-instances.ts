@@ -9,7 +9,14 @@
 import { PluginChannel, PluginContent as PluginContentSchema } from '../protocol/interfaces/tab-plugin.ts';
 import { serializeError } from '../protocol/rpc/errors.ts';
 import { compileChecker } from '../protocol/rpc/schema.ts';
-import { CodedError, PluginChannelErrorCode, type Plugin, type PluginContent, type PluginContext, type PluginInstance } from './plugin.ts';
+import {
+  CodedError,
+  PluginChannelErrorCode,
+  type Plugin,
+  type PluginContent,
+  type PluginContext,
+  type PluginInstance,
+} from './plugin.ts';
 import type { PluginRegistry } from './plugin-registry.ts';
 
 export interface PluginInstancesOptions {
@@ -43,7 +50,10 @@ export class PluginInstances {
   /** Creates an instance of `pluginName` called `instanceId`. */
   create(instanceId: string, pluginName: string, params: ReadonlyArray<{ name: string; value: string }> = []): void {
     if (this.live.has(instanceId)) {
-      throw new CodedError(PluginChannelErrorCode.PLUGIN_DUPLICATE_INSTANCE, `${this.options.owner} already has an instance called ${JSON.stringify(instanceId)}`);
+      throw new CodedError(
+        PluginChannelErrorCode.PLUGIN_DUPLICATE_INSTANCE,
+        `${this.options.owner} already has an instance called ${JSON.stringify(instanceId)}`,
+      );
     }
     const plugin = this.options.registry.get(pluginName);
     const scope = new InstanceScope(
@@ -56,7 +66,8 @@ export class PluginInstances {
     let instance: PluginInstance;
     try {
       instance = plugin.create(scope.context);
-      if (typeof instance !== 'object' || instance === null) throw new TypeError(`${plugin.name}.create returned no instance`);
+      if (typeof instance !== 'object' || instance === null)
+        throw new TypeError(`${plugin.name}.create returned no instance`);
     } catch (error) {
       scope.end();
       throw pluginFailure(error);
@@ -83,22 +94,37 @@ export class PluginInstances {
    * Runs a command of an instance. `callSignal` is the caller's (timeout, cancel); the command's
    * signal also aborts when the instance is destroyed, and then the call fails with PLUGIN_NO_INSTANCE.
    */
-  async command(instanceId: string, command: string, argument: string | undefined, callSignal?: AbortSignal): Promise<{ result?: string }> {
+  async command(
+    instanceId: string,
+    command: string,
+    argument: string | undefined,
+    callSignal?: AbortSignal,
+  ): Promise<{ result?: string }> {
     const live = this.get(instanceId);
     const commands = live.instance.commands ?? {};
     const handler = Object.hasOwn(commands, command) ? commands[command] : undefined;
     if (typeof handler !== 'function') {
       const known = Object.keys(commands).join(', ') || 'none';
-      throw new CodedError(PluginChannelErrorCode.PLUGIN_UNKNOWN_COMMAND, `${live.plugin.name} has no command ${JSON.stringify(command)}; its commands: ${known}`);
+      throw new CodedError(
+        PluginChannelErrorCode.PLUGIN_UNKNOWN_COMMAND,
+        `${live.plugin.name} has no command ${JSON.stringify(command)}; its commands: ${known}`,
+      );
     }
     const controller = new AbortController();
     const onDestroy = () =>
-      controller.abort(new CodedError(PluginChannelErrorCode.PLUGIN_NO_INSTANCE, `instance ${JSON.stringify(instanceId)} was destroyed while ${command} ran`));
+      controller.abort(
+        new CodedError(
+          PluginChannelErrorCode.PLUGIN_NO_INSTANCE,
+          `instance ${JSON.stringify(instanceId)} was destroyed while ${command} ran`,
+        ),
+      );
     const onCallAbort = () => controller.abort(callSignal?.reason);
     live.scope.signal.addEventListener('abort', onDestroy, { once: true });
     callSignal?.addEventListener('abort', onCallAbort, { once: true });
     try {
-      const running = new Promise<string | void>((resolve) => resolve(handler.call(commands, argument, controller.signal)));
+      const running = new Promise<string | void>((resolve) =>
+        resolve(handler.call(commands, argument, controller.signal)),
+      );
       const ended = new Promise<never>((_, reject) =>
         controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }),
       );
@@ -107,7 +133,10 @@ export class PluginInstances {
       });
       const answer = result === undefined ? {} : { result };
       if (!resultChecker.check(answer)) {
-        throw new CodedError(PluginChannelErrorCode.PLUGIN_BAD_RESULT, `${live.plugin.name}.${command} returned what a command cannot: ${resultChecker.explain(answer)}`);
+        throw new CodedError(
+          PluginChannelErrorCode.PLUGIN_BAD_RESULT,
+          `${live.plugin.name}.${command} returned what a command cannot: ${resultChecker.explain(answer)}`,
+        );
       }
       return answer;
     } finally {
@@ -119,7 +148,10 @@ export class PluginInstances {
   private get(instanceId: string): LiveInstance {
     const live = this.live.get(instanceId);
     if (live) return live;
-    throw new CodedError(PluginChannelErrorCode.PLUGIN_NO_INSTANCE, `${this.options.owner} has no instance called ${JSON.stringify(instanceId)}`);
+    throw new CodedError(
+      PluginChannelErrorCode.PLUGIN_NO_INSTANCE,
+      `${this.options.owner} has no instance called ${JSON.stringify(instanceId)}`,
+    );
   }
 
   private end({ instance, scope }: LiveInstance): void {
@@ -195,7 +227,8 @@ class InstanceScope {
   }
 
   private render(content: PluginContent): void {
-    if (!contentChecker.check(content)) throw new TypeError(`render: content does not fit the protocol: ${contentChecker.explain(content)}`);
+    if (!contentChecker.check(content))
+      throw new TypeError(`render: content does not fit the protocol: ${contentChecker.explain(content)}`);
     if (this.state === 'open') this.send(content);
     else if (this.state !== 'ended') this.held = content; // only the latest matters
   }
@@ -226,7 +259,8 @@ function pluginFailure(error: unknown): Error {
   try {
     const { name, message, code, stack } = serializeError(error);
     const text = String(message).slice(0, MAX_ERROR_TEXT);
-    const failure = typeof code === 'string' && code !== '' ? new CodedError(code.slice(0, MAX_ERROR_NAME), text) : new Error(text);
+    const failure =
+      typeof code === 'string' && code !== '' ? new CodedError(code.slice(0, MAX_ERROR_NAME), text) : new Error(text);
     failure.name = String(name).slice(0, MAX_ERROR_NAME) || 'Error';
     failure.stack = typeof stack === 'string' ? stack.slice(0, MAX_ERROR_TEXT) : `${failure.name}: ${failure.message}`;
     return failure;

@@ -18,7 +18,8 @@ export class PluginRegistry {
       this.plugins.set(plugin.name, plugin);
     }
     const list = { plugins: this.list() };
-    if (!listChecker.check(list)) throw new Error(`listPlugins cannot carry these plugins: ${listChecker.explain(list)}`);
+    if (!listChecker.check(list))
+      throw new Error(`listPlugins cannot carry these plugins: ${listChecker.explain(list)}`);
   }
 
   /** Name and description of each plugin, for listPlugins. */
@@ -30,6 +31,9 @@ export class PluginRegistry {
   get(name: string): Plugin {
     const plugin = this.plugins.get(name);
     if (plugin) return plugin;
-    throw new CodedError(PluginChannelErrorCode.PLUGIN_UNKNOWN, `no plugin named ${JSON.stringify(name)}; available: ${[...this.plugins.keys()].join(', ')}`);
+    throw new CodedError(
+      PluginChannelErrorCode.PLUGIN_UNKNOWN,
+      `no plugin named ${JSON.stringify(name)}; available: ${[...this.plugins.keys()].join(', ')}`,
+    );
   }
 }

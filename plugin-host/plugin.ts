@@ -4,7 +4,10 @@
  * `destroy()`. Plugin code runs in the plugin host, never in a tab or the browser process; the host
  * (plugin-instances.ts) catches what it throws, so a bad instance fails its own calls only.
  */
-import { PluginChannelErrorCode, type PluginContent as PluginContentSchema } from '../protocol/interfaces/tab-plugin.ts';
+import {
+  PluginChannelErrorCode,
+  type PluginContent as PluginContentSchema,
+} from '../protocol/interfaces/tab-plugin.ts';
 import { CodedError } from '../protocol/rpc/errors.ts';
 import type { Static } from '../protocol/rpc/schema.ts';
 
@@ -79,13 +82,33 @@ export function integerParam(
 ): number {
   const text = params.get(name);
   if (text === undefined || text.trim() === '') return fallback;
-  return clampInteger(text, min, max, () => new CodedError(PluginChannelErrorCode.PLUGIN_BAD_PARAM, `param ${name} must be a number, not ${JSON.stringify(text)}`));
+  return clampInteger(
+    text,
+    min,
+    max,
+    () =>
+      new CodedError(
+        PluginChannelErrorCode.PLUGIN_BAD_PARAM,
+        `param ${name} must be a number, not ${JSON.stringify(text)}`,
+      ),
+  );
 }
 
 /** Reads a command's integer argument, clamped to [min, max]; otherwise fails with PLUGIN_BAD_ARGUMENT. */
-export function integerArgument(argument: string | undefined, command: string, { min, max }: { min: number; max: number }): number {
-  return clampInteger(argument ?? '', min, max, () =>
-    new CodedError(PluginChannelErrorCode.PLUGIN_BAD_ARGUMENT, `${command} needs a number as its argument, not ${JSON.stringify(argument ?? '')}`),
+export function integerArgument(
+  argument: string | undefined,
+  command: string,
+  { min, max }: { min: number; max: number },
+): number {
+  return clampInteger(
+    argument ?? '',
+    min,
+    max,
+    () =>
+      new CodedError(
+        PluginChannelErrorCode.PLUGIN_BAD_ARGUMENT,
+        `${command} needs a number as its argument, not ${JSON.stringify(argument ?? '')}`,
+      ),
   );
 }
 

@@ -24,7 +24,16 @@ export interface ContentAreaReport extends Rect {
 
 /** True when the two rects share some area (touching edges do not count). */
 export function overlaps(a: Rect, b: Rect): boolean {
-  return a.width > 0 && a.height > 0 && b.width > 0 && b.height > 0 && a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+  return (
+    a.width > 0 &&
+    a.height > 0 &&
+    b.width > 0 &&
+    b.height > 0 &&
+    a.x < b.x + b.width &&
+    b.x < a.x + a.width &&
+    a.y < b.y + b.height &&
+    b.y < a.y + a.height
+  );
 }
 
 export function contentAreaReport(container: Rect, popups: readonly Rect[]): ContentAreaReport {

@@ -16,7 +16,11 @@ const MAX_PENDING = 256;
  * `documentToken`, where given, goes with every message: the browser tells this document's messages
  * from those of the document before it (main/electron/string-ipc.ts) and addresses ports to it.
  */
-export function exposeStringChannel(ipcChannel: string, names: { readonly send: string; readonly receive: string }, documentToken?: string): void {
+export function exposeStringChannel(
+  ipcChannel: string,
+  names: { readonly send: string; readonly receive: string },
+  documentToken?: string,
+): void {
   contextBridge.exposeInMainWorld(names.send, (text: unknown) => {
     if (typeof text !== 'string' || text.length > MAX_TEXT) return;
     if (documentToken === undefined) ipcRenderer.send(ipcChannel, text);

@@ -8,7 +8,6 @@ import { IPC } from '../protocol/transport/electron-ipc-channels.ts';
 import { TAB_CHANNEL_NAMES } from '../protocol/transport/string-channel.ts';
 import { exposeStringChannel } from './string-channel-preload.ts';
 
-
 // This preload runs once per document: the token names this document, and goes with its messages.
 const documentToken = newDocumentToken();
 exposeStringChannel(IPC.tab, TAB_CHANNEL_NAMES, documentToken);

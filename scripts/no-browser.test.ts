@@ -22,7 +22,9 @@ const sh = findOnPath('sh');
 if (npm) fs.symlinkSync(npm, path.join(bin, 'npm'));
 if (sh) fs.symlinkSync(sh, path.join(bin, 'sh'));
 
-const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CHROME_PATH|PATH|npm_.*)$/i.test(name)));
+const env: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^(CHROME_PATH|PATH|npm_.*)$/i.test(name)),
+);
 env.PATH = bin;
 
 interface Ended {
@@ -37,7 +39,12 @@ interface Ended {
  */
 function run(command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Ended> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, env: { ...env, ...extraEnv }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: root,
+      env: { ...env, ...extraEnv },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

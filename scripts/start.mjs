@@ -25,8 +25,15 @@ function fetchElectron() {
     child.on('error', (error) => resolve(error.message));
     child.on('exit', (code) => {
       clearTimeout(timer);
-      const lines = output.trim().split('\n').filter((line) => line.trim());
-      resolve(code === 0 ? undefined : (lines.find((line) => /error/i.test(line)) ?? lines.at(-1) ?? `exit code ${code}`).trim());
+      const lines = output
+        .trim()
+        .split('\n')
+        .filter((line) => line.trim());
+      resolve(
+        code === 0
+          ? undefined
+          : (lines.find((line) => /error/i.test(line)) ?? lines.at(-1) ?? `exit code ${code}`).trim(),
+      );
     });
   });
 }
@@ -74,6 +81,10 @@ if (built !== 0) process.exit(built);
 // function the app reports with (main/node/sandbox.ts); the app prints the one line that says so.
 /** @type {typeof import('../main/node/sandbox.ts')} */
 const { chromeSandboxHelpers, currentUid, decideSandbox } = await tsImport('../main/node/sandbox.ts', import.meta.url);
-const sandbox = decideSandbox({ uid: currentUid(), noSandboxRequested: passThrough.includes('--no-sandbox'), helperPaths: chromeSandboxHelpers(binary) });
+const sandbox = decideSandbox({
+  uid: currentUid(),
+  noSandboxRequested: passThrough.includes('--no-sandbox'),
+  helperPaths: chromeSandboxHelpers(binary),
+});
 const noSandbox = sandbox.enabled || passThrough.includes('--no-sandbox') ? [] : ['--no-sandbox'];
 process.exit(await run(binary, [...noSandbox, '.', ...passThrough]));

@@ -99,7 +99,8 @@ export class ChannelServer {
       if (this.sockets.get(clientId) === socket) this.sockets.delete(clientId);
     });
     const peer: PeerIdentity = { process: this.options.clientProcess, id: clientId };
-    const options = this.options.maxFrameBytes === undefined ? { peer } : { peer, maxFrameBytes: this.options.maxFrameBytes };
+    const options =
+      this.options.maxFrameBytes === undefined ? { peer } : { peer, maxFrameBytes: this.options.maxFrameBytes };
     this.options.onChannel(clientId, webSocketTransport(socket, options));
   }
 }

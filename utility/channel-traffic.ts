@@ -56,7 +56,9 @@ export class ChannelTrafficCounter {
     return {
       ...counting,
       ...(transport.onDidClose ? { onDidClose: (listener: () => void) => transport.onDidClose!(listener) } : {}),
-      ...(transport.onDidFailToDecode ? { onDidFailToDecode: (listener: (error: unknown) => void) => transport.onDidFailToDecode!(listener) } : {}),
+      ...(transport.onDidFailToDecode
+        ? { onDidFailToDecode: (listener: (error: unknown) => void) => transport.onDidFailToDecode!(listener) }
+        : {}),
     };
   }
 

@@ -154,7 +154,10 @@ type ComlinkHandler = ((event: { data: unknown }) => void) | { handleEvent(event
  * comlink over a child_process IPC channel, the same few lines as comlink's node adapter: messages
  * arrive as `{ data }` events. No transfer (comlink only transfers for proxies, unused here).
  */
-function processComlinkEndpoint(end: ChildProcess | NodeJS.Process, post: (message: unknown) => void): Comlink.Endpoint {
+function processComlinkEndpoint(
+  end: ChildProcess | NodeJS.Process,
+  post: (message: unknown) => void,
+): Comlink.Endpoint {
   const wrapped = new WeakMap<object, (message: unknown) => void>();
   return {
     postMessage: (message: unknown) => post(message),

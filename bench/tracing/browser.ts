@@ -70,7 +70,12 @@ const registry = new ProcessRegistry(new EventLog());
 registry.launched('browser', 'browser', 'Browser', process.pid);
 const traceBuffer = new TraceBuffer({ clock });
 const tabOfRenderer = new Map<string, string>();
-const sampler = new MetricsSampler({ registry, clock, browserId: 'browser', rendererOfTab: (tabId) => tabOfRenderer.get(tabId) });
+const sampler = new MetricsSampler({
+  registry,
+  clock,
+  browserId: 'browser',
+  rendererOfTab: (tabId) => tabOfRenderer.get(tabId),
+});
 const self = { process: 'browser', pid: process.pid };
 
 let served = 0;
@@ -83,7 +88,11 @@ for (let i = 0; i < TABS; i++) {
   tabOfRenderer.set(tabId, `renderer-${i}`);
   tabs.push(
     connect({
-      transport: (tabChannel === 'json' ? jsonStringTransport : childProcessTransport)(child, { process: 'renderer', id: tabId, pid: child.pid! }),
+      transport: (tabChannel === 'json' ? jsonStringTransport : childProcessTransport)(child, {
+        process: 'renderer',
+        id: tabId,
+        pid: child.pid!,
+      }),
       self,
       local: BenchHost,
       remote: BenchLoad,
@@ -101,7 +110,10 @@ for (let i = 0; i < TABS; i++) {
 function serveUi(channel: 'clone' | 'json') {
   const child = spawnChild('ui', channel);
   return connect({
-    transport: channel === 'json' ? jsonStringTransport(child, { process: 'ui' }) : childProcessTransport(child, { process: 'ui' }),
+    transport:
+      channel === 'json'
+        ? jsonStringTransport(child, { process: 'ui' })
+        : childProcessTransport(child, { process: 'ui' }),
     self,
     local: InspectorService,
     remote: InspectorUi,
@@ -130,9 +142,16 @@ const epoch = () => performance.timeOrigin + performance.now();
 async function poll(mode: BenchMode) {
   const [clone, json] = await Promise.all([
     uis.clone.remote.poll({ trace: mode === 'inspector-clone', metrics: false }),
-    uis.json.remote.poll({ trace: mode === 'inspector' || mode === 'both', metrics: mode === 'both' || mode === 'task-manager' }),
+    uis.json.remote.poll({
+      trace: mode === 'inspector' || mode === 'both',
+      metrics: mode === 'both' || mode === 'task-manager',
+    }),
   ]);
-  return { polls: clone.polls + json.polls, records: clone.records + json.records, dropped: clone.dropped + json.dropped };
+  return {
+    polls: clone.polls + json.polls,
+    records: clone.records + json.records,
+    dropped: clone.dropped + json.dropped,
+  };
 }
 
 let runs: Promise<{ calls: number }>[] = [];
@@ -157,7 +176,9 @@ connect({
   remote: BenchDriver,
   handlers: {
     start: ({ callsPerSecond, inFlight }) => {
-      runs = tabs.map((tab) => tab.remote.run({ ratePerSecond: callsPerSecond / TABS, inFlight }, { timeoutMs: 3_600_000 }));
+      runs = tabs.map((tab) =>
+        tab.remote.run({ ratePerSecond: callsPerSecond / TABS, inFlight }, { timeoutMs: 3_600_000 }),
+      );
       return {};
     },
     slice: async ({ mode: name, settleMs, windowMs }) => {
@@ -174,7 +195,8 @@ connect({
       // freed ("weak objects" deopts) and each window paid to recompile it. Old-generation
       // collections come when they come, in any mode, as in the app.
       await sleep(settleMs); // the UI's first poll has started tracing; the previous mode's work is done
-      if (ipcTracer.active === isClosed(mode)) throw new Error(`${mode}: the tracer is ${ipcTracer.active ? 'active' : 'idle'}`);
+      if (ipcTracer.active === isClosed(mode))
+        throw new Error(`${mode}: the tracer is ${ipcTracer.active ? 'active' : 'idle'}`);
       // The young generation, where tracing's garbage goes, is collected at both ends of the window:
       // the settling's garbage before it, the window's own in it and counted.
       collectGarbage({ type: 'minor' });
@@ -218,7 +240,11 @@ connect({
       runs = [];
       const answers = await Promise.all(tabs.map((tab, i) => samplesOf(tab, counts[i]!.calls)));
       if (ipcTracer.active) throw new Error('the tracer is still active after the phase');
-      return { sentAt: answers.flatMap((a) => a.sentAt), latencyMs: answers.flatMap((a) => a.latencyMs), badMessages: badMessages.splice(0, 1000) };
+      return {
+        sentAt: answers.flatMap((a) => a.sentAt),
+        latencyMs: answers.flatMap((a) => a.latencyMs),
+        badMessages: badMessages.splice(0, 1000),
+      };
     },
   },
   onBadMessage: (report) => console.error(`[browser] bad message: ${report.reason}`),

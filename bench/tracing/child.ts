@@ -44,7 +44,10 @@ function serveLoad(channel: 'clone' | 'json'): void {
   let sentAts: number[] = [];
   let latencies: number[] = [];
   const connection = connect({
-    transport: channel === 'json' ? jsonStringTransport(process, { process: 'browser' }) : childProcessTransport(process, { process: 'browser' }),
+    transport:
+      channel === 'json'
+        ? jsonStringTransport(process, { process: 'browser' })
+        : childProcessTransport(process, { process: 'browser' }),
     self: { process: 'renderer', id: tabId, pid: process.pid },
     local: BenchLoad,
     remote: BenchHost,
@@ -61,7 +64,13 @@ function serveLoad(channel: 'clone' | 'json'): void {
           outstanding++;
           const current = seq++;
           connection.remote
-            .report({ tabId, seq: current, title: `Tab ${tabId}: state ${current % 100}`, loading: current % 2 === 0, progress: (current % 10) / 10 })
+            .report({
+              tabId,
+              seq: current,
+              title: `Tab ${tabId}: state ${current % 100}`,
+              loading: current % 2 === 0,
+              progress: (current % 10) / 10,
+            })
             .then(
               (answer) => {
                 if (answer.seq !== current) failure ??= new Error(`answer for ${answer.seq}, expected ${current}`);
@@ -126,7 +135,10 @@ function serveUi(channel: 'clone' | 'json'): void {
   let running: Promise<void> = Promise.resolve();
 
   const connection = connect({
-    transport: channel === 'json' ? jsonStringTransport(process, { process: 'browser' }) : childProcessTransport(process, { process: 'browser' }),
+    transport:
+      channel === 'json'
+        ? jsonStringTransport(process, { process: 'browser' })
+        : childProcessTransport(process, { process: 'browser' }),
     self: { process: 'ui' },
     local: InspectorUi,
     remote: InspectorService,

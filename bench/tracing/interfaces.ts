@@ -21,7 +21,10 @@ export function jsonStringTransport(
   const send = channel.send?.bind(channel);
   if (!send) throw new Error('no IPC channel');
   return stringChannelTransport(
-    { send: (text) => void send(text), setReceiver: (receive) => void channel.on('message', (message) => receive(message as string)) },
+    {
+      send: (text) => void send(text),
+      setReceiver: (receive) => void channel.on('message', (message) => receive(message as string)),
+    },
     peer,
   );
 }
@@ -98,7 +101,11 @@ export const InspectorUi = defineInterface({
     poll: method(
       Struct({ trace: Type.Boolean(), metrics: Type.Boolean() }),
       /** Since the previous call: polls made, records received, records the ring buffer overwrote first. */
-      Struct({ polls: Type.Integer({ minimum: 0 }), records: Type.Integer({ minimum: 0 }), dropped: Type.Integer({ minimum: 0 }) }),
+      Struct({
+        polls: Type.Integer({ minimum: 0 }),
+        records: Type.Integer({ minimum: 0 }),
+        dropped: Type.Integer({ minimum: 0 }),
+      }),
     ),
   },
   events: {},

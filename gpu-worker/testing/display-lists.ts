@@ -12,7 +12,10 @@ export function testImage(): ImageData {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const hole = Math.abs(x - 24) < 6 && Math.abs(y - 16) < 6;
-      data.set([(x * 255) / width, 255 - (y * 255) / height, (x * y) % 256, hole ? 0 : 255 - y * 3], (y * width + x) * 4);
+      data.set(
+        [(x * 255) / width, 255 - (y * 255) / height, (x * y) % 256, hole ? 0 : 255 - y * 3],
+        (y * width + x) * 4,
+      );
     }
   }
   return { width, height, data };
@@ -88,13 +91,31 @@ export const FIDELITY_LISTS: Record<string, DisplayList> = {
     height: H,
     ops: [
       {
-        op: 'linearGradient', x0: 0, y0: 0, x1: W, y1: H,
-        stops: [{ offset: 0, color: '#0b132b' }, { offset: 0.5, color: '#5bc0be' }, { offset: 1, color: 'rgba(255, 255, 255, 0.3)' }],
+        op: 'linearGradient',
+        x0: 0,
+        y0: 0,
+        x1: W,
+        y1: H,
+        stops: [
+          { offset: 0, color: '#0b132b' },
+          { offset: 0.5, color: '#5bc0be' },
+          { offset: 1, color: 'rgba(255, 255, 255, 0.3)' },
+        ],
       },
       { op: 'fillRect', x: 0, y: 0, w: W, h: H },
       {
-        op: 'radialGradient', x0: 160, y0: 120, r0: 5, x1: 175, y1: 110, r1: 90,
-        stops: [{ offset: 0, color: '#fff275' }, { offset: 0.6, color: '#ff8c42' }, { offset: 1, color: 'rgba(255, 60, 56, 0)' }],
+        op: 'radialGradient',
+        x0: 160,
+        y0: 120,
+        r0: 5,
+        x1: 175,
+        y1: 110,
+        r1: 90,
+        stops: [
+          { offset: 0, color: '#fff275' },
+          { offset: 0.6, color: '#ff8c42' },
+          { offset: 1, color: 'rgba(255, 60, 56, 0)' },
+        ],
       },
       { op: 'beginPath' },
       { op: 'arc', x: 160, y: 120, r: 95, start: 0, end: Math.PI * 2 },
@@ -174,19 +195,51 @@ export function busyList(count: number, width = 800, height = 600): DisplayList 
   const y = () => random() * height;
   const color = () => `hsl(${Math.floor(random() * 360)} 70% 55% / ${(0.4 + random() * 0.6).toFixed(2)})`;
   const makers: (() => PaintOp[])[] = [
-    () => [{ op: 'fillStyle', color: color() }, { op: 'fillRect', x: x(), y: y(), w: 20 + random() * 120, h: 20 + random() * 80 }],
-    () => [{ op: 'beginPath' }, { op: 'arc', x: x(), y: y(), r: 5 + random() * 60, start: 0, end: Math.PI * 2 }, { op: 'fillStyle', color: color() }, { op: 'fill' }],
     () => [
-      { op: 'beginPath' }, { op: 'moveTo', x: x(), y: y() },
-      { op: 'bezierCurveTo', cp1x: x(), cp1y: y(), cp2x: x(), cp2y: y(), x: x(), y: y() },
-      { op: 'strokeStyle', color: color() }, { op: 'lineWidth', width: 1 + random() * 6 }, { op: 'stroke' },
+      { op: 'fillStyle', color: color() },
+      { op: 'fillRect', x: x(), y: y(), w: 20 + random() * 120, h: 20 + random() * 80 },
     ],
-    () => [{ op: 'font', font: `${12 + Math.floor(random() * 24)}px sans-serif` }, { op: 'fillStyle', color: color() }, { op: 'fillText', text: 'display list', x: x(), y: y() }],
     () => [
-      { op: 'linearGradient', x0: x(), y0: y(), x1: x(), y1: y(), stops: [{ offset: 0, color: color() }, { offset: 1, color: color() }] },
+      { op: 'beginPath' },
+      { op: 'arc', x: x(), y: y(), r: 5 + random() * 60, start: 0, end: Math.PI * 2 },
+      { op: 'fillStyle', color: color() },
+      { op: 'fill' },
+    ],
+    () => [
+      { op: 'beginPath' },
+      { op: 'moveTo', x: x(), y: y() },
+      { op: 'bezierCurveTo', cp1x: x(), cp1y: y(), cp2x: x(), cp2y: y(), x: x(), y: y() },
+      { op: 'strokeStyle', color: color() },
+      { op: 'lineWidth', width: 1 + random() * 6 },
+      { op: 'stroke' },
+    ],
+    () => [
+      { op: 'font', font: `${12 + Math.floor(random() * 24)}px sans-serif` },
+      { op: 'fillStyle', color: color() },
+      { op: 'fillText', text: 'display list', x: x(), y: y() },
+    ],
+    () => [
+      {
+        op: 'linearGradient',
+        x0: x(),
+        y0: y(),
+        x1: x(),
+        y1: y(),
+        stops: [
+          { offset: 0, color: color() },
+          { offset: 1, color: color() },
+        ],
+      },
       { op: 'fillRect', x: x(), y: y(), w: 80, h: 60 },
     ],
-    () => [{ op: 'save' }, { op: 'translate', x: x(), y: y() }, { op: 'rotate', angle: random() * 6 }, { op: 'fillStyle', color: color() }, { op: 'fillRect', x: -20, y: -10, w: 40, h: 20 }, { op: 'restore' }],
+    () => [
+      { op: 'save' },
+      { op: 'translate', x: x(), y: y() },
+      { op: 'rotate', angle: random() * 6 },
+      { op: 'fillStyle', color: color() },
+      { op: 'fillRect', x: -20, y: -10, w: 40, h: 20 },
+      { op: 'restore' },
+    ],
   ];
   const ops: PaintOp[] = [];
   while (ops.length < count) ops.push(...makers[Math.floor(random() * makers.length)]!());

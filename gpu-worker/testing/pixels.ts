@@ -28,7 +28,11 @@ export function replayHere(list: DisplayList): Pixels {
   const ctx = createCanvas(list.width, list.height).getContext('2d');
   replayDisplayList(ctx, list, toCanvas);
   const { data } = ctx.getImageData(0, 0, list.width, list.height);
-  return { width: list.width, height: list.height, pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  return {
+    width: list.width,
+    height: list.height,
+    pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  };
 }
 
 /** The share of pixels whose channels differ by more than `tolerance` in any channel. */

@@ -10,13 +10,19 @@ let dir: string;
 let server: AppServer;
 
 /** GET with an explicit Host header (the server tells the UI from tab sites by it). */
-function get(host: string, requestPath: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  host: string,
+  requestPath: string,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: '127.0.0.1', port: server.port, path: requestPath, headers: { host: `${host}:${server.port}` } }, (response) => {
-      let body = '';
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
-    });
+    const request = http.request(
+      { host: '127.0.0.1', port: server.port, path: requestPath, headers: { host: `${host}:${server.port}` } },
+      (response) => {
+        let body = '';
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
+      },
+    );
     request.on('error', reject);
     request.end();
   });

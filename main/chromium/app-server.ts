@@ -66,7 +66,11 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   };
 }
 
-async function serve(options: AppServerOptions, request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+async function serve(
+  options: AppServerOptions,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return void response.writeHead(405).end();
   const host = (request.headers.host ?? '').replace(/:\d+$/, '');
   const { pathname } = new URL(request.url ?? '/', 'http://x');
@@ -76,7 +80,8 @@ async function serve(options: AppServerOptions, request: http.IncomingMessage, r
 
   const root = isUi ? options.uiRoot : options.pagesRoot;
   // The UI is one page; a tab page is `/<page>` -> `<page>.html`.
-  const wanted = pathname === '/' ? (isUi ? '/index.html' : undefined) : path.extname(pathname) ? pathname : `${pathname}.html`;
+  const wanted =
+    pathname === '/' ? (isUi ? '/index.html' : undefined) : path.extname(pathname) ? pathname : `${pathname}.html`;
   const file = wanted && resolveInside(root, wanted);
   const found = file ? await stat(file).catch(() => undefined) : undefined;
   if (!file || !found?.isFile()) {

@@ -12,11 +12,17 @@ const fakeId =
 
 describe('lookUpBrowserUser', () => {
   it('answers the uid and gid of an ordinary user', () => {
-    expect(lookUpBrowserUser('labsandbox', fakeId({ labsandbox: { uid: 999, gid: 995 } }))).toEqual({ name: 'labsandbox', uid: 999, gid: 995 });
+    expect(lookUpBrowserUser('labsandbox', fakeId({ labsandbox: { uid: 999, gid: 995 } }))).toEqual({
+      name: 'labsandbox',
+      uid: 999,
+      gid: 995,
+    });
   });
 
   it('refuses a missing user, root, and what is not a user name, each with a clear error', () => {
-    expect(() => lookUpBrowserUser('nobody-here', fakeId({}))).toThrow('there is no user "nobody-here" (create one with: useradd --system --no-create-home nobody-here)');
+    expect(() => lookUpBrowserUser('nobody-here', fakeId({}))).toThrow(
+      'there is no user "nobody-here" (create one with: useradd --system --no-create-home nobody-here)',
+    );
     expect(() => lookUpBrowserUser('toor', fakeId({ toor: { uid: 0, gid: 0 } }))).toThrow('"toor" is root');
     expect(() => lookUpBrowserUser('-u', fakeId({}))).toThrow('"-u" is not a user name');
     expect(() => lookUpBrowserUser('a b', fakeId({}))).toThrow('is not a user name');

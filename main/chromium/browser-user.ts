@@ -20,9 +20,12 @@ export function lookUpBrowserUser(name: string, id: RunId = runId): BrowserUser 
     uid = Number(id(['-u', name]).trim());
     gid = Number(id(['-g', name]).trim());
   } catch {
-    throw new Error(`--browser-user: there is no user "${name}" (create one with: useradd --system --no-create-home ${name})`);
+    throw new Error(
+      `--browser-user: there is no user "${name}" (create one with: useradd --system --no-create-home ${name})`,
+    );
   }
-  if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`--browser-user: could not read the ids of "${name}"`);
+  if (!Number.isInteger(uid) || !Number.isInteger(gid))
+    throw new Error(`--browser-user: could not read the ids of "${name}"`);
   if (uid === 0) throw new Error(`--browser-user: "${name}" is root; Chromium's sandbox needs an ordinary user`);
   return { name, uid, gid };
 }

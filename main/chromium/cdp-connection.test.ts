@@ -40,8 +40,16 @@ describe('CdpConnection', () => {
     deliver({ id: sent.at(-1)!.id, result: { result: { type: 'number', value: 1 } }, sessionId: 'S1' });
     await expect(answer).resolves.toEqual({ result: { type: 'number', value: 1 } });
 
-    deliver({ method: 'Runtime.bindingCalled', params: { name: 'b', payload: 'hi', executionContextId: 1 }, sessionId: 'S1' });
-    deliver({ method: 'Runtime.bindingCalled', params: { name: 'b', payload: 'other', executionContextId: 1 }, sessionId: 'S2' });
+    deliver({
+      method: 'Runtime.bindingCalled',
+      params: { name: 'b', payload: 'hi', executionContextId: 1 },
+      sessionId: 'S1',
+    });
+    deliver({
+      method: 'Runtime.bindingCalled',
+      params: { name: 'b', payload: 'other', executionContextId: 1 },
+      sessionId: 'S2',
+    });
     deliver({ method: 'Target.targetCrashed', params: { targetId: 'T1', status: 'crashed', errorCode: 0 } });
     expect(bindings).toEqual(['hi']);
     expect(rootEvents).toHaveLength(1);
@@ -51,8 +59,15 @@ describe('CdpConnection', () => {
     const { sent, connection, deliver } = setup(50);
     const failing = connection.root.send('Target.attachToTarget', { targetId: 'nope', flatten: true });
     deliver({ id: sent.at(-1)!.id, error: { code: -32602, message: 'No target with given id found' } });
-    await expect(failing).rejects.toMatchObject({ kind: 'protocol', code: -32602, message: expect.stringContaining('No target') });
-    await expect(connection.root.send('Browser.getVersion')).rejects.toMatchObject({ kind: 'timeout', method: 'Browser.getVersion' });
+    await expect(failing).rejects.toMatchObject({
+      kind: 'protocol',
+      code: -32602,
+      message: expect.stringContaining('No target'),
+    });
+    await expect(connection.root.send('Browser.getVersion')).rejects.toMatchObject({
+      kind: 'timeout',
+      method: 'Browser.getVersion',
+    });
   });
 
   it('fails only the detached session’s calls, and every call once the connection closes', async () => {
@@ -74,7 +89,10 @@ describe('CdpConnection', () => {
     const closed = vi.fn();
     connection.onDidClose(closed);
     connection.close('the browser exited');
-    await expect(onTwo).rejects.toMatchObject({ kind: 'closed', message: expect.stringContaining('the browser exited') });
+    await expect(onTwo).rejects.toMatchObject({
+      kind: 'closed',
+      message: expect.stringContaining('the browser exited'),
+    });
     await expect(connection.root.send('Browser.getVersion')).rejects.toBeInstanceOf(CdpError);
     expect(closed).toHaveBeenCalledWith('the browser exited');
     expect(wire.close).toHaveBeenCalledOnce();

@@ -180,7 +180,12 @@ export class CdpConnection {
   }
 
   /** @internal Use a session's `send`. */
-  call<M extends CdpMethod>(method: M, params: unknown, sessionId: string | undefined, timeoutMs?: number): Promise<CdpResult<M>> {
+  call<M extends CdpMethod>(
+    method: M,
+    params: unknown,
+    sessionId: string | undefined,
+    timeoutMs?: number,
+  ): Promise<CdpResult<M>> {
     if (this.closedReason !== undefined) return Promise.reject(new CdpError('closed', method, this.closedReason));
     const id = this.nextId++;
     const limit = timeoutMs ?? this.defaultTimeoutMs;

@@ -17,7 +17,10 @@ export async function bundleChildren(root: string): Promise<BundledChildren> {
   mkdirSync(cache, { recursive: true });
   const outdir = mkdtempSync(path.join(cache, 'lab-children-'));
   await build({
-    entryPoints: { 'gpu-worker': path.join(root, 'gpu-worker/main.ts'), 'plugin-host': path.join(root, 'plugin-host/main.ts') },
+    entryPoints: {
+      'gpu-worker': path.join(root, 'gpu-worker/main.ts'),
+      'plugin-host': path.join(root, 'plugin-host/main.ts'),
+    },
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,

@@ -36,8 +36,9 @@ async function runChild({ mode, signal }: Ending) {
   );
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const [line] = await Promise.race([
-    createInterface({ input: child.stdout })[Symbol.asyncIterator]().next().then(({ value }) => [value as string]),
+    lines.next().then(({ value }) => [value as string]),
     exited.then(() => [undefined]),
   ]);
   if (!line) throw new Error(`the child ended before launching Chromium:\n${stderr}`);
@@ -63,7 +64,9 @@ describe('launchChromium', () => {
   );
 
   it('rejects with the reason when Chromium cannot start', async () => {
-    await expect(launchChromium({ executablePath: '/nonexistent/chromium' })).rejects.toThrow(/did not start: spawn .* ENOENT/);
+    await expect(launchChromium({ executablePath: '/nonexistent/chromium' })).rejects.toThrow(
+      /did not start: spawn .* ENOENT/,
+    );
   });
 
   it('fails pending and later calls cleanly when the browser goes away', async () => {
@@ -71,7 +74,11 @@ describe('launchChromium', () => {
     const { targetId } = await chromium.connection.root.send('Target.createTarget', { url: 'about:blank' });
     const page = await chromium.connection.attach(targetId);
     // A call that never answers on its own, bounded by its timeout.
-    const hanging = page.send('Runtime.evaluate', { expression: 'new Promise(() => {})', awaitPromise: true }, { timeoutMs: 200 });
+    const hanging = page.send(
+      'Runtime.evaluate',
+      { expression: 'new Promise(() => {})', awaitPromise: true },
+      { timeoutMs: 200 },
+    );
     await expect(hanging).rejects.toMatchObject({ kind: 'timeout' });
 
     const pending = page.send('Runtime.evaluate', { expression: 'new Promise(() => {})', awaitPromise: true });
@@ -97,7 +104,9 @@ function kernelView(pid: number): { uid: number; seccomp: number } {
 
 /** The pids of Chromium's renderers, once a page runs script (its renderer's sandbox is engaged by then). */
 async function rendererPids(chromium: RunningChromium): Promise<number[]> {
-  const { targetId } = await chromium.connection.root.send('Target.createTarget', { url: 'data:text/html,<p>sandboxed?</p>' });
+  const { targetId } = await chromium.connection.root.send('Target.createTarget', {
+    url: 'data:text/html,<p>sandboxed?</p>',
+  });
   const page = await chromium.connection.attach(targetId);
   await page.send('Runtime.evaluate', { expression: '1' });
   const { processInfo } = await chromium.connection.root.send('SystemInfo.getProcessInfo');
@@ -116,7 +125,11 @@ const sandboxUser = (() => {
 describe.skipIf(process.platform !== 'linux')('launchChromium and the OS sandbox', () => {
   it('keeps the sandbox on where it can work and passes --no-sandbox only where main/node/sandbox.ts says it cannot', async () => {
     const executable = process.env.CHROME_PATH ?? '/usr/bin/chromium';
-    const expected = decideSandbox({ uid: currentUid(), noSandboxRequested: false, helperPaths: chromeSandboxHelpers(executable) });
+    const expected = decideSandbox({
+      uid: currentUid(),
+      noSandboxRequested: false,
+      helperPaths: chromeSandboxHelpers(executable),
+    });
     const chromium = await launchChromium();
     try {
       expect(chromium.sandbox).toEqual(expected);
@@ -126,7 +139,11 @@ describe.skipIf(process.platform !== 'linux')('launchChromium and the OS sandbox
       // Seccomp 2 (seccomp-bpf) in every renderer with the sandbox on, 0 without it. A spare renderer
       // Chromium starts ahead may be a moment from engaging it (seccomp is never lifted once on).
       const seccomp = expected.enabled ? 2 : 0;
-      await waitUntil(() => renderers.every((pid) => !liveProcess(pid) || kernelView(pid).seccomp === seccomp), 5000, 'every renderer to engage its sandbox').catch(() => {});
+      await waitUntil(
+        () => renderers.every((pid) => !liveProcess(pid) || kernelView(pid).seccomp === seccomp),
+        5000,
+        'every renderer to engage its sandbox',
+      ).catch(() => {});
       for (const pid of renderers.filter((pid) => liveProcess(pid))) expect(kernelView(pid).seccomp).toBe(seccomp);
     } finally {
       await chromium.close();
@@ -145,8 +162,13 @@ describe.skipIf(process.platform !== 'linux')('launchChromium and the OS sandbox
         expect(liveProcess(chromium.pid)?.cmdline).not.toContain('--no-sandbox');
         const renderers = await rendererPids(chromium);
         expect(renderers.length).toBeGreaterThan(0);
-        await waitUntil(() => renderers.every((pid) => !liveProcess(pid) || kernelView(pid).seccomp === 2), 5000, 'every renderer to engage its sandbox').catch(() => {});
-        for (const pid of renderers.filter((pid) => liveProcess(pid))) expect(kernelView(pid)).toEqual({ uid: user.uid, seccomp: 2 });
+        await waitUntil(
+          () => renderers.every((pid) => !liveProcess(pid) || kernelView(pid).seccomp === 2),
+          5000,
+          'every renderer to engage its sandbox',
+        ).catch(() => {});
+        for (const pid of renderers.filter((pid) => liveProcess(pid)))
+          expect(kernelView(pid)).toEqual({ uid: user.uid, seccomp: 2 });
       } finally {
         await chromium.close();
       }

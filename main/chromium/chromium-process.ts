@@ -81,7 +81,12 @@ export async function launchChromium(options: ChromiumLaunchOptions = {}): Promi
   const executable = options.executablePath ?? requireBrowser();
   const { user } = options;
   const sandbox =
-    options.sandbox ?? decideSandbox({ uid: user?.uid ?? currentUid(), noSandboxRequested: false, helperPaths: chromeSandboxHelpers(executable) });
+    options.sandbox ??
+    decideSandbox({
+      uid: user?.uid ?? currentUid(),
+      noSandboxRequested: false,
+      helperPaths: chromeSandboxHelpers(executable),
+    });
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-chromium-'));
   if (user) fs.chownSync(userDataDir, user.uid, user.gid);
   const args = [
@@ -99,7 +104,11 @@ export async function launchChromium(options: ChromiumLaunchOptions = {}): Promi
     // Crash dumps go to $XDG_CONFIG_HOME/chromium/Crash Reports: keep them in the throwaway profile,
     // not the user's home. Chromium's crash handler (crashpad) then names this folder in its command
     // line, which is how a test finds it (it leaves the process group on purpose).
-    env: { ...process.env, XDG_CONFIG_HOME: userDataDir, ...(user ? { HOME: userDataDir, XDG_CACHE_HOME: userDataDir, USER: user.name, LOGNAME: user.name } : {}) },
+    env: {
+      ...process.env,
+      XDG_CONFIG_HOME: userDataDir,
+      ...(user ? { HOME: userDataDir, XDG_CACHE_HOME: userDataDir, USER: user.name, LOGNAME: user.name } : {}),
+    },
     // Another user may not reach this process's folders (a clone under /root): it starts in its own.
     // The DevTools pipe's fds are inherited whatever the uid.
     ...(user ? { uid: user.uid, gid: user.gid, cwd: userDataDir } : {}),
@@ -150,8 +159,12 @@ export async function launchChromium(options: ChromiumLaunchOptions = {}): Promi
     ]);
   } catch (error) {
     await close();
-    const hint = /No usable sandbox/i.test(stderr) ? '\nIts OS sandbox cannot work here: start with --no-sandbox to run without it.' : '';
-    throw new Error(`Chromium (${executable}) did not start: ${(error as Error).message}\n${stderr}${hint}`, { cause: error });
+    const hint = /No usable sandbox/i.test(stderr)
+      ? '\nIts OS sandbox cannot work here: start with --no-sandbox to run without it.'
+      : '';
+    throw new Error(`Chromium (${executable}) did not start: ${(error as Error).message}\n${stderr}${hint}`, {
+      cause: error,
+    });
   }
 
   return {

@@ -49,7 +49,8 @@ export class FramePids {
         this.page.on('Tracing.dataCollected', ({ value }) => {
           for (const event of value as Array<{ name?: string; args?: { data?: { frames?: TracedFrame[] } } }>) {
             if (event.name !== 'TracingStartedInBrowser') continue;
-            for (const { frame, processId } of event.args?.data?.frames ?? []) if (processId) pids.set(frame, processId);
+            for (const { frame, processId } of event.args?.data?.frames ?? [])
+              if (processId) pids.set(frame, processId);
           }
         }),
         this.page.on('Tracing.tracingComplete', () => resolve()),
@@ -60,7 +61,10 @@ export class FramePids {
     });
     complete.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
     try {
-      await this.page.send('Tracing.start', { traceConfig: { includedCategories: [TIMELINE] }, transferMode: 'ReportEvents' });
+      await this.page.send('Tracing.start', {
+        traceConfig: { includedCategories: [TIMELINE] },
+        transferMode: 'ReportEvents',
+      });
       await this.page.send('Tracing.end');
       await complete;
       return pids;

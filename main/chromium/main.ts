@@ -39,7 +39,8 @@ const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !proce
 const headless = args.includes('--headless') || noDisplay;
 let processModel: ProcessModel;
 try {
-  if (args.includes('--process-per-site')) throw new Error(`--process-per-site is Chromium's own switch: use --${PROCESS_MODEL_SWITCH}=per-site`);
+  if (args.includes('--process-per-site'))
+    throw new Error(`--process-per-site is Chromium's own switch: use --${PROCESS_MODEL_SWITCH}=per-site`);
   processModel = processModelFromSwitch(switchValue(args, PROCESS_MODEL_SWITCH));
 } catch (error) {
   console.error((error as Error).message);
@@ -61,12 +62,17 @@ if (!existsSync(path.join(uiRoot, 'index.html'))) {
   process.exit(1);
 }
 if (noDisplay && !args.includes('--headless')) {
-  console.log('No display found: starting Chromium headless. Use xvfb-run for a window, or --remote-debugging-port=N to script it.');
+  console.log(
+    'No display found: starting Chromium headless. Use xvfb-run for a window, or --remote-debugging-port=N to script it.',
+  );
 }
 
 // Built children when the build has them; otherwise bundle them now (a few hundred milliseconds).
 const built = builtEntries(root);
-const children = existsSync(built.gpu) && existsSync(built['plugin-host']) ? { entries: built, remove: () => {} } : await bundleChildren(root);
+const children =
+  existsSync(built.gpu) && existsSync(built['plugin-host'])
+    ? { entries: built, remove: () => {} }
+    : await bundleChildren(root);
 
 // The OS sandbox: on unless it cannot work here or --no-sandbox was given (main/node/sandbox.ts).
 const browserUserName = args.find((arg) => arg.startsWith('--browser-user='))?.slice('--browser-user='.length);
@@ -87,7 +93,10 @@ const sandbox = decideSandbox({
   helperPaths: chromeSandboxHelpers(executablePath),
 });
 const asUser = browserUser ? `; Chromium runs as ${browserUser.name}` : '';
-const rootHint = !sandbox.enabled && sandbox.reason === REASON_ROOT ? ': tab renderers run unconfined; --browser-user=NAME runs Chromium as an ordinary user, sandboxed' : '';
+const rootHint =
+  !sandbox.enabled && sandbox.reason === REASON_ROOT
+    ? ': tab renderers run unconfined; --browser-user=NAME runs Chromium as an ordinary user, sandboxed'
+    : '';
 console.log(`${sandboxSummary(sandbox)}${asUser}${rootHint}`);
 
 const server = await startAppServer({ uiRoot, pagesRoot });
@@ -104,7 +113,11 @@ const waiting: Transport[] = [];
 let serveUi = (transport: Transport) => void waiting.push(transport);
 const ui = await openUiPage(chromium.connection, server.uiUrl, (transport) => serveUi(transport));
 
-const tabHost = await ChromiumTabHost.start({ connection: chromium.connection, ui: ui.session, urls: localhostTabUrls(server.port) });
+const tabHost = await ChromiumTabHost.start({
+  connection: chromium.connection,
+  ui: ui.session,
+  urls: localhostTabUrls(server.port),
+});
 const browser = new Browser({
   launcher: childProcessLauncher({ entries: children.entries }),
   tabHost,

@@ -110,7 +110,11 @@ it('attributes a peer to a registry id: a renderer by its tab, others by pid or 
   registry.launched('gpu', 'gpu', 'GPU process', 200);
   registry.launched('renderer-1', 'renderer', 'Live', 300);
   const tabs: Record<string, string> = { 'tab-1': 'renderer-1' };
-  const of = (peer: TracedPeer) => processOfPeer(peer, peerProcessIndex(registry.list(), (tabId) => tabs[tabId]));
+  const of = (peer: TracedPeer) =>
+    processOfPeer(
+      peer,
+      peerProcessIndex(registry.list(), (tabId) => tabs[tabId]),
+    );
   expect(of({ process: 'renderer', id: 'tab-1', pid: 999 })).toBe('renderer-1');
   expect(of({ process: 'renderer', pid: 300 })).toBe('renderer-1');
   expect(of({ process: 'gpu' })).toBe('gpu');

@@ -3,7 +3,11 @@
  */
 import type { CdpConnection, CdpSession } from './cdp-connection.ts';
 
-export async function openPage(connection: CdpConnection, url: string, { timeoutMs = 10_000 } = {}): Promise<CdpSession> {
+export async function openPage(
+  connection: CdpConnection,
+  url: string,
+  { timeoutMs = 10_000 } = {},
+): Promise<CdpSession> {
   const { targetId } = await connection.root.send('Target.createTarget', { url: 'about:blank' });
   const session = await connection.attach(targetId);
   await session.send('Page.enable');

@@ -55,7 +55,7 @@ it('leaves out processes that are gone', async () => {
   expect(result.has(process.pid)).toBe(true);
 });
 
-describe('a real Chromium: renderers\' CPU from CDP, the rest from /proc', () => {
+describe("a real Chromium: renderers' CPU from CDP, the rest from /proc", () => {
   let chromium: RunningChromium;
   let server: http.Server;
   let busy: { session: CdpSession; pid: number };
@@ -116,7 +116,10 @@ describe('a real Chromium: renderers\' CPU from CDP, the rest from /proc', () =>
   it("agrees with /proc: CDP's cpuTime and utime + stime of the same pid are the same order of magnitude", async () => {
     await new Promise((resolve) => setTimeout(resolve, 500)); // the busy renderer has used a second or more
     for (const pid of [busy.pid, chromium.pid]) {
-      const [cdp, stat] = await Promise.all([cdpCpuSeconds(chromium.connection.root), readFileSync(`/proc/${pid}/stat`, 'utf8')]);
+      const [cdp, stat] = await Promise.all([
+        cdpCpuSeconds(chromium.connection.root),
+        readFileSync(`/proc/${pid}/stat`, 'utf8'),
+      ]);
       const fromCdp = cdp.get(pid)!;
       const fromProc = cpuTicks(stat) / 100;
       expect(fromProc).toBeGreaterThan(0); // something to compare

@@ -111,8 +111,15 @@ export function procMetrics(options: ProcMetricsOptions = {}): ProcMetricsSource
           } else if (before && at > before.at) {
             cpuPercent = ((ticks - before.ticks) / TICKS_PER_SECOND / ((at - before.at) / 1000)) * 100;
           }
-          sources.set(pid, cdpSeconds !== undefined && (before === undefined || before.cdpSeconds !== undefined) ? 'cdp' : 'proc');
-          result.set(pid, { cpuPercent: Math.max(0, cpuPercent), memoryBytes: pssBytes(rollup), ...(sandbox ? { sandbox } : {}) });
+          sources.set(
+            pid,
+            cdpSeconds !== undefined && (before === undefined || before.cdpSeconds !== undefined) ? 'cdp' : 'proc',
+          );
+          result.set(pid, {
+            cpuPercent: Math.max(0, cpuPercent),
+            memoryBytes: pssBytes(rollup),
+            ...(sandbox ? { sandbox } : {}),
+          });
         }),
       );
       for (const pid of previous.keys()) if (!pids.includes(pid)) previous.delete(pid);

@@ -76,7 +76,10 @@ describe('GPU process supervision', () => {
     expect(info.pid).not.toBe(firstPid);
     expect(isAlive(info.pid!)).toBe(true);
     const exited = log.history().find((event) => event.type === 'process-exited');
-    expect(exited).toMatchObject({ expected: false, process: { pid: firstPid, state: 'killed', exitReason: 'killed', exitSignal: 'SIGKILL' } });
+    expect(exited).toMatchObject({
+      expected: false,
+      process: { pid: firstPid, state: 'killed', exitReason: 'killed', exitSignal: 'SIGKILL' },
+    });
     expect(gpu.mode).toBe('hardware');
   });
 
@@ -190,7 +193,10 @@ describe('GPU channels and hangs', () => {
   const list: DisplayList = {
     width: 64,
     height: 48,
-    ops: [{ op: 'fillStyle', color: '#1a73e8' }, { op: 'fillRect', x: 8, y: 8, w: 40, h: 30 }],
+    ops: [
+      { op: 'fillStyle', color: '#1a73e8' },
+      { op: 'fillRect', x: 8, y: 8, w: 40, h: 30 },
+    ],
   };
 
   it('brokers a new channel after a GPU restart, and the tab draws again without reloading', async () => {
@@ -229,7 +235,10 @@ describe('GPU channels and hangs', () => {
     disposers.push(() => gpu.dispose());
     await gpu.start();
     const hungPid = gpu.pid!;
-    const unresponsive = nextEvent(log, (event) => event.type === 'process-state-changed' && event.process.state === 'unresponsive');
+    const unresponsive = nextEvent(
+      log,
+      (event) => event.type === 'process-state-changed' && event.process.state === 'unresponsive',
+    );
     const exited = nextEvent(log, (event) => event.type === 'process-exited');
     const restarted = nextEvent(log, gpuRunning);
     expect(await gpu.channelTraffic(1000)).toEqual({ pid: hungPid, channels: [] });
@@ -256,12 +265,19 @@ describe('GPU channels and hangs', () => {
     const { log, registry, launcher, clock } = setup();
     const gpu = new GpuProcessHost({ launcher, registry, log, clock, hangTimeoutMs: 1000 });
     const plugins = new PluginProcessHost({ launcher, registry, log, clock, hangThresholdMs: 1000 });
-    disposers.push(() => gpu.dispose(), () => plugins.dispose());
+    disposers.push(
+      () => gpu.dispose(),
+      () => plugins.dispose(),
+    );
     await Promise.all([gpu.start(), plugins.start()]);
-    const hogs = [0, 1].map(() => spawn(process.execPath, ['-e', 'const end = Date.now() + 4000; while (Date.now() < end) {}']));
+    const hogs = [0, 1].map(() =>
+      spawn(process.execPath, ['-e', 'const end = Date.now() + 4000; while (Date.now() < end) {}']),
+    );
     disposers.push(() => hogs.forEach((hog) => hog.kill('SIGKILL')));
     await Promise.all(hogs.map((hog) => new Promise((resolve) => hog.once('exit', resolve))));
-    const alarms = log.history().filter((event) => event.type === 'process-state-changed' && event.process.state === 'unresponsive');
+    const alarms = log
+      .history()
+      .filter((event) => event.type === 'process-state-changed' && event.process.state === 'unresponsive');
     expect(alarms).toEqual([]);
     expect(registry.get(GPU_PROCESS_ID)?.state).toBe('running');
     expect(registry.get(PLUGIN_HOST_ID)?.state).toBe('running');

@@ -100,7 +100,8 @@ async function keepCounting(tabIds: string[], ms: number): Promise<number[]> {
   const before = tabIds.map((tabId) => recorder.lastCount(tabId));
   await sleep(ms);
   const gained = tabIds.map((tabId, index) => recorder.lastCount(tabId) - before[index]!);
-  for (const [index, tabId] of tabIds.entries()) expect(gained[index], `${tabId} kept counting`).toBeGreaterThan(ms / 100);
+  for (const [index, tabId] of tabIds.entries())
+    expect(gained[index], `${tabId} kept counting`).toBeGreaterThan(ms / 100);
   return gained;
 }
 
@@ -141,10 +142,16 @@ describe('ChromiumTabHost on real Chromium', () => {
     expect(recorder.commitsOf('tab-1')[0]!.url).toBe('lab://counter');
     expect(recorder.transports.get('tab-2')!.peer).toEqual({ process: 'renderer', id: 'tab-2', pid: pids[1] });
 
-    await until(() => ['tab-1', 'tab-2', 'tab-3'].every((tabId) => recorder.lastCount(tabId) >= 3), 'every tab to count');
+    await until(
+      () => ['tab-1', 'tab-2', 'tab-3'].every((tabId) => recorder.lastCount(tabId) >= 3),
+      'every tab to count',
+    );
     // The other way: the browser posts, the page answers.
     recorder.transports.get('tab-3')!.post({ type: 'ping', id: 7 });
-    await until(() => recorder.messages.get('tab-3')!.some((message) => message.type === 'pong' && message.id === 7), 'the pong');
+    await until(
+      () => recorder.messages.get('tab-3')!.some((message) => message.type === 'pong' && message.id === 7),
+      'the pong',
+    );
     await screenshot('1-three-tabs');
   });
 
@@ -204,7 +211,9 @@ describe('ChromiumTabHost on real Chromium', () => {
     await until(() => recorder.lastCount('tab-3') > frozen, 'tab-3 to count again', 1000);
     timings.stopScriptToNextTick = round(recorder.messages.get('tab-3')!.at(-1)!.at - stopping);
     // The page kept its state: the counter goes on from where it stopped.
-    const next = recorder.messages.get('tab-3')!.find((message) => message.type === 'count' && message.count! > frozen)!;
+    const next = recorder.messages
+      .get('tab-3')!
+      .find((message) => message.type === 'count' && message.count! > frozen)!;
     expect(next.count).toBe(frozen + 1);
     expect(recorder.commitsOf('tab-3')).toHaveLength(commits);
     expect(recorder.pid('tab-3')).toBe(pid);
@@ -219,7 +228,11 @@ describe('ChromiumTabHost on real Chromium', () => {
     await screenshot('5-same-site-pair');
 
     host.crash('pair-b');
-    await until(() => goneOf('pair-a').length === 1 && goneOf('pair-b').length === 1, 'both tabs of the pair gone', 1000);
+    await until(
+      () => goneOf('pair-a').length === 1 && goneOf('pair-b').length === 1,
+      'both tabs of the pair gone',
+      1000,
+    );
     for (const tabId of ['pair-a', 'pair-b']) expect(goneOf(tabId)[0]).toMatchObject({ reason: 'crashed' });
     await keepCounting(['tab-1', 'tab-2', 'tab-3'], 500);
     await sleep(200); // the second frame's own crash event must not report it again
@@ -230,7 +243,10 @@ describe('ChromiumTabHost on real Chromium', () => {
 
   it('gives a decode failure for text that is not JSON and for a 2 MiB message, and still delivers valid ones', async () => {
     await open('bad', 'garbage', 'bad');
-    await until(() => recorder.messages.get('bad')!.length === 2 && recorder.decodeFailures.get('bad')!.length === 2, 'the garbage');
+    await until(
+      () => recorder.messages.get('bad')!.length === 2 && recorder.decodeFailures.get('bad')!.length === 2,
+      'the garbage',
+    );
     expect(recorder.messages.get('bad')!.map((message) => message.type)).toEqual(['hello', 'after']);
     const [notJson, tooBig] = recorder.decodeFailures.get('bad')! as Error[];
     expect(notJson).toBeInstanceOf(SyntaxError);

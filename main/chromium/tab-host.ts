@@ -117,11 +117,19 @@ export class ChromiumTabHost implements TabHost {
       if (host.frameHistory.length > 40) host.frameHistory.shift();
     };
     host.unsubscribe.push(
-      ui.on('Target.attachedToTarget', (e) => note('attached', e.targetInfo.targetId, ` waiting=${e.waitingForDebugger} url=${e.targetInfo.url}`)),
+      ui.on('Target.attachedToTarget', (e) =>
+        note('attached', e.targetInfo.targetId, ` waiting=${e.waitingForDebugger} url=${e.targetInfo.url}`),
+      ),
       ui.on('Target.detachedFromTarget', (e) => note('detached', e.targetId ?? '?')),
-      connection.root.on('Target.targetCreated', (e) => e.targetInfo.type === 'iframe' && note('created', e.targetInfo.targetId)),
+      connection.root.on(
+        'Target.targetCreated',
+        (e) => e.targetInfo.type === 'iframe' && note('created', e.targetInfo.targetId),
+      ),
       connection.root.on('Target.targetDestroyed', (e) => note('destroyed', e.targetId)),
-      connection.root.on('Target.targetInfoChanged', (e) => e.targetInfo.type === 'iframe' && note('changed', e.targetInfo.targetId, ` url=${e.targetInfo.url}`)),
+      connection.root.on(
+        'Target.targetInfoChanged',
+        (e) => e.targetInfo.type === 'iframe' && note('changed', e.targetInfo.targetId, ` url=${e.targetInfo.url}`),
+      ),
     );
     await connection.root.send('Target.setDiscoverTargets', { discover: true });
     await ui.send('Target.setAutoAttach', {
@@ -142,7 +150,17 @@ export class ChromiumTabHost implements TabHost {
 
   async create(tabId: string, url: string, site: SiteInstance): Promise<void> {
     if (this.tabs.has(tabId)) throw new Error(`Tab ${tabId} exists already`);
-    const tab: Tab = { id: tabId, site, url, mounts: 0, frameId: undefined, session: undefined, document: undefined, gone: false, pending: undefined };
+    const tab: Tab = {
+      id: tabId,
+      site,
+      url,
+      mounts: 0,
+      frameId: undefined,
+      session: undefined,
+      document: undefined,
+      gone: false,
+      pending: undefined,
+    };
     this.tabs.set(tabId, tab);
     await this.mount(tab, url, site);
   }
@@ -155,7 +173,13 @@ export class ChromiumTabHost implements TabHost {
     // would load no new document, and so report no commit: that gets a new element too. So does a
     // tab whose first document has not committed yet (typed into right after New tab): its late
     // commit, or a remount of its stuck first frame, would otherwise put the old URL back.
-    if (site === tab.site && tab.frameId && !tab.gone && current !== undefined && current.split('#')[0] !== src.split('#')[0]) {
+    if (
+      site === tab.site &&
+      tab.frameId &&
+      !tab.gone &&
+      current !== undefined &&
+      current.split('#')[0] !== src.split('#')[0]
+    ) {
       tab.url = url;
       await this.inUi(NAVIGATE_FRAME, tab.id, src);
       return;
@@ -263,7 +287,9 @@ export class ChromiumTabHost implements TabHost {
     const expression = `(${script})(${[this.selector, ...args].map((arg) => JSON.stringify(arg)).join(', ')})`;
     const answer = await this.options.ui.send('Runtime.evaluate', { expression });
     if (answer.exceptionDetails) {
-      throw new Error(`The browser UI page failed: ${answer.exceptionDetails.exception?.description ?? answer.exceptionDetails.text}`);
+      throw new Error(
+        `The browser UI page failed: ${answer.exceptionDetails.exception?.description ?? answer.exceptionDetails.text}`,
+      );
     }
     return answer;
   }
@@ -282,7 +308,11 @@ export class ChromiumTabHost implements TabHost {
   }
 
   /** A frame of the UI page attached, paused before its first script. */
-  private async onFrameAttached({ sessionId, targetInfo, waitingForDebugger }: CdpEventParams<'Target.attachedToTarget'>) {
+  private async onFrameAttached({
+    sessionId,
+    targetInfo,
+    waitingForDebugger,
+  }: CdpEventParams<'Target.attachedToTarget'>) {
     const session = this.options.connection.session(sessionId);
     const tab = this.tabsByFrame.get(targetInfo.targetId);
     if (!session) return;
@@ -297,11 +327,13 @@ export class ChromiumTabHost implements TabHost {
       // A new main-world context of the tab's own frame is a new document (it follows frameNavigated).
       session.on('Runtime.executionContextCreated', ({ context }) => {
         const aux = context.auxData as { isDefault?: boolean; frameId?: string } | undefined;
-        if (aux?.isDefault && aux.frameId === targetId && current()) void this.onDocument(tab, session, context, frameUrl);
+        if (aux?.isDefault && aux.frameId === targetId && current())
+          void this.onDocument(tab, session, context, frameUrl);
       });
       session.on('Runtime.bindingCalled', ({ name, payload, executionContextId }) => {
         const document = tab.document;
-        if (name === TAB_SEND_BINDING && current() && document?.contextId === executionContextId) document.channel.receive(payload);
+        if (name === TAB_SEND_BINDING && current() && document?.contextId === executionContextId)
+          document.channel.receive(payload);
       });
       // Seen now and then on a fresh frame: our session is detached a few ms after it attached,
       // while the target lives on (no targetDestroyed), and no document is ever reported; the setup
@@ -315,7 +347,9 @@ export class ChromiumTabHost implements TabHost {
               `[chromium] tab ${tab.id}'s frame could not be set up (${why}); mounting it again.\n` +
                 `  frame ${targetId.slice(0, 8)}; recent frame targets:\n    ${this.frameHistory.join('\n    ')}`,
             );
-            void this.reload(tab.id).catch((error: unknown) => console.error(`[chromium] mounting tab ${tab.id} again failed:`, error));
+            void this.reload(tab.id).catch((error: unknown) =>
+              console.error(`[chromium] mounting tab ${tab.id} again failed:`, error),
+            );
           }
         }, 500);
       session.onDidDetach((reason) => {
@@ -345,9 +379,18 @@ export class ChromiumTabHost implements TabHost {
     const receive = `globalThis.${TAB_RECEIVE_FUNCTION}?.(`;
     const channel = new TabPageChannel((text) =>
       // Bound to this document's context: after a navigation it fails rather than reach the new page.
-      session.fire('Runtime.evaluate', { expression: `${receive}${JSON.stringify(text)})`, uniqueContextId: context.uniqueId }),
+      session.fire('Runtime.evaluate', {
+        expression: `${receive}${JSON.stringify(text)})`,
+        uniqueContextId: context.uniqueId,
+      }),
     );
-    const document: TabDocument = { contextId: context.id, url: this.options.urls.fromFrame(frameUrl), channel, pid: undefined, transport: undefined };
+    const document: TabDocument = {
+      contextId: context.id,
+      url: this.options.urls.fromFrame(frameUrl),
+      channel,
+      pid: undefined,
+      transport: undefined,
+    };
     tab.document = document;
     let pid: number | undefined;
     for (let attempt = 0; attempt < 3 && pid === undefined && tab.document === document; attempt++) {
@@ -382,7 +425,9 @@ export class ChromiumTabHost implements TabHost {
     if (pid !== undefined) this.killed.delete(pid);
     // Tabs of the same site instance share the process; each frame's own crash event may come
     // later (or not at all), so they are all reported now.
-    const victims = [...this.tabs.values()].filter((other) => other === tab || (pid !== undefined && !other.gone && other.document?.pid === pid));
+    const victims = [...this.tabs.values()].filter(
+      (other) => other === tab || (pid !== undefined && !other.gone && other.document?.pid === pid),
+    );
     for (const victim of victims) {
       victim.gone = true;
       this.endDocument(victim);

@@ -16,5 +16,6 @@ it('loads other URLs as they are, and reports frames of other hosts or ports as 
 });
 
 it('refuses a site instance that is not a DNS label', () => {
-  for (const site of ['', 'Tab_3', '-tab', 'a.b', 'x'.repeat(64)]) expect(() => urls.toFrame('lab://live', site)).toThrow(/not a DNS label/);
+  for (const site of ['', 'Tab_3', '-tab', 'a.b', 'x'.repeat(64)])
+    expect(() => urls.toFrame('lab://live', site)).toThrow(/not a DNS label/);
 });

@@ -31,7 +31,11 @@ afterAll(async () => {
 
 async function startBrowser(processModel: 'process-per-tab' | 'process-per-site' = 'process-per-tab') {
   const ui = await openPage(chromium.connection, pages.uiUrl);
-  const tabHost = await ChromiumTabHost.start({ connection: chromium.connection, ui, urls: localhostTabUrls(pages.port) });
+  const tabHost = await ChromiumTabHost.start({
+    connection: chromium.connection,
+    ui,
+    urls: localhostTabUrls(pages.port),
+  });
   const browser = new Browser({
     launcher: childProcessLauncher({ entries: inject('childEntries'), stdio: 'ignore' }),
     tabHost,
@@ -82,7 +86,11 @@ describe('tabs in their own renderer processes (process per tab)', () => {
     expect(new Set(pids).size).toBe(3);
     for (const id of ids) {
       const info = tab(browser, id);
-      expect(browser.registry.get(info.rendererId)).toMatchObject({ kind: 'renderer', pid: info.pid, state: 'running' });
+      expect(browser.registry.get(info.rendererId)).toMatchObject({
+        kind: 'renderer',
+        pid: info.pid,
+        state: 'running',
+      });
     }
     expect(tab(browser, ids[0]!).title).toBe('Page live');
   });
@@ -93,8 +101,15 @@ describe('tabs in their own renderer processes (process per tab)', () => {
     browser.tabs.crash(second);
     // How fast is measured by `npm run bench:processes` (crash to detection), not asserted here.
     await until(() => tab(browser, second).state === 'crashed', 'sad tab');
-    expect(tab(browser, second).crash).toMatchObject({ reason: 'crashed', code: 'RESULT_CODE_CRASHED', repeated: false });
-    expect(browser.registry.get(tab(browser, second).rendererId)).toMatchObject({ state: 'crashed', exitReason: 'crashed' });
+    expect(tab(browser, second).crash).toMatchObject({
+      reason: 'crashed',
+      code: 'RESULT_CODE_CRASHED',
+      repeated: false,
+    });
+    expect(browser.registry.get(tab(browser, second).rendererId)).toMatchObject({
+      state: 'crashed',
+      exitReason: 'crashed',
+    });
     // The others keep running and keep beating: still live a hang threshold later.
     await new Promise((resolve) => setTimeout(resolve, 1200));
     expect([tab(browser, first).state, tab(browser, third).state]).toEqual(['live', 'live']);
@@ -146,14 +161,20 @@ describe('tabs in their own renderer processes (process per tab)', () => {
   });
 
   it('ends a renderer that sends a malformed message, as bad-message, and counts it', async () => {
-    const ended = nextEvent(browser.log, (event) => event.type === 'process-exited' && event.process.exitReason === 'bad-message');
+    const ended = nextEvent(
+      browser.log,
+      (event) => event.type === 'process-exited' && event.process.exitReason === 'bad-message',
+    );
     const id = await browser.tabs.open('lab://bad-message').then((info) => info.id);
     await ended;
     await until(() => tab(browser, id).state === 'crashed', 'bad-message sad tab');
     expect(tab(browser, id).crash).toMatchObject({ reason: 'bad-message', code: 'RESULT_CODE_KILLED_BAD_MESSAGE' });
     expect(browser.log.count('bad-message')).toBe(1);
     const report = browser.log.history().find((event) => event.type === 'bad-message');
-    expect(report).toMatchObject({ interface: 'TabPage', reason: expect.stringContaining('TabPage.heartbeat event: /seq') });
+    expect(report).toMatchObject({
+      interface: 'TabPage',
+      reason: expect.stringContaining('TabPage.heartbeat event: /seq'),
+    });
     expect(report).toMatchObject({ code: BadMessageReason.INVALID_EVENT }); // bad_message.h's entry, beside the text
   });
 
@@ -181,24 +202,36 @@ describe('tabs in their own renderer processes (process per tab)', () => {
     // The sandbox: the state says what Chromium was started with; the row, what /proc measures.
     expect(browser.state().sandbox).toEqual(chromium.sandbox);
     expect(renderer.sandbox?.seccomp).toBe(chromium.sandbox.enabled ? 'filter' : 'none');
-    expect(rows.find((row) => row.id === 'browser')!.sandbox).toEqual({ seccomp: 'none', noNewPrivs: false, namespaces: [] });
+    expect(rows.find((row) => row.id === 'browser')!.sandbox).toEqual({
+      seccomp: 'none',
+      noNewPrivs: false,
+      namespaces: [],
+    });
 
     expect(() => browser.endProcess('browser')).toThrow(expect.objectContaining({ code: 'CANNOT_END_BROWSER' }));
     browser.endProcess(tab(browser, second).rendererId);
     await until(() => tab(browser, second).state === 'crashed', 'ended from the task manager');
     expect(tab(browser, second).crash).toMatchObject({ reason: 'killed', code: 'SIGKILL' });
-    expect(() => browser.endProcess(tab(browser, second).rendererId)).toThrow(expect.objectContaining({ code: 'NO_SUCH_PROCESS' }));
+    expect(() => browser.endProcess(tab(browser, second).rendererId)).toThrow(
+      expect.objectContaining({ code: 'NO_SUCH_PROCESS' }),
+    );
     await browser.tabs.reload(second);
     await until(() => tab(browser, second).state === 'live', 'reloaded');
 
     const gpuPid = browser.gpu.pid;
     browser.endProcess('gpu');
-    await until(() => browser.gpu.pid !== undefined && browser.gpu.pid !== gpuPid && browser.registry.get('gpu')?.state === 'running', 'a new GPU process');
+    await until(
+      () =>
+        browser.gpu.pid !== undefined && browser.gpu.pid !== gpuPid && browser.registry.get('gpu')?.state === 'running',
+      'a new GPU process',
+    );
     expect(browser.registry.get('gpu')!.restarts).toBeGreaterThan(0);
   });
 
   it('does not let a page or a link reach chrome:// debug URLs, but the omnibox does', async () => {
-    await expect(browser.tabs.navigate(ids[0]!, 'chrome://crash')).rejects.toThrow('chrome://crash can only be typed in the omnibox');
+    await expect(browser.tabs.navigate(ids[0]!, 'chrome://crash')).rejects.toThrow(
+      'chrome://crash can only be typed in the omnibox',
+    );
     await browser.omnibox(ids[0]!, 'chrome://crash');
     await until(() => tab(browser, ids[0]!).state === 'crashed', 'omnibox crash');
     expect(tab(browser, ids[2]!).state).toBe('live');

@@ -28,7 +28,8 @@ export async function openUiPage(
   // Use the window Chromium opened with (headful: the one the user sees), else open one.
   const { targetInfos } = await connection.root.send('Target.getTargets');
   const blank = targetInfos.find((target) => target.type === 'page' && target.url === 'about:blank');
-  const targetId = blank?.targetId ?? (await connection.root.send('Target.createTarget', { url: 'about:blank' })).targetId;
+  const targetId =
+    blank?.targetId ?? (await connection.root.send('Target.createTarget', { url: 'about:blank' })).targetId;
   const session = await connection.attach(targetId);
   const { frameTree } = await session.send('Page.getFrameTree');
   const mainFrameId = frameTree.frame.id;
@@ -44,7 +45,11 @@ export async function openUiPage(
     // getTrace answer is mostly quotes).
     const channel = new TabPageChannel((text) => {
       void session
-        .send('Runtime.callFunctionOn', { functionDeclaration: DELIVER, executionContextId: contextId, arguments: [{ value: text }] })
+        .send('Runtime.callFunctionOn', {
+          functionDeclaration: DELIVER,
+          executionContextId: contextId,
+          arguments: [{ value: text }],
+        })
         .catch(() => {}); // the document went away meanwhile
     });
     current = { contextId, channel };
@@ -58,7 +63,11 @@ export async function openUiPage(
     if (name === UI_CHANNEL_NAMES.send && current?.contextId === executionContextId) current.channel.receive(payload);
   });
 
-  await Promise.all([session.send('Page.enable'), session.send('Runtime.enable'), session.send('Runtime.addBinding', { name: UI_CHANNEL_NAMES.send })]);
+  await Promise.all([
+    session.send('Page.enable'),
+    session.send('Runtime.enable'),
+    session.send('Runtime.addBinding', { name: UI_CHANNEL_NAMES.send }),
+  ]);
   // Tabs are mounted into the page's tab container: wait until the page has loaded and built it.
   const loaded = new Promise<void>((resolve) => {
     const stop = session.on('Page.loadEventFired', () => {
@@ -70,7 +79,9 @@ export async function openUiPage(
   if (errorText) throw new Error(`The browser UI at ${url} failed to load: ${errorText}`);
   await Promise.race([
     loaded,
-    new Promise((_, reject) => setTimeout(() => reject(new Error(`The browser UI at ${url} did not load in 10 s`)), 10_000)),
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error(`The browser UI at ${url} did not load in 10 s`)), 10_000),
+    ),
   ]);
   return { session };
 }

@@ -28,7 +28,10 @@ export interface ChildProcessLauncherOptions {
 
 /** Entries as built by `npm run build`. */
 export function builtEntries(root: string): Record<UtilityKind, string> {
-  return { gpu: path.join(root, 'dist-electron/gpu-worker.js'), 'plugin-host': path.join(root, 'dist-electron/plugin-host.js') };
+  return {
+    gpu: path.join(root, 'dist-electron/gpu-worker.js'),
+    'plugin-host': path.join(root, 'dist-electron/plugin-host.js'),
+  };
 }
 
 export function childProcessLauncher(options: ChildProcessLauncherOptions): UtilityProcessLauncher {
@@ -53,11 +56,15 @@ export function childProcessLauncher(options: ChildProcessLauncherOptions): Util
       child.once('error', (error) => {
         if (child.pid === undefined) report({ reason: 'launch-failed' });
         // A message posted as the child died (EPIPE): its exit is on the way and says it all.
-        else if ((error as NodeJS.ErrnoException).code !== 'EPIPE') console.error(`[browser] ${kind} process error:`, error);
+        else if ((error as NodeJS.ErrnoException).code !== 'EPIPE')
+          console.error(`[browser] ${kind} process error:`, error);
       });
       return {
         pid: child.pid,
-        transport: childProcessTransport(child, { process: kind, ...(child.pid === undefined ? {} : { pid: child.pid }) }),
+        transport: childProcessTransport(child, {
+          process: kind,
+          ...(child.pid === undefined ? {} : { pid: child.pid }),
+        }),
         kill: () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
         },

@@ -10,7 +10,10 @@ import type { Browser } from './browser.ts';
 
 export const UI_PROCESS_ID = 'ui';
 
-export function serveBrowserUi(browser: Browser, transport: Transport): Connection<typeof BrowserUiService, typeof BrowserUi> {
+export function serveBrowserUi(
+  browser: Browser,
+  transport: Transport,
+): Connection<typeof BrowserUiService, typeof BrowserUi> {
   const { tabs } = browser;
   const done = async (work: Promise<unknown> | unknown) => {
     await work;

@@ -56,7 +56,13 @@ export class Browser {
   constructor(options: BrowserOptions) {
     this.sandbox = options.sandbox;
     const { launcher, clock } = options;
-    const shared = { launcher, registry: this.registry, log: this.log, clock, ...(options.broker === undefined ? {} : { broker: options.broker }) };
+    const shared = {
+      launcher,
+      registry: this.registry,
+      log: this.log,
+      clock,
+      ...(options.broker === undefined ? {} : { broker: options.broker }),
+    };
     this.gpu = new GpuProcessHost({
       ...shared,
       ...(options.gpuCrashWindowMs === undefined ? {} : { crashWindowMs: options.gpuCrashWindowMs }),
@@ -134,7 +140,10 @@ export class Browser {
     }
     switch (info.kind) {
       case 'browser':
-        throw new CodedError(BrowserUiErrorCode.CANNOT_END_BROWSER, 'The browser process cannot be ended from the task manager');
+        throw new CodedError(
+          BrowserUiErrorCode.CANNOT_END_BROWSER,
+          'The browser process cannot be ended from the task manager',
+        );
       case 'gpu':
         return this.gpu.kill();
       case 'plugin-host':

@@ -24,12 +24,19 @@ export class DirectChannels {
   list(): DirectChannel[] {
     return [...this.channels.values()].filter((channel) => {
       const to = this.registry.get(channel.to);
-      return to?.pid === channel.toPid && (to.state === 'starting' || to.state === 'running' || to.state === 'unresponsive');
+      return (
+        to?.pid === channel.toPid && (to.state === 'starting' || to.state === 'running' || to.state === 'unresponsive')
+      );
     });
   }
 
   /** Records a tab's channel opened from renderer `from` to the process with `toPid`, or closed (`toPid` undefined). */
-  note(tabId: string, channelInterface: DirectChannel['interface'], toPid: number | undefined, from: string | undefined): void {
+  note(
+    tabId: string,
+    channelInterface: DirectChannel['interface'],
+    toPid: number | undefined,
+    from: string | undefined,
+  ): void {
     const key = `${tabId} ${channelInterface}`;
     const previous = this.channels.get(key);
     if (toPid === undefined) {
@@ -39,7 +46,13 @@ export class DirectChannels {
       return;
     }
     if (from === undefined || (previous?.toPid === toPid && previous.from === from)) return;
-    const channel: DirectChannel = { interface: channelInterface, tabId, from, to: channelInterface === 'TabGpu' ? GPU_PROCESS_ID : PLUGIN_HOST_ID, toPid };
+    const channel: DirectChannel = {
+      interface: channelInterface,
+      tabId,
+      from,
+      to: channelInterface === 'TabGpu' ? GPU_PROCESS_ID : PLUGIN_HOST_ID,
+      toPid,
+    };
     this.channels.set(key, channel);
     this.log.record({ type: 'channel-opened', channel });
   }

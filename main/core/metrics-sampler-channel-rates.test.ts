@@ -19,7 +19,10 @@ function fakeSource(kind: DirectChannelSource['interface']) {
     read: () => {
       if (state.fail) return Promise.reject(new Error('not running'));
       if (!state.answer) return new Promise<ChannelTrafficReading>(() => {});
-      return Promise.resolve({ pid: state.pid, channels: [...state.counts].map(([clientId, counts]) => ({ clientId, ...counts })) });
+      return Promise.resolve({
+        pid: state.pid,
+        channels: [...state.counts].map(([clientId, counts]) => ({ clientId, ...counts })),
+      });
     },
   };
   return { state, source };
@@ -56,7 +59,7 @@ function setup() {
   return { clock, sampler, gpu: gpu.state, plugins: plugins.state, next };
 }
 
-it('turns each tab\'s cumulative counts into messages per second, each way, from the second reading on', async () => {
+it("turns each tab's cumulative counts into messages per second, each way, from the second reading on", async () => {
   const { sampler, gpu, plugins, next } = setup();
   gpu.counts.set('tab-1', { received: 100, sent: 100 });
   plugins.counts.set('tab-2', { received: 3, sent: 10 });
@@ -104,7 +107,7 @@ it('leaves out a child that does not answer within the timeout or is gone, and k
   ]);
 });
 
-it('starts again with a restarted child (a new pid): no rate from the old process\'s counts', async () => {
+it("starts again with a restarted child (a new pid): no rate from the old process's counts", async () => {
   const { sampler, gpu, next } = setup();
   gpu.counts.set('tab-1', { received: 1000, sent: 1000 });
   await sampler.watch();
@@ -112,7 +115,9 @@ it('starts again with a restarted child (a new pid): no rate from the old proces
   gpu.counts.set('tab-1', { received: 2000, sent: 2000 }); // more than before, but another process's
   expect(await next()).toEqual([]);
   gpu.counts.set('tab-1', { received: 2010, sent: 2010 });
-  expect(await next()).toEqual([{ interface: 'TabGpu', tabId: 'tab-1', perSecond: 20, toChildPerSecond: 10, toTabPerSecond: 10 }]);
+  expect(await next()).toEqual([
+    { interface: 'TabGpu', tabId: 'tab-1', perSecond: 20, toChildPerSecond: 10, toTabPerSecond: 10 },
+  ]);
 });
 
 it('forgets old counts when sampling stops, so a rate never averages over the idle time', async () => {
@@ -124,7 +129,9 @@ it('forgets old counts when sampling stops, so a rate never averages over the id
   await sampler.watch();
   expect(sampler.channels).toEqual([]);
   gpu.counts.set('tab-1', { received: 501, sent: 500 });
-  expect(await next()).toEqual([{ interface: 'TabGpu', tabId: 'tab-1', perSecond: 1, toChildPerSecond: 1, toTabPerSecond: 0 }]);
+  expect(await next()).toEqual([
+    { interface: 'TabGpu', tabId: 'tab-1', perSecond: 1, toChildPerSecond: 1, toTabPerSecond: 0 },
+  ]);
 });
 
 it("passes each process's measured sandbox to its row, and leaves it out where the source could not measure it", async () => {
@@ -132,7 +139,11 @@ it("passes each process's measured sandbox to its row, and leaves it out where t
   registry.launched('browser', 'browser', 'Browser', 1);
   registry.launched('renderer-1', 'renderer', 'tab-1', 2);
   registry.launched('gpu', 'gpu', 'GPU process', 3);
-  const rendererSandbox = { seccomp: 'filter' as const, noNewPrivs: true, namespaces: ['user' as const, 'pid' as const, 'net' as const] };
+  const rendererSandbox = {
+    seccomp: 'filter' as const,
+    noNewPrivs: true,
+    namespaces: ['user' as const, 'pid' as const, 'net' as const],
+  };
   const sampler = new MetricsSampler({
     registry,
     clock: new ManualClock(),
@@ -147,7 +158,11 @@ it("passes each process's measured sandbox to its row, and leaves it out where t
               pid === 2
                 ? { cpuPercent: 1, memoryBytes: 10, sandbox: rendererSandbox }
                 : pid === 1
-                  ? { cpuPercent: 2, memoryBytes: 20, sandbox: { seccomp: 'none' as const, noNewPrivs: false, namespaces: [] } }
+                  ? {
+                      cpuPercent: 2,
+                      memoryBytes: 20,
+                      sandbox: { seccomp: 'none' as const, noNewPrivs: false, namespaces: [] },
+                    }
                   : { cpuPercent: 3, memoryBytes: 30 },
             ]),
           ),

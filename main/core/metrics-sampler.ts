@@ -82,7 +82,10 @@ export class MetricsSampler {
   private total = 0;
   private latest: ProcessMetricsRow[] = [];
   /** The direct channels' last counts, by interface, child pid and client, with when they were read. */
-  private traffic = new Map<string, { readonly interface: string; readonly received: number; readonly sent: number; readonly at: number }>();
+  private traffic = new Map<
+    string,
+    { readonly interface: string; readonly received: number; readonly sent: number; readonly at: number }
+  >();
   private latestChannels: DirectChannelRow[] = [];
   private sampling: Promise<void> | undefined;
 
@@ -174,7 +177,9 @@ export class MetricsSampler {
     this.lastSampleAt = now;
     const rate = (n: number) => (seconds > 0 ? n / seconds : 0);
 
-    const live = registry.list().filter((process) => process.pid !== undefined && !['crashed', 'killed', 'exited'].includes(process.state));
+    const live = registry
+      .list()
+      .filter((process) => process.pid !== undefined && !['crashed', 'killed', 'exited'].includes(process.state));
     let measured = new Map<number, ProcessMetrics>();
     const measuring = (async () => {
       if (!source) return;

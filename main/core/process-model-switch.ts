@@ -18,7 +18,10 @@ const VALUES: Readonly<Record<string, ProcessModel>> = { 'per-tab': 'process-per
 export function processModelFromSwitch(value: string | undefined): ProcessModel {
   if (value === undefined || value === '') return 'process-per-tab';
   const model = VALUES[value];
-  if (!model) throw new Error(`--${PROCESS_MODEL_SWITCH}=${value} is not a process model: use --${PROCESS_MODEL_SWITCH}=per-tab or --${PROCESS_MODEL_SWITCH}=per-site`);
+  if (!model)
+    throw new Error(
+      `--${PROCESS_MODEL_SWITCH}=${value} is not a process model: use --${PROCESS_MODEL_SWITCH}=per-tab or --${PROCESS_MODEL_SWITCH}=per-site`,
+    );
   return model;
 }
 

@@ -17,8 +17,15 @@ describe('ProcessRegistry', () => {
       [2, 'process-exited'],
     ]);
     expect(registry.get('gpu')).toEqual({
-      id: 'gpu', kind: 'gpu', label: 'GPU process', pid: 41, startedAt: 2000, state: 'crashed',
-      exitReason: 'crashed', exitSignal: 'SIGSEGV', restarts: 0,
+      id: 'gpu',
+      kind: 'gpu',
+      label: 'GPU process',
+      pid: 41,
+      startedAt: 2000,
+      state: 'crashed',
+      exitReason: 'crashed',
+      exitSignal: 'SIGSEGV',
+      restarts: 0,
     });
   });
 

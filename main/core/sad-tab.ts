@@ -20,6 +20,17 @@ export function crashCode(reason: ExitReason, gone: RendererGone | undefined, hu
 }
 
 /** The sad tab's report of a renderer that ended at `at` (`hung`: ended by Stop), for a tab that last crashed at `lastCrashAt`. */
-export function sadTabReport(reason: ExitReason, gone: RendererGone, hung: boolean, at: number, lastCrashAt: number | undefined): TabCrash {
-  return { reason, code: crashCode(reason, gone, hung), at, repeated: lastCrashAt !== undefined && at - lastCrashAt < REPEATED_CRASH_MS };
+export function sadTabReport(
+  reason: ExitReason,
+  gone: RendererGone,
+  hung: boolean,
+  at: number,
+  lastCrashAt: number | undefined,
+): TabCrash {
+  return {
+    reason,
+    code: crashCode(reason, gone, hung),
+    at,
+    repeated: lastCrashAt !== undefined && at - lastCrashAt < REPEATED_CRASH_MS,
+  };
 }

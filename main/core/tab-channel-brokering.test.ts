@@ -44,8 +44,8 @@ function setup(options: { broker?: ChannelBroker } = {}) {
   return { gpu, plugins, tabs, host, children };
 }
 
-describe('brokering a tab\'s direct channels', () => {
-  it('asks the shell\'s broker, for the tab, with the running child; the page gets its answer', async () => {
+describe("brokering a tab's direct channels", () => {
+  it("asks the shell's broker, for the tab, with the running child; the page gets its answer", async () => {
     const broker = new RecordingChannelBroker();
     const { gpu, plugins, tabs, host, children } = setup({ broker });
     await Promise.all([gpu.start(), plugins.start()]);
@@ -85,10 +85,13 @@ describe('brokering a tab\'s direct channels', () => {
     expect(broker.calls.map((call) => call.target.child)).toEqual([children[0]!.launched, children[1]!.launched]);
   });
 
-  it('by default asks the child itself for a one-time loopback WebSocket grant (the Chromium shell\'s way)', async () => {
+  it("by default asks the child itself for a one-time loopback WebSocket grant (the Chromium shell's way)", async () => {
     const { gpu, plugins, children } = setup();
     await Promise.all([gpu.start(), plugins.start()]);
-    const [gpuChild, hostChild] = [children.find((c) => c.kind === 'gpu')!, children.find((c) => c.kind === 'plugin-host')!];
+    const [gpuChild, hostChild] = [
+      children.find((c) => c.kind === 'gpu')!,
+      children.find((c) => c.kind === 'plugin-host')!,
+    ];
     expect(await gpu.establishChannel('tab-7')).toEqual({
       mode: 'hardware',
       channel: { kind: 'websocket', url: 'ws://127.0.0.1:9/channel/gpu-tab-7-1' },
@@ -100,7 +103,12 @@ describe('brokering a tab\'s direct channels', () => {
     });
     expect([gpuChild.grants, hostChild.grants]).toEqual([['tab-7'], ['tab-7']]);
     // loopbackWebSocketBroker is that default, named.
-    expect(await loopbackWebSocketBroker.establish({ kind: 'gpu', child: gpuChild.launched, grantWebSocket: async (clientId) => `ws://x/${clientId}` }, 'tab-8')).toEqual({
+    expect(
+      await loopbackWebSocketBroker.establish(
+        { kind: 'gpu', child: gpuChild.launched, grantWebSocket: async (clientId) => `ws://x/${clientId}` },
+        'tab-8',
+      ),
+    ).toEqual({
       kind: 'websocket',
       url: 'ws://x/tab-8',
     });

@@ -26,8 +26,14 @@ function setUp() {
   const channelEvents = () =>
     log
       .history()
-      .filter((event): event is Extract<BrowserEvent, { type: 'channel-opened' | 'channel-closed' }> => event.type === 'channel-opened' || event.type === 'channel-closed')
-      .map((event) => `${event.type === 'channel-opened' ? 'opened' : 'closed'} ${event.channel.interface} ${event.channel.tabId}->${event.channel.to}@${event.channel.toPid}`);
+      .filter(
+        (event): event is Extract<BrowserEvent, { type: 'channel-opened' | 'channel-closed' }> =>
+          event.type === 'channel-opened' || event.type === 'channel-closed',
+      )
+      .map(
+        (event) =>
+          `${event.type === 'channel-opened' ? 'opened' : 'closed'} ${event.channel.interface} ${event.channel.tabId}->${event.channel.to}@${event.channel.toPid}`,
+      );
   /** Lets the page's request reach the browser's handler. */
   const until = async (check: () => boolean) => {
     for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -51,11 +57,18 @@ function setUp() {
 let current: ReturnType<typeof setUp> | undefined;
 afterEach(() => current?.close());
 
-const hardware = (gpuPid: number): GpuChannelGrant => ({ mode: 'hardware', channel: { kind: 'websocket', url: 'ws://127.0.0.1:1/x' }, gpuPid });
-const pluginGrant = (hostPid: number): PluginChannelGrant => ({ channel: { kind: 'websocket', url: 'ws://127.0.0.1:1/y' }, hostPid });
+const hardware = (gpuPid: number): GpuChannelGrant => ({
+  mode: 'hardware',
+  channel: { kind: 'websocket', url: 'ws://127.0.0.1:1/x' },
+  gpuPid,
+});
+const pluginGrant = (hostPid: number): PluginChannelGrant => ({
+  channel: { kind: 'websocket', url: 'ws://127.0.0.1:1/y' },
+  hostPid,
+});
 
 describe('the direct channels the browser brokers', () => {
-  it('records each grant as a channel from the tab\'s renderer to the GPU process or plugin host, and closes them with the page', async () => {
+  it("records each grant as a channel from the tab's renderer to the GPU process or plugin host, and closes them with the page", async () => {
     const t = (current = setUp());
     await t.tabs.open('lab://live');
     const page = t.commit('tab-1', 201);
@@ -74,7 +87,10 @@ describe('the direct channels the browser brokers', () => {
 
     // The renderer crashes: the page and its channels are gone.
     t.events().onDidRendererGone('tab-1', { reason: 'crashed' });
-    expect(t.channelEvents().slice(2)).toEqual(['closed TabGpu tab-1->gpu@300', 'closed TabPlugin tab-1->plugin-host@400']);
+    expect(t.channelEvents().slice(2)).toEqual([
+      'closed TabGpu tab-1->gpu@300',
+      'closed TabPlugin tab-1->plugin-host@400',
+    ]);
     expect(t.tabs.directChannels()).toEqual([]);
   });
 
@@ -102,7 +118,11 @@ describe('the direct channels the browser brokers', () => {
     await t.until(() => t.gpuGrants.length === 3);
     t.gpuGrants[2]!.resolve({ mode: 'software' });
     await software;
-    expect(t.channelEvents()).toEqual(['opened TabGpu tab-1->gpu@300', 'opened TabGpu tab-1->gpu@301', 'closed TabGpu tab-1->gpu@301']);
+    expect(t.channelEvents()).toEqual([
+      'opened TabGpu tab-1->gpu@300',
+      'opened TabGpu tab-1->gpu@301',
+      'closed TabGpu tab-1->gpu@301',
+    ]);
     expect(t.tabs.directChannels()).toEqual([]);
   });
 
@@ -118,10 +138,13 @@ describe('the direct channels the browser brokers', () => {
     await t.until(() => t.pluginGrants.length === 2);
     t.pluginGrants[1]!.reject(new Error('The plugin host is not running'));
     expect(await refused).toBe('PLUGIN_HOST_DOWN');
-    expect(t.channelEvents()).toEqual(['opened TabPlugin tab-1->plugin-host@400', 'closed TabPlugin tab-1->plugin-host@400']);
+    expect(t.channelEvents()).toEqual([
+      'opened TabPlugin tab-1->plugin-host@400',
+      'closed TabPlugin tab-1->plugin-host@400',
+    ]);
   });
 
-  it('ignores a grant for a page that is gone by the time it comes, and forgets a closed tab\'s channels', async () => {
+  it("ignores a grant for a page that is gone by the time it comes, and forgets a closed tab's channels", async () => {
     const t = (current = setUp());
     await t.tabs.open('lab://live');
     const old = t.commit('tab-1', 201);
@@ -150,8 +173,18 @@ describe('a load that fails', () => {
     const { tabs, registry, events } = current;
     const info = await tabs.open('https://unreachable.invalid/');
     expect(tabs.get(info.id)?.state).toBe('loading');
-    events().onDidFailLoad?.(info.id, { pid: 4242, url: 'https://unreachable.invalid/', code: -105, description: 'ERR_NAME_NOT_RESOLVED' });
-    expect(tabs.get(info.id)).toMatchObject({ state: 'live', pid: 4242, url: 'https://unreachable.invalid/', title: 'ERR_NAME_NOT_RESOLVED · https://unreachable.invalid/' });
+    events().onDidFailLoad?.(info.id, {
+      pid: 4242,
+      url: 'https://unreachable.invalid/',
+      code: -105,
+      description: 'ERR_NAME_NOT_RESOLVED',
+    });
+    expect(tabs.get(info.id)).toMatchObject({
+      state: 'live',
+      pid: 4242,
+      url: 'https://unreachable.invalid/',
+      title: 'ERR_NAME_NOT_RESOLVED · https://unreachable.invalid/',
+    });
     expect(registry.get(info.rendererId)).toMatchObject({ pid: 4242, state: 'running' });
     // A failure for a tab that is gone changes nothing.
     events().onDidFailLoad?.('tab-99', { pid: 1, url: 'lab://x', code: -6, description: 'ERR_FILE_NOT_FOUND' });

@@ -29,9 +29,15 @@ import { resolveUrl } from './urls.ts';
 import { DEFAULT_HANG_THRESHOLD_MS } from './watchdog.ts';
 
 /** What tabs need of the GPU process host: when to tell pages to ask again, and a channel per tab. */
-export type TabsGpuHost = Pick<GpuProcessHost, 'onDidBecomeReady' | 'onDidChangeMode' | 'establishChannel' | 'closeChannel'>;
+export type TabsGpuHost = Pick<
+  GpuProcessHost,
+  'onDidBecomeReady' | 'onDidChangeMode' | 'establishChannel' | 'closeChannel'
+>;
 /** What tabs need of the plugin host's host: when to tell pages it went or came back, and a channel per tab. */
-export type TabsPluginHost = Pick<PluginProcessHost, 'onDidCrash' | 'onDidBecomeReady' | 'establishChannel' | 'closeChannel'>;
+export type TabsPluginHost = Pick<
+  PluginProcessHost,
+  'onDidCrash' | 'onDidBecomeReady' | 'establishChannel' | 'closeChannel'
+>;
 
 export interface TabManagerOptions {
   readonly host: TabHost;
@@ -72,8 +78,10 @@ export class TabManager {
   constructor(private readonly options: TabManagerOptions) {
     this.processModel = options.processModel ?? 'process-per-tab';
     this.now = options.now ?? (() => Date.now());
-    this.hangWatch = new TabHangWatch(options.clock, options.hangThresholdMs ?? DEFAULT_HANG_THRESHOLD_MS, (tabId, responsive) =>
-      this.setResponsive(tabId, responsive),
+    this.hangWatch = new TabHangWatch(
+      options.clock,
+      options.hangThresholdMs ?? DEFAULT_HANG_THRESHOLD_MS,
+      (tabId, responsive) => this.setResponsive(tabId, responsive),
     );
     this.channels = new DirectChannels(options.registry, options.log);
     const { subscriptions } = this;
@@ -85,10 +93,20 @@ export class TabManager {
       onDidBecomeResponsive: (tabId) => this.onShellResponsiveness(tabId, true),
       onDidFailLoad: (tabId, failure) => this.onLoadFailed(tabId, failure),
     });
-    subscriptions.add(options.gpu.onDidBecomeReady(() => this.broadcast((page) => page.emit('gpuChanged', { mode: 'hardware' }))));
-    subscriptions.add(options.gpu.onDidChangeMode((mode) => this.broadcast((page) => page.emit('gpuChanged', { mode }))));
-    subscriptions.add(options.plugins.onDidCrash(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: false }))));
-    subscriptions.add(options.plugins.onDidBecomeReady(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: true }))));
+    subscriptions.add(
+      options.gpu.onDidBecomeReady(() => this.broadcast((page) => page.emit('gpuChanged', { mode: 'hardware' }))),
+    );
+    subscriptions.add(
+      options.gpu.onDidChangeMode((mode) => this.broadcast((page) => page.emit('gpuChanged', { mode }))),
+    );
+    subscriptions.add(
+      options.plugins.onDidCrash(() => this.broadcast((page) => page.emit('pluginHostChanged', { running: false }))),
+    );
+    subscriptions.add(
+      options.plugins.onDidBecomeReady(() =>
+        this.broadcast((page) => page.emit('pluginHostChanged', { running: true })),
+      ),
+    );
   }
 
   list(): TabInfo[] {
@@ -164,7 +182,12 @@ export class TabManager {
     if (resolved.kind !== 'page') throw new Error('unreachable: debug URLs are refused untyped');
     this.leaveRenderer(tab);
     tab.site = this.siteInstance(tabId, resolved.site);
-    this.update(tab, { url: resolved.url, title: resolved.title, rendererId: rendererIdOf(tab.site), state: 'loading' });
+    this.update(tab, {
+      url: resolved.url,
+      title: resolved.title,
+      rendererId: rendererIdOf(tab.site),
+      state: 'loading',
+    });
     await this.options.host.navigate(tabId, resolved.url, tab.site);
   }
 
@@ -292,10 +315,18 @@ export class TabManager {
       remote: TabPage,
       handlers: {
         requestGpuChannel: (_request, { signal }) =>
-          this.brokered(tab, 'TabGpu', signal, this.options.gpu.establishChannel(tabId), (grant) => (grant.mode === 'hardware' ? grant.gpuPid : undefined)),
+          this.brokered(tab, 'TabGpu', signal, this.options.gpu.establishChannel(tabId), (grant) =>
+            grant.mode === 'hardware' ? grant.gpuPid : undefined,
+          ),
         requestPluginChannel: async (_request, { signal }) => {
           try {
-            return await this.brokered(tab, 'TabPlugin', signal, this.options.plugins.establishChannel(tabId), (grant) => grant.hostPid);
+            return await this.brokered(
+              tab,
+              'TabPlugin',
+              signal,
+              this.options.plugins.establishChannel(tabId),
+              (grant) => grant.hostPid,
+            );
           } catch (error) {
             throw new CodedError(TabHostErrorCode.PLUGIN_HOST_DOWN, (error as Error).message);
           }
@@ -363,7 +394,8 @@ export class TabManager {
   ): Promise<T> {
     const note = (toPid: number | undefined) => {
       // Aborted: the page asked again, or it is gone (its connection closed).
-      if (!signal.aborted && this.tabs.get(tab.info.id) === tab) this.channels.note(tab.info.id, channelInterface, toPid, tab.info.rendererId);
+      if (!signal.aborted && this.tabs.get(tab.info.id) === tab)
+        this.channels.note(tab.info.id, channelInterface, toPid, tab.info.rendererId);
     };
     return grant.then(
       (granted) => {
@@ -387,7 +419,9 @@ export class TabManager {
     const tab = this.tabs.get(tabId);
     if (!tab || tab.info.state === 'crashed' || tab.info.state === 'loading') return;
     this.update(tab, { state: responsive ? 'live' : 'unresponsive' });
-    const others = this.tabsIn(tab.info.rendererId).some((other) => other !== tab && other.info.state === 'unresponsive');
+    const others = this.tabsIn(tab.info.rendererId).some(
+      (other) => other !== tab && other.info.state === 'unresponsive',
+    );
     this.options.registry.setState(tab.info.rendererId, responsive && !others ? 'running' : 'unresponsive');
   }
 

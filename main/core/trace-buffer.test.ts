@@ -2,7 +2,13 @@
 // records, through both kinds of UI channel (structured clone, JSON), and every page passes the
 // TracePage schema.
 import { describe, expect, it } from 'vitest';
-import { decodeTracePage, TRACE_PAGE, TRACE_PAGE_ROUTES, TracePage, type TraceEntryInfo } from '../../protocol/interfaces/trace-page.ts';
+import {
+  decodeTracePage,
+  TRACE_PAGE,
+  TRACE_PAGE_ROUTES,
+  TracePage,
+  type TraceEntryInfo,
+} from '../../protocol/interfaces/trace-page.ts';
 import { maxEncodedSize } from '../../protocol/rpc/schema.ts';
 import { MAX_STRING_MESSAGE } from '../../protocol/transport/string-channel.ts';
 import { compileChecker } from '../../protocol/rpc/schema.ts';
@@ -140,7 +146,9 @@ describe('TraceBuffer pages', () => {
     expect(valid.check({ ...page, count: 0.5 })).toBe(false);
     expect(valid.check({ ...page, records: [1, 2] })).toBe(false);
     expect(valid.check({ ...page, records: 'A'.repeat(TRACE_PAGE * 50) })).toBe(false);
-    expect(() => decodeTracePage({ ...page, routes: [{ ...page.routes[0]!, from: page.peers.length }] })).toThrow(RangeError);
+    expect(() => decodeTracePage({ ...page, routes: [{ ...page.routes[0]!, from: page.peers.length }] })).toThrow(
+      RangeError,
+    );
     // Records that are not `count` records, or not base64.
     expect(() => decodeTracePage({ ...page, count: 2 })).toThrow(RangeError);
     expect(() => decodeTracePage({ ...page, records: '!!!!' })).toThrow(RangeError);
@@ -160,13 +168,16 @@ describe('TraceBuffer pages', () => {
     expect(maxEncodedSize(TracePage, '', [])).toBeLessThan(MAX_STRING_MESSAGE);
     const { tracer, buffer } = setup({ pageSize: TRACE_PAGE });
     const count = TRACE_PAGE_ROUTES + 40;
-    for (let i = 0; i < count; i++) tracer.record({ ...record(0), route: route({ ...record(0).route, method: `m${i}` }) });
+    for (let i = 0; i < count; i++)
+      tracer.record({ ...record(0), route: route({ ...record(0).route, method: `m${i}` }) });
     const first = buffer.since(0);
     expect(first.count).toBe(TRACE_PAGE_ROUTES);
     expect(first.routes).toHaveLength(TRACE_PAGE_ROUTES);
     const second = buffer.since(first.nextSeq);
     expect(second.count).toBe(40);
-    expect([...decodeTracePage(first), ...decodeTracePage(second)].map((row) => row.method)).toEqual(Array.from({ length: count }, (_, i) => `m${i}`));
+    expect([...decodeTracePage(first), ...decodeTracePage(second)].map((row) => row.method)).toEqual(
+      Array.from({ length: count }, (_, i) => `m${i}`),
+    );
   });
 
   it('carries call ids past 2^32, and times far apart on pages of their own', () => {
@@ -183,7 +194,9 @@ describe('TraceBuffer pages', () => {
     const rows = [...decodeTracePage(first), ...decodeTracePage(second)];
     expect(rows.map((row) => row.callId)).toEqual([2 ** 40 + 7, 3, 4]);
     expect(rows.map((row) => row.seq)).toEqual([0, 1, 2]);
-    expect(rows.map(toMicros).map((row) => row.sentAt)).toEqual([base.sentAt, base.sentAt + far, base.sentAt + far + 0.5].map((t) => Math.round(t * 1000) / 1000));
+    expect(rows.map(toMicros).map((row) => row.sentAt)).toEqual(
+      [base.sentAt, base.sentAt + far, base.sentAt + far + 0.5].map((t) => Math.round(t * 1000) / 1000),
+    );
   });
 
   it("clips a sender's far-off clock on a received record and goes on paging", () => {

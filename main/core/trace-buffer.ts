@@ -6,8 +6,20 @@
  * the buffer subscribes to the tracer only while someone reads: `since()` starts it, and it stops
  * `idleTimeoutMs` after the last read. What recording costs while someone reads: bench/tracing.bench.ts (`npm run bench:tracing`).
  */
-import { TRACE_PAGE, TracePageEncoder, type TraceEntryInfo, type TracePageInfo, type TraceRing } from '../../protocol/interfaces/trace-page.ts';
-import { ipcTracer, TRACE_ROW as NUMBERS, type TraceBatch, type TraceRoute, type Tracer } from '../../protocol/rpc/trace.ts';
+import {
+  TRACE_PAGE,
+  TracePageEncoder,
+  type TraceEntryInfo,
+  type TracePageInfo,
+  type TraceRing,
+} from '../../protocol/interfaces/trace-page.ts';
+import {
+  ipcTracer,
+  TRACE_ROW as NUMBERS,
+  type TraceBatch,
+  type TraceRoute,
+  type Tracer,
+} from '../../protocol/rpc/trace.ts';
 import type { Clock, TimerId } from './clock.ts';
 
 export type { TraceEntryInfo, TracePageInfo };
@@ -89,7 +101,7 @@ export class TraceBuffer {
     // Only the last `capacity` of a batch can be held.
     const skip = Math.max(0, batch.length - capacity);
     const first = this.nextSeq + skip;
-    for (let i = skip; i < batch.length; ) {
+    for (let i = skip; i < batch.length;) {
       const slot = (first + i - skip) % capacity;
       const run = Math.min(batch.length - i, capacity - slot); // up to the ring's end, then wrap
       this.numbers.set(batch.numbers.subarray(i * NUMBERS, (i + run) * NUMBERS), slot * NUMBERS);

@@ -3,26 +3,49 @@ import { resolveUrl } from './urls.ts';
 
 describe('resolveUrl', () => {
   it('resolves built-in pages, with same-site pages sharing a site', () => {
-    expect(resolveUrl('lab://live', { typed: true })).toEqual({ kind: 'page', url: 'lab://live', site: 'live', title: 'Live page' });
-    expect(resolveUrl('lab://same-site-a', { typed: false }).kind === 'page' && resolveUrl('lab://same-site-a', { typed: false })).toMatchObject({ site: 'pair' });
-    expect(resolveUrl('LAB://Same-Site-B/', { typed: false })).toMatchObject({ url: 'lab://same-site-b', site: 'pair' });
+    expect(resolveUrl('lab://live', { typed: true })).toEqual({
+      kind: 'page',
+      url: 'lab://live',
+      site: 'live',
+      title: 'Live page',
+    });
+    expect(
+      resolveUrl('lab://same-site-a', { typed: false }).kind === 'page' &&
+        resolveUrl('lab://same-site-a', { typed: false }),
+    ).toMatchObject({ site: 'pair' });
+    expect(resolveUrl('LAB://Same-Site-B/', { typed: false })).toMatchObject({
+      url: 'lab://same-site-b',
+      site: 'pair',
+    });
   });
 
   it('honours debug URLs only when typed', () => {
     expect(resolveUrl('chrome://crash', { typed: true })).toEqual({ kind: 'debug', action: 'crash' });
     expect(resolveUrl(' chrome://GPUHANG ', { typed: true })).toEqual({ kind: 'debug', action: 'gpuhang' });
-    expect(() => resolveUrl('chrome://crash', { typed: false })).toThrow('chrome://crash can only be typed in the omnibox');
+    expect(() => resolveUrl('chrome://crash', { typed: false })).toThrow(
+      'chrome://crash can only be typed in the omnibox',
+    );
   });
 
   it('gives web URLs a site from their registrable domain, and bare hosts https', () => {
-    expect(resolveUrl('https://news.example.com/a?b', { typed: true })).toMatchObject({ site: 'https-example-com', url: 'https://news.example.com/a?b' });
-    expect(resolveUrl('example.org', { typed: true })).toMatchObject({ url: 'https://example.org/', site: 'https-example-org' });
+    expect(resolveUrl('https://news.example.com/a?b', { typed: true })).toMatchObject({
+      site: 'https-example-com',
+      url: 'https://news.example.com/a?b',
+    });
+    expect(resolveUrl('example.org', { typed: true })).toMatchObject({
+      url: 'https://example.org/',
+      site: 'https-example-org',
+    });
     expect(resolveUrl('http://127.0.0.1:8080/x', { typed: true })).toMatchObject({ site: 'http-127-0-0-1' });
   });
 
   it('refuses everything else with a clear error', () => {
-    expect(() => resolveUrl('lab://nope', { typed: true })).toThrow(/There is no built-in page "nope"; the pages are lab:\/\/live, /);
-    expect(() => resolveUrl('file:///etc/passwd', { typed: true })).toThrow('file: URLs are not allowed; use http(s):// or lab://');
+    expect(() => resolveUrl('lab://nope', { typed: true })).toThrow(
+      /There is no built-in page "nope"; the pages are lab:\/\/live, /,
+    );
+    expect(() => resolveUrl('file:///etc/passwd', { typed: true })).toThrow(
+      'file: URLs are not allowed; use http(s):// or lab://',
+    );
     expect(() => resolveUrl('javascript:alert(1)', { typed: true })).toThrow('javascript: URLs are not allowed');
     expect(() => resolveUrl('chrome://settings', { typed: true })).toThrow('chrome: URLs are not allowed');
     expect(() => resolveUrl('http://', { typed: true })).toThrow('is not a URL');

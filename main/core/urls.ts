@@ -41,7 +41,13 @@ export class UrlError extends CodedError<typeof BrowserUiErrorCode.URL_NOT_ALLOW
 
 /** A DNS label for a site: what the Chromium shell puts before `.localhost`. */
 function label(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 50) || 'site';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 50) || 'site'
+  );
 }
 
 /** A site as Chrome defines it, roughly: scheme plus the last two labels of the host (no public suffix list). */
@@ -66,7 +72,11 @@ export function resolveUrl(input: string, { typed }: { typed: boolean }): Resolv
   if (/^lab:\/\//i.test(text)) {
     const name = text.slice('lab://'.length).replace(/\/+$/, '').toLowerCase();
     if (!Object.hasOwn(BUILT_IN_PAGES, name)) {
-      throw new UrlError(`There is no built-in page "${name}"; the pages are ${Object.keys(BUILT_IN_PAGES).map((page) => `lab://${page}`).join(', ')}`);
+      throw new UrlError(
+        `There is no built-in page "${name}"; the pages are ${Object.keys(BUILT_IN_PAGES)
+          .map((page) => `lab://${page}`)
+          .join(', ')}`,
+      );
     }
     const page = BUILT_IN_PAGES[name as BuiltInPage];
     return { kind: 'page', url: `lab://${name}`, site: label(page.site), title: page.title };

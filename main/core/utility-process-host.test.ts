@@ -41,7 +41,10 @@ it('the plugin host: start rejects at once, the failure is recorded and reported
   // Two at once are one launch (start is de-duplicated).
   const [first, second] = await Promise.allSettled([plugins.start(), plugins.start()]);
   expect(performance.now() - startedAt).toBeLessThan(5000); // not the 60 s start timeout
-  expect(first).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('Plugin host failed to start') } });
+  expect(first).toMatchObject({
+    status: 'rejected',
+    reason: { message: expect.stringContaining('Plugin host failed to start') },
+  });
   expect(second.status).toBe('rejected');
   expect(shared.launcher.launches).toEqual(['plugin-host']);
   expect(shared.registry.get(PLUGIN_HOST_ID)).toMatchObject({ state: 'crashed', exitReason: 'launch-failed' });

@@ -9,7 +9,13 @@
  */
 import type { ChildProcessInfo } from '../../protocol/interfaces/child-process-info.ts';
 import type { InterfaceSpec } from '../../protocol/rpc/interface.ts';
-import { connect, type CallOptions, type Connection, type Handlers, type RemoteMethods } from '../../protocol/rpc/endpoint.ts';
+import {
+  connect,
+  type CallOptions,
+  type Connection,
+  type Handlers,
+  type RemoteMethods,
+} from '../../protocol/rpc/endpoint.ts';
 import { loopbackWebSocketBroker } from './channel-broker.ts';
 import type { Clock, TimerId } from './clock.ts';
 import { CrashTracker, type CrashTrackerOptions } from './crash-tracker.ts';
@@ -123,7 +129,9 @@ export class UtilityProcessHost<Service extends UtilityService, Host extends Int
           if (watch.killWhenHung) this.kill();
         }),
       );
-      this.subscriptions.add(this.watchdog.onDidBecomeResponsive(() => options.registry.setState(options.id, 'running')));
+      this.subscriptions.add(
+        this.watchdog.onDidBecomeResponsive(() => options.registry.setState(options.id, 'running')),
+      );
     }
   }
 
@@ -182,7 +190,10 @@ export class UtilityProcessHost<Service extends UtilityService, Host extends Int
     child.onDidExit((exit) => this.onChildExit(child, exit)); // the port's: called once, nothing to unsubscribe
 
     try {
-      const info = await this.remote(connection).describe({}, { timeoutMs: this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS });
+      const info = await this.remote(connection).describe(
+        {},
+        { timeoutMs: this.options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS },
+      );
       if (this.child !== child) throw new Error(`${label} ended while starting`);
       this.info = info;
       registry.update(id, { pid: info.pid });
@@ -231,7 +242,8 @@ export class UtilityProcessHost<Service extends UtilityService, Host extends Int
       {
         kind: this.options.kind,
         child,
-        grantWebSocket: async (id) => (await service.establishChannel({ clientId: id }, { timeoutMs: CHANNEL_GRANT_TIMEOUT_MS })).url,
+        grantWebSocket: async (id) =>
+          (await service.establishChannel({ clientId: id }, { timeoutMs: CHANNEL_GRANT_TIMEOUT_MS })).url,
       },
       clientId,
     );

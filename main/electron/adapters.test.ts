@@ -16,14 +16,31 @@ describe('Electron shell adapters', () => {
   it('lets tabs navigate only to the web and the built-in pages', () => {
     expect(tabMayNavigate('https://example.com/')).toBe(true);
     expect(tabMayNavigate('lab-app://pages/live')).toBe(true);
-    for (const url of ['lab-app://ui/index.html', 'file:///etc/passwd', 'javascript:alert(1)', 'chrome://gpu', 'not a url']) {
+    for (const url of [
+      'lab-app://ui/index.html',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'chrome://gpu',
+      'not a url',
+    ]) {
       expect(tabMayNavigate(url), url).toBe(false);
     }
   });
 
   it('accepts only a sane content-area rect from the UI', () => {
-    expect(contentBounds({ x: 0.4, y: 84.6, width: 1280, height: 700 })).toEqual({ x: 0, y: 85, width: 1280, height: 700 });
-    for (const bad of [null, 'x', { x: 0, y: 0, width: -1, height: 1 }, { x: 0, y: 0, width: Number.NaN, height: 1 }, { x: 0 }]) {
+    expect(contentBounds({ x: 0.4, y: 84.6, width: 1280, height: 700 })).toEqual({
+      x: 0,
+      y: 85,
+      width: 1280,
+      height: 700,
+    });
+    for (const bad of [
+      null,
+      'x',
+      { x: 0, y: 0, width: -1, height: 1 },
+      { x: 0, y: 0, width: Number.NaN, height: 1 },
+      { x: 0 },
+    ]) {
       expect(contentBounds(bad)).toBeUndefined();
     }
   });

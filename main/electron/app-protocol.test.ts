@@ -11,11 +11,22 @@ describe('lab-app: protocol', () => {
   it('serves files inside the roots with a CSP', () => {
     expect(appFile('lab-app://ui/', roots)).toEqual({ file: path.join(roots.ui, 'index.html'), csp: UI_CSP });
     expect(appFile('lab-app://ui/assets/a.js', roots)?.file).toBe(path.join(roots.ui, 'assets/a.js'));
-    expect(appFile('lab-app://pages/live', roots)).toEqual({ file: path.join(roots.pages, 'live.html'), csp: PAGE_CSP });
+    expect(appFile('lab-app://pages/live', roots)).toEqual({
+      file: path.join(roots.pages, 'live.html'),
+      csp: PAGE_CSP,
+    });
   });
 
   it('refuses paths that leave the root', () => {
-    for (const bad of ['/../secret', '/%2e%2e/secret', '/..%2fsecret', '/%2e%2e%2f%2e%2e/etc/passwd', '/', '/%00', '/%E0%A4%A']) {
+    for (const bad of [
+      '/../secret',
+      '/%2e%2e/secret',
+      '/..%2fsecret',
+      '/%2e%2e%2f%2e%2e/etc/passwd',
+      '/',
+      '/%00',
+      '/%E0%A4%A',
+    ]) {
       expect(resolveInside(roots.pages, bad), bad).toBeUndefined();
     }
     expect(appFile('lab-app://pages/..%2f..%2fetc%2fpasswd', roots)).toBeUndefined();
@@ -37,7 +48,8 @@ describe('lab-app: responses', () => {
   mkdirSync(path.join(files.pages, 'folder.html'), { recursive: true });
   writeFileSync(path.join(files.pages, 'live.html'), '<title>live</title>');
   /** What net.fetch does for a file: URL, in plain Node (whose fetch has no file: scheme). */
-  const readFile = async (url: string) => new Response(readFileSync(fileURLToPath(url)), { headers: { 'content-type': 'text/html' } });
+  const readFile = async (url: string) =>
+    new Response(readFileSync(fileURLToPath(url)), { headers: { 'content-type': 'text/html' } });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('serves a file with its CSP', async () => {
@@ -48,12 +60,19 @@ describe('lab-app: responses', () => {
   });
 
   it('answers a missing file, a folder and a path outside the roots with 404, never a rejection', async () => {
-    for (const url of ['lab-app://pages/nope', 'lab-app://pages/folder', 'lab-app://pages/..%2f..%2fetc%2fpasswd', 'lab-app://ui/missing.js']) {
+    for (const url of [
+      'lab-app://pages/nope',
+      'lab-app://pages/folder',
+      'lab-app://pages/..%2f..%2fetc%2fpasswd',
+      'lab-app://ui/missing.js',
+    ]) {
       const response = await appResponse({ method: 'GET', url }, files, readFile);
       expect(response.status, url).toBe(404);
       expect(response.headers.get('content-security-policy'), url).toBeTruthy();
     }
-    expect(await (await appResponse({ method: 'GET', url: 'lab-app://pages/nope' }, files, readFile)).text()).toBe('There is no page lab://nope');
+    expect(await (await appResponse({ method: 'GET', url: 'lab-app://pages/nope' }, files, readFile)).text()).toBe(
+      'There is no page lab://nope',
+    );
   });
 
   it('answers a read that fails with 500 and other methods with 405', async () => {

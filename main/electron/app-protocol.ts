@@ -70,7 +70,14 @@ export function appFile(url: string, roots: AppRoots): { file: string; csp: stri
 }
 
 function textResponse(status: number, text: string, csp: string): Response {
-  return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'content-security-policy': csp, 'x-content-type-options': 'nosniff' } });
+  return new Response(text, {
+    status,
+    headers: {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-security-policy': csp,
+      'x-content-type-options': 'nosniff',
+    },
+  });
 }
 
 /**
@@ -78,7 +85,11 @@ function textResponse(status: number, text: string, csp: string): Response {
  * commits like any page, so the tab is live and says so), never a rejected promise (which Chromium
  * turns into an error page). `fetchFile` is `net.fetch` of a file: URL.
  */
-export async function appResponse(request: Pick<Request, 'method' | 'url'>, roots: AppRoots, fetchFile: (url: string) => Promise<Response>): Promise<Response> {
+export async function appResponse(
+  request: Pick<Request, 'method' | 'url'>,
+  roots: AppRoots,
+  fetchFile: (url: string) => Promise<Response>,
+): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return textResponse(405, 'Method not allowed', PAGE_CSP);
   const target = appFile(request.url, roots);
   const notFound = () => textResponse(404, `There is no page ${appToLabUrl(request.url)}`, target?.csp ?? PAGE_CSP);

@@ -71,7 +71,11 @@ function setup() {
     },
     newPortId: () => `port-${++ids}`,
   });
-  const target = { kind: 'gpu' as const, child: launched, grantWebSocket: () => Promise.reject(new Error('not asked')) };
+  const target = {
+    kind: 'gpu' as const,
+    child: launched,
+    grantWebSocket: () => Promise.reject(new Error('not asked')),
+  };
   return { child, contents, broker, target };
 }
 
@@ -84,7 +88,9 @@ describe('ElectronChannelBroker', () => {
     expect(child.posted).toEqual([[{ type: 'connect-client', clientId: 'tab-1' }, [channel!.port1]]]);
     expect(isConnectClient(child.posted[0]![0])).toBe(true);
     // Addressed to the document that spoke: its preload drops a delivery for any other.
-    expect(contents.get('tab-1')!.posted).toEqual([[IPC.tabPort, { portId: 'port-1', document: 'a1b2c3d4e5f60718' }, [channel!.port2]]]);
+    expect(contents.get('tab-1')!.posted).toEqual([
+      [IPC.tabPort, { portId: 'port-1', document: 'a1b2c3d4e5f60718' }, [channel!.port2]],
+    ]);
 
     // Every request is a new pair with a new id (the page reloaded, the GPU process restarted).
     expect(await broker.establish(target, 'tab-1')).toEqual({ kind: 'port', portId: 'port-2' });
@@ -93,7 +99,9 @@ describe('ElectronChannelBroker', () => {
 
   it('refuses a tab without a live page, and closes both ends when a hand-over fails', async () => {
     const { child, contents, broker, target } = setup();
-    await expect(broker.establish(target, 'tab-9')).rejects.toThrow('Tab tab-9 has no live page to give a gpu channel to');
+    await expect(broker.establish(target, 'tab-9')).rejects.toThrow(
+      'Tab tab-9 has no live page to give a gpu channel to',
+    );
     contents.get('tab-1')!.destroyed = true;
     await expect(broker.establish(target, 'tab-1')).rejects.toThrow(/no live page/);
     expect(FakeChannel.made).toEqual([]);

@@ -23,7 +23,9 @@ export interface ElectronChannelBrokerOptions {
   /** Electron's MessageChannelMain class. */
   readonly MessageChannelMain: new () => MessageChannelMain;
   /** The tab's current document while its renderer lives: its webContents and its preload's token. */
-  readonly documentOf: (tabId: string) => { readonly contents: WebContents; readonly token: string | undefined } | undefined;
+  readonly documentOf: (
+    tabId: string,
+  ) => { readonly contents: WebContents; readonly token: string | undefined } | undefined;
   /** A fresh port id (default: a random UUID). */
   readonly newPortId?: () => string;
 }
@@ -34,7 +36,8 @@ export class ElectronChannelBroker implements ChannelBroker {
   establish(target: BrokerTarget, tabId: string): Promise<ChannelEndpoint> {
     const document = this.options.documentOf(tabId);
     const contents = document?.contents;
-    if (!contents || contents.isDestroyed()) return Promise.reject(new Error(`Tab ${tabId} has no live page to give a ${target.kind} channel to`));
+    if (!contents || contents.isDestroyed())
+      return Promise.reject(new Error(`Tab ${tabId} has no live page to give a ${target.kind} channel to`));
     // Only a document that has spoken asks for a channel, so it has told us its token.
     const token = document.token;
     if (token === undefined) return Promise.reject(new Error(`Tab ${tabId}'s page has not identified its document`));

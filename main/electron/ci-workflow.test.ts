@@ -15,13 +15,18 @@ function minimumMajor(range: string): number {
 }
 
 describe('.github/workflows/ci.yml', () => {
-  it("runs in a Node container whose major electron and @electron/get accept", () => {
+  it('runs in a Node container whose major electron and @electron/get accept', () => {
     const workflow = readFileSync(path.join(root, '.github/workflows/ci.yml'), 'utf8');
     const containers = [...workflow.matchAll(/container:\s*node:(\d+)-/g)].map((match) => Number(match[1]));
     expect(containers.length).toBeGreaterThan(0);
     for (const name of ['electron', '@electron/get']) {
-      const manifest = JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { engines: { node: string } };
-      for (const major of containers) expect(major, `${name} needs Node ${manifest.engines.node}`).toBeGreaterThanOrEqual(minimumMajor(manifest.engines.node));
+      const manifest = JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
+        engines: { node: string };
+      };
+      for (const major of containers)
+        expect(major, `${name} needs Node ${manifest.engines.node}`).toBeGreaterThanOrEqual(
+          minimumMajor(manifest.engines.node),
+        );
     }
     // No setup-node step overriding the container's Node.
     expect(workflow).not.toMatch(/actions\/setup-node/);

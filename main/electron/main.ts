@@ -4,7 +4,18 @@
 // per tab, app.getAppMetrics() for the task manager, and the UI window's channel for the UI.
 // Built-in pages come from the privileged `lab-app:` scheme (app-protocol.ts), never file://.
 import path from 'node:path';
-import { app, BaseWindow, ipcMain, MessageChannelMain, net, protocol, session, utilityProcess, WebContentsView, type WebContents } from 'electron';
+import {
+  app,
+  BaseWindow,
+  ipcMain,
+  MessageChannelMain,
+  net,
+  protocol,
+  session,
+  utilityProcess,
+  WebContentsView,
+  type WebContents,
+} from 'electron';
 import { Browser } from '../core/browser.ts';
 import { serveBrowserUi } from '../core/browser-ui-service.ts';
 import { systemClock } from '../core/clock.ts';
@@ -28,10 +39,13 @@ app.enableSandbox();
 // Where the OS sandbox cannot work (root; no user namespaces and no setuid chrome-sandbox) Electron
 // aborts before this code runs unless it got --no-sandbox, so scripts/start.mjs decides and passes it
 // (main/node/sandbox.ts); here the app says what is in force, and why (ELECTRON_DISABLE_SANDBOX counts too).
-const sandbox = sandboxInForce(app.commandLine.hasSwitch('no-sandbox') || Boolean(process.env.ELECTRON_DISABLE_SANDBOX), {
-  uid: currentUid(),
-  helperPaths: chromeSandboxHelpers(process.execPath),
-});
+const sandbox = sandboxInForce(
+  app.commandLine.hasSwitch('no-sandbox') || Boolean(process.env.ELECTRON_DISABLE_SANDBOX),
+  {
+    uid: currentUid(),
+    helperPaths: chromeSandboxHelpers(process.execPath),
+  },
+);
 console.log(sandboxSummary(sandbox));
 
 /** What the UI page may do to itself: nothing but stay on the UI. */
@@ -83,7 +97,12 @@ async function start(): Promise<void> {
     preload: path.join(here, 'tab-preload.cjs'),
     // Called only after `core` exists (a tab asks for a window).
     // A refused URL (see main/core/urls.ts) opens nothing; say why rather than drop it.
-    openTab: (url) => void core.tabs.open(url).catch((error: unknown) => console.warn(`[browser] a tab asked for a window that was not opened: ${String(error)}`)),
+    openTab: (url) =>
+      void core.tabs
+        .open(url)
+        .catch((error: unknown) =>
+          console.warn(`[browser] a tab asked for a window that was not opened: ${String(error)}`),
+        ),
   });
   const core = new Browser({
     launcher: new ElectronUtilityLauncher({
@@ -128,10 +147,16 @@ async function start(): Promise<void> {
   // The UI page: a channel per document (a reload gets a new one), served by the core.
   let uiConnected: () => void = () => {};
   const firstUi = new Promise<void>((resolve) => (uiConnected = resolve));
-  documentChannels(ipc, ui.webContents, IPC.ui, () => ({ process: 'ui', pid: ui.webContents.getOSProcessId() }), (page) => {
-    serveBrowserUi(core, page.transport);
-    uiConnected();
-  });
+  documentChannels(
+    ipc,
+    ui.webContents,
+    IPC.ui,
+    () => ({ process: 'ui', pid: ui.webContents.getOSProcessId() }),
+    (page) => {
+      serveBrowserUi(core, page.transport);
+      uiConnected();
+    },
+  );
   ipc.route(IPC.uiContentBounds, ui.webContents, (_event, report) => {
     const area = contentArea(report);
     if (area) tabHost.setContentArea(area);
@@ -142,7 +167,6 @@ async function start(): Promise<void> {
   await core.start();
   await Promise.race([firstUi, new Promise((resolve) => setTimeout(resolve, 5000))]);
   await core.tabs.open('lab://live');
-
 }
 
 // Any new webContents (a view, a devtools window) gets no webview tags and no new windows by default;

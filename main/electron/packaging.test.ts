@@ -4,7 +4,17 @@
 // runtime dependencies, and the native addon unpacked. The build needs `npm run build` first
 // (`npm test` does it); without dist-electron/ that part is skipped.
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,7 +28,11 @@ const work = mkdtempSync(path.join(tmpdir(), 'lab-packaging-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 interface BuilderConfigModule {
-  getConfig(projectDir: string, configPath: string | null, configFromOptions: unknown): Promise<Record<string, unknown>>;
+  getConfig(
+    projectDir: string,
+    configPath: string | null,
+    configFromOptions: unknown,
+  ): Promise<Record<string, unknown>>;
   validateConfiguration(config: Record<string, unknown>, logger: unknown): Promise<void>;
 }
 const builderConfig = require('app-builder-lib/out/util/config/config') as BuilderConfigModule;
@@ -41,7 +55,8 @@ function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' });
 }
 
-if (!built) console.warn('[packaging] the --dir build check is skipped: dist-electron/ is missing (npm test builds it first).');
+if (!built)
+  console.warn('[packaging] the --dir build check is skipped: dist-electron/ is missing (npm test builds it first).');
 
 /** The real config, less the fuses: flipping them needs a real Electron binary, not a stand-in. */
 async function standInConfig(output: string): Promise<Record<string, unknown>> {
@@ -49,7 +64,11 @@ async function standInConfig(output: string): Promise<Record<string, unknown>> {
   mkdirSync(electronDist, { recursive: true });
   writeFileSync(path.join(electronDist, 'electron'), '#!/bin/sh\n');
   chmodSync(path.join(electronDist, 'electron'), 0o755);
-  const { electronFuses: _fuses, ...config } = await builderConfig.getConfig(root, path.join(root, 'electron-builder.yml'), null);
+  const { electronFuses: _fuses, ...config } = await builderConfig.getConfig(
+    root,
+    path.join(root, 'electron-builder.yml'),
+    null,
+  );
   return { ...config, electronDist, directories: { ...(config.directories as object), output } };
 }
 
@@ -62,7 +81,15 @@ function dirBuild(): Promise<string> {
     writeFileSync(configFile, JSON.stringify(await standInConfig(output)));
     await promisify(execFile)(
       process.execPath,
-      [path.join(root, 'node_modules/electron-builder/cli.js'), '--linux', 'dir', '--publish', 'never', '--config', configFile],
+      [
+        path.join(root, 'node_modules/electron-builder/cli.js'),
+        '--linux',
+        'dir',
+        '--publish',
+        'never',
+        '--config',
+        configFile,
+      ],
       { cwd: root, timeout: 110_000, env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' } },
     );
     return path.join(output, 'linux-unpacked');
@@ -91,7 +118,8 @@ interface LinuxTarget {
 }
 
 const sevenZip = () => ['7zz', '7za', '7z'].map((name) => findOnPath(name)).find(Boolean);
-const run = (command: string, args: string[]) => execFileSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+const run = (command: string, args: string[]) =>
+  execFileSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 const listTar = (artifact: string) => run('tar', ['-tf', artifact]);
 const listWith7zip = (artifact: string) => run(sevenZip()!, ['l', artifact]);
 const noListing = () => '';
@@ -142,7 +170,11 @@ const LINUX_TARGETS: LinuxTarget[] = [
       process.env.APPIMAGE_TOOLS_PATH
         ? undefined
         : 'the AppImage runtime and tools: electron-builder downloads them from GitHub (electron-builder-binaries appimage-12.0.1) unless APPIMAGE_TOOLS_PATH names a folder holding mksquashfs, desktop-file-validate, the runtime and its libraries; Debian has mksquashfs (squashfs-tools) and desktop-file-validate (desktop-file-utils) but no AppImage runtime',
-    env: (missing) => ({ APPIMAGE_TOOLS_PATH: missing ? (mkdirSync(path.join(work, 'no-appimage-tools'), { recursive: true }), path.join(work, 'no-appimage-tools')) : process.env.APPIMAGE_TOOLS_PATH }),
+    env: (missing) => ({
+      APPIMAGE_TOOLS_PATH: missing
+        ? (mkdirSync(path.join(work, 'no-appimage-tools'), { recursive: true }), path.join(work, 'no-appimage-tools'))
+        : process.env.APPIMAGE_TOOLS_PATH,
+    }),
     blockedBy: /AppImage tool \S+ not found/,
     list: noListing,
   },
@@ -189,7 +221,9 @@ async function withEnv<T>(vars: Record<string, string | undefined>, action: () =
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no result within ${ms} ms`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`no result within ${ms} ms`)), ms)),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -198,17 +232,27 @@ describe('packaging', () => {
     const config = await builderConfig.getConfig(root, path.join(root, 'electron-builder.yml'), null);
     await builderConfig.validateConfiguration(config, new DebugLogger(false));
     expect(config.asar).toBe(true);
-    expect(config.electronFuses).toMatchObject({ runAsNode: false, enableNodeCliInspectArguments: false, onlyLoadAppFromAsar: true });
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+    });
     // And a misspelt key is caught, so the check is real.
-    await expect(builderConfig.validateConfiguration({ ...config, asarUnpak: [] }, new DebugLogger(false))).rejects.toThrow(/configuration/);
+    await expect(
+      builderConfig.validateConfiguration({ ...config, asarUnpak: [] }, new DebugLogger(false)),
+    ).rejects.toThrow(/configuration/);
   });
 
   it.skipIf(!built)('a --dir build packs the bundles and only runtime dependencies', { timeout: 120_000 }, async () => {
     const resources = path.join(await dirBuild(), 'resources');
-    const packed = asar.listPackage(path.join(resources, 'app.asar'), { isPack: false }).map((file) => file.replace(/^[\\/]/, '').replaceAll('\\', '/'));
+    const packed = asar
+      .listPackage(path.join(resources, 'app.asar'), { isPack: false })
+      .map((file) => file.replace(/^[\\/]/, '').replaceAll('\\', '/'));
     for (const bundle of BUNDLES) expect(packed, bundle).toContain(bundle);
     // No sources, tests or tools: only the build output, package.json and node_modules.
-    expect(new Set(packed.map((file) => file.split('/')[0]))).toEqual(new Set(['dist', 'dist-electron', 'node_modules', 'package.json']));
+    expect(new Set(packed.map((file) => file.split('/')[0]))).toEqual(
+      new Set(['dist', 'dist-electron', 'node_modules', 'package.json']),
+    );
 
     // Every packed package is a runtime dependency (not dev) in the lock file.
     const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
@@ -228,64 +272,97 @@ describe('packaging', () => {
     const dev = [...packages].filter((name) => lock.packages[name]?.dev === true);
     const unknown = [...packages].filter((name) => !(name in lock.packages));
     expect({ dev, unknown }).toEqual({ dev: [], unknown: [] });
-    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     for (const name of Object.keys(pkg.dependencies)) expect(packages, name).toContain(`node_modules/${name}`);
-    for (const name of ['electron', 'react', 'vite', 'typescript', 'playwright-core']) expect(packages).not.toContain(`node_modules/${name}`);
+    for (const name of ['electron', 'react', 'vite', 'typescript', 'playwright-core'])
+      expect(packages).not.toContain(`node_modules/${name}`);
 
     // The native addon is a real file outside the asar.
     const unpacked = path.join(resources, 'app.asar.unpacked');
     expect(files(unpacked).some((file) => file.endsWith('.node'))).toBe(true);
   });
 
-  it.skipIf(!built)('builds every Linux target that can be built offline, and says why each other cannot', { timeout: 150_000 }, async () => {
-    const prepackaged = await dirBuild();
-    const outcomes: string[] = [];
-    for (const target of LINUX_TARGETS) {
-      const missing = target.missing();
-      const output = path.join(work, `target-${target.name}`);
-      const config = { ...(await standInConfig(output)), ...target.config, compression: 'store' as const };
-      const built = await withEnv({ CSC_IDENTITY_AUTO_DISCOVERY: 'false', ...target.env(missing !== undefined) }, () =>
-        withTimeout(
-          builder.build({ projectDir: root, targets: builder.Platform.LINUX.createTarget([target.name], builder.Arch.x64), prepackaged, publish: 'never', config }),
-          60_000,
-        ),
-      ).then(
-        (artifacts) => ({ artifacts }),
-        (error: unknown) => ({ error: String((error as Error).message ?? error) }),
-      );
-      if (missing === undefined) {
-        // Everything it needs is here: it must build, and hold the app.
-        expect('error' in built ? built.error : '', target.name).toBe('');
-        const artifact = 'artifacts' in built ? built.artifacts.find((file) => !file.endsWith('.blockmap')) : undefined;
-        expect(artifact, target.name).toBeDefined();
-        expect(target.list(artifact!), target.name).toMatch(/resources\/app\.asar/);
-        outcomes.push(`  ${target.name.padEnd(8)} built: ${path.basename(artifact!)} (${Math.round(statSync(artifact!).size / 1024)} KiB)`);
-      } else {
-        // Reported, not passed: it failed, and for the reason named.
-        expect('error' in built, `${target.name} built although ${missing}`).toBe(true);
-        expect('error' in built ? built.error : '', target.name).toMatch(target.blockedBy);
-        outcomes.push(`  ${target.name.padEnd(8)} cannot be built here: ${missing}`);
+  it.skipIf(!built)(
+    'builds every Linux target that can be built offline, and says why each other cannot',
+    { timeout: 150_000 },
+    async () => {
+      const prepackaged = await dirBuild();
+      const outcomes: string[] = [];
+      for (const target of LINUX_TARGETS) {
+        const missing = target.missing();
+        const output = path.join(work, `target-${target.name}`);
+        const config = { ...(await standInConfig(output)), ...target.config, compression: 'store' as const };
+        const built = await withEnv(
+          { CSC_IDENTITY_AUTO_DISCOVERY: 'false', ...target.env(missing !== undefined) },
+          () =>
+            withTimeout(
+              builder.build({
+                projectDir: root,
+                targets: builder.Platform.LINUX.createTarget([target.name], builder.Arch.x64),
+                prepackaged,
+                publish: 'never',
+                config,
+              }),
+              60_000,
+            ),
+        ).then(
+          (artifacts) => ({ artifacts }),
+          (error: unknown) => ({ error: String((error as Error).message ?? error) }),
+        );
+        if (missing === undefined) {
+          // Everything it needs is here: it must build, and hold the app.
+          expect('error' in built ? built.error : '', target.name).toBe('');
+          const artifact =
+            'artifacts' in built ? built.artifacts.find((file) => !file.endsWith('.blockmap')) : undefined;
+          expect(artifact, target.name).toBeDefined();
+          expect(target.list(artifact!), target.name).toMatch(/resources\/app\.asar/);
+          outcomes.push(
+            `  ${target.name.padEnd(8)} built: ${path.basename(artifact!)} (${Math.round(statSync(artifact!).size / 1024)} KiB)`,
+          );
+        } else {
+          // Reported, not passed: it failed, and for the reason named.
+          expect('error' in built, `${target.name} built although ${missing}`).toBe(true);
+          expect('error' in built ? built.error : '', target.name).toMatch(target.blockedBy);
+          outcomes.push(`  ${target.name.padEnd(8)} cannot be built here: ${missing}`);
+        }
       }
-    }
-    console.log(`[packaging] Linux targets with a stand-in Electron dist, offline:\n${outcomes.join('\n')}`);
-  });
+      console.log(`[packaging] Linux targets with a stand-in Electron dist, offline:\n${outcomes.join('\n')}`);
+    },
+  );
 
-  it.skipIf(!built)('the deb target gets past its metadata check (author email, homepage), which fails without them', { timeout: 60_000 }, async () => {
-    const prepackaged = await dirBuild();
-    const deb = async (extraMetadata?: Record<string, unknown>) => {
-      const config = { ...(await standInConfig(path.join(work, 'deb-metadata'))), ...(extraMetadata && { extraMetadata }) };
-      // fpm is looked for on PATH (not downloaded) and PATH has none: the build stops right after the check.
-      return withEnv({ USE_SYSTEM_FPM: 'true', PATH: path.join(work, 'empty-path'), CSC_IDENTITY_AUTO_DISCOVERY: 'false' }, () =>
-        builder.build({ projectDir: root, targets: builder.Platform.LINUX.createTarget(['deb'], builder.Arch.x64), prepackaged, publish: 'never', config }),
-      ).then(
-        () => 'built',
-        (error: unknown) => String((error as Error).message),
-      );
-    };
-    const withMetadata = await deb();
-    expect(withMetadata).toMatch(/fpm.*ENOENT/);
-    expect(withMetadata).not.toMatch(/homepage|author/i);
-    // The control: package.json without them fails the check itself.
-    expect(await deb({ author: null, homepage: null })).toMatch(/Please specify project homepage[\s\S]*author/i);
-  });
+  it.skipIf(!built)(
+    'the deb target gets past its metadata check (author email, homepage), which fails without them',
+    { timeout: 60_000 },
+    async () => {
+      const prepackaged = await dirBuild();
+      const deb = async (extraMetadata?: Record<string, unknown>) => {
+        const config = {
+          ...(await standInConfig(path.join(work, 'deb-metadata'))),
+          ...(extraMetadata && { extraMetadata }),
+        };
+        // fpm is looked for on PATH (not downloaded) and PATH has none: the build stops right after the check.
+        return withEnv(
+          { USE_SYSTEM_FPM: 'true', PATH: path.join(work, 'empty-path'), CSC_IDENTITY_AUTO_DISCOVERY: 'false' },
+          () =>
+            builder.build({
+              projectDir: root,
+              targets: builder.Platform.LINUX.createTarget(['deb'], builder.Arch.x64),
+              prepackaged,
+              publish: 'never',
+              config,
+            }),
+        ).then(
+          () => 'built',
+          (error: unknown) => String((error as Error).message),
+        );
+      };
+      const withMetadata = await deb();
+      expect(withMetadata).toMatch(/fpm.*ENOENT/);
+      expect(withMetadata).not.toMatch(/homepage|author/i);
+      // The control: package.json without them fails the check itself.
+      expect(await deb({ author: null, homepage: null })).toMatch(/Please specify project homepage[\s\S]*author/i);
+    },
+  );
 });

@@ -8,7 +8,17 @@ import { electronProcessMetrics } from './process-metrics.ts';
 type AppMetrics = ReturnType<App['getAppMetrics']>;
 
 const metric = (pid: number, percentCPUUsage: number, workingSetSize: number, privateBytes?: number) =>
-  ({ pid, type: 'Utility', creationTime: 0, cpu: { percentCPUUsage, idleWakeupsPerSecond: 0 }, memory: { workingSetSize, peakWorkingSetSize: workingSetSize, ...(privateBytes === undefined ? {} : { privateBytes }) } }) as unknown as AppMetrics[number];
+  ({
+    pid,
+    type: 'Utility',
+    creationTime: 0,
+    cpu: { percentCPUUsage, idleWakeupsPerSecond: 0 },
+    memory: {
+      workingSetSize,
+      peakWorkingSetSize: workingSetSize,
+      ...(privateBytes === undefined ? {} : { privateBytes }),
+    },
+  }) as unknown as AppMetrics[number];
 
 describe('electronProcessMetrics', () => {
   const app = { getAppMetrics: (): AppMetrics => [metric(process.pid, 12.5, 1000, 800), metric(999_999_999, 1, 10)] };
@@ -17,7 +27,8 @@ describe('electronProcessMetrics', () => {
     const rows = await electronProcessMetrics(app, procSandboxReader()).sample([process.pid]);
     expect([...rows.keys()]).toEqual([process.pid]);
     expect(rows.get(process.pid)).toMatchObject({ cpuPercent: 12.5, memoryBytes: 800 * 1024 });
-    if (process.platform === 'linux') expect(rows.get(process.pid)!.sandbox).toEqual({ seccomp: 'none', noNewPrivs: false, namespaces: [] });
+    if (process.platform === 'linux')
+      expect(rows.get(process.pid)!.sandbox).toEqual({ seccomp: 'none', noNewPrivs: false, namespaces: [] });
   });
 
   it('leaves the sandbox out where the reader measures nothing (not Linux: "not measured")', async () => {

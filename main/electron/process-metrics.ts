@@ -7,7 +7,10 @@ import type { App } from 'electron';
 import type { ProcessMetrics, ProcessMetricsSource } from '../core/ports.ts';
 import { procSandboxReader, type ProcSandboxReader } from '../node/proc-sandbox.ts';
 
-export function electronProcessMetrics(app: Pick<App, 'getAppMetrics'>, sandboxes: ProcSandboxReader = procSandboxReader()): ProcessMetricsSource {
+export function electronProcessMetrics(
+  app: Pick<App, 'getAppMetrics'>,
+  sandboxes: ProcSandboxReader = procSandboxReader(),
+): ProcessMetricsSource {
   return {
     async sample(pids) {
       const wanted = new Set(pids);

@@ -33,7 +33,8 @@ function setup() {
   const fromPage = (text: unknown, sender: unknown = contents, senderFrame: unknown = contents.mainFrame) =>
     ipcMain.emit('lab:tab', { sender, senderFrame }, text);
   /** A message as the tab preload sends it: with its document's token. */
-  const fromDocument = (token: string, text: unknown) => ipcMain.emit('lab:tab', { sender: contents, senderFrame: contents.mainFrame }, text, token);
+  const fromDocument = (token: string, text: unknown) =>
+    ipcMain.emit('lab:tab', { sender: contents, senderFrame: contents.mainFrame }, text, token);
   return { ipcMain, contents, channels, fromPage, fromDocument };
 }
 
@@ -92,7 +93,9 @@ describe('IpcRouter', () => {
     const router = new IpcRouter(ipcMain as unknown as IpcMain);
     const tabs = Array.from({ length: 20 }, () => new FakeContents());
     const heard: Array<[number, unknown]> = [];
-    const unroutes = tabs.map((tab, index) => router.route('lab:tab', tab as unknown as WebContents, (_event, text) => heard.push([index, text])));
+    const unroutes = tabs.map((tab, index) =>
+      router.route('lab:tab', tab as unknown as WebContents, (_event, text) => heard.push([index, text])),
+    );
     // Node warns from the 11th listener of one event; there is one.
     expect(ipcMain.listenerCount('lab:tab')).toBe(1);
     ipcMain.emit('lab:tab', { sender: tabs[3], senderFrame: tabs[3]!.mainFrame }, 'three');

@@ -193,7 +193,7 @@ describe('ElectronTabHost', () => {
     expect(children).not.toContain(two);
   });
 
-  it('reports an error page in the main frame as a failed load, ending the old document\'s channel; not an abort, a subframe, or a failure after a commit', async () => {
+  it("reports an error page in the main frame as a failed load, ending the old document's channel; not an abort, a subframe, or a failure after a commit", async () => {
     const { host, failures, commits } = setup();
     await host.create('t1', 'lab://live', 'tab-1');
     const contents = FakeView.made[0]!.webContents;
@@ -211,12 +211,14 @@ describe('ElectronTabHost', () => {
     contents.emit('did-fail-load', {}, -105, 'ERR_NAME_NOT_RESOLVED', 'https://ads.invalid/', false, 1, 2);
     expect(failures).toEqual([]);
     contents.emit('did-fail-load', {}, -105, 'ERR_NAME_NOT_RESOLVED', 'https://unreachable.invalid/', true, 1, 1);
-    expect(failures).toEqual([['t1', { pid: 777, url: 'https://unreachable.invalid/', code: -105, description: 'ERR_NAME_NOT_RESOLVED' }]]);
+    expect(failures).toEqual([
+      ['t1', { pid: 777, url: 'https://unreachable.invalid/', code: -105, description: 'ERR_NAME_NOT_RESOLVED' }],
+    ]);
     expect(host.transport('t1')).toBeUndefined();
     expect(commits).toHaveLength(1);
   });
 
-  it('hides the shown tab\'s view while a popup of the UI is over the content area, and shows it again after', async () => {
+  it("hides the shown tab's view while a popup of the UI is over the content area, and shows it again after", async () => {
     const { host } = setup();
     await host.create('t1', 'lab://live', 'tab-1');
     await host.create('t2', 'lab://live', 'tab-2');

@@ -183,7 +183,9 @@ export class ElectronTabHost implements TabHost {
 
   hang(tabId: string): void {
     // The promise never settles while the page spins; a crash or Stop rejects it.
-    this.live(tabId)?.executeJavaScript('while (true) {}').catch(() => {});
+    this.live(tabId)
+      ?.executeJavaScript('while (true) {}')
+      .catch(() => {});
   }
 
   async stopScript(tabId: string): Promise<boolean> {
@@ -296,7 +298,12 @@ export class ElectronTabHost implements TabHost {
     contents.on('did-fail-load', (_event, errorCode, errorDescription, validatedURL, isMainFrame) => {
       if (!isErrorPageLoad(errorCode, isMainFrame, committed)) return;
       tab.channels.end();
-      this.events?.onDidFailLoad?.(tab.id, { pid: contents.getOSProcessId(), url: appToLabUrl(validatedURL), code: errorCode, description: errorDescription });
+      this.events?.onDidFailLoad?.(tab.id, {
+        pid: contents.getOSProcessId(),
+        url: appToLabUrl(validatedURL),
+        code: errorCode,
+        description: errorDescription,
+      });
     });
     contents.on('render-process-gone', (_event, details) => {
       tab.crashed = true;

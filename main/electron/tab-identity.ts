@@ -20,5 +20,7 @@ export function tabPageByPid<Page>(seen: readonly WebContentsSeen<Page>[], tabId
   const matches = seen.filter((candidate) => candidate.pid === pid && !candidate.url?.startsWith(uiPrefix));
   if (matches.length === 1) return matches[0]!.page;
   const listed = seen.map((candidate) => `pid ${candidate.pid ?? '?'} ${candidate.url ?? '?'}`).join('; ');
-  throw new Error(`${matches.length === 0 ? 'No' : 'More than one'} window shows ${tabId} (pid ${pid}); windows: ${listed}`);
+  throw new Error(
+    `${matches.length === 0 ? 'No' : 'More than one'} window shows ${tabId} (pid ${pid}); windows: ${listed}`,
+  );
 }

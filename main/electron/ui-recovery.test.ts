@@ -19,7 +19,12 @@ describe('keeping the UI alive', () => {
     expect(uiReloadDelay([], 100_000)).toBe(0);
     expect(uiReloadDelay([99_000], 100_000)).toBe(1000);
     expect(uiReloadDelay([98_000, 99_000], 100_000)).toBe(2000);
-    expect(uiReloadDelay(Array.from({ length: 10 }, (_, i) => 90_000 + i), 100_000)).toBe(30_000);
+    expect(
+      uiReloadDelay(
+        Array.from({ length: 10 }, (_, i) => 90_000 + i),
+        100_000,
+      ),
+    ).toBe(30_000);
     expect(uiReloadDelay([30_000], 100_000)).toBe(0);
   });
 

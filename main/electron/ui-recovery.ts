@@ -26,7 +26,10 @@ export interface KeepUiAliveOptions {
 }
 
 /** Reloads the UI page whenever its renderer process ends while the window is open. */
-export function keepUiAlive(contents: Pick<WebContents, 'on' | 'isDestroyed' | 'loadURL'>, options: KeepUiAliveOptions): void {
+export function keepUiAlive(
+  contents: Pick<WebContents, 'on' | 'isDestroyed' | 'loadURL'>,
+  options: KeepUiAliveOptions,
+): void {
   const crashes: number[] = [];
   const now = options.now ?? Date.now;
   const later = options.setTimeout ?? ((callback: () => void, ms: number) => setTimeout(callback, ms));
@@ -37,10 +40,15 @@ export function keepUiAlive(contents: Pick<WebContents, 'on' | 'isDestroyed' | '
     const delay = uiReloadDelay(crashes, at);
     crashes.push(at);
     crashes.splice(0, Math.max(0, crashes.length - 16));
-    log(`[browser] the browser UI's renderer ended (${details.reason}, exit code ${details.exitCode}); loading it again in ${delay} ms. The tabs run on in their own processes.`);
+    log(
+      `[browser] the browser UI's renderer ended (${details.reason}, exit code ${details.exitCode}); loading it again in ${delay} ms. The tabs run on in their own processes.`,
+    );
     // Never from inside the event: reloading a gone renderer there is not reliable.
     later(() => {
-      if (!options.isClosing() && !contents.isDestroyed()) contents.loadURL(options.url).catch((error: unknown) => log(`[browser] loading the browser UI again failed: ${String(error)}`));
+      if (!options.isClosing() && !contents.isDestroyed())
+        contents
+          .loadURL(options.url)
+          .catch((error: unknown) => log(`[browser] loading the browser UI again failed: ${String(error)}`));
     }, delay);
   });
 }

@@ -92,7 +92,10 @@ export class UtilityExits {
         if (code === 0) return this.end(child, childExit(code, undefined));
         child.exitCode = code;
         const timers = this.options.timers ?? SYSTEM_TIMERS;
-        child.timer = timers.setTimeout(() => this.end(child, childExit(code, undefined)), this.options.graceMs ?? GONE_GRACE_MS);
+        child.timer = timers.setTimeout(
+          () => this.end(child, childExit(code, undefined)),
+          this.options.graceMs ?? GONE_GRACE_MS,
+        );
       },
     };
   }
@@ -116,7 +119,10 @@ export class UtilityExits {
     const isAlive = this.options.isAlive ?? processIsAlive;
     const named = this.children.filter((child) => !child.ended && child.name === details.name);
     if (details.reason === 'launch-failed') return named.find((child) => child.pid === undefined);
-    return named.find((child) => child.exitCode !== undefined) ?? named.find((child) => child.pid !== undefined && !isAlive(child.pid));
+    return (
+      named.find((child) => child.exitCode !== undefined) ??
+      named.find((child) => child.pid !== undefined && !isAlive(child.pid))
+    );
   }
 
   private end(child: Tracked, exit: ChildExit): void {

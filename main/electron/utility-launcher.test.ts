@@ -61,10 +61,12 @@ function exitsOf(child: { onDidExit(listener: (exit: ChildExit) => void): void }
 }
 
 describe('ElectronUtilityLauncher', () => {
-  it('forks the entry with its service name; its pid exists from spawn on, in the transport\'s peer too', () => {
+  it("forks the entry with its service name; its pid exists from spawn on, in the transport's peer too", () => {
     const { launcher, forks, children } = setup();
     const child = launcher.launch('gpu');
-    expect(forks).toEqual([{ path: '/app/gpu-worker.js', options: expect.objectContaining({ serviceName: SERVICE_NAMES.gpu }) }]);
+    expect(forks).toEqual([
+      { path: '/app/gpu-worker.js', options: expect.objectContaining({ serviceName: SERVICE_NAMES.gpu }) },
+    ]);
     expect(child.pid).toBeUndefined();
     expect(child.transport.peer).toEqual({ process: 'gpu' });
     children[0]!.spawned(4321);

@@ -15,7 +15,10 @@ import { UtilityExits } from './utility-exits.ts';
 
 export { childExit, exitReasonOf } from './utility-exits.ts';
 
-export const SERVICE_NAMES: Readonly<Record<UtilityKind, string>> = { gpu: 'Lab GPU process', 'plugin-host': 'Lab plugin host' };
+export const SERVICE_NAMES: Readonly<Record<UtilityKind, string>> = {
+  gpu: 'Lab GPU process',
+  'plugin-host': 'Lab plugin host',
+};
 
 export interface ElectronUtilityLauncherOptions {
   readonly app: Pick<App, 'on' | 'off'>;

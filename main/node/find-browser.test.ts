@@ -6,7 +6,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BrowserNotFoundError, browserMissingMessage, findBrowser, findOnPath, isExecutableFile, requireBrowser } from './find-browser.ts';
+import {
+  BrowserNotFoundError,
+  browserMissingMessage,
+  findBrowser,
+  findOnPath,
+  isExecutableFile,
+  requireBrowser,
+} from './find-browser.ts';
 
 let root: string;
 beforeEach(() => {
@@ -25,13 +32,18 @@ function put(relative: string, { executable = true } = {}): string {
 const dir = (relative: string) => path.join(root, relative);
 
 /** `/Applications/X` or `C:\Program Files\X`, checked as root/Applications/X or root/C/Program Files/X. */
-const underRoot = (file: string) => isExecutableFile(path.join(root, file.replace(/^([A-Za-z]):/, '$1').replaceAll('\\', '/')), 'linux');
+const underRoot = (file: string) =>
+  isExecutableFile(path.join(root, file.replace(/^([A-Za-z]):/, '$1').replaceAll('\\', '/')), 'linux');
 
 describe('findBrowser on Linux', () => {
   it('takes CHROME_PATH first, even when PATH has a browser', () => {
     const chosen = put('custom/my-chrome');
     put('bin/chromium');
-    expect(findBrowser({ env: { CHROME_PATH: chosen, PATH: dir('bin') }, platform: 'linux' })).toEqual({ found: true, path: chosen, via: 'CHROME_PATH' });
+    expect(findBrowser({ env: { CHROME_PATH: chosen, PATH: dir('bin') }, platform: 'linux' })).toEqual({
+      found: true,
+      path: chosen,
+      via: 'CHROME_PATH',
+    });
   });
 
   it.each([
@@ -50,21 +62,35 @@ describe('findBrowser on Linux', () => {
     put('first/google-chrome');
     const chromium = put('second/chromium');
     // chromium is preferred over google-chrome whichever PATH entry holds it.
-    expect(findBrowser({ env: { PATH: [dir('first'), dir('second')].join(':') }, platform: 'linux' })).toEqual({ found: true, path: chromium, via: 'PATH' });
+    expect(findBrowser({ env: { PATH: [dir('first'), dir('second')].join(':') }, platform: 'linux' })).toEqual({
+      found: true,
+      path: chromium,
+      via: 'PATH',
+    });
     const earlier = put('first/chromium');
-    expect(findBrowser({ env: { PATH: [dir('first'), dir('second')].join(':') }, platform: 'linux' })).toMatchObject({ path: earlier });
+    expect(findBrowser({ env: { PATH: [dir('first'), dir('second')].join(':') }, platform: 'linux' })).toMatchObject({
+      path: earlier,
+    });
   });
 
-  it.each(['chromium-browser', 'google-chrome', 'google-chrome-stable', 'microsoft-edge'])('finds %s on PATH', (name) => {
-    const file = put(`bin/${name}`);
-    expect(findBrowser({ env: { PATH: `/nonexistent:${dir('bin')}` }, platform: 'linux' })).toMatchObject({ found: true, path: file });
-  });
+  it.each(['chromium-browser', 'google-chrome', 'google-chrome-stable', 'microsoft-edge'])(
+    'finds %s on PATH',
+    (name) => {
+      const file = put(`bin/${name}`);
+      expect(findBrowser({ env: { PATH: `/nonexistent:${dir('bin')}` }, platform: 'linux' })).toMatchObject({
+        found: true,
+        path: file,
+      });
+    },
+  );
 
   it('skips a non-executable file and a folder of the same name', () => {
     put('a/chromium', { executable: false });
     fs.mkdirSync(dir('b/chromium'), { recursive: true });
     const real = put('c/google-chrome');
-    expect(findBrowser({ env: { PATH: ['a', 'b', 'c'].map(dir).join(':') }, platform: 'linux' })).toMatchObject({ path: real });
+    expect(findBrowser({ env: { PATH: ['a', 'b', 'c'].map(dir).join(':') }, platform: 'linux' })).toMatchObject({
+      path: real,
+    });
   });
 
   it('never searches the current folder for an empty PATH entry', () => {
@@ -89,7 +115,9 @@ describe('findBrowser on macOS', () => {
   it('finds Google Chrome, Chromium or Edge in /Applications', () => {
     put('Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge');
     put('Applications/Chromium.app/Contents/MacOS/Chromium');
-    expect(findBrowser({ env: { PATH: dir('empty') }, platform: 'darwin', homedir: '/Users/me', isExecutable: underRoot })).toEqual({
+    expect(
+      findBrowser({ env: { PATH: dir('empty') }, platform: 'darwin', homedir: '/Users/me', isExecutable: underRoot }),
+    ).toEqual({
       found: true,
       path: '/Applications/Chromium.app/Contents/MacOS/Chromium',
       via: 'install folder',
@@ -103,28 +131,53 @@ describe('findBrowser on macOS', () => {
       path: '/Users/me/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
     });
     put('Applications/Google Chrome.app/Contents/MacOS/Google Chrome');
-    expect(findBrowser({ env, platform: 'darwin', isExecutable: underRoot })).toMatchObject({ path: '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome' });
+    expect(findBrowser({ env, platform: 'darwin', isExecutable: underRoot })).toMatchObject({
+      path: '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+    });
   });
 
   it('prefers PATH (a Homebrew chromium) to the install folders', () => {
     put('Applications/Google Chrome.app/Contents/MacOS/Google Chrome');
     put('opt/homebrew/bin/chromium');
-    expect(findBrowser({ env: { PATH: '/opt/homebrew/bin' }, platform: 'darwin', isExecutable: underRoot })).toMatchObject({ path: '/opt/homebrew/bin/chromium', via: 'PATH' });
+    expect(
+      findBrowser({ env: { PATH: '/opt/homebrew/bin' }, platform: 'darwin', isExecutable: underRoot }),
+    ).toMatchObject({ path: '/opt/homebrew/bin/chromium', via: 'PATH' });
   });
 });
 
 describe('findBrowser on Windows', () => {
-  const programFiles = { ProgramFiles: 'C:\\Program Files', 'ProgramFiles(x86)': 'C:\\Program Files (x86)', LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local' };
+  const programFiles = {
+    ProgramFiles: 'C:\\Program Files',
+    'ProgramFiles(x86)': 'C:\\Program Files (x86)',
+    LOCALAPPDATA: 'C:\\Users\\me\\AppData\\Local',
+  };
 
   it.each([
-    ['Program Files', 'C/Program Files/Google/Chrome/Application/chrome.exe', 'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe'],
-    ['Program Files (x86)', 'C/Program Files (x86)/Microsoft/Edge/Application/msedge.exe', 'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe'],
-    ['LocalAppData', 'C/Users/me/AppData/Local/Chromium/Application/chrome.exe', 'C:\\Users\\me\\AppData\\Local\\Chromium\\Application\\chrome.exe'],
+    [
+      'Program Files',
+      'C/Program Files/Google/Chrome/Application/chrome.exe',
+      'C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe',
+    ],
+    [
+      'Program Files (x86)',
+      'C/Program Files (x86)/Microsoft/Edge/Application/msedge.exe',
+      'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe',
+    ],
+    [
+      'LocalAppData',
+      'C/Users/me/AppData/Local/Chromium/Application/chrome.exe',
+      'C:\\Users\\me\\AppData\\Local\\Chromium\\Application\\chrome.exe',
+    ],
   ])('finds a browser under %s', (_where, file, expected) => {
     // Windows has no executable bit: a plain file counts.
     put(file, { executable: false });
-    const isExecutable = (candidate: string) => isExecutableFile(path.join(root, candidate.replace(/^C:/, 'C').replaceAll('\\', '/')), 'win32');
-    expect(findBrowser({ env: { Path: 'C:\\nowhere', ...programFiles }, platform: 'win32', isExecutable })).toEqual({ found: true, path: expected, via: 'install folder' });
+    const isExecutable = (candidate: string) =>
+      isExecutableFile(path.join(root, candidate.replace(/^C:/, 'C').replaceAll('\\', '/')), 'win32');
+    expect(findBrowser({ env: { Path: 'C:\\nowhere', ...programFiles }, platform: 'win32', isExecutable })).toEqual({
+      found: true,
+      path: expected,
+      via: 'install folder',
+    });
   });
 
   it('prefers Chrome to Chromium to Edge, whichever folder holds it', () => {
@@ -139,19 +192,28 @@ describe('findBrowser on Windows', () => {
     put('C/Tools/chromium.EXE');
     const env = { Path: 'C:\\Empty;"C:\\Tools"', PathExt: '.COM;.EXE' };
     expect(findOnPath('chromium', { env, platform: 'win32', isExecutable: underRoot })).toBe('C:\\Tools\\chromium.EXE');
-    expect(findBrowser({ env, platform: 'win32', isExecutable: underRoot })).toMatchObject({ path: 'C:\\Tools\\chromium.EXE', via: 'PATH' });
+    expect(findBrowser({ env, platform: 'win32', isExecutable: underRoot })).toMatchObject({
+      path: 'C:\\Tools\\chromium.EXE',
+      via: 'PATH',
+    });
     // Without PATHEXT, Windows' default list applies.
     put('C/Tools/msedge.BAT');
-    expect(findOnPath('msedge', { env: { PATH: 'C:\\Tools' }, platform: 'win32', isExecutable: underRoot })).toBe('C:\\Tools\\msedge.BAT');
+    expect(findOnPath('msedge', { env: { PATH: 'C:\\Tools' }, platform: 'win32', isExecutable: underRoot })).toBe(
+      'C:\\Tools\\msedge.BAT',
+    );
   });
 
   it('honours CHROME_PATH in any case of its name', () => {
     put('C/Portable/chrome.exe');
-    expect(findBrowser({ env: { chrome_path: 'C:\\Portable\\chrome.exe' }, platform: 'win32', isExecutable: underRoot })).toMatchObject({ via: 'CHROME_PATH' });
+    expect(
+      findBrowser({ env: { chrome_path: 'C:\\Portable\\chrome.exe' }, platform: 'win32', isExecutable: underRoot }),
+    ).toMatchObject({ via: 'CHROME_PATH' });
   });
 
   it('finds nothing without a browser and says how to install one', () => {
-    expect(findBrowser({ env: { Path: 'C:\\Empty', ...programFiles }, platform: 'win32', isExecutable: underRoot })).toEqual({
+    expect(
+      findBrowser({ env: { Path: 'C:\\Empty', ...programFiles }, platform: 'win32', isExecutable: underRoot }),
+    ).toEqual({
       found: false,
       message: browserMissingMessage('win32'),
     });

@@ -12,7 +12,13 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** Command names searched on PATH, in order. */
-export const BROWSER_COMMANDS = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'microsoft-edge'] as const;
+export const BROWSER_COMMANDS = [
+  'chromium',
+  'chromium-browser',
+  'google-chrome',
+  'google-chrome-stable',
+  'microsoft-edge',
+] as const;
 /** On Windows the executables themselves are named so (rarely on PATH, but when they are, they win). */
 const WINDOWS_EXTRA_COMMANDS = ['chrome', 'msedge'];
 
@@ -22,7 +28,11 @@ const MAC_APPS = [
   'Microsoft Edge.app/Contents/MacOS/Microsoft Edge',
 ];
 const WINDOWS_BASES = ['ProgramFiles', 'ProgramFiles(x86)', 'LOCALAPPDATA'];
-const WINDOWS_APPS = ['Google\\Chrome\\Application\\chrome.exe', 'Chromium\\Application\\chrome.exe', 'Microsoft\\Edge\\Application\\msedge.exe'];
+const WINDOWS_APPS = [
+  'Google\\Chrome\\Application\\chrome.exe',
+  'Chromium\\Application\\chrome.exe',
+  'Microsoft\\Edge\\Application\\msedge.exe',
+];
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -123,7 +133,9 @@ export function findOnPath(
 function installFolders(platform: NodeJS.Platform, env: Env, homedir?: string): string[] {
   if (platform === 'darwin') {
     const home = homedir ?? env.HOME ?? os.homedir();
-    return ['/Applications', path.posix.join(home, 'Applications')].flatMap((dir) => MAC_APPS.map((app) => path.posix.join(dir, app)));
+    return ['/Applications', path.posix.join(home, 'Applications')].flatMap((dir) =>
+      MAC_APPS.map((app) => path.posix.join(dir, app)),
+    );
   }
   if (platform === 'win32') {
     const bases = WINDOWS_BASES.map((name) => envValue(env, name, platform)).filter((base): base is string => !!base);

@@ -36,10 +36,12 @@ describe('procSandboxReader with made-up /proc', () => {
     '/proc/7/ns/net': 'net:[3]',
   };
   const files: Record<string, string> = { '/proc/7/status': status('2', '1'), '/proc/8/status': status('0') };
-  const readFile = (file: string) => (file in files ? Promise.resolve(files[file]!) : Promise.reject(new Error('ENOENT')));
-  const readlink = (file: string) => (file in links ? Promise.resolve(links[file]!) : Promise.reject(new Error('EACCES')));
+  const readFile = (file: string) =>
+    file in files ? Promise.resolve(files[file]!) : Promise.reject(new Error('ENOENT'));
+  const readlink = (file: string) =>
+    file in links ? Promise.resolve(links[file]!) : Promise.reject(new Error('EACCES'));
 
-  it('lists the namespaces that differ from the browser process\'s own', async () => {
+  it("lists the namespaces that differ from the browser process's own", async () => {
     const reader = procSandboxReader({ platform: 'linux', readFile, readlink });
     expect(await reader.measure(7)).toEqual({ seccomp: 'filter', noNewPrivs: true, namespaces: ['user', 'pid'] });
   });
@@ -71,7 +73,11 @@ async function sleeper(command: string[]): Promise<{ child: ChildProcess; sleepP
     const own = readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim();
     if (own === 'sleep') return child.pid!;
     // unshare --fork runs sleep as its child.
-    const kids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number);
+    const kids = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8')
+      .trim()
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
     const found = kids.find((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'sleep');
     if (found === undefined) throw new Error('not yet');
     return found;
@@ -90,20 +96,35 @@ async function sleeper(command: string[]): Promise<{ child: ChildProcess; sleepP
 
 describe.skipIf(!linux)('procSandboxReader on real processes', () => {
   it('measures this process (the browser) as unconfined: no seccomp, no no_new_privs, its own namespaces', async () => {
-    expect(await procSandboxReader().measure(process.pid)).toEqual({ seccomp: 'none', noNewPrivs: false, namespaces: [] });
+    expect(await procSandboxReader().measure(process.pid)).toEqual({
+      seccomp: 'none',
+      noNewPrivs: false,
+      namespaces: [],
+    });
   });
 
   it('sees no_new_privs set by setpriv', async () => {
     const { sleepPid } = await sleeper(['setpriv', '--no-new-privs', 'sleep', '30']);
-    expect(await procSandboxReader().measure(sleepPid())).toEqual({ seccomp: 'none', noNewPrivs: true, namespaces: [] });
+    expect(await procSandboxReader().measure(sleepPid())).toEqual({
+      seccomp: 'none',
+      noNewPrivs: true,
+      namespaces: [],
+    });
   });
 
   it('sees new user, pid and net namespaces made by unshare', async (context) => {
     const probe = spawn('unshare', ['--user', '--pid', '--net', '--fork', 'true'], { stdio: 'ignore' });
-    const code = await new Promise<number | null>((resolve) => probe.once('exit', resolve).once('error', () => resolve(-1)));
-    if (code !== 0) context.skip('this machine forbids new user namespaces (unshare --user failed): nothing to measure');
+    const code = await new Promise<number | null>((resolve) =>
+      probe.once('exit', resolve).once('error', () => resolve(-1)),
+    );
+    if (code !== 0)
+      context.skip('this machine forbids new user namespaces (unshare --user failed): nothing to measure');
     const { sleepPid } = await sleeper(['unshare', '--user', '--pid', '--net', '--fork', 'sleep', '30']);
-    expect(await procSandboxReader().measure(sleepPid())).toEqual({ seccomp: 'none', noNewPrivs: false, namespaces: ['user', 'pid', 'net'] });
+    expect(await procSandboxReader().measure(sleepPid())).toEqual({
+      seccomp: 'none',
+      noNewPrivs: false,
+      namespaces: ['user', 'pid', 'net'],
+    });
   });
 
   it('answers undefined for a pid that has ended', async () => {

@@ -81,9 +81,16 @@ export function decideSandbox(question: SandboxQuestion, host: SandboxHost = sys
  * /usr/bin/chromium runs /usr/lib/chromium/chromium, which has no helper: Debian relies on user
  * namespaces); both the link's target folder and the named file's own folder are listed.
  */
-export function chromeSandboxHelpers(executable: string, env: NodeJS.ProcessEnv = process.env, realpath = safeRealpath): string[] {
+export function chromeSandboxHelpers(
+  executable: string,
+  env: NodeJS.ProcessEnv = process.env,
+  realpath = safeRealpath,
+): string[] {
   const folders = new Set([path.dirname(realpath(executable)), path.dirname(path.resolve(executable))]);
-  return [...(env.CHROME_DEVEL_SANDBOX ? [env.CHROME_DEVEL_SANDBOX] : []), ...[...folders].map((folder) => path.join(folder, 'chrome-sandbox'))];
+  return [
+    ...(env.CHROME_DEVEL_SANDBOX ? [env.CHROME_DEVEL_SANDBOX] : []),
+    ...[...folders].map((folder) => path.join(folder, 'chrome-sandbox')),
+  ];
 }
 
 function safeRealpath(file: string): string {
@@ -132,6 +139,10 @@ export function sandboxSummary(decision: SandboxDecision): string {
  * where it cannot work); with it, off, for the reason the decision gives: the one that made the
  * launcher pass it (root, no namespaces), or the user's own request.
  */
-export function sandboxInForce(noSandboxSwitch: boolean, question: Omit<SandboxQuestion, 'noSandboxRequested'>, host: SandboxHost = systemSandboxHost()): SandboxDecision {
+export function sandboxInForce(
+  noSandboxSwitch: boolean,
+  question: Omit<SandboxQuestion, 'noSandboxRequested'>,
+  host: SandboxHost = systemSandboxHost(),
+): SandboxDecision {
   return noSandboxSwitch ? decideSandbox({ ...question, noSandboxRequested: true }, host) : { enabled: true };
 }

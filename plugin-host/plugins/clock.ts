@@ -10,11 +10,16 @@ const SIZE = 160;
 
 export const clock = definePlugin({
   name: 'clock',
-  description: 'A ticker: the time and a tick count, redrawn every intervalMs (default 1000). Params: intervalMs, style=face|text. Command: reset.',
+  description:
+    'A ticker: the time and a tick count, redrawn every intervalMs (default 1000). Params: intervalMs, style=face|text. Command: reset.',
   create(context) {
     const intervalMs = integerParam(context.params, 'intervalMs', { fallback: 1000, min: 50, max: 60_000 });
     const style = context.params.get('style') ?? 'face';
-    if (style !== 'face' && style !== 'text') throw new CodedError(PluginChannelErrorCode.PLUGIN_BAD_PARAM, `param style must be face or text, not ${JSON.stringify(style)}`);
+    if (style !== 'face' && style !== 'text')
+      throw new CodedError(
+        PluginChannelErrorCode.PLUGIN_BAD_PARAM,
+        `param style must be face or text, not ${JSON.stringify(style)}`,
+      );
     let ticks = 0;
     const draw = () => context.render(style === 'text' ? clockText(new Date(), ticks) : clockFace(new Date(), ticks));
     draw();

@@ -17,7 +17,8 @@ export function spin(ms: number): void {
 
 export const cpuHog = definePlugin({
   name: 'cpu-hog',
-  description: 'Command spin <ms> busy-loops the host thread (the host stalls); sleep <ms> waits without blocking. Params: spinMs, spinEveryMs.',
+  description:
+    'Command spin <ms> busy-loops the host thread (the host stalls); sleep <ms> waits without blocking. Params: spinMs, spinEveryMs.',
   create(context) {
     const spinMs = integerParam(context.params, 'spinMs', { fallback: 200, min: 0, max: MAX_MS });
     const spinEveryMs = integerParam(context.params, 'spinEveryMs', { fallback: 0, min: 0, max: MAX_MS });
@@ -41,10 +42,14 @@ export const cpuHog = definePlugin({
           const ms = integerArgument(argument, 'sleep', { min: 0, max: MAX_MS });
           return new Promise<string>((resolve, reject) => {
             const stop = context.setTimeout(() => resolve(`slept ${ms} ms`), ms);
-            signal.addEventListener('abort', () => {
-              stop();
-              reject(signal.reason);
-            }, { once: true });
+            signal.addEventListener(
+              'abort',
+              () => {
+                stop();
+                reject(signal.reason);
+              },
+              { once: true },
+            );
           });
         },
       },

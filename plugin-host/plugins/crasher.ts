@@ -8,7 +8,10 @@ export const crasher = definePlugin({
   name: 'crasher',
   description: 'Command crash aborts the plugin host process (SIGABRT): every plugin of every tab crashes with it.',
   create(context) {
-    context.render({ kind: 'text', text: '⚠ crasher: its "crash" command aborts the plugin host, and every plugin in it.' });
+    context.render({
+      kind: 'text',
+      text: '⚠ crasher: its "crash" command aborts the plugin host, and every plugin in it.',
+    });
     return {
       commands: {
         crash() {

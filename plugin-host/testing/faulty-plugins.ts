@@ -22,11 +22,14 @@ export const faulty = definePlugin({
   create(context) {
     let ticks = 0;
     context.render({ kind: 'text', text: 'made' });
-    context.setInterval(() => {
-      ticks++;
-      if (ticks % 2 === 1) throw new Error(`tick ${ticks} failed`);
-      context.render({ kind: 'text', text: `tick ${ticks}` });
-    }, Number(context.params.get('intervalMs') ?? 20));
+    context.setInterval(
+      () => {
+        ticks++;
+        if (ticks % 2 === 1) throw new Error(`tick ${ticks} failed`);
+        context.render({ kind: 'text', text: `tick ${ticks}` });
+      },
+      Number(context.params.get('intervalMs') ?? 20),
+    );
     return {
       commands: {
         throw() {
@@ -43,7 +46,11 @@ export const faulty = definePlugin({
           throw new CodedError('C'.repeat(500), 'x'.repeat(200_000), { name: 'N'.repeat(500) });
         },
         throwUndescribable() {
-          throw { toString: () => { throw new Error('no'); } };
+          throw {
+            toString: () => {
+              throw new Error('no');
+            },
+          };
         },
         longResult: () => 'y'.repeat(5000),
         numberResult: () => 42 as unknown as string,

@@ -20,7 +20,13 @@ export type Render = EventOf<typeof PluginChannel, 'render'> & { at: number };
 
 /** Starts a plugin host process; `kill` it when done. */
 export function startHost(): Host & { kill(): void } {
-  const host = forkService({ entry: hostEntry, process: 'plugin-host', local: PluginHostHost, remote: PluginHostService, handlers: {} });
+  const host = forkService({
+    entry: hostEntry,
+    process: 'plugin-host',
+    local: PluginHostHost,
+    remote: PluginHostService,
+    handlers: {},
+  });
   return { ...host, kill: () => host.child.kill('SIGKILL') };
 }
 
@@ -82,7 +88,11 @@ export async function connectTab(url: string, clientId: string, hostPid?: number
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`${clientId}: ${instanceId} rendered ${of(instanceId).length} times in ${timeoutMs} ms, not ${count}`));
+          reject(
+            new Error(
+              `${clientId}: ${instanceId} rendered ${of(instanceId).length} times in ${timeoutMs} ms, not ${count}`,
+            ),
+          );
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);

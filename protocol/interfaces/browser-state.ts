@@ -144,7 +144,9 @@ export const BrowserEvent = Variant('type', [
     processId: Type.String({ maxLength: 64 }),
     interface: Type.String({ maxLength: 128 }),
     /** Which of the RPC layer's reasons (bad-message.ts); what exactly was wrong is `reason`. */
-    code: Type.Optional(Type.Unsafe<BadMessageReason>(Type.Union(BAD_MESSAGE_REASONS.map((reason) => Type.Literal(reason))))),
+    code: Type.Optional(
+      Type.Unsafe<BadMessageReason>(Type.Union(BAD_MESSAGE_REASONS.map((reason) => Type.Literal(reason)))),
+    ),
     reason: Type.String({ maxLength: 4096 }),
   }),
   /** A tab opened or changed (title, url, state, renderer, crash). */
@@ -166,4 +168,8 @@ export const BrowserEvent = Variant('type', [
 export type BrowserEvent = Static<typeof BrowserEvent>;
 
 /** A BrowserEvent before the event log numbers and stamps it. */
-export type BrowserEventInput = BrowserEvent extends infer E ? (E extends BrowserEvent ? Omit<E, 'seq' | 'at'> : never) : never;
+export type BrowserEventInput = BrowserEvent extends infer E
+  ? E extends BrowserEvent
+    ? Omit<E, 'seq' | 'at'>
+    : never
+  : never;

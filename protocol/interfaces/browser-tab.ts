@@ -47,7 +47,10 @@ export const TabHostService = defineInterface({
     /** A direct channel to the GPU process, or software mode. */
     requestGpuChannel: method(Struct({}), GpuChannelGrantMessage),
     /** A direct channel to the plugin host; an error with code PLUGIN_HOST_DOWN while it is not running. */
-    requestPluginChannel: method(Struct({}), Struct({ channel: DirectChannelEndpoint, hostPid: Type.Integer({ minimum: 1 }) })),
+    requestPluginChannel: method(
+      Struct({}),
+      Struct({ channel: DirectChannelEndpoint, hostPid: Type.Integer({ minimum: 1 }) }),
+    ),
   },
   events: {
     /** The GPU process restarted or compositing changed: request a GPU channel again. */

@@ -33,10 +33,26 @@ export const PaintOp = Variant('op', [
   /** Sets the fill style to a linear gradient from (x0, y0) to (x1, y1). */
   op('linearGradient', { x0: Num, y0: Num, x1: Num, y1: Num, stops: GradientStops }),
   /** Sets the fill style to a radial gradient between two circles. */
-  op('radialGradient', { x0: Num, y0: Num, r0: Type.Number({ minimum: 0 }), x1: Num, y1: Num, r1: Type.Number({ minimum: 0 }), stops: GradientStops }),
+  op('radialGradient', {
+    x0: Num,
+    y0: Num,
+    r0: Type.Number({ minimum: 0 }),
+    x1: Num,
+    y1: Num,
+    r1: Type.Number({ minimum: 0 }),
+    stops: GradientStops,
+  }),
   op('lineWidth', { width: Type.Number({ minimum: 0, maximum: 1000 }) }),
   op('font', { font: Type.String({ maxLength: 128 }) }),
-  op('textAlign', { align: Type.Union([Type.Literal('left'), Type.Literal('right'), Type.Literal('center'), Type.Literal('start'), Type.Literal('end')]) }),
+  op('textAlign', {
+    align: Type.Union([
+      Type.Literal('left'),
+      Type.Literal('right'),
+      Type.Literal('center'),
+      Type.Literal('start'),
+      Type.Literal('end'),
+    ]),
+  }),
   op('fillRect', { x: Num, y: Num, w: Num, h: Num }),
   op('strokeRect', { x: Num, y: Num, w: Num, h: Num }),
   op('clearRect', { x: Num, y: Num, w: Num, h: Num }),
@@ -46,14 +62,27 @@ export const PaintOp = Variant('op', [
   op('lineTo', { x: Num, y: Num }),
   op('quadraticCurveTo', { cpx: Num, cpy: Num, x: Num, y: Num }),
   op('bezierCurveTo', { cp1x: Num, cp1y: Num, cp2x: Num, cp2y: Num, x: Num, y: Num }),
-  op('arc', { x: Num, y: Num, r: Type.Number({ minimum: 0 }), start: Num, end: Num, ccw: Type.Optional(Type.Boolean()) }),
+  op('arc', {
+    x: Num,
+    y: Num,
+    r: Type.Number({ minimum: 0 }),
+    start: Num,
+    end: Num,
+    ccw: Type.Optional(Type.Boolean()),
+  }),
   op('rect', { x: Num, y: Num, w: Num, h: Num }),
   op('fill', {}),
   op('stroke', {}),
   op('clip', {}),
   op('fillText', { text: Type.String({ maxLength: 256 }), x: Num, y: Num }),
   /** Draws `images[image]` of the display list at (x, y), scaled to w x h when given. */
-  op('drawImage', { image: Type.Integer({ minimum: 0, maximum: MAX_IMAGES - 1 }), x: Num, y: Num, w: Type.Optional(Num), h: Type.Optional(Num) }),
+  op('drawImage', {
+    image: Type.Integer({ minimum: 0, maximum: MAX_IMAGES - 1 }),
+    x: Num,
+    y: Num,
+    w: Type.Optional(Num),
+    h: Type.Optional(Num),
+  }),
 ]);
 export type PaintOp = Static<typeof PaintOp>;
 
@@ -65,7 +94,8 @@ export const ImageData = Type.Refine(
     data: Bytes(MAX_IMAGE_SIDE * MAX_IMAGE_SIDE * 4),
   }),
   (image) => image.data.byteLength === image.width * image.height * 4,
-  (image) => `data must hold width x height x 4 = ${image.width * image.height * 4} bytes, not ${image.data?.byteLength}`,
+  (image) =>
+    `data must hold width x height x 4 = ${image.width * image.height * 4} bytes, not ${image.data?.byteLength}`,
 );
 export type ImageData = Static<typeof ImageData>;
 

@@ -51,7 +51,11 @@ export const PluginChannel = defineInterface({
         instanceId: InstanceId,
         plugin: Type.String({ maxLength: 64 }),
         /** Plugin-defined settings, e.g. the ticker's interval. */
-        params: Type.Optional(Type.Array(Struct({ name: Type.String({ maxLength: 32 }), value: Type.String({ maxLength: 256 }) }), { maxItems: 16 })),
+        params: Type.Optional(
+          Type.Array(Struct({ name: Type.String({ maxLength: 32 }), value: Type.String({ maxLength: 256 }) }), {
+            maxItems: 16,
+          }),
+        ),
       }),
       Struct({}),
     ),
@@ -62,7 +66,11 @@ export const PluginChannel = defineInterface({
      * an error with code PLUGIN_NO_INSTANCE or PLUGIN_UNKNOWN_COMMAND.
      */
     command: method(
-      Struct({ instanceId: InstanceId, command: Type.String({ maxLength: 64 }), argument: Type.Optional(Type.String({ maxLength: 1024 })) }),
+      Struct({
+        instanceId: InstanceId,
+        command: Type.String({ maxLength: 64 }),
+        argument: Type.Optional(Type.String({ maxLength: 1024 })),
+      }),
       Struct({ result: Type.Optional(Type.String({ maxLength: 4096 })) }),
     ),
   },

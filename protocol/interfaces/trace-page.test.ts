@@ -62,26 +62,37 @@ interface Input {
 }
 
 /** Records; `methods` how many methods they spread over (many: pages fill up with routes, few: with errors). */
-const input = (methods: number): fc.Arbitrary<Input> => fc.record({
-  direction: fc.constantFrom('send' as const, 'receive' as const),
-  other: fc.nat(others.length - 1),
-  iface: fc.nat(interfaces.length - 1),
-  method: fc.nat(methods - 1),
-  kind: fc.constantFrom(...TRACE_KINDS),
-  callId: fc.option(fc.oneof(fc.nat(1000), fc.integer({ min: 2 ** 32 - 2, max: 2 ** 32 + 2 }), fc.maxSafeNat()), { nil: undefined }),
-  size: fc.oneof({ weight: 5, arbitrary: fc.nat(100_000) }, { weight: 1, arbitrary: fc.integer({ min: INT32_MAX - 1, max: 2 ** 40 }) }),
-  gapMs: fc.oneof(
-    // Rare enough that pages can fill up to 256 routes or errors between them.
-    { weight: 400, arbitrary: fc.double({ min: 0, max: 5, noNaN: true }) },
-    { weight: 1, arbitrary: fc.double({ min: 36 * MINUTE, max: 48 * 60 * MINUTE, noNaN: true }) }, // past 32 bits of microseconds
-  ),
-  sentBeforeMs: fc.oneof(
-    { weight: 10, arbitrary: fc.double({ min: 0, max: 2, noNaN: true }) },
-    { weight: 1, arbitrary: fc.constantFrom(1_764_000_000_000, -1e10, 1e12) }, // a sender's clock far off
-  ),
-  roundTripMs: fc.option(fc.oneof(fc.double({ min: 0, max: 10_000, noNaN: true }), fc.constant(3e6)), { nil: undefined }),
-  error: fc.option(fc.oneof(fc.string({ maxLength: 20 }), fc.string({ minLength: 250, maxLength: 300 })), { nil: undefined, freq: 2 }),
-});
+const input = (methods: number): fc.Arbitrary<Input> =>
+  fc.record({
+    direction: fc.constantFrom('send' as const, 'receive' as const),
+    other: fc.nat(others.length - 1),
+    iface: fc.nat(interfaces.length - 1),
+    method: fc.nat(methods - 1),
+    kind: fc.constantFrom(...TRACE_KINDS),
+    callId: fc.option(fc.oneof(fc.nat(1000), fc.integer({ min: 2 ** 32 - 2, max: 2 ** 32 + 2 }), fc.maxSafeNat()), {
+      nil: undefined,
+    }),
+    size: fc.oneof(
+      { weight: 5, arbitrary: fc.nat(100_000) },
+      { weight: 1, arbitrary: fc.integer({ min: INT32_MAX - 1, max: 2 ** 40 }) },
+    ),
+    gapMs: fc.oneof(
+      // Rare enough that pages can fill up to 256 routes or errors between them.
+      { weight: 400, arbitrary: fc.double({ min: 0, max: 5, noNaN: true }) },
+      { weight: 1, arbitrary: fc.double({ min: 36 * MINUTE, max: 48 * 60 * MINUTE, noNaN: true }) }, // past 32 bits of microseconds
+    ),
+    sentBeforeMs: fc.oneof(
+      { weight: 10, arbitrary: fc.double({ min: 0, max: 2, noNaN: true }) },
+      { weight: 1, arbitrary: fc.constantFrom(1_764_000_000_000, -1e10, 1e12) }, // a sender's clock far off
+    ),
+    roundTripMs: fc.option(fc.oneof(fc.double({ min: 0, max: 10_000, noNaN: true }), fc.constant(3e6)), {
+      nil: undefined,
+    }),
+    error: fc.option(fc.oneof(fc.string({ maxLength: 20 }), fc.string({ minLength: 250, maxLength: 300 })), {
+      nil: undefined,
+      freq: 2,
+    }),
+  });
 
 /** Routes shared as endpoints share them: one object per distinct route. */
 const routes = new Map<string, TraceRoute>();
@@ -175,7 +186,9 @@ function expectedRow(record: Placed, timeBase: number): TraceEntryInfo {
     sentAt: timeBase + (record.receivedAt === undefined ? own : clipped(micros(record.sentAt - timeBase))) / 1000,
     ...(record.callId === undefined ? {} : { callId: record.callId }),
     ...(record.receivedAt === undefined ? {} : { receivedAt: timeBase + own / 1000 }),
-    ...(record.roundTripMs === undefined ? {} : { roundTripMs: clipped(Math.max(0, micros(record.roundTripMs))) / 1000 }),
+    ...(record.roundTripMs === undefined
+      ? {}
+      : { roundTripMs: clipped(Math.max(0, micros(record.roundTripMs))) / 1000 }),
     ...(record.error === undefined ? {} : { error: clip(record.error, 256) }),
   };
 }
@@ -186,7 +199,7 @@ function pageThrough(ring: TraceRing, placed: readonly Placed[], pageSize: numbe
   const first = placed[0]?.seq ?? 0;
   const end = first + placed.length;
   const rows: TraceEntryInfo[] = [];
-  for (let from = first; from < end; ) {
+  for (let from = first; from < end;) {
     const to = Math.min(end, from + pageSize);
     const page = encoder.encode(ring, from, to, 0);
     expect(valid.check(page)).toBe(true);
@@ -196,14 +209,18 @@ function pageThrough(ring: TraceRing, placed: readonly Placed[], pageSize: numbe
     expect(page.nextSeq).toBe(from + page.count);
     expect(page.timeBase).toBe(Math.floor(ownTime(placed[from - first]!)));
     const decoded = decodeTracePage(page);
-    expect(decoded).toEqual(placed.slice(from - first, from - first + page.count).map((record) => expectedRow(record, page.timeBase)));
+    expect(decoded).toEqual(
+      placed.slice(from - first, from - first + page.count).map((record) => expectedRow(record, page.timeBase)),
+    );
     if (page.nextSeq < to) {
       // Ended early: the next record needs a 257th route or error, or is too far in time for 32 bits.
       const next = placed[page.nextSeq - first]!;
       const offset = micros(ownTime(next) - page.timeBase);
       const newRoute = !placed.slice(from - first, page.nextSeq - first).some((record) => record.route === next.route);
       const tooFar = offset <= TRACE_NONE || offset > INT32_MAX;
-      const full = (newRoute && page.routes.length === TRACE_PAGE_ROUTES) || (next.error !== undefined && page.errors.length === TRACE_PAGE_ROUTES);
+      const full =
+        (newRoute && page.routes.length === TRACE_PAGE_ROUTES) ||
+        (next.error !== undefined && page.errors.length === TRACE_PAGE_ROUTES);
       expect(tooFar || full).toBe(true);
     }
     rows.push(...decoded);
@@ -249,7 +266,11 @@ describe('trace page: encode -> decode', () => {
       { ...base, sentBeforeMs: 1_764_000_000_000 }, // a peer whose stamp is nonsense
       { ...base, callId: 2 ** 40 + 7 },
       { ...base, gapMs: 40 * MINUTE }, // starts a page of its own
-      ...Array.from({ length: TRACE_PAGE_ROUTES + 40 }, (_, i) => ({ ...base, method: 1000 + i, error: i % 2 ? undefined : `bad ${i}` })),
+      ...Array.from({ length: TRACE_PAGE_ROUTES + 40 }, (_, i) => ({
+        ...base,
+        method: 1000 + i,
+        error: i % 2 ? undefined : `bad ${i}`,
+      })),
       ...Array.from({ length: TRACE_PAGE_ROUTES + 10 }, (_, i) => ({ ...base, error: `bad again ${i}` })),
     ];
     const { ring, placed } = ringOf(inputs, 9_990, 3);

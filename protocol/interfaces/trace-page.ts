@@ -43,7 +43,16 @@ export const TRACE_RECEIVED = 8;
  * A record's numbers: TRACE_FIELDS 32-bit integers, little-endian, at these offsets; TRACE_NONE
  * where a record has none. A call id takes two words (high, then low as unsigned): it can pass 2^32.
  */
-export const TRACE_FIELD = { route: 0, callIdHigh: 1, callIdLow: 2, size: 3, sentAt: 4, receivedAt: 5, roundTrip: 6, error: 7 } as const;
+export const TRACE_FIELD = {
+  route: 0,
+  callIdHigh: 1,
+  callIdLow: 2,
+  size: 3,
+  sentAt: 4,
+  receivedAt: 5,
+  roundTrip: 6,
+  error: 7,
+} as const;
 export const TRACE_FIELDS = 8;
 export const TRACE_NONE = -0x8000_0000;
 
@@ -147,12 +156,16 @@ const int32 = (value: number) => (value > INT32_MAX ? INT32_MAX : value <= TRACE
 
 const clip = (text: string, max: number) => (text.length > max ? text.slice(0, max) : text);
 
-const KIND_INDEX = Object.fromEntries(TRACE_KINDS.map((kind, index) => [kind, index])) as Readonly<Record<TraceKind, number>>;
+const KIND_INDEX = Object.fromEntries(TRACE_KINDS.map((kind, index) => [kind, index])) as Readonly<
+  Record<TraceKind, number>
+>;
 
 function peerInfo(identity: PeerIdentity): TracePeerInfo {
   return {
     process: clip(identity.process, MAX_PROCESS),
-    ...(identity.id === undefined ? {} : { id: typeof identity.id === 'string' ? clip(identity.id, MAX_ID) : identity.id }),
+    ...(identity.id === undefined
+      ? {}
+      : { id: typeof identity.id === 'string' ? clip(identity.id, MAX_ID) : identity.id }),
     ...(identity.pid === undefined ? {} : { pid: identity.pid }),
   };
 }
@@ -216,7 +229,8 @@ export class TracePageEncoder {
       }
       return index;
     };
-    const ownTime = (n: number) => (numbers[n + RECEIVED_AT] === numbers[n + RECEIVED_AT] ? numbers[n + RECEIVED_AT]! : numbers[n + SENT_AT]!);
+    const ownTime = (n: number) =>
+      numbers[n + RECEIVED_AT] === numbers[n + RECEIVED_AT] ? numbers[n + RECEIVED_AT]! : numbers[n + SENT_AT]!;
     const timeBase = to > from ? Math.floor(ownTime((from % capacity) * NUMBERS)) : 0;
     const bytes = new Uint8Array((to - from) * TRACE_FIELDS * 4);
     const view = new DataView(bytes.buffer);
@@ -230,7 +244,11 @@ export class TracePageEncoder {
       const route = ringRoutes[slot]!;
       const text = anyErrors ? ringErrors.get(slot) : undefined;
       // A page names at most TRACE_PAGE_ROUTES routes and errors (then it fits the UI's channel).
-      if ((routes.length === TRACE_PAGE_ROUTES && !routeIndex.has(route)) || (text !== undefined && errors.length === TRACE_PAGE_ROUTES)) break;
+      if (
+        (routes.length === TRACE_PAGE_ROUTES && !routeIndex.has(route)) ||
+        (text !== undefined && errors.length === TRACE_PAGE_ROUTES)
+      )
+        break;
       const at = count * TRACE_FIELDS * 4;
       view.setInt32(at + TRACE_FIELD.route * 4, routeOf(route), true);
       const id = numbers[n + CALL_ID]!;
@@ -244,11 +262,23 @@ export class TracePageEncoder {
       view.setInt32(at + TRACE_FIELD.size * 4, int32(Math.max(0, Math.round(numbers[n + SIZE]!))), true);
       const received = numbers[n + RECEIVED_AT]!;
       // A received record's send time may be its sender's clock: clipped, where the receive time is exact.
-      view.setInt32(at + TRACE_FIELD.sentAt * 4, received === received ? int32(Math.round((numbers[n + SENT_AT]! - timeBase) * 1000)) : own, true);
+      view.setInt32(
+        at + TRACE_FIELD.sentAt * 4,
+        received === received ? int32(Math.round((numbers[n + SENT_AT]! - timeBase) * 1000)) : own,
+        true,
+      );
       view.setInt32(at + TRACE_FIELD.receivedAt * 4, received === received ? own : TRACE_NONE, true);
       const trip = numbers[n + ROUND_TRIP]!;
-      view.setInt32(at + TRACE_FIELD.roundTrip * 4, trip === trip ? int32(Math.max(0, Math.round(trip * 1000))) : TRACE_NONE, true);
-      view.setInt32(at + TRACE_FIELD.error * 4, text === undefined ? TRACE_NONE : errors.push(clip(text, MAX_ERROR)) - 1, true);
+      view.setInt32(
+        at + TRACE_FIELD.roundTrip * 4,
+        trip === trip ? int32(Math.max(0, Math.round(trip * 1000))) : TRACE_NONE,
+        true,
+      );
+      view.setInt32(
+        at + TRACE_FIELD.error * 4,
+        text === undefined ? TRACE_NONE : errors.push(clip(text, MAX_ERROR)) - 1,
+        true,
+      );
     }
     return {
       firstSeq: from,
@@ -364,17 +394,26 @@ export function decodeTracePage(page: TracePageInfo): TraceEntryInfo[] {
     const iface = page.names[route.interface];
     const method = page.names[route.method];
     const kind = TRACE_KINDS[route.code % TRACE_RECEIVED];
-    if (!from || !to || iface === undefined || method === undefined || !kind) throw new RangeError(`trace route ${r} of the page names nothing`);
-    return { direction: route.code >= TRACE_RECEIVED ? ('receive' as const) : ('send' as const), from, to, interface: iface, method, kind };
+    if (!from || !to || iface === undefined || method === undefined || !kind)
+      throw new RangeError(`trace route ${r} of the page names nothing`);
+    return {
+      direction: route.code >= TRACE_RECEIVED ? ('receive' as const) : ('send' as const),
+      from,
+      to,
+      interface: iface,
+      method,
+      kind,
+    };
   });
   const count = page.count;
   let bytes: Uint8Array;
   try {
     bytes = base64Bytes(page.records);
   } catch {
-    throw new RangeError('the trace page\'s records are not base64');
+    throw new RangeError("the trace page's records are not base64");
   }
-  if (bytes.length !== count * TRACE_FIELDS * 4) throw new RangeError(`the trace page's records are ${bytes.length} bytes, not ${count} records`);
+  if (bytes.length !== count * TRACE_FIELDS * 4)
+    throw new RangeError(`the trace page's records are ${bytes.length} bytes, not ${count} records`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const rows = new Array<TraceEntryInfo>(count);
   let record = 0; // the byte offset of record i
@@ -384,7 +423,8 @@ export function decodeTracePage(page: TracePageInfo): TraceEntryInfo[] {
     if (!route) throw new RangeError(`trace record ${i} of the page names no route`);
     const size = at(TRACE_FIELD.size);
     const sentAt = at(TRACE_FIELD.sentAt);
-    if (size < 0 || sentAt === TRACE_NONE) throw new RangeError(`trace record ${i} of the page has no size or send time`);
+    if (size < 0 || sentAt === TRACE_NONE)
+      throw new RangeError(`trace record ${i} of the page has no size or send time`);
     const row: MutableEntry = {
       seq: page.firstSeq + i,
       direction: route.direction,

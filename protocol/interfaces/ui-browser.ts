@@ -9,7 +9,15 @@
 import { errorCodes, type ErrorCodeOf } from '../rpc/errors.ts';
 import { defineInterface, method } from '../rpc/interface.ts';
 import { Struct, Type } from '../rpc/schema.ts';
-import { BrowserEvent, DirectChannel, GpuMode, ProcessInfo, ProcessModel, SandboxState, TabInfo } from './browser-state.ts';
+import {
+  BrowserEvent,
+  DirectChannel,
+  GpuMode,
+  ProcessInfo,
+  ProcessModel,
+  SandboxState,
+  TabInfo,
+} from './browser-state.ts';
 import { TracePage } from './trace-page.ts';
 
 /**
@@ -57,7 +65,9 @@ export const ProcessSandbox = Struct({
   seccomp: Type.Union([Type.Literal('none'), Type.Literal('strict'), Type.Literal('filter')]),
   noNewPrivs: Type.Boolean(),
   /** Absent when the kernel would not show its namespaces. */
-  namespaces: Type.Optional(Type.Array(Type.Union([Type.Literal('user'), Type.Literal('pid'), Type.Literal('net')]), { maxItems: 3 })),
+  namespaces: Type.Optional(
+    Type.Array(Type.Union([Type.Literal('user'), Type.Literal('pid'), Type.Literal('net')]), { maxItems: 3 }),
+  ),
 });
 
 /** One process's row of figures in the task manager; CPU and memory absent where the shell cannot measure them. */

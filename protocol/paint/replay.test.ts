@@ -19,7 +19,12 @@ function draw(list: DisplayList, ctx?: SKRSContext2D): SKRSContext2D {
 }
 
 const pixel = (ctx: SKRSContext2D, x: number, y: number) => [...ctx.getImageData(x, y, 1, 1).data];
-const list = (ops: PaintOp[], images?: ImageData[]): DisplayList => ({ width: 40, height: 30, ops, ...(images ? { images } : {}) });
+const list = (ops: PaintOp[], images?: ImageData[]): DisplayList => ({
+  width: 40,
+  height: 30,
+  ops,
+  ...(images ? { images } : {}),
+});
 
 describe('replayDisplayList on Skia', () => {
   it('fills with the current style, in the current transform', () => {
@@ -129,10 +134,12 @@ describe('replayDisplayList on any Canvas2DLike', () => {
   it('maps each op to one context call with its arguments, after a reset', () => {
     const calls: string[] = [];
     const recorder = new Proxy({} as Record<string | symbol, unknown>, {
-      get: (_target, name) => (...args: unknown[]) => {
-        calls.push(`${String(name)}(${args.map((arg) => JSON.stringify(arg)).join(',')})`);
-        return recorder; // a gradient, for createLinearGradient
-      },
+      get:
+        (_target, name) =>
+        (...args: unknown[]) => {
+          calls.push(`${String(name)}(${args.map((arg) => JSON.stringify(arg)).join(',')})`);
+          return recorder; // a gradient, for createLinearGradient
+        },
       set: (_target, name, value) => {
         calls.push(`${String(name)}=${typeof value === 'string' ? value : 'gradient'}`);
         return true;

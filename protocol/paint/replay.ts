@@ -69,7 +69,11 @@ export class ReplayError extends CodedError<typeof GpuChannelErrorCode.PAINT_OP_
     cause: unknown,
   ) {
     // The code is for callers across a channel: the one a RemoteError carries.
-    super(GpuChannelErrorCode.PAINT_OP_FAILED, `paint op ${opIndex} (${op}) failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    super(
+      GpuChannelErrorCode.PAINT_OP_FAILED,
+      `paint op ${opIndex} (${op}) failed: ${(cause as Error)?.message ?? String(cause)}`,
+      { cause },
+    );
   }
 }
 
@@ -79,7 +83,11 @@ export class ReplayError extends CodedError<typeof GpuChannelErrorCode.PAINT_OP_
  * canvas should be `list.width` x `list.height`. Images are made with `makeImage` when an op first
  * draws them, once per replay. Throws a ReplayError naming the op the canvas refused.
  */
-export function replayDisplayList<Image>(ctx: Canvas2DLike<Image>, list: DisplayList, makeImage: MakeImage<Image>): void {
+export function replayDisplayList<Image>(
+  ctx: Canvas2DLike<Image>,
+  list: DisplayList,
+  makeImage: MakeImage<Image>,
+): void {
   ctx.reset();
   const { ops } = list;
   const made: (Image | undefined)[] = [];
@@ -89,14 +97,30 @@ export function replayDisplayList<Image>(ctx: Canvas2DLike<Image>, list: Display
     for (; index < ops.length; index++) {
       const op = ops[index]!;
       switch (op.op) {
-        case 'save': ctx.save(); break;
-        case 'restore': ctx.restore(); break;
-        case 'translate': ctx.translate(op.x, op.y); break;
-        case 'rotate': ctx.rotate(op.angle); break;
-        case 'scale': ctx.scale(op.x, op.y); break;
-        case 'globalAlpha': ctx.globalAlpha = op.alpha; break;
-        case 'fillStyle': ctx.fillStyle = op.color; break;
-        case 'strokeStyle': ctx.strokeStyle = op.color; break;
+        case 'save':
+          ctx.save();
+          break;
+        case 'restore':
+          ctx.restore();
+          break;
+        case 'translate':
+          ctx.translate(op.x, op.y);
+          break;
+        case 'rotate':
+          ctx.rotate(op.angle);
+          break;
+        case 'scale':
+          ctx.scale(op.x, op.y);
+          break;
+        case 'globalAlpha':
+          ctx.globalAlpha = op.alpha;
+          break;
+        case 'fillStyle':
+          ctx.fillStyle = op.color;
+          break;
+        case 'strokeStyle':
+          ctx.strokeStyle = op.color;
+          break;
         case 'linearGradient': {
           const gradient = ctx.createLinearGradient(op.x0, op.y0, op.x1, op.y1);
           for (const stop of op.stops) gradient.addColorStop(stop.offset, stop.color);
@@ -109,24 +133,60 @@ export function replayDisplayList<Image>(ctx: Canvas2DLike<Image>, list: Display
           ctx.fillStyle = gradient;
           break;
         }
-        case 'lineWidth': ctx.lineWidth = op.width; break;
-        case 'font': ctx.font = op.font; break;
-        case 'textAlign': ctx.textAlign = op.align; break;
-        case 'fillRect': ctx.fillRect(op.x, op.y, op.w, op.h); break;
-        case 'strokeRect': ctx.strokeRect(op.x, op.y, op.w, op.h); break;
-        case 'clearRect': ctx.clearRect(op.x, op.y, op.w, op.h); break;
-        case 'beginPath': ctx.beginPath(); break;
-        case 'closePath': ctx.closePath(); break;
-        case 'moveTo': ctx.moveTo(op.x, op.y); break;
-        case 'lineTo': ctx.lineTo(op.x, op.y); break;
-        case 'quadraticCurveTo': ctx.quadraticCurveTo(op.cpx, op.cpy, op.x, op.y); break;
-        case 'bezierCurveTo': ctx.bezierCurveTo(op.cp1x, op.cp1y, op.cp2x, op.cp2y, op.x, op.y); break;
-        case 'arc': ctx.arc(op.x, op.y, op.r, op.start, op.end, op.ccw ?? false); break;
-        case 'rect': ctx.rect(op.x, op.y, op.w, op.h); break;
-        case 'fill': ctx.fill(); break;
-        case 'stroke': ctx.stroke(); break;
-        case 'clip': ctx.clip(); break;
-        case 'fillText': ctx.fillText(op.text, op.x, op.y); break;
+        case 'lineWidth':
+          ctx.lineWidth = op.width;
+          break;
+        case 'font':
+          ctx.font = op.font;
+          break;
+        case 'textAlign':
+          ctx.textAlign = op.align;
+          break;
+        case 'fillRect':
+          ctx.fillRect(op.x, op.y, op.w, op.h);
+          break;
+        case 'strokeRect':
+          ctx.strokeRect(op.x, op.y, op.w, op.h);
+          break;
+        case 'clearRect':
+          ctx.clearRect(op.x, op.y, op.w, op.h);
+          break;
+        case 'beginPath':
+          ctx.beginPath();
+          break;
+        case 'closePath':
+          ctx.closePath();
+          break;
+        case 'moveTo':
+          ctx.moveTo(op.x, op.y);
+          break;
+        case 'lineTo':
+          ctx.lineTo(op.x, op.y);
+          break;
+        case 'quadraticCurveTo':
+          ctx.quadraticCurveTo(op.cpx, op.cpy, op.x, op.y);
+          break;
+        case 'bezierCurveTo':
+          ctx.bezierCurveTo(op.cp1x, op.cp1y, op.cp2x, op.cp2y, op.x, op.y);
+          break;
+        case 'arc':
+          ctx.arc(op.x, op.y, op.r, op.start, op.end, op.ccw ?? false);
+          break;
+        case 'rect':
+          ctx.rect(op.x, op.y, op.w, op.h);
+          break;
+        case 'fill':
+          ctx.fill();
+          break;
+        case 'stroke':
+          ctx.stroke();
+          break;
+        case 'clip':
+          ctx.clip();
+          break;
+        case 'fillText':
+          ctx.fillText(op.text, op.x, op.y);
+          break;
         case 'drawImage': {
           const source = list.images?.[op.image];
           if (!source) throw new Error(`images[${op.image}] is not in the list`);

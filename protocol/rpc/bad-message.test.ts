@@ -24,7 +24,11 @@ function pair() {
     self: { process: 'browser' },
     local: EchoService,
     remote: EchoClient,
-    handlers: echoHandlers({ connection: () => service, postRaw: (message) => port2.postMessage(message), exit: () => {} }),
+    handlers: echoHandlers({
+      connection: () => service,
+      postRaw: (message) => port2.postMessage(message),
+      exit: () => {},
+    }),
     onBadMessage: ({ reason }, code) => serviceBad.push({ code, reason }),
   });
   const client = connect({
@@ -36,7 +40,13 @@ function pair() {
     onBadMessage: ({ reason }, code) => clientBad.push({ code, reason }),
   });
   open.push(service, client);
-  return { client, serviceBad, clientBad, toService: (message: unknown) => port1.postMessage(message), toClient: (message: unknown) => port2.postMessage(message) };
+  return {
+    client,
+    serviceBad,
+    clientBad,
+    toService: (message: unknown) => port1.postMessage(message),
+    toClient: (message: unknown) => port2.postMessage(message),
+  };
 }
 
 async function waitFor(predicate: () => boolean): Promise<void> {

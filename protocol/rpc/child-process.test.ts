@@ -15,7 +15,12 @@ afterEach(() => {
 });
 
 function startChild() {
-  const { child, connection: client, badMessages: bad, exited } = forkService({
+  const {
+    child,
+    connection: client,
+    badMessages: bad,
+    exited,
+  } = forkService({
     entry: childEntry,
     process: 'echo-child',
     local: EchoClient,
@@ -83,7 +88,11 @@ describe('RPC over a child process', () => {
     await client.remote.sendRaw({ message: [Kind.Event, 'ticked', { n: 'one' }] });
     await expect.poll(() => bad).toHaveLength(1);
     expect(bad).toEqual([
-      { peer: { process: 'echo-child', pid: child.pid }, interface: 'EchoService', reason: 'EchoService.ticked event: /n must be integer' },
+      {
+        peer: { process: 'echo-child', pid: child.pid },
+        interface: 'EchoService',
+        reason: 'EchoService.ticked event: /n must be integer',
+      },
     ]);
   });
 });

@@ -39,7 +39,10 @@ function pair(options: PairOptions = {}) {
     exit: () => {},
   });
   const counted = Object.fromEntries(
-    Object.entries(handlers).map(([name, fn]) => [name, (...args: unknown[]) => (handlerCalls++, (fn as (...a: unknown[]) => unknown)(...args))]),
+    Object.entries(handlers).map(([name, fn]) => [
+      name,
+      (...args: unknown[]) => (handlerCalls++, (fn as (...a: unknown[]) => unknown)(...args)),
+    ]),
   ) as typeof handlers;
   const service: Service = connect({
     transport: nodeMessagePortTransport(channel.port2, { process: 'renderer', id: 7 }),
@@ -111,7 +114,9 @@ describe('requests and responses', () => {
 describe('remote errors', () => {
   it('arrive with the remote name, message, code and stack', async () => {
     const { client } = pair();
-    const error = await client.remote.fail({ name: 'TypeError', message: 'no such tab', code: 'E_NO_TAB' }).catch((e) => e);
+    const error = await client.remote
+      .fail({ name: 'TypeError', message: 'no such tab', code: 'E_NO_TAB' })
+      .catch((e) => e);
     expect(error).toBeInstanceOf(RemoteError);
     expect(error.name).toBe('TypeError');
     expect(error.message).toBe('no such tab');
@@ -372,7 +377,9 @@ describe('tracing', () => {
     await client.remote.echo({ text: 'hello' });
     await waitFor(() => records.length === 4);
     stop();
-    const summary = records.map((r) => `${r.direction} ${r.kind} ${r.interface}.${r.method} ${r.from.process}->${r.to.process}`);
+    const summary = records.map(
+      (r) => `${r.direction} ${r.kind} ${r.interface}.${r.method} ${r.from.process}->${r.to.process}`,
+    );
     expect(summary).toEqual([
       'send request EchoService.echo renderer->gpu',
       'receive request EchoService.echo renderer->browser',
@@ -443,7 +450,15 @@ describe('tracing', () => {
       onBadMessage: () => {},
       tracer,
     });
-    const client: Client = connect({ transport: end(0), self: { process: 'renderer' }, local: EchoClient, remote: EchoService, handlers: {}, onBadMessage: () => {}, tracer });
+    const client: Client = connect({
+      transport: end(0),
+      self: { process: 'renderer' },
+      local: EchoClient,
+      remote: EchoService,
+      handlers: {},
+      onBadMessage: () => {},
+      tracer,
+    });
     open.push(service, client);
     await client.remote.echo({ text: 'héllo "wire"' });
     await waitFor(() => records.length === 4);
@@ -491,27 +506,57 @@ describe('tracing', () => {
     const tracer = new Tracer();
     const { records } = collect(tracer);
     const { client, rawClientPort, rawServicePort } = pair({ tracer });
-    const bad = () => records.filter((r) => r.kind === 'bad-message').map((r) => `${r.interface}.${r.method}: ${r.error}`);
+    const bad = () =>
+      records.filter((r) => r.kind === 'bad-message').map((r) => `${r.interface}.${r.method}: ${r.error}`);
     // (A raw request also makes the client report the service's error reply to a call it never made.)
     const expectNext = async (post: () => void, expected: string) => {
       post();
-      await waitFor(() => bad().some((line) => line.startsWith(expected))).catch(() => expect(bad()).toContain(expected));
+      await waitFor(() => bad().some((line) => line.startsWith(expected))).catch(() =>
+        expect(bad()).toContain(expected),
+      );
     };
     // As lab://bad-message does: an event whose payload breaks its schema (the name is fine).
-    await expectNext(() => rawServicePort.postMessage([Kind.Event, 'ticked', { n: 'one' }]), 'EchoService.ticked: EchoService.ticked event: /n');
-    await expectNext(() => rawClientPort.postMessage([Kind.Request, 5, 'echo', { text: 42 }]), 'EchoService.echo: EchoService.echo request: /text');
-    await expectNext(() => rawClientPort.postMessage([Kind.Request, 6, 'toString', {}]), 'EchoService.toString: unknown method EchoService.toString');
-    await expectNext(() => rawClientPort.postMessage([Kind.Event, 'ticked', {}]), 'EchoClient.ticked: unknown event EchoClient.ticked');
+    await expectNext(
+      () => rawServicePort.postMessage([Kind.Event, 'ticked', { n: 'one' }]),
+      'EchoService.ticked: EchoService.ticked event: /n',
+    );
+    await expectNext(
+      () => rawClientPort.postMessage([Kind.Request, 5, 'echo', { text: 42 }]),
+      'EchoService.echo: EchoService.echo request: /text',
+    );
+    await expectNext(
+      () => rawClientPort.postMessage([Kind.Request, 6, 'toString', {}]),
+      'EchoService.toString: unknown method EchoService.toString',
+    );
+    await expectNext(
+      () => rawClientPort.postMessage([Kind.Event, 'ticked', {}]),
+      'EchoClient.ticked: unknown event EchoClient.ticked',
+    );
     // A broken envelope whose name slot still reads.
-    await expectNext(() => rawClientPort.postMessage([Kind.Request, -1, 'echo', {}]), 'EchoService.echo: request has no valid call id');
-    await expectNext(() => rawServicePort.postMessage([Kind.Event, 'ticked', { n: 1 }, 'noon']), 'EchoService.ticked: envelope has an invalid timestamp');
+    await expectNext(
+      () => rawClientPort.postMessage([Kind.Request, -1, 'echo', {}]),
+      'EchoService.echo: request has no valid call id',
+    );
+    await expectNext(
+      () => rawServicePort.postMessage([Kind.Event, 'ticked', { n: 1 }, 'noon']),
+      'EchoService.ticked: envelope has an invalid timestamp',
+    );
     // A response that breaks its schema: the pending call names the method.
-    await expectNext(() => void client.remote.misbehave({}).catch(() => {}), 'EchoService.misbehave: EchoService.misbehave response: /ok');
+    await expectNext(
+      () => void client.remote.misbehave({}).catch(() => {}),
+      'EchoService.misbehave: EchoService.misbehave response: /ok',
+    );
     // Nothing to read the name from.
-    await expectNext(() => rawClientPort.postMessage([Kind.Request, 7, 42, {}]), '?.?: request has no valid method name');
+    await expectNext(
+      () => rawClientPort.postMessage([Kind.Request, 7, 42, {}]),
+      '?.?: request has no valid method name',
+    );
     await expectNext(() => rawClientPort.postMessage([9, 1]), '?.?: envelope has an unknown kind');
     await expectNext(() => rawClientPort.postMessage('hello'), '?.?: message is not an envelope');
-    await expectNext(() => rawServicePort.postMessage([Kind.Response, 999, {}]), 'EchoService.?: response to call 999, which was never made');
+    await expectNext(
+      () => rawServicePort.postMessage([Kind.Response, 999, {}]),
+      'EchoService.?: response to call 999, which was never made',
+    );
   });
 
   it('measures a hostile message for the trace only up to the message size limit: shared references are no hang', async () => {
@@ -528,6 +573,8 @@ describe('tracing', () => {
     const received = records.find((r) => r.direction === 'receive' && r.kind === 'request');
     expect(received).toMatchObject({ method: 'echo', size: 32 * 1024 * 1024 });
     // (The client then reports the service's error reply to a call it never made: a second record.)
-    expect(records.filter((r) => r.kind === 'bad-message' && r.interface === 'EchoService' && r.method === 'echo')).toHaveLength(1);
+    expect(
+      records.filter((r) => r.kind === 'bad-message' && r.interface === 'EchoService' && r.method === 'echo'),
+    ).toHaveLength(1);
   });
 });

@@ -216,14 +216,21 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     for (const [name, spec] of Object.entries(options.local.methods)) {
       const handler = handlers[name];
       if (typeof handler !== 'function') throw new Error(`${this.localName}.${name} has no handler`);
-      this.localMethods.set(name, tracedMember(this.localName, name, { checker: compileChecker(spec.request), handler }));
+      this.localMethods.set(
+        name,
+        tracedMember(this.localName, name, { checker: compileChecker(spec.request), handler }),
+      );
     }
-    for (const name of Object.keys(options.local.events)) this.localEvents.set(name, tracedMember(this.localName, name, {}));
+    for (const name of Object.keys(options.local.events))
+      this.localEvents.set(name, tracedMember(this.localName, name, {}));
     for (const [name, spec] of Object.entries(options.remote.methods)) {
       this.remoteMethods.set(name, tracedMember(this.remoteName, name, { checker: compileChecker(spec.response) }));
     }
     for (const [name, schema] of Object.entries(options.remote.events)) {
-      this.remoteEvents.set(name, tracedMember(this.remoteName, name, { checker: compileChecker(schema), listeners: undefined }));
+      this.remoteEvents.set(
+        name,
+        tracedMember(this.remoteName, name, { checker: compileChecker(schema), listeners: undefined }),
+      );
     }
 
     const remote: Record<string, (request: unknown, options?: CallOptions) => Promise<unknown>> = {};
@@ -235,7 +242,12 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     this.transport.on(this.receive);
     this.stopListeningForClose = this.transport.onDidClose?.(() => this.close('the channel closed'));
     this.stopListeningForDecodeFailures = this.transport.onDidFailToDecode?.((error) =>
-      this.reportBad(BadMessageReason.UNDECODABLE, '?', `message could not be decoded: ${(error as Error)?.message ?? String(error)}`, '?'),
+      this.reportBad(
+        BadMessageReason.UNDECODABLE,
+        '?',
+        `message could not be decoded: ${(error as Error)?.message ?? String(error)}`,
+        '?',
+      ),
     );
   }
 
@@ -270,7 +282,9 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
         wireBytes = this.transport.post(envelope, options?.transfer);
       } catch (error) {
         const what = `${this.remoteName}.${method.name}`;
-        this.settle(id)?.reject(new RpcError('RPC_BAD_MESSAGE', `${what} could not be sent: ${(error as Error).message}`, { cause: error }));
+        this.settle(id)?.reject(
+          new RpcError('RPC_BAD_MESSAGE', `${what} could not be sent: ${(error as Error).message}`, { cause: error }),
+        );
         return;
       }
       log?.logOutgoing('request', method, method.name, id, envelope, wireBytes, sentAt);
@@ -364,7 +378,10 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     for (const id of [...this.pending.keys()]) {
       const call = this.settle(id)!;
       call.reject(
-        new RpcError('RPC_CLOSED', `${this.remoteName}.${call.method.name} failed: connection to ${describePeer(this.peer)} closed (${reason})`),
+        new RpcError(
+          'RPC_CLOSED',
+          `${this.remoteName}.${call.method.name} failed: connection to ${describePeer(this.peer)} closed (${reason})`,
+        ),
       );
     }
     for (const context of this.cancellable.values()) context.controller?.abort(new RpcError('RPC_CLOSED', reason));
@@ -397,7 +414,12 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     } catch (error) {
       // Validation rejects bad input before this point; reaching here is a bug of ours, and the
       // receive path must survive it all the same.
-      this.reportBad(BadMessageReason.RECEIVER_FAILED, '?', `receiver failed on this message: ${(error as Error)?.message ?? String(error)}`, '?');
+      this.reportBad(
+        BadMessageReason.RECEIVER_FAILED,
+        '?',
+        `receiver failed on this message: ${(error as Error)?.message ?? String(error)}`,
+        '?',
+      );
     }
   }
 
@@ -407,8 +429,21 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
       // Name what the envelope claims where it can be read (a request's method, an event's name).
       const claimed = readableMember(message);
       if (claimed === undefined) return this.reportBad(BadMessageReason.MALFORMED_ENVELOPE, '?', problem, '?');
-      if (claimed.kind === Kind.Request) return this.reportBad(BadMessageReason.MALFORMED_ENVELOPE, this.localName, problem, claimed.name, this.localMethods.get(claimed.name));
-      return this.reportBad(BadMessageReason.MALFORMED_ENVELOPE, this.remoteName, problem, claimed.name, this.remoteEvents.get(claimed.name));
+      if (claimed.kind === Kind.Request)
+        return this.reportBad(
+          BadMessageReason.MALFORMED_ENVELOPE,
+          this.localName,
+          problem,
+          claimed.name,
+          this.localMethods.get(claimed.name),
+        );
+      return this.reportBad(
+        BadMessageReason.MALFORMED_ENVELOPE,
+        this.remoteName,
+        problem,
+        claimed.name,
+        this.remoteEvents.get(claimed.name),
+      );
     }
     const envelope = message as Envelope;
     // Each kind finds its member (or pending call) once, and a traced message is recorded with it
@@ -446,9 +481,21 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
         const [, name, payload] = envelope;
         const event = this.remoteEvents.get(name);
         this.log?.logIncoming('event', event, name, Number.NaN, Number.NaN, envelope, wireBytes);
-        if (!event) return this.reportBad(BadMessageReason.UNKNOWN_EVENT, this.remoteName, `unknown event ${this.remoteName}.${name}`, name);
+        if (!event)
+          return this.reportBad(
+            BadMessageReason.UNKNOWN_EVENT,
+            this.remoteName,
+            `unknown event ${this.remoteName}.${name}`,
+            name,
+          );
         if (!event.checker.check(payload)) {
-          return this.reportBad(BadMessageReason.INVALID_EVENT, this.remoteName, `${this.remoteName}.${event.name} event: ${event.checker.explain(payload)}`, event.name, event);
+          return this.reportBad(
+            BadMessageReason.INVALID_EVENT,
+            this.remoteName,
+            `${this.remoteName}.${event.name} event: ${event.checker.explain(payload)}`,
+            event.name,
+            event,
+          );
         }
         if (event.listeners) for (const listener of event.listeners) this.runListener(listener, payload, event.name);
         return;
@@ -466,7 +513,13 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
 
   /** An answer with no pending call: late (timed out, aborted) is normal; never asked for is not. */
   private onUnmatchedAnswer(id: number): void {
-    if (id >= this.nextCallId || id === 0) this.reportBad(BadMessageReason.UNSOLICITED_RESPONSE, this.remoteName, `response to call ${id}, which was never made`, '?');
+    if (id >= this.nextCallId || id === 0)
+      this.reportBad(
+        BadMessageReason.UNSOLICITED_RESPONSE,
+        this.remoteName,
+        `response to call ${id}, which was never made`,
+        '?',
+      );
   }
 
   private onRequest(id: number, name: string, method: LocalMethod | undefined, payload: unknown): void {
@@ -497,7 +550,13 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     }
   }
 
-  private finishRequest(id: number, method: LocalMethod, context: HandlerContext, value: unknown, failed: boolean): void {
+  private finishRequest(
+    id: number,
+    method: LocalMethod,
+    context: HandlerContext,
+    value: unknown,
+    failed: boolean,
+  ): void {
     if (context.controller) {
       this.cancellable.delete(id);
       if (context.controller.signal.aborted) return; // the caller stopped waiting
@@ -542,7 +601,13 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
    * payload may be wrong and the name still readable; '?' only when the envelope hides it. `member`:
    * the declared one it names, if any.
    */
-  private reportBad(code: BadMessageReason, interfaceName: string, reason: string, method: string, member?: Member): void {
+  private reportBad(
+    code: BadMessageReason,
+    interfaceName: string,
+    reason: string,
+    method: string,
+    member?: Member,
+  ): void {
     this.log?.logBadMessage(member, interfaceName, method, reason);
     try {
       this.onBadMessage({ peer: this.peer, interface: interfaceName, reason }, code);

@@ -76,7 +76,8 @@ export function messageBounds(spec: InterfaceSpec): readonly MessageBound[] {
 export function checkMessageBounds(specs: readonly InterfaceSpec[], maxBytes: number): void {
   const problems: string[] = [];
   for (const spec of specs) {
-    for (const { what, bytes } of messageBounds(spec)) if (bytes > maxBytes) problems.push(`${what} can reach ${formatBytes(bytes)}`);
+    for (const { what, bytes } of messageBounds(spec))
+      if (bytes > maxBytes) problems.push(`${what} can reach ${formatBytes(bytes)}`);
   }
   if (problems.length > 0) throw messagesMustFit(maxBytes, problems);
 }

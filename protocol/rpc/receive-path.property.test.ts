@@ -29,7 +29,10 @@ const service: Connection<typeof EchoService, typeof EchoClient> = connect({
   local: EchoService,
   remote: EchoClient,
   handlers: Object.fromEntries(
-    Object.entries(handlers).map(([name, fn]) => [name, (...args: unknown[]) => (handlerCalls++, (fn as (...a: unknown[]) => unknown)(...args))]),
+    Object.entries(handlers).map(([name, fn]) => [
+      name,
+      (...args: unknown[]) => (handlerCalls++, (fn as (...a: unknown[]) => unknown)(...args)),
+    ]),
   ) as typeof handlers,
   onBadMessage: (report) => reports.push(report),
 });
@@ -70,16 +73,51 @@ function nested(depth: number): unknown {
 const notAnEnvelope = fc.anything().filter((value) => !Array.isArray(value));
 
 const requestWithWrongPayload = fc.oneof(
-  fc.record({ method: fc.constant('echo'), p: fc.record({ text: fc.oneof(fc.integer(), fc.boolean(), fc.array(fc.string()), fc.constant(null)) }) }),
-  fc.record({ method: fc.constant('draw'), p: fc.record({ shapes: fc.array(fc.record({ op: fc.constant('rect'), x: fc.string(), y: fc.integer(), w: fc.integer(), h: fc.integer() }), { minLength: 1 }) }) }),
-  fc.record({ method: fc.constant('draw'), p: fc.record({ shapes: fc.array(fc.record({ op: fc.string().filter((s) => !['rect', 'text', 'fill'].includes(s)) }), { minLength: 1 }) }) }),
-  fc.record({ method: fc.constant('wait'), p: fc.record({ ms: fc.oneof(fc.double({ noInteger: true }), fc.integer({ max: -1 }), fc.string()) }) }),
-  fc.record({ method: fc.constant('tick'), p: fc.anything().filter((value) => typeof value !== 'object' || value === null || !('count' in value)) }),
+  fc.record({
+    method: fc.constant('echo'),
+    p: fc.record({ text: fc.oneof(fc.integer(), fc.boolean(), fc.array(fc.string()), fc.constant(null)) }),
+  }),
+  fc.record({
+    method: fc.constant('draw'),
+    p: fc.record({
+      shapes: fc.array(
+        fc.record({ op: fc.constant('rect'), x: fc.string(), y: fc.integer(), w: fc.integer(), h: fc.integer() }),
+        { minLength: 1 },
+      ),
+    }),
+  }),
+  fc.record({
+    method: fc.constant('draw'),
+    p: fc.record({
+      shapes: fc.array(fc.record({ op: fc.string().filter((s) => !['rect', 'text', 'fill'].includes(s)) }), {
+        minLength: 1,
+      }),
+    }),
+  }),
+  fc.record({
+    method: fc.constant('wait'),
+    p: fc.record({ ms: fc.oneof(fc.double({ noInteger: true }), fc.integer({ max: -1 }), fc.string()) }),
+  }),
+  fc.record({
+    method: fc.constant('tick'),
+    p: fc.anything().filter((value) => typeof value !== 'object' || value === null || !('count' in value)),
+  }),
 );
 
 const shape = fc.oneof(
-  fc.record({ op: fc.constant('rect' as const), x: fc.double({ noNaN: true, noDefaultInfinity: true }), y: fc.double({ noNaN: true, noDefaultInfinity: true }), w: fc.double({ noNaN: true, noDefaultInfinity: true }), h: fc.double({ noNaN: true, noDefaultInfinity: true }) }),
-  fc.record({ op: fc.constant('text' as const), text: fc.string({ maxLength: 256, unit: 'grapheme' }), x: fc.integer(), y: fc.integer() }),
+  fc.record({
+    op: fc.constant('rect' as const),
+    x: fc.double({ noNaN: true, noDefaultInfinity: true }),
+    y: fc.double({ noNaN: true, noDefaultInfinity: true }),
+    w: fc.double({ noNaN: true, noDefaultInfinity: true }),
+    h: fc.double({ noNaN: true, noDefaultInfinity: true }),
+  }),
+  fc.record({
+    op: fc.constant('text' as const),
+    text: fc.string({ maxLength: 256, unit: 'grapheme' }),
+    x: fc.integer(),
+    y: fc.integer(),
+  }),
   fc.record({ op: fc.constant('fill' as const), color: fc.string({ maxLength: 32 }) }),
 );
 
@@ -123,7 +161,10 @@ describe('the receive path', () => {
       // Too long: an extra element could smuggle anything past the reader.
       fc.anything().map((extra) => [Kind.Request, 1, 'echo', { text: 'x' }, 1, extra]),
       fc.oneof(fc.integer({ min: 5 }), fc.integer({ max: -1 }), fc.string(), fc.constant(null)).map((k) => [k, 1]),
-      fc.anything().filter((e) => typeof e !== 'object' || e === null || !('message' in e)).map((e) => [Kind.Error, 1_000_000, e]),
+      fc
+        .anything()
+        .filter((e) => typeof e !== 'object' || e === null || !('message' in e))
+        .map((e) => [Kind.Error, 1_000_000, e]),
       badId.map((i) => [Kind.Cancel, i]),
     );
     await fc.assert(
@@ -162,12 +203,16 @@ describe('the receive path', () => {
 
   it('round-trips every valid message unchanged', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ maxLength: 2000, unit: 'binary' }), fc.array(shape, { maxLength: 200 }), async (text, shapes) => {
-        const reportsBefore = reports.length + clientReports.length;
-        expect(await client.remote.echo({ text })).toEqual({ text });
-        expect(await client.remote.draw({ shapes })).toEqual({ shapes });
-        expect(reports.length + clientReports.length).toBe(reportsBefore);
-      }),
+      fc.asyncProperty(
+        fc.string({ maxLength: 2000, unit: 'binary' }),
+        fc.array(shape, { maxLength: 200 }),
+        async (text, shapes) => {
+          const reportsBefore = reports.length + clientReports.length;
+          expect(await client.remote.echo({ text })).toEqual({ text });
+          expect(await client.remote.draw({ shapes })).toEqual({ shapes });
+          expect(reports.length + clientReports.length).toBe(reportsBefore);
+        },
+      ),
       { numRuns: 300 },
     );
   });

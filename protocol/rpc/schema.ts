@@ -68,29 +68,29 @@ export function Variant<const V extends TSchema[]>(key: string, variants: [...V]
     validators.set(discriminator, lazyValidator(variant));
   }
   const pick = (value: unknown) =>
-    typeof value === 'object' && value !== null ? validators.get((value as Record<string, unknown>)[key])?.() : undefined;
+    typeof value === 'object' && value !== null
+      ? validators.get((value as Record<string, unknown>)[key])?.()
+      : undefined;
   // The hot path: one map lookup to the variant's own check function, made on first use.
   let checks: Map<unknown, (value: unknown) => boolean> | undefined;
   const check = (value: unknown): boolean => {
-    checks ??= new Map([...validators].map(([discriminator, validator]) => {
-      const made = validator();
-      return [discriminator, (v: unknown) => made.Check(v)];
-    }));
+    checks ??= new Map(
+      [...validators].map(([discriminator, validator]) => {
+        const made = validator();
+        return [discriminator, (v: unknown) => made.Check(v)];
+      }),
+    );
     if (typeof value !== 'object' || value === null) return false;
     const variantCheck = checks.get((value as Record<string, unknown>)[key]);
     return variantCheck !== undefined && variantCheck(value);
   };
   const info: VariantsInfo = { key, variants };
-  return Type.Refine(
-    Type.Unsafe<Static<TUnion<V>>>({ [VARIANTS]: info }),
-    check,
-    (value) => {
-      const validator = pick(value);
-      if (!validator) return `must have a "${key}" of ${[...validators.keys()].map((v) => JSON.stringify(v)).join(', ')}`;
-      const [first] = validator.Errors(value);
-      return first ? `${first.instancePath} ${first.message}`.trim() : 'does not match its variant';
-    },
-  );
+  return Type.Refine(Type.Unsafe<Static<TUnion<V>>>({ [VARIANTS]: info }), check, (value) => {
+    const validator = pick(value);
+    if (!validator) return `must have a "${key}" of ${[...validators.keys()].map((v) => JSON.stringify(v)).join(', ')}`;
+    const [first] = validator.Errors(value);
+    return first ? `${first.instancePath} ${first.message}`.trim() : 'does not match its variant';
+  });
 }
 
 /** Binary data (pixels, images): a Uint8Array of at most `maxBytes`. */
@@ -153,7 +153,8 @@ export function maxEncodedSize(schema: TSchema, path = '', unbounded: string[] =
     return Math.max(...variants.map((variant) => maxEncodedSize(variant, path, unbounded)));
   }
   if (typeof s[MAX_BYTES] === 'number') return (s[MAX_BYTES] as number) + 16;
-  if (Array.isArray(s.anyOf)) return Math.max(...s.anyOf.map((option: TSchema) => maxEncodedSize(option, path, unbounded)));
+  if (Array.isArray(s.anyOf))
+    return Math.max(...s.anyOf.map((option: TSchema) => maxEncodedSize(option, path, unbounded)));
   if (s.const !== undefined) return typeof s.const === 'string' ? s.const.length + 4 : 8;
   switch (s.type) {
     case 'string':

@@ -94,7 +94,16 @@ export class TraceLog {
     sentAt: number,
   ): void {
     const route = this.routeFor(member, kind, SENT, name);
-    this.tracer.trace(route, callId, sentAt, Number.NaN, Number.NaN, wireSize(wireBytes), envelope, this.maxMessageBytes);
+    this.tracer.trace(
+      route,
+      callId,
+      sentAt,
+      Number.NaN,
+      Number.NaN,
+      wireSize(wireBytes),
+      envelope,
+      this.maxMessageBytes,
+    );
   }
 
   /**
@@ -115,7 +124,16 @@ export class TraceLog {
     // A sender that was not tracing sent no clock: the receive time is the best estimate.
     const sentAt = envelopeTime(envelope) ?? receivedAt;
     const route = this.routeFor(member, kind, RECEIVED, name);
-    this.tracer.trace(route, callId, sentAt, receivedAt, receivedAt - requestSentAt, wireSize(wireBytes), envelope, this.maxMessageBytes);
+    this.tracer.trace(
+      route,
+      callId,
+      sentAt,
+      receivedAt,
+      receivedAt - requestSentAt,
+      wireSize(wireBytes),
+      envelope,
+      this.maxMessageBytes,
+    );
   }
 
   /** A message refused as bad, under the member it claims (`name` as it came when none, '?' when unreadable). */
@@ -138,7 +156,12 @@ export class TraceLog {
       const onRemote = received ? kind !== 'request' && kind !== 'cancel' : kind === 'request';
       return this.newRoute(received, kind, onRemote ? this.remoteName : this.localName, name);
     }
-    return (member.traceRoutes[routeSlot(kind, received)] ??= this.newRoute(received, kind, member.interfaceName, member.name));
+    return (member.traceRoutes[routeSlot(kind, received)] ??= this.newRoute(
+      received,
+      kind,
+      member.interfaceName,
+      member.name,
+    ));
   }
 
   private newRoute(received: number, kind: TraceKind, interfaceName: string, method: string): TraceRoute {

@@ -2,9 +2,24 @@
 // the flush; nothing staged is lost or reordered, and nothing is kept once nobody listens.
 import { describe, expect, it } from 'vitest';
 import { measureMessage } from './size.ts';
-import { TRACE_FLUSH_MS, TRACE_STAGE_CAPACITY, Tracer, traceRecordAt, type TraceBatch, type TraceRecord, type TraceRoute } from './trace.ts';
+import {
+  TRACE_FLUSH_MS,
+  TRACE_STAGE_CAPACITY,
+  Tracer,
+  traceRecordAt,
+  type TraceBatch,
+  type TraceRecord,
+  type TraceRoute,
+} from './trace.ts';
 
-const route: TraceRoute = { direction: 'receive', from: { process: 'renderer', id: 1 }, to: { process: 'browser' }, interface: 'I', method: 'm', kind: 'request' };
+const route: TraceRoute = {
+  direction: 'receive',
+  from: { process: 'renderer', id: 1 },
+  to: { process: 'browser' },
+  interface: 'I',
+  method: 'm',
+  kind: 'request',
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function collect(tracer: Tracer): { records: TraceRecord[]; batches: number[]; stop: () => void } {
@@ -22,11 +37,20 @@ describe('Tracer', () => {
     const tracer = new Tracer();
     const { records } = collect(tracer);
     const payloads = [{ text: 'a' }, [1, 2, 3], 'x'.repeat(100)];
-    payloads.forEach((payload, i) => tracer.trace(route, i, 1000 + i, 1001 + i, Number.NaN, Number.NaN, payload, 1 << 20));
+    payloads.forEach((payload, i) =>
+      tracer.trace(route, i, 1000 + i, 1001 + i, Number.NaN, Number.NaN, payload, 1 << 20),
+    );
     expect(records).toEqual([]);
     tracer.flush();
     expect(records).toEqual(
-      payloads.map((payload, i) => ({ route, callId: i, size: measureMessage(payload, 1 << 20, 10_000), sentAt: 1000 + i, receivedAt: 1001 + i, roundTripMs: undefined })),
+      payloads.map((payload, i) => ({
+        route,
+        callId: i,
+        size: measureMessage(payload, 1 << 20, 10_000),
+        sentAt: 1000 + i,
+        receivedAt: 1001 + i,
+        roundTripMs: undefined,
+      })),
     );
     tracer.flush(); // nothing new
     expect(records).toHaveLength(3);
@@ -55,7 +79,15 @@ describe('Tracer', () => {
     tracer.trace(route, 2, 6, 7, 0.5, Number.NaN, {}, 100);
     tracer.flush();
     expect(records).toEqual([
-      { route: { ...route, kind: 'bad-message' }, callId: undefined, size: 0, sentAt: 5, receivedAt: 5, roundTripMs: undefined, error: 'no' },
+      {
+        route: { ...route, kind: 'bad-message' },
+        callId: undefined,
+        size: 0,
+        sentAt: 5,
+        receivedAt: 5,
+        roundTripMs: undefined,
+        error: 'no',
+      },
       { route, callId: 2, size: 8, sentAt: 6, receivedAt: 7, roundTripMs: 0.5 },
     ]);
   });
@@ -82,13 +114,17 @@ describe('Tracer', () => {
     tracer.subscribe(() => {
       if (!sending) return;
       sending = false;
-      for (let i = 0; i < TRACE_STAGE_CAPACITY * 2; i++) tracer.trace(route, 100 + i, 0, 0, Number.NaN, Number.NaN, i, 100);
+      for (let i = 0; i < TRACE_STAGE_CAPACITY * 2; i++)
+        tracer.trace(route, 100 + i, 0, 0, Number.NaN, Number.NaN, i, 100);
     });
     const { records } = collect(tracer);
     tracer.trace(route, 0, 0, 0, Number.NaN, Number.NaN, 0, 100);
     tracer.flush();
     tracer.flush();
-    expect(records.map((r) => r.callId)).toEqual([0, ...Array.from({ length: TRACE_STAGE_CAPACITY * 2 }, (_, i) => 100 + i)]);
+    expect(records.map((r) => r.callId)).toEqual([
+      0,
+      ...Array.from({ length: TRACE_STAGE_CAPACITY * 2 }, (_, i) => 100 + i),
+    ]);
   });
 
   it('drops what is staged once nobody listens, and is inactive', () => {

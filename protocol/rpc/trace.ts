@@ -187,7 +187,16 @@ export class Tracer {
    * `TRACE_FLUSH_MS`; a value changed in between is measured as it is then). Absent numbers are NaN.
    * One function with no calls on the way: it runs once per message, usually with the caches cold.
    */
-  trace(route: TraceRoute, callId: number, sentAt: number, receivedAt: number, roundTripMs: number, size: number, measured: unknown, limit: number): void {
+  trace(
+    route: TraceRoute,
+    callId: number,
+    sentAt: number,
+    receivedAt: number,
+    roundTripMs: number,
+    size: number,
+    measured: unknown,
+    limit: number,
+  ): void {
     const stage = this.stage;
     const i = stage.length++;
     const numbers = stage.numbers;
@@ -211,7 +220,16 @@ export class Tracer {
   /** Stages a record whose size is known (a bad message's is 0). */
   record(record: TraceRecord): void {
     if (record.error !== undefined) this.stage.errors.set(this.stage.length, record.error);
-    this.trace(record.route, record.callId ?? Number.NaN, record.sentAt, record.receivedAt ?? Number.NaN, record.roundTripMs ?? Number.NaN, record.size, undefined, Number.NaN);
+    this.trace(
+      record.route,
+      record.callId ?? Number.NaN,
+      record.sentAt,
+      record.receivedAt ?? Number.NaN,
+      record.roundTripMs ?? Number.NaN,
+      record.size,
+      undefined,
+      Number.NaN,
+    );
   }
 
   /** Hands the staged messages to the listeners now: consumers call it before they read. */
@@ -230,7 +248,7 @@ export class Tracer {
     this.spare = batch;
     this.deliver(batch);
     batch.clear();
-    for (let waiting; (waiting = this.backlog.shift()); ) this.deliver(waiting);
+    for (let waiting; (waiting = this.backlog.shift());) this.deliver(waiting);
     if (this.stage.length > 0) this.scheduleFlush();
   }
 

@@ -113,7 +113,9 @@ export function envelopeProblem(message: unknown): string | undefined {
  * The method (request) or event name a message claims, when it can be read although the envelope
  * is wrong elsewhere (a bad call id, a bad timestamp); undefined when it cannot. Never throws.
  */
-export function readableMember(message: unknown): { kind: typeof Kind.Request | typeof Kind.Event; name: string } | undefined {
+export function readableMember(
+  message: unknown,
+): { kind: typeof Kind.Request | typeof Kind.Event; name: string } | undefined {
   if (!Array.isArray(message)) return undefined;
   if (message[0] === Kind.Request && isName(message[2])) return { kind: Kind.Request, name: message[2] };
   if (message[0] === Kind.Event && isName(message[1])) return { kind: Kind.Event, name: message[1] };

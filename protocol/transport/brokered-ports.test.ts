@@ -23,7 +23,8 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   const [top, frame] = await Promise.all([bundlePage('delivered-ports-page'), bundlePage('delivered-ports-frame')]);
   const scripts: Record<string, string> = { '/top.js': top, '/frame.js': frame };
-  const html = (script: string) => `<!doctype html><meta charset="utf-8"><body><script type="module" src="/${script}.js"></script></body>`;
+  const html = (script: string) =>
+    `<!doctype html><meta charset="utf-8"><body><script type="module" src="/${script}.js"></script></body>`;
   server = http.createServer((request, response) => {
     const { pathname } = new URL(request.url ?? '/', 'http://x');
     const script = scripts[pathname];
@@ -45,7 +46,9 @@ beforeAll(async () => {
   page = await browser.newPage();
   page.on('pageerror', (error) => pageErrors.push(String(error)));
   await page.goto(`http://127.0.0.1:${port}/?frame=${encodeURIComponent(`http://localhost:${port}`)}`);
-  const outcome = await page.evaluate(() => (globalThis as unknown as { results: Promise<DeliveredPortsResults | { error: string }> }).results);
+  const outcome = await page.evaluate(
+    () => (globalThis as unknown as { results: Promise<DeliveredPortsResults | { error: string }> }).results,
+  );
   if ('error' in outcome) throw new Error(`the page failed: ${outcome.error}`);
   results = outcome;
 }, 30_000);

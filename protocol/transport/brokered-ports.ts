@@ -16,7 +16,8 @@
 /** A client id as the utility processes' interfaces bound it (browser-gpu.ts, browser-plugin-host.ts). */
 const MAX_ID = 64;
 
-const isId = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= MAX_ID;
+const isId = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= MAX_ID;
 
 // ---- browser process -> utility process -------------------------------------------------------
 
@@ -62,7 +63,9 @@ export function isPortDelivery(value: unknown): value is PortDelivery {
 
 /** A fresh document token: 128 random bits as hex (the tab preload makes one per document it runs in). */
 export function newDocumentToken(): string {
-  return [...globalThis.crypto.getRandomValues(new Uint8Array(16))].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return [...globalThis.crypto.getRandomValues(new Uint8Array(16))]
+    .map((byte) => byte.toString(16).padStart(2, '0'))
+    .join('');
 }
 
 /** True for a well-formed delivery meant for the document whose token is `document`. */

@@ -56,9 +56,12 @@ beforeAll(async () => {
     const url = new URL(request.url ?? '/', 'http://x');
     const headers: Record<string, string> = { 'Content-Security-Policy': CSP, 'Cache-Control': 'no-store' };
     const script = scripts.get(url.pathname);
-    const entry = { '/': 'window-page', '/frame.html': 'frame-page', '/rogue.html': 'rogue-page', '/control.html': 'control-page' }[
-      url.pathname
-    ];
+    const entry = {
+      '/': 'window-page',
+      '/frame.html': 'frame-page',
+      '/rogue.html': 'rogue-page',
+      '/control.html': 'control-page',
+    }[url.pathname];
     // Pages may embed the other origins' frames; nothing else is loosened.
     if (entry !== undefined) headers['Content-Security-Policy'] = `${CSP}; frame-src ${frameOrigin} ${thirdOrigin}`;
     if (script !== undefined) {
@@ -147,7 +150,9 @@ async function cspIssues(target: Page): Promise<string[]> {
     session.on('Audits.issueAdded', ({ issue }) => {
       const details = issue.details.contentSecurityPolicyIssueDetails;
       if (issue.code === 'ContentSecurityPolicyIssue') {
-        issues.push(`${details?.contentSecurityPolicyViolationType} ${details?.violatedDirective} ${details?.sourceCodeLocation?.url}`);
+        issues.push(
+          `${details?.contentSecurityPolicyViolationType} ${details?.violatedDirective} ${details?.sourceCodeLocation?.url}`,
+        );
       }
     });
     await session.send('Audits.enable');
@@ -179,7 +184,9 @@ describe('windowTransport between cross-origin frames', () => {
     expect(results.invalid).toMatchObject({ code: 'RPC_BAD_MESSAGE' });
     expect(results.invalid?.message).toContain('EchoService.draw request');
     // The frame's transport names the top page as configured: { process: 'ui' }.
-    expect(frameState.bad).toEqual([{ peer: 'ui', interface: 'EchoService', reason: expect.stringContaining('/shapes/0') }]);
+    expect(frameState.bad).toEqual([
+      { peer: 'ui', interface: 'EchoService', reason: expect.stringContaining('/shapes/0') },
+    ]);
     expect(results.sawBadMessage).toEqual({ peer: 'ui', reason: frameState.bad[0]!.reason });
   });
 

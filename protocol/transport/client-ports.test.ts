@@ -58,7 +58,10 @@ function setup() {
   const clients: ClientPort[] = [];
   const refused: string[] = [];
   const self = { parentPort: parentPort as unknown as ParentPort, ppid: 1, on: () => {}, off: () => {} };
-  const accepted = acceptClientPorts(self, (client) => clients.push(client), { clientProcess: 'tab', onRefused: (reason) => refused.push(reason) });
+  const accepted = acceptClientPorts(self, (client) => clients.push(client), {
+    clientProcess: 'tab',
+    onRefused: (reason) => refused.push(reason),
+  });
   return { parentPort, rpc, clients, refused, accepted };
 }
 
@@ -70,7 +73,9 @@ describe('ports from the browser on parentPort', () => {
     send(parentPort, [0, 1, 'describe', {}]); // an RPC envelope: the browser's
     send(parentPort, connectClient('tab-3'), [childEnd]);
     expect(rpc).toEqual([[0, 1, 'describe', {}]]);
-    expect(clients.map((client) => [client.clientId, client.transport.peer])).toEqual([['tab-3', { process: 'tab', id: 'tab-3' }]]);
+    expect(clients.map((client) => [client.clientId, client.transport.peer])).toEqual([
+      ['tab-3', { process: 'tab', id: 'tab-3' }],
+    ]);
 
     const service: Connection<typeof EchoService, typeof EchoClient> = connect({
       transport: clients[0]!.transport,
@@ -88,7 +93,10 @@ describe('ports from the browser on parentPort', () => {
       handlers: {},
       onBadMessage: () => {},
     });
-    cleanups.push(() => tab.close(), () => service.close());
+    cleanups.push(
+      () => tab.close(),
+      () => service.close(),
+    );
     expect(await tab.remote.echo({ text: 'over the brokered port' })).toEqual({ text: 'over the brokered port' });
 
     // Closing it from the child's side: the client learns its channel is gone.

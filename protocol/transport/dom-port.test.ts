@@ -14,7 +14,10 @@ afterEach(() => {
 /** The two ends of a global (DOM-style) MessageChannel, closed after the test. */
 function ports(): [DomMessagePortLike, DomMessagePortLike] {
   const { port1, port2 } = new MessageChannel();
-  cleanups.push(() => port1.close(), () => port2.close());
+  cleanups.push(
+    () => port1.close(),
+    () => port2.close(),
+  );
   // @types/node does not declare the EventTarget methods Node's ports have.
   return [port1 as unknown as DomMessagePortLike, port2 as unknown as DomMessagePortLike];
 }
@@ -40,7 +43,10 @@ describe('domMessagePortTransport', () => {
       handlers: {},
       onBadMessage: (report) => clientBad.push(report),
     });
-    cleanups.push(() => client.close(), () => service.close());
+    cleanups.push(
+      () => client.close(),
+      () => service.close(),
+    );
 
     expect(await client.remote.echo({ text: 'hello' })).toEqual({ text: 'hello' });
     const shapes = [
@@ -60,7 +66,9 @@ describe('domMessagePortTransport', () => {
 
     const bad = { shapes: [{ op: 'circle' }] } as unknown as Parameters<typeof client.remote.draw>[0];
     await expect(client.remote.draw(bad)).rejects.toMatchObject({ code: 'RPC_BAD_MESSAGE' });
-    expect(serviceBad).toEqual([{ peer: { process: 'ui' }, interface: 'EchoService', reason: expect.stringContaining('/shapes/0') }]);
+    expect(serviceBad).toEqual([
+      { peer: { process: 'ui' }, interface: 'EchoService', reason: expect.stringContaining('/shapes/0') },
+    ]);
     expect(clientBad).toEqual([]);
   });
 

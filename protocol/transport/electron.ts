@@ -96,7 +96,9 @@ export function parentPortClientPorts(
     const [port] = ports;
     if (ports.length !== 1 || !port || !isConnectClient(event.data)) {
       for (const extra of ports) extra.close();
-      options.onRefused?.(`refused a port message from the browser process: expected connect-client with one port, got ${ports.length} port(s)`);
+      options.onRefused?.(
+        `refused a port message from the browser process: expected connect-client with one port, got ${ports.length} port(s)`,
+      );
       return;
     }
     const { clientId } = event.data;

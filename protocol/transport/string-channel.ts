@@ -24,7 +24,8 @@ export function stringChannelTransport(channel: StringChannel, peer: PeerIdentit
   };
   channel.setReceiver((text) => {
     if (typeof text !== 'string') return fail(new Error('a message must be a string'));
-    if (text.length > MAX_STRING_MESSAGE) return fail(new Error(`a message of ${text.length} characters is over the limit`));
+    if (text.length > MAX_STRING_MESSAGE)
+      return fail(new Error(`a message of ${text.length} characters is over the limit`));
     let message: unknown;
     try {
       message = JSON.parse(text);

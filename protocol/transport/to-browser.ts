@@ -28,7 +28,11 @@ export function transportToBrowser(self: ChildProcessSelf): Transport {
  * `child_process.fork`, whose IPC channel cannot carry ports, returns false: the browser asks for
  * loopback WebSocket grants instead (utility/channel-server.ts).
  */
-export function acceptClientPorts(self: ChildProcessSelf, onClient: (client: ClientPort) => void, options: ClientPortsOptions): boolean {
+export function acceptClientPorts(
+  self: ChildProcessSelf,
+  onClient: (client: ClientPort) => void,
+  options: ClientPortsOptions,
+): boolean {
   if (!self.parentPort) return false;
   parentPortClientPorts(self.parentPort, onClient, options);
   return true;

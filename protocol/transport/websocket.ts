@@ -45,7 +45,8 @@ export function webSocketTransport(socket: WebSocketLike, options: WebSocketTran
   };
   const wrappers = listenerWrappers((listener) => (event: DataEventLike) => {
     const { data } = event;
-    if (!(data instanceof ArrayBuffer) && !ArrayBuffer.isView(data)) return fail(new Error('text frames are not accepted'));
+    if (!(data instanceof ArrayBuffer) && !ArrayBuffer.isView(data))
+      return fail(new Error('text frames are not accepted'));
     if (data.byteLength > maxFrameBytes) return fail(new Error(`frame of ${data.byteLength} bytes is over the limit`));
     let message: unknown;
     try {

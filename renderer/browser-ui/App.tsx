@@ -124,15 +124,24 @@ function BrowserWindow({ client }: { client: BrowserClient }) {
           <ToursMenu tours={TOURS} activeId={tour.run?.tour.id} disabled={!view} onStart={tour.start} />
         </Toolbar>
         {pluginNotice && (
-          <PluginHostInfobar recentCrashes={pluginNotice.recentCrashes} onRestart={() => client.perform('restartPluginHost', {})} />
+          <PluginHostInfobar
+            recentCrashes={pluginNotice.recentCrashes}
+            onRestart={() => client.perform('restartPluginHost', {})}
+          />
         )}
         {snapshot.actionError && (
-          <ActionErrorInfobar key={snapshot.actionError.id} error={snapshot.actionError} onDismiss={() => client.dismissActionError()} />
+          <ActionErrorInfobar
+            key={snapshot.actionError.id}
+            error={snapshot.actionError}
+            onDismiss={() => client.dismissActionError()}
+          />
         )}
         <div className="content-row">
           <div className="content-column">
             <ContentArea snapshot={snapshot} onNewTab={newTab} />
-            {panel && view && <ProcessPanel view={view} shown={panel} onShow={setPanel} onClose={() => setPanel(undefined)} />}
+            {panel && view && (
+              <ProcessPanel view={view} shown={panel} onShow={setPanel} onClose={() => setPanel(undefined)} />
+            )}
           </div>
           {tour.run && <TourPanel tour={tour} />}
         </div>

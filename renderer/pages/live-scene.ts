@@ -60,7 +60,7 @@ export function paintLiveScene(ctx: PaintContext, { frame, time, mode, gpuPid }:
 
   ctx.fillStyle = '#ffffff';
   for (const [x, y, size, phase] of STARS) {
-    ctx.globalAlpha = 0.35 + 0.35 * (1 + Math.sin(seconds * 1.7 + phase)) / 2;
+    ctx.globalAlpha = 0.35 + (0.35 * (1 + Math.sin(seconds * 1.7 + phase))) / 2;
     ctx.beginPath();
     ctx.arc(x, y, size, 0, Math.PI * 2);
     ctx.fill();
@@ -83,7 +83,13 @@ export function paintLiveScene(ctx: PaintContext, { frame, time, mode, gpuPid }:
   // Planets behind the sun first (upper half of their orbit), then the sun, then the ones in front.
   const placed = PLANETS.map((planet) => {
     const angle = planet.phase + seconds * planet.speed * Math.PI * 2;
-    return { planet, angle, x: CX + Math.cos(angle) * planet.orbit, y: CY + Math.sin(angle) * planet.orbit * TILT, depth: Math.sin(angle) };
+    return {
+      planet,
+      angle,
+      x: CX + Math.cos(angle) * planet.orbit,
+      y: CY + Math.sin(angle) * planet.orbit * TILT,
+      depth: Math.sin(angle),
+    };
   }).sort((a, b) => a.depth - b.depth);
   for (const body of placed) if (body.depth < 0) paintPlanet(ctx, body, seconds);
   paintSun(ctx, seconds);
@@ -139,7 +145,11 @@ function paintSun(ctx: PaintContext, seconds: number): void {
   ctx.fill();
 }
 
-function paintPlanet(ctx: PaintContext, body: { planet: Planet; x: number; y: number; depth: number }, seconds: number): void {
+function paintPlanet(
+  ctx: PaintContext,
+  body: { planet: Planet; x: number; y: number; depth: number },
+  seconds: number,
+): void {
   const { planet, x, y, depth } = body;
   // Nearer (lower on screen) is a little larger.
   const r = planet.radius * (0.85 + 0.15 * depth);

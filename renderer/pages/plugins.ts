@@ -18,4 +18,6 @@ const showHost = () => {
   status.textContent = `Plugin host: ${DESCRIPTIONS[pluginHost] ?? pluginHost}${pluginHostPid ? ` (pid ${pluginHostPid})` : ''}`;
 };
 showHost();
-new MutationObserver(showHost).observe(document.documentElement, { attributeFilter: ['data-plugin-host', 'data-plugin-host-pid'] });
+new MutationObserver(showHost).observe(document.documentElement, {
+  attributeFilter: ['data-plugin-host', 'data-plugin-host-pid'],
+});

@@ -9,7 +9,12 @@
  */
 import { TabHostService, TabPage } from '../../protocol/interfaces/browser-tab.ts';
 import { connect, type Connection } from '../../protocol/rpc/endpoint.ts';
-import { bindingStringChannel, stringChannelTransport, TAB_CHANNEL_NAMES, type StringChannel } from '../../protocol/transport/string-channel.ts';
+import {
+  bindingStringChannel,
+  stringChannelTransport,
+  TAB_CHANNEL_NAMES,
+  type StringChannel,
+} from '../../protocol/transport/string-channel.ts';
 
 export type BrowserConnection = Connection<typeof TabPage, typeof TabHostService>;
 
@@ -35,6 +40,7 @@ export function connectToBrowser(scope: object = globalThis): BrowserConnection 
     remote: TabHostService,
     handlers: {},
     // The browser sent something malformed: nothing reaches the page's code; say so and go on.
-    onBadMessage: (report) => console.error(`[tab-runtime] bad message from the browser (${report.interface}): ${report.reason}`),
+    onBadMessage: (report) =>
+      console.error(`[tab-runtime] bad message from the browser (${report.interface}): ${report.reason}`),
   });
 }

@@ -22,7 +22,9 @@ function setup() {
   cleanups.push(() => ports.dispose());
   /** What the preload does with a port the browser sent: posts it to the page's own window. */
   const deliver = (portId: string, port: MessagePort) =>
-    window.dispatchEvent(Object.assign(new Event('message'), { data: deliveredPort(portId), source: window, ports: [port] }));
+    window.dispatchEvent(
+      Object.assign(new Event('message'), { data: deliveredPort(portId), source: window, ports: [port] }),
+    );
   /** The utility process's end: EchoService over the other port. */
   const serve = (port: MessagePort) => {
     const service: Connection<typeof EchoService, typeof EchoClient> = connect({
@@ -70,11 +72,16 @@ describe('openDirectChannel over a delivered port', () => {
 
   it('fails when the port does not come in time, or when the page gives up first', async () => {
     const { ports } = setup();
-    await expect(openDirectChannel({ ...options, channel: { kind: 'port', portId: 'never' }, ports, openTimeoutMs: 30 })).rejects.toThrow(
-      "The channel's port did not arrive within 30 ms",
-    );
+    await expect(
+      openDirectChannel({ ...options, channel: { kind: 'port', portId: 'never' }, ports, openTimeoutMs: 30 }),
+    ).rejects.toThrow("The channel's port did not arrive within 30 ms");
     const request = new AbortController();
-    const opening = openDirectChannel({ ...options, channel: { kind: 'port', portId: 'gone' }, ports, signal: request.signal });
+    const opening = openDirectChannel({
+      ...options,
+      channel: { kind: 'port', portId: 'gone' },
+      ports,
+      signal: request.signal,
+    });
     request.abort(new Error('a newer GPU channel request replaced this one'));
     await expect(opening).rejects.toThrow('a newer GPU channel request replaced this one');
   });

@@ -81,7 +81,8 @@ function connectOver<Local extends InterfaceSpec, Remote extends InterfaceSpec>(
     local,
     remote,
     handlers: {} as Handlers<Local>, // neither tab-side interface (GpuChannelClient, PluginChannelClient) has methods
-    onBadMessage: (report) => console.error(`[tab-runtime] bad message from ${peer.process} (${report.interface}): ${report.reason}`),
+    onBadMessage: (report) =>
+      console.error(`[tab-runtime] bad message from ${peer.process} (${report.interface}): ${report.reason}`),
   });
   signal?.addEventListener('abort', () => connection.close('aborted by the page'), { once: true });
   return connection;
@@ -112,7 +113,10 @@ function openWebSocket<Local extends InterfaceSpec, Remote extends InterfaceSpec
     };
     const onClose = () => fail(new Error(`The ${peer.process} channel closed before it opened`));
     const onAbort = () => fail(signal?.reason);
-    const timer = setTimeout(() => fail(new Error(`The ${peer.process} channel did not open within ${openTimeoutMs} ms`)), openTimeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`The ${peer.process} channel did not open within ${openTimeoutMs} ms`)),
+      openTimeoutMs,
+    );
     function cleanup() {
       clearTimeout(timer);
       socket.removeEventListener('open', onOpen);

@@ -163,7 +163,9 @@ export class GpuCompositor {
     if (!this.failureLogged) {
       this.failureLogged = true;
       const code = (error as { code?: unknown })?.code;
-      console.warn(`[tab-runtime] a frame failed (${this.currentMode}${typeof code === 'string' ? `, ${code}` : ''}): ${(error as Error)?.message ?? String(error)}`);
+      console.warn(
+        `[tab-runtime] a frame failed (${this.currentMode}${typeof code === 'string' ? `, ${code}` : ''}): ${(error as Error)?.message ?? String(error)}`,
+      );
     }
   }
 
@@ -182,7 +184,10 @@ export class GpuCompositor {
       this.setMode('none');
     }
     try {
-      const grant = await browser.remote.requestGpuChannel({}, { timeoutMs: REQUEST_TIMEOUT_MS, signal: request.signal });
+      const grant = await browser.remote.requestGpuChannel(
+        {},
+        { timeoutMs: REQUEST_TIMEOUT_MS, signal: request.signal },
+      );
       if (request.signal.aborted) return;
       if (grant.mode === 'software') {
         this.closeChannel('compositing is in software');
@@ -218,7 +223,9 @@ export class GpuCompositor {
   private onChannelClosed(channel: GpuConnection): void {
     if (channel !== this.channel) return;
     this.channel = undefined;
-    console.info('[tab-runtime] the GPU channel closed (GPU process gone?): keeping the last frame until the browser says it is back');
+    console.info(
+      '[tab-runtime] the GPU channel closed (GPU process gone?): keeping the last frame until the browser says it is back',
+    );
     this.setMode('none');
     this.retry.scheduleIn(SAFETY_RETRY_MS, () => void this.requestChannel());
   }

@@ -7,6 +7,12 @@ import '../../protocol/rpc/eval-free.ts';
 export { startTabRuntime, type TabRuntime } from './tab-runtime.ts';
 export { GpuCompositor, type CompositingMode } from './gpu-compositor.ts';
 export { PluginEmbeds, type EmbedState, type PluginHostState } from './plugin-embeds.ts';
-export { RecordingContext, RecordedGradient, recordDisplayList, type PaintContext, type RecordableImage } from './recording-context.ts';
+export {
+  RecordingContext,
+  RecordedGradient,
+  recordDisplayList,
+  type PaintContext,
+  type RecordableImage,
+} from './recording-context.ts';
 export { startFrameLoop } from './frame-loop.ts';
 export type { BrowserConnection } from './browser-channel.ts';

@@ -9,7 +9,11 @@ export const HEARTBEAT_INTERVAL_MS = 250;
 const MAX_TITLE = 512;
 
 /** Starts heartbeats and title reports; returns the stop. */
-export function reportLiveness(browser: BrowserConnection, doc: Document = document, intervalMs = HEARTBEAT_INTERVAL_MS): () => void {
+export function reportLiveness(
+  browser: BrowserConnection,
+  doc: Document = document,
+  intervalMs = HEARTBEAT_INTERVAL_MS,
+): () => void {
   let seq = 0;
   const beat = () => browser.emit('heartbeat', { seq: seq++ });
   beat();

@@ -50,7 +50,11 @@ class Embed {
   constructor(
     readonly element: HTMLElement,
     index: number,
-    private readonly sendCommand: (embed: Embed, command: string, argument: string | undefined) => Promise<string | undefined>,
+    private readonly sendCommand: (
+      embed: Embed,
+      command: string,
+      argument: string | undefined,
+    ) => Promise<string | undefined>,
   ) {
     this.plugin = (element.dataset.plugin ?? '').slice(0, 64);
     this.instanceId = `${label(this.plugin)}-${index + 1}`;
@@ -88,7 +92,8 @@ class Embed {
       replayOnCanvas(canvas, content.list);
       this.renderFailureLogged = false;
     } catch (error) {
-      if (!this.renderFailureLogged) console.warn(`[tab-runtime] ${this.instanceId}: could not draw its content: ${(error as Error).message}`);
+      if (!this.renderFailureLogged)
+        console.warn(`[tab-runtime] ${this.instanceId}: could not draw its content: ${(error as Error).message}`);
       this.renderFailureLogged = true;
     }
   }
@@ -114,7 +119,8 @@ class Embed {
     const name = el('span', 'plugin-placeholder-name');
     name.textContent = this.plugin;
     const detail = el('span', 'plugin-placeholder-detail');
-    detail.textContent = 'The plugin host stopped. This page keeps running; the plugin comes back when the host restarts.';
+    detail.textContent =
+      'The plugin host stopped. This page keeps running; the plugin comes back when the host restarts.';
     placeholder.append(title, ' ', name, ' ', detail);
     this.output.after(placeholder);
     this.placeholder = placeholder;
@@ -135,16 +141,18 @@ class Embed {
     };
     disable(true);
     this.result.textContent = `${command}${argument === undefined ? '' : ` ${argument}`}…`;
-    this.sendCommand(this, command, argument).then(
-      (result) => {
-        this.result.textContent = `${command}: ${result ?? 'done'}`;
-      },
-      (error: unknown) => {
-        // The host went away under the command (the crasher's point): the placeholder says it all.
-        if ((error as { code?: unknown })?.code === RpcErrorCode.RPC_CLOSED) this.result.textContent = '';
-        else this.result.textContent = `${command} failed: ${(error as Error)?.message ?? String(error)}`;
-      },
-    ).finally(() => disable(false));
+    this.sendCommand(this, command, argument)
+      .then(
+        (result) => {
+          this.result.textContent = `${command}: ${result ?? 'done'}`;
+        },
+        (error: unknown) => {
+          // The host went away under the command (the crasher's point): the placeholder says it all.
+          if ((error as { code?: unknown })?.code === RpcErrorCode.RPC_CLOSED) this.result.textContent = '';
+          else this.result.textContent = `${command} failed: ${(error as Error)?.message ?? String(error)}`;
+        },
+      )
+      .finally(() => disable(false));
   }
 }
 
@@ -163,11 +171,18 @@ export class PluginEmbeds {
     status: HTMLElement = document.documentElement,
   ) {
     this.status = status;
-    this.embeds = [...elements].map((element, index) => new Embed(element, index, (embed, command, argument) => this.command(embed, command, argument)));
+    this.embeds = [...elements].map(
+      (element, index) =>
+        new Embed(element, index, (embed, command, argument) => this.command(embed, command, argument)),
+    );
     for (const embed of this.embeds) this.byId.set(embed.instanceId, embed);
     if (!browser) {
       this.setHost('offline');
-      for (const embed of this.embeds) embed.setState('offline', 'Plugins run in the plugin host, through the browser: this page is not served by the shell.');
+      for (const embed of this.embeds)
+        embed.setState(
+          'offline',
+          'Plugins run in the plugin host, through the browser: this page is not served by the shell.',
+        );
       return;
     }
     browser.on('pluginHostChanged', ({ running }) => {
@@ -194,7 +209,10 @@ export class PluginEmbeds {
     // A crash placeholder stays up until the instances are back.
     if (!this.crashed) for (const embed of this.embeds) embed.setState('loading', `Starting ${embed.plugin}…`);
     try {
-      const grant = await browser.remote.requestPluginChannel({}, { timeoutMs: REQUEST_TIMEOUT_MS, signal: request.signal });
+      const grant = await browser.remote.requestPluginChannel(
+        {},
+        { timeoutMs: REQUEST_TIMEOUT_MS, signal: request.signal },
+      );
       if (request.signal.aborted) return;
       const { hostPid } = grant;
       const channel = await openDirectChannel({
@@ -220,7 +238,9 @@ export class PluginEmbeds {
         if (!this.crashed) for (const embed of this.embeds) embed.setState('down', 'The plugin host is not running.');
         return;
       }
-      console.warn(`[tab-runtime] no plugin channel: ${(error as Error)?.message ?? String(error)}; asking again shortly`);
+      console.warn(
+        `[tab-runtime] no plugin channel: ${(error as Error)?.message ?? String(error)}; asking again shortly`,
+      );
       this.setHost(this.crashed ? 'crashed' : 'down');
       this.retry.schedule(() => void this.connect());
     } finally {
@@ -253,7 +273,10 @@ export class PluginEmbeds {
   private command(embed: Embed, command: string, argument: string | undefined): Promise<string | undefined> {
     const channel = this.channel;
     if (!channel || channel.closed) return Promise.reject(new Error('the plugin host is not connected'));
-    const request = argument === undefined ? { instanceId: embed.instanceId, command } : { instanceId: embed.instanceId, command, argument };
+    const request =
+      argument === undefined
+        ? { instanceId: embed.instanceId, command }
+        : { instanceId: embed.instanceId, command, argument };
     return channel.remote.command(request, { timeoutMs: COMMAND_TIMEOUT_MS }).then(({ result }) => result);
   }
 
@@ -278,12 +301,21 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string): H
 
 /** A plugin name as an instance-id prefix. */
 function label(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').slice(0, 48) || 'plugin';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .slice(0, 48) || 'plugin'
+  );
 }
 
 /** `intervalMs=500&style=text` as the protocol's params (URL query syntax; limits applied). */
 function parseParams(text: string): { name: string; value: string }[] {
-  const params = [...new URLSearchParams(text)].map(([name, value]) => ({ name: name.slice(0, 32), value: value.slice(0, 256) }));
-  if (params.length > MAX_PARAMS) console.warn(`[tab-runtime] a plugin takes at most ${MAX_PARAMS} params; the rest are ignored`);
+  const params = [...new URLSearchParams(text)].map(([name, value]) => ({
+    name: name.slice(0, 32),
+    value: value.slice(0, 256),
+  }));
+  if (params.length > MAX_PARAMS)
+    console.warn(`[tab-runtime] a plugin takes at most ${MAX_PARAMS} params; the rest are ignored`);
   return params.slice(0, MAX_PARAMS);
 }

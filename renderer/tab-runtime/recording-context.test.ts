@@ -13,7 +13,6 @@ const checker = compileChecker(DisplayList);
 const W = 320;
 const H = 200;
 
-
 /** A scene using every kind of op but drawImage (that one has its own test). */
 function scene(ctx: PaintContext): void {
   ctx.fillStyle = '#f4f6fb';
@@ -121,19 +120,25 @@ describe('RecordingContext', () => {
     expect(checker.check(list), checker.check(list) ? '' : checker.explain(list)).toBe(true);
     expect(list.images).toHaveLength(1); // one image, referred to twice
     expect(list.images![0]!.data).toBeInstanceOf(Uint8Array);
-    const expected = direct((ctx) => {
-      const source = toSkia({ width: 8, height: 6, data: new Uint8Array(image.data.buffer) });
-      ctx.fillStyle = '#fff';
-      ctx.fillRect(0, 0, 40, 30);
-      ctx.drawImage(source, 2, 3, 8, 6);
-      ctx.drawImage(source, 12, 4, 24, 18);
-    }, 40, 30);
+    const expected = direct(
+      (ctx) => {
+        const source = toSkia({ width: 8, height: 6, data: new Uint8Array(image.data.buffer) });
+        ctx.fillStyle = '#fff';
+        ctx.fillRect(0, 0, 40, 30);
+        ctx.drawImage(source, 2, 3, 8, 6);
+        ctx.drawImage(source, 12, 4, 24, 18);
+      },
+      40,
+      30,
+    );
     expect(differing(replayed(list), expected)).toBe(0);
   });
 
   it('records the live page scene, a valid list of a sensible size', () => {
     for (const frame of [0, 1, 17, 1000]) {
-      const list = recordDisplayList(800, 450, (ctx) => paintLiveScene(ctx, { frame, time: frame * 33.3, mode: 'hardware', gpuPid: 4242 }));
+      const list = recordDisplayList(800, 450, (ctx) =>
+        paintLiveScene(ctx, { frame, time: frame * 33.3, mode: 'hardware', gpuPid: 4242 }),
+      );
       expect(checker.check(list), checker.check(list) ? '' : checker.explain(list)).toBe(true);
       expect(list.ops.length).toBeLessThan(1000);
     }
@@ -182,7 +187,9 @@ describe('RecordingContext', () => {
     const images = Array.from({ length: 5 }, () => ({ width: 1, height: 1, data: new Uint8ClampedArray(4) }));
     for (const image of images.slice(0, 4)) ctx.drawImage(image, 0, 0);
     expect(() => ctx.drawImage(images[4]!, 0, 0)).toThrow(/at most 4 images/);
-    expect(() => ctx.drawImage({ width: 2, height: 2, data: new Uint8ClampedArray(4) }, 0, 0)).toThrow(/needs 16 bytes/);
+    expect(() => ctx.drawImage({ width: 2, height: 2, data: new Uint8ClampedArray(4) }, 0, 0)).toThrow(
+      /needs 16 bytes/,
+    );
     expect(() => ctx.drawImage({ width: 513, height: 1, data: new Uint8ClampedArray(513 * 4) }, 0, 0)).toThrow(/512/);
     ctx.reset();
     for (let i = 0; i < MAX_OPS; i++) ctx.beginPath();
@@ -203,7 +210,15 @@ describe('RecordingContext', () => {
     ctx.restore();
     expect([ctx.fillStyle, ctx.font, ctx.globalAlpha]).toEqual(['red', '20px serif', 1]);
     const list = ctx.finish();
-    expect(list.ops.map((op) => op.op)).toEqual(['fillStyle', 'font', 'save', 'fillStyle', 'font', 'globalAlpha', 'restore']);
+    expect(list.ops.map((op) => op.op)).toEqual([
+      'fillStyle',
+      'font',
+      'save',
+      'fillStyle',
+      'font',
+      'globalAlpha',
+      'restore',
+    ]);
     expect(ctx.length).toBe(0); // finish starts a new recording
     expect(ctx.fillStyle).toBe('#000000');
   });

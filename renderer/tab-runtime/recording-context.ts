@@ -11,7 +11,13 @@
  * are enforced here, so every list it produces is valid. No DOM at module level: unit tests run it
  * in Node.
  */
-import { MAX_FRAME_SIDE, MAX_IMAGES, MAX_OPS, type DisplayList, type PaintOp } from '../../protocol/interfaces/display-list.ts';
+import {
+  MAX_FRAME_SIDE,
+  MAX_IMAGES,
+  MAX_OPS,
+  type DisplayList,
+  type PaintOp,
+} from '../../protocol/interfaces/display-list.ts';
 import type { Canvas2DLike, CanvasGradientLike } from '../../protocol/paint/replay.ts';
 
 type TextAlign = Extract<PaintOp, { op: 'textAlign' }>['align'];
@@ -41,7 +47,8 @@ export class RecordedGradient implements CanvasGradientLike {
     if (!Number.isFinite(offset) || offset < 0 || offset > 1) {
       throw new DOMException(`The offset ${offset} is outside the range [0, 1]`, 'IndexSizeError');
     }
-    if (typeof color !== 'string' || color.length > MAX_COLOR) throw new DOMException(`"${String(color).slice(0, 80)}" is not a color`, 'SyntaxError');
+    if (typeof color !== 'string' || color.length > MAX_COLOR)
+      throw new DOMException(`"${String(color).slice(0, 80)}" is not a color`, 'SyntaxError');
     if (this.stops.length >= MAX_STOPS) throw new RangeError(`A gradient carries at most ${MAX_STOPS} color stops`);
     this.stops.push({ offset, color });
   }
@@ -168,7 +175,8 @@ export class RecordingContext implements Canvas2DLike<RecordableImage> {
       this.push({ op: 'fillStyle', color: style });
       return;
     }
-    if (!(style instanceof RecordedGradient)) throw new TypeError('fillStyle takes a color or a gradient made by this context');
+    if (!(style instanceof RecordedGradient))
+      throw new TypeError('fillStyle takes a color or a gradient made by this context');
     this.state.fillStyle = style;
     // A gradient without stops paints transparent black. Stops added after this point are not seen:
     // the op carries the stops at the time of assignment.
@@ -180,7 +188,8 @@ export class RecordingContext implements Canvas2DLike<RecordableImage> {
     return this.state.strokeStyle;
   }
   set strokeStyle(style: string | CanvasGradientLike) {
-    if (typeof style !== 'string') throw new TypeError('A display list strokes with colors only (gradients are fill styles)');
+    if (typeof style !== 'string')
+      throw new TypeError('A display list strokes with colors only (gradients are fill styles)');
     if (style.length > MAX_COLOR) return;
     this.state.strokeStyle = style;
     this.push({ op: 'strokeStyle', color: style });
@@ -193,7 +202,8 @@ export class RecordingContext implements Canvas2DLike<RecordableImage> {
 
   createRadialGradient(x0: number, y0: number, r0: number, x1: number, y1: number, r1: number): RecordedGradient {
     if (!finite(x0, y0, r0, x1, y1, r1)) throw new TypeError('createRadialGradient takes finite numbers');
-    if (r0 < 0 || r1 < 0) throw new DOMException(`The radius provided (${Math.min(r0, r1)}) is negative`, 'IndexSizeError');
+    if (r0 < 0 || r1 < 0)
+      throw new DOMException(`The radius provided (${Math.min(r0, r1)}) is negative`, 'IndexSizeError');
     return new RecordedGradient({ op: 'radialGradient', x0, y0, r0, x1, y1, r1, stops: [] });
   }
 
@@ -311,7 +321,11 @@ export class RecordingContext implements Canvas2DLike<RecordableImage> {
 }
 
 /** Records what `paint` draws on a `width` x `height` frame. */
-export function recordDisplayList(width: number, height: number, paint: (context: RecordingContext) => void): DisplayList {
+export function recordDisplayList(
+  width: number,
+  height: number,
+  paint: (context: RecordingContext) => void,
+): DisplayList {
   const context = new RecordingContext(width, height);
   paint(context);
   return context.finish();
@@ -323,7 +337,14 @@ function clampSide(side: number): number {
 
 function checkImage(image: RecordableImage): void {
   const { width, height, data } = image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
+  if (
+    !Number.isInteger(width) ||
+    !Number.isInteger(height) ||
+    width < 1 ||
+    height < 1 ||
+    width > MAX_IMAGE_SIDE ||
+    height > MAX_IMAGE_SIDE
+  ) {
     throw new RangeError(`An image in a display list is 1..${MAX_IMAGE_SIDE} pixels a side, not ${width} x ${height}`);
   }
   if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray) || data.byteLength !== width * height * 4) {

@@ -20,7 +20,15 @@ export function putPixels(canvas: HTMLCanvasElement, width: number, height: numb
   if (canvas.height !== height) canvas.height = height;
   const context = canvas.getContext('2d');
   if (!context) throw new Error('This canvas has no 2D context');
-  context.putImageData(new ImageData(new Uint8ClampedArray(pixels.buffer as ArrayBuffer, pixels.byteOffset, pixels.byteLength), width, height), 0, 0);
+  context.putImageData(
+    new ImageData(
+      new Uint8ClampedArray(pixels.buffer as ArrayBuffer, pixels.byteOffset, pixels.byteLength),
+      width,
+      height,
+    ),
+    0,
+    0,
+  );
 }
 
 /** One of the list's images as a canvas `drawImage` accepts. */

@@ -37,7 +37,12 @@ export class FakeUtilityLauncher implements UtilityProcessLauncher {
     const { port1: browserEnd, port2: childEnd } = new MessageChannel();
     this.ports.push(browserEnd, childEnd);
     const grants: string[] = [];
-    const describe = () => ({ pid, runtime: 'node' as const, versions: { node: 'in-process', v8: 'in-process' }, startedAt: Date.now() });
+    const describe = () => ({
+      pid,
+      runtime: 'node' as const,
+      versions: { node: 'in-process', v8: 'in-process' },
+      startedAt: Date.now(),
+    });
     const grant = ({ clientId }: { clientId: string }) => {
       grants.push(clientId);
       return { url: `ws://127.0.0.1:9/channel/${kind}-${clientId}-${grants.length}` };
@@ -53,7 +58,14 @@ export class FakeUtilityLauncher implements UtilityProcessLauncher {
             self: { process: 'gpu', pid },
             local: GpuService,
             remote: GpuHost,
-            handlers: { describe, establishChannel: grant, closeChannel: () => ({}), getChannelTraffic: () => ({ channels: [] }), crash: () => ({}), hang: () => ({}) },
+            handlers: {
+              describe,
+              establishChannel: grant,
+              closeChannel: () => ({}),
+              getChannelTraffic: () => ({ channels: [] }),
+              crash: () => ({}),
+              hang: () => ({}),
+            },
             onBadMessage: fail,
           })
         : connect({
@@ -61,7 +73,13 @@ export class FakeUtilityLauncher implements UtilityProcessLauncher {
             self: { process: 'plugin-host', pid },
             local: PluginHostService,
             remote: PluginHostHost,
-            handlers: { describe, listPlugins: () => ({ plugins: [] }), establishChannel: grant, closeChannel: () => ({}), getChannelTraffic: () => ({ channels: [] }) },
+            handlers: {
+              describe,
+              listPlugins: () => ({ plugins: [] }),
+              establishChannel: grant,
+              closeChannel: () => ({}),
+              getChannelTraffic: () => ({ channels: [] }),
+            },
             onBadMessage: fail,
           });
     const exitListeners: Array<(exit: ChildExit) => void> = [];

@@ -12,6 +12,10 @@ it('ManualClock fires due timers in time order, each at its own time, and skips 
   }, 120);
   clock.clearTimeout(cleared);
   clock.advance(250);
-  expect(fired).toEqual([['a', 120], ['a2', 170], ['b', 200]]);
+  expect(fired).toEqual([
+    ['a', 120],
+    ['a2', 170],
+    ['b', 200],
+  ]);
   expect(clock.now()).toBe(250);
 });

@@ -16,6 +16,7 @@ const connection: Connection<typeof EchoService, typeof EchoClient> = connect({
     postRaw: (message) => transport.post(message),
     exit: (code) => process.exit(code),
   }),
-  onBadMessage: (report) => connection.emit('sawBadMessage', { reason: report.reason, peer: describePeer(report.peer) }),
+  onBadMessage: (report) =>
+    connection.emit('sawBadMessage', { reason: report.reason, peer: describePeer(report.peer) }),
 });
 process.on('disconnect', () => process.exit(0));

@@ -56,7 +56,11 @@ async function echoOver(servicePort: Port, clientPort: Port, text: string): Prom
   return answer;
 }
 
-const rejection = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: Error) => error.message);
+const rejection = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: Error) => error.message,
+  );
 
 async function run(): Promise<DeliveredPortsResults> {
   const ports = new DeliveredPorts<Port>(window as unknown as PortReceiverLike<Port>, { holdMs: 300 });
@@ -77,11 +81,17 @@ async function run(): Promise<DeliveredPortsResults> {
   // Refused: two ports, a wrong shape, no port. The ports of a refused message are closed.
   const two = [new MessageChannel(), new MessageChannel()];
   const twoClosed = Promise.all(two.map(({ port1 }) => closes(port1)));
-  window.postMessage(deliveredPort('two'), origin, two.map(({ port2 }) => port2));
+  window.postMessage(
+    deliveredPort('two'),
+    origin,
+    two.map(({ port2 }) => port2),
+  );
   const shaped = new MessageChannel();
   window.postMessage({ type: DELIVERED_PORT, portId: 'shaped', extra: 1 }, origin, [shaped.port2]);
   window.postMessage(deliveredPort('none'), origin);
-  const refused = await Promise.all(['two', 'shaped', 'none'].map((id) => rejection(ports.take(id, { timeoutMs: 200 }))));
+  const refused = await Promise.all(
+    ['two', 'shaped', 'none'].map((id) => rejection(ports.take(id, { timeoutMs: 200 }))),
+  );
   const refusedPortsClosed = (await twoClosed).every(Boolean);
 
   // From another window (a frame of another origin posting to its parent): not the preload.

@@ -77,7 +77,12 @@ function onSetup(event: PageMessageEvent): void {
   serve(domMessagePortTransport(port, { process: 'ui' }), state.portCalls, (message) =>
     state.rawOverPort.push(describe(message)),
   );
-  const transport = windowTransport({ target: window.parent, targetOrigin: topOrigin, receiver: window, peer: { process: 'ui' } });
+  const transport = windowTransport({
+    target: window.parent,
+    targetOrigin: topOrigin,
+    receiver: window,
+    peer: { process: 'ui' },
+  });
   serve(transport, state.windowCalls, (message) => transport.post(message));
   window.parent.postMessage('ready', topOrigin);
 }

@@ -78,7 +78,12 @@ async function run(): Promise<TopResults> {
   await ready;
 
   // ---- windowTransport ----
-  const transport = windowTransport({ target, targetOrigin: frameOrigin, receiver: window, peer: { process: 'renderer', id: 1 } });
+  const transport = windowTransport({
+    target,
+    targetOrigin: frameOrigin,
+    receiver: window,
+    peer: { process: 'renderer', id: 1 },
+  });
   const accepted: unknown[] = [];
   transport.on((message) => accepted.push(message));
   const client: Client = connect({
@@ -111,7 +116,10 @@ async function run(): Promise<TopResults> {
   await roguesReady;
   let waitSettled = false;
   const waiting = client.remote.wait({ ms: 500 });
-  waiting.then(() => (waitSettled = true), () => (waitSettled = true));
+  waiting.then(
+    () => (waitSettled = true),
+    () => (waitSettled = true),
+  );
   const roguesDone = Promise.all(rogues.map((rogue) => messageFrom(() => rogue.contentWindow, 'rogue-done')));
   for (const rogue of rogues) rogue.contentWindow!.postMessage('go', '*');
   const selfDone = messageFrom(() => window, 'self-done');
@@ -141,7 +149,11 @@ async function run(): Promise<TopResults> {
   });
   const portEcho = await portClient.remote.echo({ text: 'over the port' });
   const { data } = await portClient.remote.bytes({ size: 1 << 20 });
-  const received = { isUint8Array: data instanceof Uint8Array, length: data.byteLength, allSevens: data.every((b) => b === 7) };
+  const received = {
+    isUint8Array: data instanceof Uint8Array,
+    length: data.byteLength,
+    allSevens: data.every((b) => b === 7),
+  };
   const sent = new Uint8Array(4096).fill(9);
   sent[0] = 1;
   await portClient.remote.sendRaw({ message: sent }, { transfer: [sent.buffer] });
@@ -155,7 +167,12 @@ async function run(): Promise<TopResults> {
     invalid,
     sawBadMessage,
     ticked,
-    forged: { pendingWhenForgedArrived, wait, accepted: accepted.filter(isForged).length, acceptedTotal: accepted.length },
+    forged: {
+      pendingWhenForgedArrived,
+      wait,
+      accepted: accepted.filter(isForged).length,
+      acceptedTotal: accepted.length,
+    },
     clientBad,
     starError,
     port: { echo: portEcho, received, sentDetached },

@@ -27,7 +27,14 @@ import {
 import { useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import type { BrowserView } from '../connection/browser-state.ts';
 import { useHighlight } from '../shared/highlight.ts';
-import { architectureGraph, NODE_HEIGHT, NODE_WIDTH, type HandleSide, type MapEdge, type MapNode } from './architecture-map.ts';
+import {
+  architectureGraph,
+  NODE_HEIGHT,
+  NODE_WIDTH,
+  type HandleSide,
+  type MapEdge,
+  type MapNode,
+} from './architecture-map.ts';
 import { formatEdgeRate, peerIndex, pulseStrength } from './traffic.ts';
 import {
   DIRECT_POLL_MS,
@@ -83,7 +90,13 @@ const HANDLES: Record<MapNode['kind'], readonly { side: HandleSide; type: 'sourc
 };
 
 function ProcessNode({ data: { node } }: NodeProps<ProcessFlowNode>) {
-  const classes = ['map-node', `map-node-${node.kind}`, `tone-${node.tone}`, node.software ? 'software' : '', node.highlighted ? 'highlighted' : ''];
+  const classes = [
+    'map-node',
+    `map-node-${node.kind}`,
+    `tone-${node.tone}`,
+    node.software ? 'software' : '',
+    node.highlighted ? 'highlighted' : '',
+  ];
   return (
     <div
       className={classes.filter(Boolean).join(' ')}
@@ -97,7 +110,14 @@ function ProcessNode({ data: { node } }: NodeProps<ProcessFlowNode>) {
       data-gpu-mode={node.kind === 'gpu' ? (node.software ? 'software' : 'hardware') : undefined}
     >
       {HANDLES[node.kind].map(({ side, type }) => (
-        <Handle key={side} id={side} type={type} position={HANDLE_POSITIONS[side].position} style={HANDLE_POSITIONS[side].style} isConnectable={false} />
+        <Handle
+          key={side}
+          id={side}
+          type={type}
+          position={HANDLE_POSITIONS[side].position}
+          style={HANDLE_POSITIONS[side].style}
+          isConnectable={false}
+        />
       ))}
       <div className="map-node-title">
         <span className={`kind-dot kind-${node.kind}`} aria-hidden="true" />
@@ -117,14 +137,28 @@ function ProcessNode({ data: { node } }: NodeProps<ProcessFlowNode>) {
 // ---- edges ------------------------------------------------------------------------------------------
 
 /** One dot travelling the edge (re-created for every pulse, which restarts its CSS animation). */
-function Pulse({ path, count, inbound, durationMs }: { path: string; count: number; inbound: boolean; durationMs?: number }) {
+function Pulse({
+  path,
+  count,
+  inbound,
+  durationMs,
+}: {
+  path: string;
+  count: number;
+  inbound: boolean;
+  durationMs?: number;
+}) {
   const strength = pulseStrength(count);
   return (
     <path
       className={`map-pulse${inbound ? ' inbound' : ''}${durationMs === undefined ? '' : ' direct'}`}
       d={path}
       pathLength={100}
-      style={{ strokeWidth: 5 + strength * 7, strokeOpacity: 0.5 + strength * 0.5, animationDuration: `${durationMs ?? MAP_POLL_MS - 20}ms` }}
+      style={{
+        strokeWidth: 5 + strength * 7,
+        strokeOpacity: 0.5 + strength * 0.5,
+        animationDuration: `${durationMs ?? MAP_POLL_MS - 20}ms`,
+      }}
     />
   );
 }
@@ -134,15 +168,32 @@ function pointOnBezier(path: string, t: number): [number, number] | undefined {
   const n = path.match(/-?\d+(?:\.\d+)?(?:e-?\d+)?/g)?.map(Number);
   if (!n || n.length !== 8) return undefined;
   const u = 1 - t;
-  const at = (a: number, b: number, c: number, d: number) => u * u * u * a + 3 * u * u * t * b + 3 * u * t * t * c + t * t * t * d;
+  const at = (a: number, b: number, c: number, d: number) =>
+    u * u * u * a + 3 * u * u * t * b + 3 * u * t * t * c + t * t * t * d;
   return [at(n[0]!, n[2]!, n[4]!, n[6]!), at(n[1]!, n[3]!, n[5]!, n[7]!)];
 }
 
-function ChannelEdge({ id, data, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition }: EdgeProps<ChannelFlowEdge>) {
+function ChannelEdge({
+  id,
+  data,
+  sourceX,
+  sourceY,
+  targetX,
+  targetY,
+  sourcePosition,
+  targetPosition,
+}: EdgeProps<ChannelFlowEdge>) {
   const edge = data!.edge;
   const signal = useEdgeSignal(id);
   const direct = useDirectSignal(id);
-  const [path, centerX, centerY] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
+  const [path, centerX, centerY] = getBezierPath({
+    sourceX,
+    sourceY,
+    sourcePosition,
+    targetX,
+    targetY,
+    targetPosition,
+  });
   // A renderer's direct channels are labelled near the renderer, clear of the browser channels' labels.
   const [labelX, labelY] = (edge.kind === 'ipc' ? undefined : pointOnBezier(path, 0.2)) ?? [centerX, centerY];
   const traced = edge.kind === 'ipc' && !edge.broken;
@@ -151,17 +202,36 @@ function ChannelEdge({ id, data, sourceX, sourceY, targetX, targetY, sourcePosit
   const measured = edge.kind === 'direct' ? direct : undefined;
   const directRate = measured ? formatEdgeRate(measured.rate.perSecond) : undefined;
   const perRead = DIRECT_POLL_MS / 1000;
-  const classes = ['map-edge', `map-edge-${edge.kind}`, edge.channel ? `channel-${edge.channel}` : '', edge.broken ? 'broken' : ''];
+  const classes = [
+    'map-edge',
+    `map-edge-${edge.kind}`,
+    edge.channel ? `channel-${edge.channel}` : '',
+    edge.broken ? 'broken' : '',
+  ];
   return (
     <>
       <path className={classes.filter(Boolean).join(' ')} d={path} fill="none" />
-      {traced && signal && signal.out > 0 && <Pulse key={`out-${signal.pulse}`} path={path} count={signal.out} inbound={false} />}
+      {traced && signal && signal.out > 0 && (
+        <Pulse key={`out-${signal.pulse}`} path={path} count={signal.out} inbound={false} />
+      )}
       {traced && signal && signal.in > 0 && <Pulse key={`in-${signal.pulse}`} path={path} count={signal.in} inbound />}
       {measured && measured.rate.toChild > 0 && (
-        <Pulse key={`to-child-${measured.pulse}`} path={path} count={measured.rate.toChild * perRead} inbound={false} durationMs={DIRECT_POLL_MS - 40} />
+        <Pulse
+          key={`to-child-${measured.pulse}`}
+          path={path}
+          count={measured.rate.toChild * perRead}
+          inbound={false}
+          durationMs={DIRECT_POLL_MS - 40}
+        />
       )}
       {measured && measured.rate.toTab > 0 && (
-        <Pulse key={`to-tab-${measured.pulse}`} path={path} count={measured.rate.toTab * perRead} inbound durationMs={DIRECT_POLL_MS - 40} />
+        <Pulse
+          key={`to-tab-${measured.pulse}`}
+          path={path}
+          count={measured.rate.toTab * perRead}
+          inbound
+          durationMs={DIRECT_POLL_MS - 40}
+        />
       )}
       <EdgeLabelRenderer>
         <div
@@ -187,7 +257,15 @@ const EDGE_TYPES = { channel: ChannelEdge };
 
 // ---- the map ------------------------------------------------------------------------------------------
 
-function MapCanvas({ nodes, edges, layoutKey }: { nodes: ProcessFlowNode[]; edges: ChannelFlowEdge[]; layoutKey: string }) {
+function MapCanvas({
+  nodes,
+  edges,
+  layoutKey,
+}: {
+  nodes: ProcessFlowNode[];
+  edges: ChannelFlowEdge[];
+  layoutKey: string;
+}) {
   const flow = useReactFlow();
   const container = useRef<HTMLDivElement>(null);
   // Fit the whole map whenever its layout changes (a tab opens or closes) and whenever it is resized.
@@ -245,37 +323,33 @@ export function ArchitectureMap({ view }: { view: BrowserView }) {
 
   const nodes = useMemo(
     () =>
-      graph.nodes.map(
-        (node): ProcessFlowNode => ({
-          id: node.id,
-          type: 'process',
-          position: { x: node.x, y: node.y },
-          data: { node },
-          width: NODE_WIDTH,
-          height: NODE_HEIGHT,
-          draggable: false,
-          selectable: false,
-          connectable: false,
-        }),
-      ),
+      graph.nodes.map((node): ProcessFlowNode => ({
+        id: node.id,
+        type: 'process',
+        position: { x: node.x, y: node.y },
+        data: { node },
+        width: NODE_WIDTH,
+        height: NODE_HEIGHT,
+        draggable: false,
+        selectable: false,
+        connectable: false,
+      })),
     [graph],
   );
   const edges = useMemo(
     () =>
-      graph.edges.map(
-        (edge): ChannelFlowEdge => ({
-          id: edge.id,
-          type: 'channel',
-          source: edge.source,
-          target: edge.target,
-          sourceHandle: edge.sourceHandle,
-          targetHandle: edge.targetHandle,
-          data: { edge },
-          ariaLabel: edge.description,
-          selectable: false,
-          focusable: false,
-        }),
-      ),
+      graph.edges.map((edge): ChannelFlowEdge => ({
+        id: edge.id,
+        type: 'channel',
+        source: edge.source,
+        target: edge.target,
+        sourceHandle: edge.sourceHandle,
+        targetHandle: edge.targetHandle,
+        data: { edge },
+        ariaLabel: edge.description,
+        selectable: false,
+        focusable: false,
+      })),
     [graph],
   );
   const layoutKey = graph.nodes.map((node) => `${node.id}@${node.x},${node.y}`).join('|');

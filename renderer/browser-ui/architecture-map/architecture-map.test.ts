@@ -11,11 +11,24 @@ import {
   statusText,
   type MapNode,
 } from './architecture-map.ts';
-import { countTraffic, directEdgeRates, edgeOfRecord, formatEdgeRate, peerIndex, pulseStrength, TrafficMeter } from './traffic.ts';
+import {
+  countTraffic,
+  directEdgeRates,
+  edgeOfRecord,
+  formatEdgeRate,
+  peerIndex,
+  pulseStrength,
+  TrafficMeter,
+} from './traffic.ts';
 import { fromSnapshot, type BrowserSnapshot, type BrowserView } from '../connection/browser-state.ts';
 import type { TraceRow } from '../ipc-inspector/ipc-inspector.ts';
 
-const process = (id: string, kind: ProcessInfo['kind'], pid: number, extra: Partial<ProcessInfo> = {}): ProcessInfo => ({
+const process = (
+  id: string,
+  kind: ProcessInfo['kind'],
+  pid: number,
+  extra: Partial<ProcessInfo> = {},
+): ProcessInfo => ({
   id,
   kind,
   label: id,
@@ -34,7 +47,13 @@ const tab = (id: string, pid: number, extra: Partial<TabInfo> = {}): TabInfo => 
   state: 'live',
   ...extra,
 });
-const gpuChannel = (tabId: string, toPid = 300, from = `renderer-${tabId}`): DirectChannel => ({ interface: 'TabGpu', tabId, from, to: 'gpu', toPid });
+const gpuChannel = (tabId: string, toPid = 300, from = `renderer-${tabId}`): DirectChannel => ({
+  interface: 'TabGpu',
+  tabId,
+  from,
+  to: 'gpu',
+  toPid,
+});
 const pluginChannel = (tabId: string, toPid = 400, from = `renderer-${tabId}`): DirectChannel => ({
   interface: 'TabPlugin',
   tabId,
@@ -73,11 +92,31 @@ const overlaps = (a: MapNode, b: MapNode) =>
 describe('architectureGraph: nodes', () => {
   it('has a node per process, with its kind, pid, state and what it serves', () => {
     const { nodes } = architectureGraph(view());
-    expect(nodes.map((n) => n.id)).toEqual(['browser', 'gpu', 'plugin-host', 'renderer-tab-1', 'renderer-tab-2', 'renderer-tab-3']);
+    expect(nodes.map((n) => n.id)).toEqual([
+      'browser',
+      'gpu',
+      'plugin-host',
+      'renderer-tab-1',
+      'renderer-tab-2',
+      'renderer-tab-3',
+    ]);
     expect(node(nodes, 'browser')).toMatchObject({ title: 'Browser · pid 100', status: 'running', tone: 'running' });
-    expect(node(nodes, 'gpu')).toMatchObject({ title: 'GPU process · pid 300', serves: 'hardware compositing', software: false });
-    expect(node(nodes, 'plugin-host')).toMatchObject({ title: 'Plugin host · pid 400', serves: 'plugins out of process' });
-    expect(node(nodes, 'renderer-tab-2')).toMatchObject({ title: 'Renderer · pid 202', serves: 'Page tab-2', tabIds: ['tab-2'], state: 'running', pid: 202 });
+    expect(node(nodes, 'gpu')).toMatchObject({
+      title: 'GPU process · pid 300',
+      serves: 'hardware compositing',
+      software: false,
+    });
+    expect(node(nodes, 'plugin-host')).toMatchObject({
+      title: 'Plugin host · pid 400',
+      serves: 'plugins out of process',
+    });
+    expect(node(nodes, 'renderer-tab-2')).toMatchObject({
+      title: 'Renderer · pid 202',
+      serves: 'Page tab-2',
+      tabIds: ['tab-2'],
+      state: 'running',
+      pid: 202,
+    });
   });
 
   it('lays out deterministically: browser on top in the middle, GPU left, plugin host right, renderers in a row below in tab order', () => {
@@ -96,7 +135,8 @@ describe('architectureGraph: nodes', () => {
     expect(renderers.map((r) => r.x)).toEqual([...renderers.map((r) => r.x)].sort((a, b) => a - b));
     // The row is centred under the browser process.
     expect(renderers[0]!.x + renderers[2]!.x + NODE_WIDTH).toBe(0);
-    for (const a of nodes) for (const b of nodes) if (a !== b) expect(overlaps(a, b), `${a.id} and ${b.id}`).toBe(false);
+    for (const a of nodes)
+      for (const b of nodes) if (a !== b) expect(overlaps(a, b), `${a.id} and ${b.id}`).toBe(false);
   });
 
   it('wraps many renderers into rows, each further row shifted half a column, none overlapping', () => {
@@ -105,7 +145,10 @@ describe('architectureGraph: nodes', () => {
     const { nodes } = architectureGraph(
       view({
         tabs: ids.map((id, index) => tab(id, 500 + index)),
-        processes: [process('browser', 'browser', 100), ...ids.map((id, index) => process(`renderer-${id}`, 'renderer', 500 + index))],
+        processes: [
+          process('browser', 'browser', 100),
+          ...ids.map((id, index) => process(`renderer-${id}`, 'renderer', 500 + index)),
+        ],
         channels: [],
       }),
     );
@@ -115,11 +158,18 @@ describe('architectureGraph: nodes', () => {
     expect(renderers.filter((renderer) => renderer.y === rows[0])).toHaveLength(RENDERERS_PER_ROW);
     expect(renderers[RENDERERS_PER_ROW]!.x).toBeGreaterThan(renderers[0]!.x);
     expect(renderers[2 * RENDERERS_PER_ROW]!.x).toBe(renderers[0]!.x);
-    for (const a of nodes) for (const b of nodes) if (a !== b) expect(overlaps(a, b), `${a.id} and ${b.id}`).toBe(false);
+    for (const a of nodes)
+      for (const b of nodes) if (a !== b) expect(overlaps(a, b), `${a.id} and ${b.id}`).toBe(false);
   });
 
   it('turns a crashed process red and says why; a restarted one shows its new pid and restarts', () => {
-    const tabs = [tab('tab-1', 201), tab('tab-2', 202, { state: 'crashed', crash: { reason: 'crashed', code: 'RESULT_CODE_CRASHED', at: 1, repeated: false } })];
+    const tabs = [
+      tab('tab-1', 201),
+      tab('tab-2', 202, {
+        state: 'crashed',
+        crash: { reason: 'crashed', code: 'RESULT_CODE_CRASHED', at: 1, repeated: false },
+      }),
+    ];
     const processes = [
       process('browser', 'browser', 100),
       process('gpu', 'gpu', 310, { restarts: 2 }),
@@ -130,35 +180,66 @@ describe('architectureGraph: nodes', () => {
     const { nodes } = architectureGraph(view({ tabs, processes, channels: [] }));
     expect(node(nodes, 'renderer-tab-1')).toMatchObject({ tone: 'ended', state: 'killed', status: 'killed · SIGKILL' });
     expect(node(nodes, 'renderer-tab-2')).toMatchObject({ tone: 'ended', status: 'crashed · RESULT_CODE_CRASHED' });
-    expect(node(nodes, 'plugin-host')).toMatchObject({ tone: 'ended', status: 'crashed · SIGSEGV', serves: 'plugins down' });
-    expect(node(nodes, 'gpu')).toMatchObject({ title: 'GPU process · pid 310', status: 'running · 2 restarts', restarts: 2 });
+    expect(node(nodes, 'plugin-host')).toMatchObject({
+      tone: 'ended',
+      status: 'crashed · SIGSEGV',
+      serves: 'plugins down',
+    });
+    expect(node(nodes, 'gpu')).toMatchObject({
+      title: 'GPU process · pid 310',
+      status: 'running · 2 restarts',
+      restarts: 2,
+    });
   });
 
   it('says why a process ended: bad message, signal, code, reason', () => {
-    const ended = (extra: Partial<ProcessInfo>) => process('renderer-tab-1', 'renderer', 201, { state: 'killed', ...extra });
+    const ended = (extra: Partial<ProcessInfo>) =>
+      process('renderer-tab-1', 'renderer', 201, { state: 'killed', ...extra });
     expect(endedText(ended({ exitReason: 'bad-message', exitSignal: 'SIGKILL' }), [])).toBe('killed · bad-message');
     expect(endedText(ended({ state: 'crashed', exitReason: 'crashed', exitCode: 134 }), [])).toBe('crashed · code 134');
     expect(endedText(ended({ state: 'crashed', exitReason: 'oom' }), [])).toBe('crashed · out of memory');
     expect(endedText(ended({ state: 'crashed', exitReason: 'crashed', exitCode: 0 }), [])).toBe('crashed');
-    expect(statusText(ended({ state: 'killed', exitReason: 'killed', exitSignal: 'SIGKILL', restarts: 1 }), [])).toBe('killed · SIGKILL · 1 restart');
+    expect(statusText(ended({ state: 'killed', exitReason: 'killed', exitSignal: 'SIGKILL', restarts: 1 }), [])).toBe(
+      'killed · SIGKILL · 1 restart',
+    );
     expect(statusText(process('gpu', 'gpu', 1, { state: 'unresponsive' }), [])).toBe('not responding');
-    const hung = tab('tab-1', 201, { state: 'crashed', crash: { reason: 'killed', code: 'RESULT_CODE_HUNG', at: 1, repeated: false } });
+    const hung = tab('tab-1', 201, {
+      state: 'crashed',
+      crash: { reason: 'killed', code: 'RESULT_CODE_HUNG', at: 1, repeated: false },
+    });
     expect(endedText(ended({ exitReason: 'killed' }), [hung])).toBe('killed · RESULT_CODE_HUNG');
   });
 
   it('shows a renderer that is not registered yet (its tab is loading) as starting', () => {
     const v = view({ tabs: [tab('tab-1', 201), tab('tab-4', 0, { state: 'loading', pid: undefined })] });
     const pending = node(architectureGraph(v).nodes, 'renderer-tab-4');
-    expect(pending).toMatchObject({ title: 'Renderer · starting', state: 'starting', tone: 'starting', tabIds: ['tab-4'], pid: undefined });
+    expect(pending).toMatchObject({
+      title: 'Renderer · starting',
+      state: 'starting',
+      tone: 'starting',
+      tabIds: ['tab-4'],
+      pid: undefined,
+    });
   });
 
   it('draws one renderer for the tabs that share it (process per site), naming every tab', () => {
-    const tabs = [tab('tab-1', 201, { rendererId: 'renderer-site-a', title: 'A' }), tab('tab-2', 201, { rendererId: 'renderer-site-a', title: 'B' })];
-    const processes = [process('browser', 'browser', 100), process('gpu', 'gpu', 300), process('renderer-site-a', 'renderer', 201)];
+    const tabs = [
+      tab('tab-1', 201, { rendererId: 'renderer-site-a', title: 'A' }),
+      tab('tab-2', 201, { rendererId: 'renderer-site-a', title: 'B' }),
+    ];
+    const processes = [
+      process('browser', 'browser', 100),
+      process('gpu', 'gpu', 300),
+      process('renderer-site-a', 'renderer', 201),
+    ];
     const channels = [gpuChannel('tab-1', 300, 'renderer-site-a'), gpuChannel('tab-2', 300, 'renderer-site-a')];
     const graph = architectureGraph(view({ tabs, processes, channels, processModel: 'process-per-site' }));
-    expect(graph.nodes.filter((n) => n.kind === 'renderer')).toMatchObject([{ id: 'renderer-site-a', serves: 'A, B', tabIds: ['tab-1', 'tab-2'] }]);
-    expect(graph.edges.filter((e) => e.kind === 'direct')).toMatchObject([{ id: 'TabGpu:renderer-site-a', label: 'TabGpu ×2' }]);
+    expect(graph.nodes.filter((n) => n.kind === 'renderer')).toMatchObject([
+      { id: 'renderer-site-a', serves: 'A, B', tabIds: ['tab-1', 'tab-2'] },
+    ]);
+    expect(graph.edges.filter((e) => e.kind === 'direct')).toMatchObject([
+      { id: 'TabGpu:renderer-site-a', label: 'TabGpu ×2' },
+    ]);
   });
 
   it('draws the nodes a tour points at highlighted', () => {
@@ -221,7 +302,11 @@ describe('architectureGraph: edges', () => {
       channels: [gpuChannel('tab-1', 302), pluginChannel('tab-3')],
     });
     const { nodes, edges } = architectureGraph(v);
-    expect(node(nodes, 'gpu')).toMatchObject({ software: true, serves: 'software compositing', status: 'killed · SIGKILL · 2 restarts' });
+    expect(node(nodes, 'gpu')).toMatchObject({
+      software: true,
+      serves: 'software compositing',
+      status: 'killed · SIGKILL · 2 restarts',
+    });
     expect(edges.filter((e) => e.kind === 'software').map((e) => [e.id, e.source, e.target, e.label])).toEqual([
       ['software:renderer-tab-1', 'renderer-tab-1', 'gpu', 'software'],
       ['software:renderer-tab-3', 'renderer-tab-3', 'gpu', 'software'],
@@ -232,23 +317,45 @@ describe('architectureGraph: edges', () => {
 });
 
 describe('traffic', () => {
-  const record = (direction: 'send' | 'receive', peer: TraceRow['from']): Pick<TraceRow, 'direction' | 'from' | 'to'> =>
-    direction === 'send' ? { direction, from: { process: 'browser' }, to: peer } : { direction, from: peer, to: { process: 'browser' } };
+  const record = (
+    direction: 'send' | 'receive',
+    peer: TraceRow['from'],
+  ): Pick<TraceRow, 'direction' | 'from' | 'to'> =>
+    direction === 'send'
+      ? { direction, from: { process: 'browser' }, to: peer }
+      : { direction, from: peer, to: { process: 'browser' } };
 
   it('puts a record on the edge between the browser and its peer, and says which way it went', () => {
     const index = peerIndex(view());
-    expect(edgeOfRecord(record('receive', { process: 'renderer', id: 'tab-2', pid: 202 }), index)).toEqual({ edgeId: 'ipc:renderer-tab-2', outbound: false });
-    expect(edgeOfRecord(record('send', { process: 'renderer', id: 'tab-3' }), index)).toEqual({ edgeId: 'ipc:renderer-tab-3', outbound: true });
+    expect(edgeOfRecord(record('receive', { process: 'renderer', id: 'tab-2', pid: 202 }), index)).toEqual({
+      edgeId: 'ipc:renderer-tab-2',
+      outbound: false,
+    });
+    expect(edgeOfRecord(record('send', { process: 'renderer', id: 'tab-3' }), index)).toEqual({
+      edgeId: 'ipc:renderer-tab-3',
+      outbound: true,
+    });
     expect(edgeOfRecord(record('send', { process: 'gpu' }), index)).toEqual({ edgeId: 'ipc:gpu', outbound: true });
-    expect(edgeOfRecord(record('receive', { process: 'utility', pid: 400 }), index)).toEqual({ edgeId: 'ipc:plugin-host', outbound: false });
+    expect(edgeOfRecord(record('receive', { process: 'utility', pid: 400 }), index)).toEqual({
+      edgeId: 'ipc:plugin-host',
+      outbound: false,
+    });
     // The UI page's own calls, and tabs that are gone, are on no edge.
     expect(edgeOfRecord(record('receive', { process: 'ui' }), index)).toBeUndefined();
     expect(edgeOfRecord(record('receive', { process: 'renderer', id: 'tab-9' }), index)).toBeUndefined();
   });
 
   it('maps a tab to the renderer it shares (process per site)', () => {
-    const index = peerIndex({ tabs: [tab('tab-1', 201, { rendererId: 'renderer-site-a' }), tab('tab-2', 201, { rendererId: 'renderer-site-a' })], processes: [] });
-    expect(edgeOfRecord(record('receive', { process: 'renderer', id: 'tab-2' }), index)?.edgeId).toBe('ipc:renderer-site-a');
+    const index = peerIndex({
+      tabs: [
+        tab('tab-1', 201, { rendererId: 'renderer-site-a' }),
+        tab('tab-2', 201, { rendererId: 'renderer-site-a' }),
+      ],
+      processes: [],
+    });
+    expect(edgeOfRecord(record('receive', { process: 'renderer', id: 'tab-2' }), index)?.edgeId).toBe(
+      'ipc:renderer-site-a',
+    );
   });
 
   it('counts messages per edge and direction, scaled for records it did not read', () => {
@@ -310,8 +417,16 @@ describe('directEdgeRates', () => {
     toTabPerSecond: toTab,
   });
 
-  it('puts each tab\'s rates on its renderer\'s edge of that interface, summed over the renderer\'s tabs', () => {
-    const rates = directEdgeRates([row('TabGpu', 'tab-1', 30, 30), row('TabGpu', 'tab-2', 15, 15), row('TabPlugin', 'tab-2', 1, 4), row('TabGpu', 'tab-3', 0, 0)], tabs);
+  it("puts each tab's rates on its renderer's edge of that interface, summed over the renderer's tabs", () => {
+    const rates = directEdgeRates(
+      [
+        row('TabGpu', 'tab-1', 30, 30),
+        row('TabGpu', 'tab-2', 15, 15),
+        row('TabPlugin', 'tab-2', 1, 4),
+        row('TabGpu', 'tab-3', 0, 0),
+      ],
+      tabs,
+    );
     expect(rates).toEqual(
       new Map([
         [directEdgeId('TabGpu', 'r1'), { perSecond: 90, toChild: 45, toTab: 45 }],

@@ -7,7 +7,13 @@
 // plugin host to its right; the renderers in a row below, in tab order. Browser channels run down to
 // the renderers and sideways to the GPU process and the plugin host; the direct channels the browser
 // brokered run from a renderer up to the GPU process (TabGpu) or the plugin host (TabPlugin).
-import type { DirectChannel, ProcessInfo, ProcessKind, ProcessState, TabInfo } from '../../../protocol/interfaces/browser-state.ts';
+import type {
+  DirectChannel,
+  ProcessInfo,
+  ProcessKind,
+  ProcessState,
+  TabInfo,
+} from '../../../protocol/interfaces/browser-state.ts';
 import { isEnded, type BrowserView } from '../connection/browser-state.ts';
 
 export const NODE_WIDTH = 248;
@@ -115,13 +121,20 @@ export function endedText(process: ProcessInfo, tabs: readonly TabInfo[]): strin
     case 'abnormal-exit':
       return `${state} · abnormal exit`;
   }
-  const code = process.kind === 'renderer' ? tabs.find((tab) => tab.rendererId === process.id && tab.crash)?.crash?.code : undefined;
+  const code =
+    process.kind === 'renderer'
+      ? tabs.find((tab) => tab.rendererId === process.id && tab.crash)?.crash?.code
+      : undefined;
   return code ? `${state} · ${code}` : state;
 }
 
 /** The node's status line: its state (or why it ended) and how often it was started again. */
 export function statusText(process: ProcessInfo, tabs: readonly TabInfo[]): string {
-  const state = isEnded(process.state) ? endedText(process, tabs) : process.state === 'unresponsive' ? 'not responding' : process.state;
+  const state = isEnded(process.state)
+    ? endedText(process, tabs)
+    : process.state === 'unresponsive'
+      ? 'not responding'
+      : process.state;
   return process.restarts > 0 ? `${state} · ${plural(process.restarts, 'restart')}` : state;
 }
 

@@ -24,7 +24,10 @@ export function peerIndex(view: Pick<BrowserView, 'tabs' | 'processes'>): PeerIn
  * The edge a record travels on (every record is the browser process's own: it sent it or received
  * it), and which way: `outbound` from the browser to the other process.
  */
-export function edgeOfRecord(record: Pick<TraceRow, 'direction' | 'from' | 'to'>, index: PeerIndex): { edgeId: string; outbound: boolean } | undefined {
+export function edgeOfRecord(
+  record: Pick<TraceRow, 'direction' | 'from' | 'to'>,
+  index: PeerIndex,
+): { edgeId: string; outbound: boolean } | undefined {
   const outbound = record.direction === 'send';
   const processId = processOfPeer(outbound ? record.to : record.from, index);
   return processId === undefined ? undefined : { edgeId: ipcEdgeId(processId), outbound };
@@ -40,7 +43,11 @@ export interface EdgeTraffic {
  * Counts records per edge and direction. `scale` stands in for records that were not read (a flood:
  * one page was read as a sample of all of them).
  */
-export function countTraffic(records: readonly Pick<TraceRow, 'direction' | 'from' | 'to'>[], index: PeerIndex, scale = 1): Map<string, EdgeTraffic> {
+export function countTraffic(
+  records: readonly Pick<TraceRow, 'direction' | 'from' | 'to'>[],
+  index: PeerIndex,
+  scale = 1,
+): Map<string, EdgeTraffic> {
   const counts = new Map<string, EdgeTraffic>();
   for (const record of records) {
     const edge = edgeOfRecord(record, index);

@@ -8,7 +8,14 @@ import type { BrowserView } from '../connection/browser-state.ts';
 import { useBrowserClient } from '../connection/use-browser.ts';
 import { traceRows } from '../ipc-inspector/ipc-inspector.ts';
 import { usePolling } from '../shared/use-polling.ts';
-import { countTraffic, directEdgeRates, TrafficMeter, type DirectEdgeRate, type EdgeTraffic, type PeerIndex } from './traffic.ts';
+import {
+  countTraffic,
+  directEdgeRates,
+  TrafficMeter,
+  type DirectEdgeRate,
+  type EdgeTraffic,
+  type PeerIndex,
+} from './traffic.ts';
 
 /** How often the visible map reads the trace; one pulse per edge and direction at most per read. */
 export const MAP_POLL_MS = 500;
@@ -80,7 +87,10 @@ export const TrafficContext = createContext<TrafficStore | undefined>(undefined)
 
 export function useEdgeSignal(edgeId: string): EdgeSignal | undefined {
   const store = useContext(TrafficContext);
-  const subscribe = useCallback((listener: () => void) => store?.subscribe(edgeId, listener) ?? (() => {}), [store, edgeId]);
+  const subscribe = useCallback(
+    (listener: () => void) => store?.subscribe(edgeId, listener) ?? (() => {}),
+    [store, edgeId],
+  );
   return useSyncExternalStore(subscribe, () => store?.get(edgeId));
 }
 
@@ -142,7 +152,10 @@ export const DirectTrafficContext = createContext<DirectTrafficStore | undefined
 
 export function useDirectSignal(edgeId: string): DirectSignal | undefined {
   const store = useContext(DirectTrafficContext);
-  const subscribe = useCallback((listener: () => void) => store?.subscribe(edgeId, listener) ?? (() => {}), [store, edgeId]);
+  const subscribe = useCallback(
+    (listener: () => void) => store?.subscribe(edgeId, listener) ?? (() => {}),
+    [store, edgeId],
+  );
   return useSyncExternalStore(subscribe, () => store?.get(edgeId));
 }
 

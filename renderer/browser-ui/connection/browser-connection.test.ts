@@ -14,7 +14,9 @@ class FakeBrowser {
   /** When set, requests wait here instead of being answered. */
   holdRequests = false;
   state: BrowserSnapshot = {
-    tabs: [{ id: 'tab-1', url: 'lab://live', title: 'Live page', rendererId: 'renderer-tab-1', pid: 42, state: 'live' }],
+    tabs: [
+      { id: 'tab-1', url: 'lab://live', title: 'Live page', rendererId: 'renderer-tab-1', pid: 42, state: 'live' },
+    ],
     selectedTabId: 'tab-1',
     processes: [],
     gpuMode: 'hardware',
@@ -36,7 +38,12 @@ class FakeBrowser {
   answer(id: number, method: string) {
     const error = this.errors.get(method);
     if (error) this.deliver([2, id, error]);
-    else this.deliver([1, id, method === 'getState' ? structuredClone(this.state) : method === 'openTab' ? { tabId: 'tab-9' } : {}]);
+    else
+      this.deliver([
+        1,
+        id,
+        method === 'getState' ? structuredClone(this.state) : method === 'openTab' ? { tabId: 'tab-9' } : {},
+      ]);
   }
 
   answerHeld() {
@@ -118,10 +125,17 @@ describe('connectToBrowser', () => {
     const client = connectToBrowser(browser.scope, quiet);
     await ready(client);
     browser.errors.set('omnibox', { name: 'UrlError', message: 'nope', code: 'URL_NOT_ALLOWED' });
-    await expect(client.call('omnibox', { tabId: 'tab-1', text: 'file:///' })).rejects.toMatchObject({ code: 'URL_NOT_ALLOWED', message: 'nope' });
+    await expect(client.call('omnibox', { tabId: 'tab-1', text: 'file:///' })).rejects.toMatchObject({
+      code: 'URL_NOT_ALLOWED',
+      message: 'nope',
+    });
     browser.errors.set('crashTab', { name: 'Error', message: 'There is no tab tab-5', code: 'NO_SUCH_TAB' });
     await expect(client.perform('crashTab', { tabId: 'tab-5' })).resolves.toBeUndefined();
-    expect(client.getSnapshot().actionError).toMatchObject({ method: 'crashTab', code: 'NO_SUCH_TAB', message: 'There is no tab tab-5' });
+    expect(client.getSnapshot().actionError).toMatchObject({
+      method: 'crashTab',
+      code: 'NO_SUCH_TAB',
+      message: 'There is no tab tab-5',
+    });
     client.dismissActionError();
     expect(client.getSnapshot().actionError).toBeUndefined();
     await expect(client.perform('openTab', { url: 'lab://live' })).resolves.toEqual({ tabId: 'tab-9' });

@@ -15,7 +15,11 @@ import type { BrowserEvent } from '../../../protocol/interfaces/browser-state.ts
 import { BrowserUi, BrowserUiService } from '../../../protocol/interfaces/ui-browser.ts';
 import { connect, type Connection } from '../../../protocol/rpc/endpoint.ts';
 import type { MethodName, RequestOf, ResponseOf } from '../../../protocol/rpc/interface.ts';
-import { bindingStringChannel, stringChannelTransport, UI_CHANNEL_NAMES } from '../../../protocol/transport/string-channel.ts';
+import {
+  bindingStringChannel,
+  stringChannelTransport,
+  UI_CHANNEL_NAMES,
+} from '../../../protocol/transport/string-channel.ts';
 import { applyEvent, fromSnapshot, isAfterGap, type BrowserView } from './browser-state.ts';
 
 export type ConnectionStatus =
@@ -53,12 +57,18 @@ export interface BrowserClient {
   getSnapshot(): UiSnapshot;
   subscribe(listener: () => void): () => void;
   /** Calls the browser; rejects with its error (an RpcError whose `code` is the browser's). */
-  call<M extends UiMethod>(method: M, request: RequestOf<typeof BrowserUiService, M>): Promise<ResponseOf<typeof BrowserUiService, M>>;
+  call<M extends UiMethod>(
+    method: M,
+    request: RequestOf<typeof BrowserUiService, M>,
+  ): Promise<ResponseOf<typeof BrowserUiService, M>>;
   /**
    * Calls the browser for a user action: a failure becomes `actionError` (shown in the UI) and the
    * promise resolves to undefined; it never rejects.
    */
-  perform<M extends UiMethod>(method: M, request: RequestOf<typeof BrowserUiService, M>): Promise<ResponseOf<typeof BrowserUiService, M> | undefined>;
+  perform<M extends UiMethod>(
+    method: M,
+    request: RequestOf<typeof BrowserUiService, M>,
+  ): Promise<ResponseOf<typeof BrowserUiService, M> | undefined>;
   dismissActionError(): void;
   /** Loads the whole state again (after a failure). */
   retry(): void;
@@ -106,7 +116,12 @@ class NoShellClient implements BrowserClient {
 }
 
 class ShellClient implements BrowserClient {
-  private snapshot: UiSnapshot = { status: 'connecting', browser: undefined, problem: undefined, actionError: undefined };
+  private snapshot: UiSnapshot = {
+    status: 'connecting',
+    browser: undefined,
+    problem: undefined,
+    actionError: undefined,
+  };
   private readonly listeners = new Set<() => void>();
   private readonly connection: Connection<typeof BrowserUi, typeof BrowserUiService>;
   /** Events received while a `getState()` is on its way; undefined when none is. */
@@ -147,14 +162,24 @@ class ShellClient implements BrowserClient {
     return () => this.listeners.delete(listener);
   };
 
-  call<M extends UiMethod>(method: M, request: RequestOf<typeof BrowserUiService, M>): Promise<ResponseOf<typeof BrowserUiService, M>> {
-    const remote = this.connection.remote[method] as (request: unknown) => Promise<ResponseOf<typeof BrowserUiService, M>>;
+  call<M extends UiMethod>(
+    method: M,
+    request: RequestOf<typeof BrowserUiService, M>,
+  ): Promise<ResponseOf<typeof BrowserUiService, M>> {
+    const remote = this.connection.remote[method] as (
+      request: unknown,
+    ) => Promise<ResponseOf<typeof BrowserUiService, M>>;
     return remote(request);
   }
 
-  perform<M extends UiMethod>(method: M, request: RequestOf<typeof BrowserUiService, M>): Promise<ResponseOf<typeof BrowserUiService, M> | undefined> {
+  perform<M extends UiMethod>(
+    method: M,
+    request: RequestOf<typeof BrowserUiService, M>,
+  ): Promise<ResponseOf<typeof BrowserUiService, M> | undefined> {
     return this.call(method, request).catch((error: unknown) => {
-      this.set({ actionError: { id: this.nextErrorId++, method, message: errorMessage(error), code: errorCode(error) } });
+      this.set({
+        actionError: { id: this.nextErrorId++, method, message: errorMessage(error), code: errorCode(error) },
+      });
       return undefined;
     });
   }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowserEvent, TabInfo } from '../../../protocol/interfaces/browser-state.ts';
 import { processInfo as process } from '../testing/browser-snapshots.ts';
-import { applyEvent, fromSnapshot, isAfterGap, MAX_EVENTS, selectedTab, type BrowserSnapshot } from './browser-state.ts';
+import {
+  applyEvent,
+  fromSnapshot,
+  isAfterGap,
+  MAX_EVENTS,
+  selectedTab,
+  type BrowserSnapshot,
+} from './browser-state.ts';
 
 const tab = (id: string, extra: Partial<TabInfo> = {}): TabInfo => ({
   id,
@@ -17,7 +24,12 @@ function snapshot(extra: Partial<BrowserSnapshot> = {}): BrowserSnapshot {
   return {
     tabs: [tab('tab-1'), tab('tab-2')],
     selectedTabId: 'tab-1',
-    processes: [process('gpu', 'gpu'), process('plugin-host', 'plugin-host'), process('renderer-tab-1', 'renderer'), process('renderer-tab-2', 'renderer')],
+    processes: [
+      process('gpu', 'gpu'),
+      process('plugin-host', 'plugin-host'),
+      process('renderer-tab-1', 'renderer'),
+      process('renderer-tab-2', 'renderer'),
+    ],
     gpuMode: 'hardware',
     processModel: 'process-per-tab',
     pluginHost: { running: true, recentCrashes: 0 },
@@ -29,8 +41,9 @@ function snapshot(extra: Partial<BrowserSnapshot> = {}): BrowserSnapshot {
 
 let seq = 10;
 const at = 1;
-const next = <T extends BrowserEvent['type']>(event: Omit<Extract<BrowserEvent, { type: T }>, 'seq' | 'at'> & { type: T }) =>
-  ({ ...event, seq: seq++, at }) as unknown as BrowserEvent;
+const next = <T extends BrowserEvent['type']>(
+  event: Omit<Extract<BrowserEvent, { type: T }>, 'seq' | 'at'> & { type: T },
+) => ({ ...event, seq: seq++, at }) as unknown as BrowserEvent;
 
 describe('fromSnapshot', () => {
   it('takes the snapshot and the newest seq of its history', () => {
@@ -42,7 +55,18 @@ describe('fromSnapshot', () => {
 
   it('knows why compositing is in software from the history', () => {
     const view = fromSnapshot(
-      snapshot({ gpuMode: 'software', events: [{ type: 'gpu-mode-changed', seq: 3, at, mode: 'software', reason: 'the GPU process crashed 3 times within 60 s' }] }),
+      snapshot({
+        gpuMode: 'software',
+        events: [
+          {
+            type: 'gpu-mode-changed',
+            seq: 3,
+            at,
+            mode: 'software',
+            reason: 'the GPU process crashed 3 times within 60 s',
+          },
+        ],
+      }),
     );
     expect(view.gpuModeReason).toBe('the GPU process crashed 3 times within 60 s');
   });
@@ -68,7 +92,11 @@ describe('applyEvent', () => {
 
   it('closes a tab, forgets its renderer unless another tab shares it, and clears the selection', () => {
     const shared = snapshot({
-      tabs: [tab('tab-1', { rendererId: 'renderer-site-a' }), tab('tab-2', { rendererId: 'renderer-site-a' }), tab('tab-3')],
+      tabs: [
+        tab('tab-1', { rendererId: 'renderer-site-a' }),
+        tab('tab-2', { rendererId: 'renderer-site-a' }),
+        tab('tab-3'),
+      ],
       processes: [process('renderer-site-a', 'renderer'), process('renderer-tab-3', 'renderer')],
     });
     let view = fromSnapshot(shared);
@@ -87,42 +115,93 @@ describe('applyEvent', () => {
 
   it('replaces processes by id: launched, state changes, exits', () => {
     let view = fromSnapshot(snapshot());
-    view = applyEvent(view, next({ type: 'process-launched', process: process('gpu', 'gpu', { pid: 555, restarts: 1, state: 'starting' }) }));
-    view = applyEvent(view, next({ type: 'process-state-changed', previous: 'starting', process: process('gpu', 'gpu', { pid: 555, restarts: 1 }) }));
+    view = applyEvent(
+      view,
+      next({ type: 'process-launched', process: process('gpu', 'gpu', { pid: 555, restarts: 1, state: 'starting' }) }),
+    );
+    view = applyEvent(
+      view,
+      next({
+        type: 'process-state-changed',
+        previous: 'starting',
+        process: process('gpu', 'gpu', { pid: 555, restarts: 1 }),
+      }),
+    );
     expect(view.processes.find((p) => p.id === 'gpu')).toMatchObject({ pid: 555, restarts: 1, state: 'running' });
     view = applyEvent(
       view,
-      next({ type: 'process-exited', expected: false, process: process('renderer-tab-1', 'renderer', { state: 'killed', exitReason: 'killed', exitSignal: 'SIGKILL' }) }),
+      next({
+        type: 'process-exited',
+        expected: false,
+        process: process('renderer-tab-1', 'renderer', {
+          state: 'killed',
+          exitReason: 'killed',
+          exitSignal: 'SIGKILL',
+        }),
+      }),
     );
     expect(view.processes.find((p) => p.id === 'renderer-tab-1')?.state).toBe('killed');
   });
 
   it('follows the plugin host: an unexpected exit stops it and counts, a launch starts it', () => {
     let view = fromSnapshot(snapshot());
-    view = applyEvent(view, next({ type: 'process-exited', expected: false, process: process('plugin-host', 'plugin-host', { state: 'crashed', exitReason: 'crashed' }) }));
+    view = applyEvent(
+      view,
+      next({
+        type: 'process-exited',
+        expected: false,
+        process: process('plugin-host', 'plugin-host', { state: 'crashed', exitReason: 'crashed' }),
+      }),
+    );
     expect(view.pluginHost).toEqual({ running: false, recentCrashes: 1 });
-    view = applyEvent(view, next({ type: 'process-launched', process: process('plugin-host', 'plugin-host', { state: 'starting', restarts: 1 }) }));
+    view = applyEvent(
+      view,
+      next({
+        type: 'process-launched',
+        process: process('plugin-host', 'plugin-host', { state: 'starting', restarts: 1 }),
+      }),
+    );
     expect(view.pluginHost).toEqual({ running: true, recentCrashes: 1 });
-    view = applyEvent(view, next({ type: 'process-exited', expected: true, process: process('plugin-host', 'plugin-host', { state: 'exited', exitReason: 'clean-exit' }) }));
+    view = applyEvent(
+      view,
+      next({
+        type: 'process-exited',
+        expected: true,
+        process: process('plugin-host', 'plugin-host', { state: 'exited', exitReason: 'clean-exit' }),
+      }),
+    );
     expect(view.pluginHost).toEqual({ running: false, recentCrashes: 1 });
   });
 
   it('switches to software compositing with its reason, and back', () => {
-    let view = applyEvent(fromSnapshot(snapshot()), next({ type: 'gpu-mode-changed', mode: 'software', reason: 'crashed 3 times' }));
+    let view = applyEvent(
+      fromSnapshot(snapshot()),
+      next({ type: 'gpu-mode-changed', mode: 'software', reason: 'crashed 3 times' }),
+    );
     expect([view.gpuMode, view.gpuModeReason]).toEqual(['software', 'crashed 3 times']);
     view = applyEvent(view, next({ type: 'gpu-mode-changed', mode: 'hardware', reason: 'restarted' }));
     expect([view.gpuMode, view.gpuModeReason]).toEqual(['hardware', undefined]);
   });
 
-  it('follows the direct channels the browser brokered: opened (replacing the tab\'s previous one), closed, gone with their tab', () => {
+  it("follows the direct channels the browser brokered: opened (replacing the tab's previous one), closed, gone with their tab", () => {
     const channel = { interface: 'TabGpu', tabId: 'tab-1', from: 'renderer-tab-1', to: 'gpu', toPid: 300 } as const;
     let view = fromSnapshot(snapshot());
     expect(view.channels).toEqual([]);
     view = applyEvent(view, next({ type: 'channel-opened', channel }));
-    view = applyEvent(view, next({ type: 'channel-opened', channel: { ...channel, interface: 'TabPlugin', to: 'plugin-host', toPid: 400 } }));
+    view = applyEvent(
+      view,
+      next({ type: 'channel-opened', channel: { ...channel, interface: 'TabPlugin', to: 'plugin-host', toPid: 400 } }),
+    );
     view = applyEvent(view, next({ type: 'channel-opened', channel: { ...channel, toPid: 301 } }));
-    view = applyEvent(view, next({ type: 'channel-opened', channel: { ...channel, tabId: 'tab-2', from: 'renderer-tab-2' } }));
-    expect(view.channels.map((c) => `${c.tabId} ${c.interface} ${c.toPid}`)).toEqual(['tab-1 TabPlugin 400', 'tab-1 TabGpu 301', 'tab-2 TabGpu 300']);
+    view = applyEvent(
+      view,
+      next({ type: 'channel-opened', channel: { ...channel, tabId: 'tab-2', from: 'renderer-tab-2' } }),
+    );
+    expect(view.channels.map((c) => `${c.tabId} ${c.interface} ${c.toPid}`)).toEqual([
+      'tab-1 TabPlugin 400',
+      'tab-1 TabGpu 301',
+      'tab-2 TabGpu 300',
+    ]);
     view = applyEvent(view, next({ type: 'channel-closed', channel: { ...channel, toPid: 301 } }));
     expect(view.channels.map((c) => `${c.tabId} ${c.interface}`)).toEqual(['tab-1 TabPlugin', 'tab-2 TabGpu']);
     view = applyEvent(view, next({ type: 'tab-closed', tabId: 'tab-1' }));
@@ -131,7 +210,12 @@ describe('applyEvent', () => {
   });
 
   it('counts bad messages', () => {
-    const event = next({ type: 'bad-message', processId: 'renderer-tab-1', interface: 'TabHostService', reason: 'bad' });
+    const event = next({
+      type: 'bad-message',
+      processId: 'renderer-tab-1',
+      interface: 'TabHostService',
+      reason: 'bad',
+    });
     expect(applyEvent(fromSnapshot(snapshot({ badMessages: 2 })), event).badMessages).toBe(3);
   });
 
@@ -146,7 +230,8 @@ describe('applyEvent', () => {
 
   it('keeps the last MAX_EVENTS events, oldest first', () => {
     let view = fromSnapshot(snapshot({ events: [] }));
-    for (let i = 0; i < MAX_EVENTS + 20; i++) view = applyEvent(view, { type: 'tab-selected', seq: i, at, tabId: 'tab-1' });
+    for (let i = 0; i < MAX_EVENTS + 20; i++)
+      view = applyEvent(view, { type: 'tab-selected', seq: i, at, tabId: 'tab-1' });
     expect(view.events).toHaveLength(MAX_EVENTS);
     expect(view.events[0]?.seq).toBe(20);
     expect(view.events.at(-1)?.seq).toBe(MAX_EVENTS + 19);
@@ -167,6 +252,8 @@ describe('isAfterGap', () => {
     const view = fromSnapshot(snapshot());
     expect(isAfterGap(view, { type: 'tab-selected', seq: 10, at, tabId: 'tab-1' })).toBe(false);
     expect(isAfterGap(view, { type: 'tab-selected', seq: 12, at, tabId: 'tab-1' })).toBe(true);
-    expect(isAfterGap(fromSnapshot(snapshot({ events: [] })), { type: 'tab-selected', seq: 12, at, tabId: 'tab-1' })).toBe(false);
+    expect(
+      isAfterGap(fromSnapshot(snapshot({ events: [] })), { type: 'tab-selected', seq: 12, at, tabId: 'tab-1' }),
+    ).toBe(false);
   });
 });

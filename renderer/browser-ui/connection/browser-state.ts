@@ -53,7 +53,10 @@ export function isEnded(state: ProcessState): boolean {
 /** The state as `getState()` returned it. */
 export function fromSnapshot(snapshot: BrowserSnapshot): BrowserView {
   const events = snapshot.events.slice(-MAX_EVENTS);
-  const lastSeq = events.reduce<number | undefined>((max, event) => (max === undefined || event.seq > max ? event.seq : max), undefined);
+  const lastSeq = events.reduce<number | undefined>(
+    (max, event) => (max === undefined || event.seq > max ? event.seq : max),
+    undefined,
+  );
   const lastModeChange = events.findLast((event) => event.type === 'gpu-mode-changed');
   return {
     tabs: snapshot.tabs,
@@ -100,7 +103,10 @@ function withProcess(view: BrowserView, process: ProcessInfo, crashed: boolean):
  */
 export function applyEvent(view: BrowserView, event: BrowserEvent): BrowserView {
   if (view.lastSeq !== undefined && event.seq <= view.lastSeq) return view;
-  const events = view.events.length >= MAX_EVENTS ? [...view.events.slice(view.events.length - MAX_EVENTS + 1), event] : [...view.events, event];
+  const events =
+    view.events.length >= MAX_EVENTS
+      ? [...view.events.slice(view.events.length - MAX_EVENTS + 1), event]
+      : [...view.events, event];
   const base: BrowserView = { ...view, events, lastSeq: event.seq };
   switch (event.type) {
     case 'process-launched':
@@ -133,7 +139,10 @@ export function applyEvent(view: BrowserView, event: BrowserEvent): BrowserView 
     case 'gpu-mode-changed':
       return { ...base, gpuMode: event.mode, gpuModeReason: event.mode === 'software' ? event.reason : undefined };
     case 'channel-opened':
-      return { ...base, channels: [...base.channels.filter((channel) => !sameChannel(channel, event.channel)), event.channel] };
+      return {
+        ...base,
+        channels: [...base.channels.filter((channel) => !sameChannel(channel, event.channel)), event.channel],
+      };
     case 'channel-closed':
       return { ...base, channels: base.channels.filter((channel) => !sameChannel(channel, event.channel)) };
   }

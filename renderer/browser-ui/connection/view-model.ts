@@ -19,7 +19,11 @@ export type BadgeTone = 'neutral' | 'crashed' | 'warning' | 'loading';
 export function tabBadge(tab: TabInfo): { text: string; tone: BadgeTone; description: string } {
   switch (tab.state) {
     case 'crashed':
-      return { text: 'crashed', tone: 'crashed', description: `Renderer process ended (${tab.crash?.code ?? 'crashed'})` };
+      return {
+        text: 'crashed',
+        tone: 'crashed',
+        description: `Renderer process ended (${tab.crash?.code ?? 'crashed'})`,
+      };
     case 'unresponsive':
       return {
         text: tab.pid === undefined ? 'not responding' : `pid ${tab.pid}`,
@@ -56,7 +60,8 @@ export function compositingStatus(view: BrowserView): string {
   } else {
     if (isEnded(gpu.state)) parts.push('GPU process restarting');
     else if (gpu.state === 'starting') parts.push('GPU process starting');
-    else if (gpu.pid !== undefined) parts.push(`GPU pid ${gpu.pid}${gpu.state === 'unresponsive' ? ' (not responding)' : ''}`);
+    else if (gpu.pid !== undefined)
+      parts.push(`GPU pid ${gpu.pid}${gpu.state === 'unresponsive' ? ' (not responding)' : ''}`);
     if (gpu.restarts > 0) parts.push(plural(gpu.restarts, 'restart'));
   }
   return parts.join(' · ');
@@ -81,7 +86,9 @@ export function processModelLabel(view: BrowserView): string {
  */
 export function sandboxStatus(view: BrowserView): { readonly text: string; readonly on: boolean } | undefined {
   if (!view.sandbox) return undefined;
-  return view.sandbox.enabled ? { text: 'Sandbox: on', on: true } : { text: `Sandbox: off (${view.sandbox.reason ?? 'reason not given'})`, on: false };
+  return view.sandbox.enabled
+    ? { text: 'Sandbox: on', on: true }
+    : { text: `Sandbox: off (${view.sandbox.reason ?? 'reason not given'})`, on: false };
 }
 
 /** Set when the plugin host has ended: the infobar that offers to restart it. */
@@ -157,7 +164,8 @@ export function sadTabText(tab: TabInfo, view?: BrowserView): SadTabText {
   if (crash?.repeated) {
     return {
       heading: 'Aw, Snap! This page crashed again',
-      message: 'It crashed twice within 10 seconds. Reloading starts a new renderer process; the other tabs keep running.',
+      message:
+        'It crashed twice within 10 seconds. Reloading starts a new renderer process; the other tabs keep running.',
       reason: reasonText(reason, tab, code),
       ...extra,
     };

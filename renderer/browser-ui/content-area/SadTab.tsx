@@ -10,7 +10,12 @@ export function SadTab({ tab, view, onReload }: { tab: TabInfo; view: BrowserVie
   const text = sadTabText(tab, view);
   const headingId = useId();
   return (
-    <div className="overlay sad-tab" role="region" aria-label="Sad tab" data-repeated={tab.crash?.repeated || undefined}>
+    <div
+      className="overlay sad-tab"
+      role="region"
+      aria-label="Sad tab"
+      data-repeated={tab.crash?.repeated || undefined}
+    >
       <div className="sad-tab-body">
         <SadTabPicture />
         <h1 id={headingId} className="sad-tab-heading">

@@ -104,7 +104,8 @@ export function IpcInspector() {
     if (element && pinned.current) element.scrollTop = element.scrollHeight;
   });
 
-  const withCurrent = (list: string[], current: string) => (current && !list.includes(current) ? [current, ...list] : list);
+  const withCurrent = (list: string[], current: string) =>
+    current && !list.includes(current) ? [current, ...list] : list;
 
   return (
     <div className="inspector">
@@ -137,7 +138,12 @@ export function IpcInspector() {
         <button type="button" className="button panel-button" onClick={clear}>
           Clear
         </button>
-        <button type="button" className="button panel-button" disabled={!log.rows.length} onClick={() => download(log.rows)}>
+        <button
+          type="button"
+          className="button panel-button"
+          disabled={!log.rows.length}
+          onClick={() => download(log.rows)}
+        >
           Export trace
         </button>
       </div>

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { toChromeTrace } from './chrome-trace.ts';
-import { appendRows, filterOptions, filterRows, formatRoundTrip, formatSize, pairRoundTrips, type TraceRow } from './ipc-inspector.ts';
+import {
+  appendRows,
+  filterOptions,
+  filterRows,
+  formatRoundTrip,
+  formatSize,
+  pairRoundTrips,
+  type TraceRow,
+} from './ipc-inspector.ts';
 
 const T0 = 1_764_000_000_000.25;
 
@@ -21,11 +29,39 @@ function row(seq: number, fields: Partial<TraceRow>): TraceRow {
 
 const rows: TraceRow[] = [
   // Out of order on purpose: the export sorts by time.
-  row(2, { direction: 'send', from: { process: 'browser' }, to: { process: 'renderer', id: 'tab-1', pid: 4242 }, interface: 'TabHostService', method: 'requestGpuChannel', kind: 'response', callId: 1, sentAt: T0 + 2.5 }),
+  row(2, {
+    direction: 'send',
+    from: { process: 'browser' },
+    to: { process: 'renderer', id: 'tab-1', pid: 4242 },
+    interface: 'TabHostService',
+    method: 'requestGpuChannel',
+    kind: 'response',
+    callId: 1,
+    sentAt: T0 + 2.5,
+  }),
   row(0, { receivedAt: T0 + 0.5 }),
-  row(1, { interface: 'TabHostService', method: 'requestGpuChannel', kind: 'request', callId: 1, receivedAt: T0 + 1.25 }),
-  row(3, { from: { process: 'ui' }, interface: 'BrowserUiService', method: 'getTrace', kind: 'request', callId: 7, receivedAt: T0 + 3.1 }),
-  row(4, { from: { process: 'renderer', id: 'tab-2', pid: 4343 }, interface: '?', method: '?', kind: 'bad-message', error: 'malformed' }),
+  row(1, {
+    interface: 'TabHostService',
+    method: 'requestGpuChannel',
+    kind: 'request',
+    callId: 1,
+    receivedAt: T0 + 1.25,
+  }),
+  row(3, {
+    from: { process: 'ui' },
+    interface: 'BrowserUiService',
+    method: 'getTrace',
+    kind: 'request',
+    callId: 7,
+    receivedAt: T0 + 3.1,
+  }),
+  row(4, {
+    from: { process: 'renderer', id: 'tab-2', pid: 4343 },
+    interface: '?',
+    method: '?',
+    kind: 'bad-message',
+    error: 'malformed',
+  }),
 ];
 
 describe('toChromeTrace', () => {
@@ -62,10 +98,20 @@ describe('toChromeTrace', () => {
     expect(messages.map((e) => e.args?.['seq'])).toEqual([0, 1, 2, 3, 4]);
     const ts = trace.traceEvents.map((e) => e.ts);
     expect(ts).toEqual([...ts].sort((a, b) => a - b));
-    expect(messages[0]).toMatchObject({ name: 'TabPage.heartbeat', ph: 'X', ts: Math.round(T0 * 1000), dur: 500, pid: 4242 });
+    expect(messages[0]).toMatchObject({
+      name: 'TabPage.heartbeat',
+      ph: 'X',
+      ts: Math.round(T0 * 1000),
+      dur: 500,
+      pid: 4242,
+    });
     expect(messages[1]).toMatchObject({ name: 'TabHostService.requestGpuChannel', ph: 'X', dur: 250 });
     expect(messages[2]).toMatchObject({ name: 'TabHostService.requestGpuChannel', ph: 'i', s: 't', cat: 'response' });
-    expect(messages[4]).toMatchObject({ ph: 'i', cat: 'bad-message', args: expect.objectContaining({ error: 'malformed' }) });
+    expect(messages[4]).toMatchObject({
+      ph: 'i',
+      cat: 'bad-message',
+      args: expect.objectContaining({ error: 'malformed' }),
+    });
   });
 
   it('is empty but valid with no records', () => {
@@ -82,7 +128,9 @@ describe('the inspector rows', () => {
 
   it('filters by process (sender or receiver) and by interface', () => {
     expect(filterRows(rows, { process: 'ui', interface: '' }).map((r) => r.seq)).toEqual([3]);
-    expect(filterRows(rows, { process: 'renderer#tab-1', interface: 'TabHostService' }).map((r) => r.seq)).toEqual([2, 1]);
+    expect(filterRows(rows, { process: 'renderer#tab-1', interface: 'TabHostService' }).map((r) => r.seq)).toEqual([
+      2, 1,
+    ]);
     expect(filterOptions(rows)).toEqual({
       processes: ['browser', 'renderer#tab-1', 'renderer#tab-2', 'ui'],
       interfaces: ['?', 'BrowserUiService', 'TabHostService', 'TabPage'],

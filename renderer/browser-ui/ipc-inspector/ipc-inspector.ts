@@ -24,7 +24,11 @@ export function messageName(row: TraceRow): string {
 }
 
 /** Appends `incoming` and keeps the newest `keep`; returns the kept rows and how many were let go. */
-export function appendRows(rows: readonly TraceRow[], incoming: readonly TraceRow[], keep = INSPECTOR_KEEP): { rows: TraceRow[]; evicted: number } {
+export function appendRows(
+  rows: readonly TraceRow[],
+  incoming: readonly TraceRow[],
+  keep = INSPECTOR_KEEP,
+): { rows: TraceRow[]; evicted: number } {
   const all = incoming.length ? [...rows, ...incoming] : [...rows];
   const evicted = Math.max(0, all.length - keep);
   return { rows: evicted ? all.slice(evicted) : all, evicted };
@@ -85,7 +89,8 @@ export function isProblem(row: TraceRow): boolean {
   return row.kind === 'error' || row.kind === 'bad-message';
 }
 
-const callKey = (caller: TracePeer, callee: TracePeer, callId: number) => `${peerLabel(caller)}>${peerLabel(callee)}#${callId}`;
+const callKey = (caller: TracePeer, callee: TracePeer, callId: number) =>
+  `${peerLabel(caller)}>${peerLabel(callee)}#${callId}`;
 
 /**
  * Fills in round trips the browser process could not measure: for a call it answered (a request it
@@ -93,7 +98,11 @@ const callKey = (caller: TracePeer, callee: TracePeer, callId: number) => `${pee
  * responses keep the round trip the caller measured. `pending` (request send times by call) carries
  * over between pages and holds at most `limit` calls.
  */
-export function pairRoundTrips(incoming: readonly TraceRow[], pending: Map<string, number>, limit = INSPECTOR_KEEP): TraceRow[] {
+export function pairRoundTrips(
+  incoming: readonly TraceRow[],
+  pending: Map<string, number>,
+  limit = INSPECTOR_KEEP,
+): TraceRow[] {
   return incoming.map((row) => {
     if (row.callId === undefined) return row;
     if (row.kind === 'request') {

@@ -11,7 +11,9 @@ import { TaskManager } from '../task-manager/TaskManager.tsx';
 import { PANEL_VIEWS, PROCESS_PANEL_ID, type PanelView } from './panel-views.ts';
 
 /** The map and its graph library load the first time it is shown: most sessions start without it. */
-const ArchitectureMap = lazy(() => import('../architecture-map/ArchitectureMap.tsx').then((module) => ({ default: module.ArchitectureMap })));
+const ArchitectureMap = lazy(() =>
+  import('../architecture-map/ArchitectureMap.tsx').then((module) => ({ default: module.ArchitectureMap })),
+);
 
 /** The drawer: its header's tab list picks the view; App owns which one is shown (tours switch it). */
 export function ProcessPanel({
@@ -32,7 +34,11 @@ export function ProcessPanel({
     event.preventDefault();
     const index = PANEL_VIEWS.findIndex((entry) => entry.view === shown);
     const next =
-      event.key === 'Home' ? 0 : event.key === 'End' ? PANEL_VIEWS.length - 1 : (index + (event.key === 'ArrowRight' ? 1 : -1) + PANEL_VIEWS.length) % PANEL_VIEWS.length;
+      event.key === 'Home'
+        ? 0
+        : event.key === 'End'
+          ? PANEL_VIEWS.length - 1
+          : (index + (event.key === 'ArrowRight' ? 1 : -1) + PANEL_VIEWS.length) % PANEL_VIEWS.length;
     setShown(PANEL_VIEWS[next]!.view);
     document.getElementById(`${id}-tab-${PANEL_VIEWS[next]!.view}`)?.focus();
   };
@@ -69,8 +75,8 @@ export function ProcessPanel({
           <header className="panel-header">
             {tabs}
             <span className="panel-note">
-              Every process and the channels between them, live. Dots are messages; direct channels bypass the browser, which asks for
-              their counts.
+              Every process and the channels between them, live. Dots are messages; direct channels bypass the browser,
+              which asks for their counts.
             </span>
             {close}
           </header>

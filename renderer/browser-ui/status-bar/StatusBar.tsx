@@ -1,12 +1,22 @@
 // The status bar: the process model, the OS sandbox (on, or off and why), compositing (GPU process or software), the plugin host, bad
 // messages, and the button that opens the Processes panel.
 import type { BrowserView } from '../connection/browser-state.ts';
-import { compositingStatus, pluginHostNotice, pluginHostStatus, processModelLabel, sandboxStatus } from '../connection/view-model.ts';
+import {
+  compositingStatus,
+  pluginHostNotice,
+  pluginHostStatus,
+  processModelLabel,
+  sandboxStatus,
+} from '../connection/view-model.ts';
 import { Icon } from '../shared/icons.tsx';
 import { PROCESS_PANEL_ID } from '../process-drawer/panel-views.ts';
 import './status-bar.css';
 
-export function StatusBar({ view, panelOpen, onTogglePanel }: {
+export function StatusBar({
+  view,
+  panelOpen,
+  onTogglePanel,
+}: {
   view: BrowserView | undefined;
   panelOpen: boolean;
   onTogglePanel: () => void;
@@ -23,7 +33,11 @@ export function StatusBar({ view, panelOpen, onTogglePanel }: {
             <span
               className={`status-item${sandbox.on ? '' : ' warning'}`}
               data-sandbox={sandbox.on ? 'on' : 'off'}
-              title={sandbox.on ? 'Tab renderers run in the OS sandbox; the task manager shows what each process measures' : 'Tab renderers run without the OS sandbox'}
+              title={
+                sandbox.on
+                  ? 'Tab renderers run in the OS sandbox; the task manager shows what each process measures'
+                  : 'Tab renderers run without the OS sandbox'
+              }
             >
               <span className={`status-dot ${sandbox.on ? 'ok' : 'warning'}`} aria-hidden="true" />
               {sandbox.text}

@@ -112,7 +112,12 @@ export function TaskManager({
               {TASK_COLUMNS.map(({ column, label, numeric }) => {
                 const direction = sort?.column === column ? sort.direction : undefined;
                 return (
-                  <th key={column} scope="col" className={numeric ? 'numeric' : undefined} aria-sort={direction ?? 'none'}>
+                  <th
+                    key={column}
+                    scope="col"
+                    className={numeric ? 'numeric' : undefined}
+                    aria-sort={direction ?? 'none'}
+                  >
                     <button type="button" className="sort-button" onClick={() => setSort(nextSort(sort, column))}>
                       {label}
                       <span className="sort-arrow" aria-hidden="true">
@@ -130,7 +135,11 @@ export function TaskManager({
                 key={row.id}
                 data-process-id={row.id}
                 className={
-                  [row.ended ? 'ended' : '', row.id === selectedId ? 'selected' : '', highlighted.has(row.id) ? 'highlighted' : '']
+                  [
+                    row.ended ? 'ended' : '',
+                    row.id === selectedId ? 'selected' : '',
+                    highlighted.has(row.id) ? 'highlighted' : '',
+                  ]
                     .filter(Boolean)
                     .join(' ') || undefined
                 }
@@ -148,7 +157,9 @@ export function TaskManager({
                     </th>
                   ) : column === 'state' ? (
                     <td key={column}>
-                      <span className={`state state-${row.ended ? 'ended' : row.state.replace(/\s+/g, '-')}`}>{row.state}</span>
+                      <span className={`state state-${row.ended ? 'ended' : row.state.replace(/\s+/g, '-')}`}>
+                        {row.state}
+                      </span>
                     </td>
                   ) : (
                     <td key={column} className={numeric ? 'numeric' : undefined}>

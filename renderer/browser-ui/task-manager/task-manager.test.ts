@@ -1,24 +1,65 @@
 import { describe, expect, it } from 'vitest';
 import type { TabInfo } from '../../../protocol/interfaces/browser-state.ts';
 import { processInfo as proc } from '../testing/browser-snapshots.ts';
-import { formatBytes, formatCpu, formatRate, formatSandbox, nextSort, sortRows, taskName, taskRows } from './task-manager.ts';
+import {
+  formatBytes,
+  formatCpu,
+  formatRate,
+  formatSandbox,
+  nextSort,
+  sortRows,
+  taskName,
+  taskRows,
+} from './task-manager.ts';
 
-const tab = (id: string, rendererId: string, title: string): TabInfo => ({ id, url: 'lab://live', title, rendererId, state: 'live' });
+const tab = (id: string, rendererId: string, title: string): TabInfo => ({
+  id,
+  url: 'lab://live',
+  title,
+  rendererId,
+  state: 'live',
+});
 
 describe('taskRows', () => {
   const processes = [
     proc('renderer-2', 'renderer', { pid: 302, startedAt: 2 }),
     proc('renderer-1', 'renderer', { pid: 301, startedAt: 1 }),
-    proc('renderer-3', 'renderer', { pid: 303, startedAt: 3, state: 'killed', exitReason: 'killed', exitSignal: 'SIGKILL' }),
+    proc('renderer-3', 'renderer', {
+      pid: 303,
+      startedAt: 3,
+      state: 'killed',
+      exitReason: 'killed',
+      exitSignal: 'SIGKILL',
+    }),
     proc('plugin-host', 'plugin-host', { pid: 201 }),
     proc('gpu', 'gpu', { pid: 200, restarts: 2 }),
     proc('browser', 'browser', { pid: 1 }),
   ];
-  const tabs = [tab('tab-1', 'renderer-1', 'Live'), tab('tab-2', 'renderer-2', 'Clock'), tab('tab-3', 'renderer-2', 'Docs')];
+  const tabs = [
+    tab('tab-1', 'renderer-1', 'Live'),
+    tab('tab-2', 'renderer-2', 'Clock'),
+    tab('tab-3', 'renderer-2', 'Docs'),
+  ];
   const metrics = [
-    { id: 'browser', cpuPercent: 3, memoryBytes: 80e6, ipcPerSecond: 40, sandbox: { seccomp: 'none' as const, noNewPrivs: false, namespaces: [] } },
+    {
+      id: 'browser',
+      cpuPercent: 3,
+      memoryBytes: 80e6,
+      ipcPerSecond: 40,
+      sandbox: { seccomp: 'none' as const, noNewPrivs: false, namespaces: [] },
+    },
     { id: 'gpu', cpuPercent: 12.5, memoryBytes: 30e6, ipcPerSecond: 10 },
-    { id: 'renderer-1', cpuPercent: 1, memoryBytes: 20e6, ipcPerSecond: 2, sandbox: { seccomp: 'filter' as const, noNewPrivs: true, namespaces: ['user' as const, 'pid' as const, 'net' as const] } },
+    {
+      id: 'renderer-1',
+      cpuPercent: 1,
+      memoryBytes: 20e6,
+      ipcPerSecond: 2,
+      sandbox: {
+        seccomp: 'filter' as const,
+        noNewPrivs: true,
+        namespaces: ['user' as const, 'pid' as const, 'net' as const],
+      },
+    },
     { id: 'renderer-2', cpuPercent: 50, memoryBytes: 25e6, ipcPerSecond: 30 },
     { id: 'renderer-3', cpuPercent: 9, memoryBytes: 9e6, ipcPerSecond: 9 },
   ];
@@ -48,7 +89,12 @@ describe('taskRows', () => {
       ['renderer-3', undefined], // ended
     ]);
     expect(sortRows(rows, { column: 'sandbox', direction: 'ascending' }).map((row) => row.id)).toEqual([
-      'browser', 'gpu', 'renderer-2', 'renderer-1', 'plugin-host', 'renderer-3',
+      'browser',
+      'gpu',
+      'renderer-2',
+      'renderer-1',
+      'plugin-host',
+      'renderer-3',
     ]);
   });
 
@@ -56,13 +102,28 @@ describe('taskRows', () => {
     const rows = taskRows(processes, tabs, metrics);
     const ids = (sorted: typeof rows) => sorted.map((row) => row.id);
     expect(ids(sortRows(rows, { column: 'cpu', direction: 'descending' }))).toEqual([
-      'renderer-2', 'gpu', 'browser', 'renderer-1', 'plugin-host', 'renderer-3',
+      'renderer-2',
+      'gpu',
+      'browser',
+      'renderer-1',
+      'plugin-host',
+      'renderer-3',
     ]);
     expect(ids(sortRows(rows, { column: 'memory', direction: 'ascending' }))).toEqual([
-      'renderer-1', 'renderer-2', 'gpu', 'browser', 'plugin-host', 'renderer-3',
+      'renderer-1',
+      'renderer-2',
+      'gpu',
+      'browser',
+      'plugin-host',
+      'renderer-3',
     ]);
     expect(ids(sortRows(rows, { column: 'task', direction: 'ascending' }))).toEqual([
-      'browser', 'gpu', 'plugin-host', 'renderer-3', 'renderer-2', 'renderer-1',
+      'browser',
+      'gpu',
+      'plugin-host',
+      'renderer-3',
+      'renderer-2',
+      'renderer-1',
     ]);
     expect(ids(sortRows(rows, { column: 'restarts', direction: 'descending' }))[0]).toBe('gpu');
     expect(ids(sortRows(rows, undefined))).toEqual(ids(rows));
@@ -71,8 +132,14 @@ describe('taskRows', () => {
   it('starts figures descending and text ascending, and flips on a second click', () => {
     expect(nextSort(undefined, 'cpu')).toEqual({ column: 'cpu', direction: 'descending' });
     expect(nextSort(undefined, 'task')).toEqual({ column: 'task', direction: 'ascending' });
-    expect(nextSort({ column: 'cpu', direction: 'descending' }, 'cpu')).toEqual({ column: 'cpu', direction: 'ascending' });
-    expect(nextSort({ column: 'cpu', direction: 'ascending' }, 'memory')).toEqual({ column: 'memory', direction: 'descending' });
+    expect(nextSort({ column: 'cpu', direction: 'descending' }, 'cpu')).toEqual({
+      column: 'cpu',
+      direction: 'ascending',
+    });
+    expect(nextSort({ column: 'cpu', direction: 'ascending' }, 'memory')).toEqual({
+      column: 'memory',
+      direction: 'descending',
+    });
   });
 });
 
@@ -80,10 +147,16 @@ describe('formatting', () => {
   it('names each sandbox layer /proc reports, and "none" when there is none', () => {
     expect(formatSandbox(undefined)).toBe('not measured');
     expect(formatSandbox({ seccomp: 'none', noNewPrivs: false, namespaces: [] })).toBe('none');
-    expect(formatSandbox({ seccomp: 'filter', noNewPrivs: true, namespaces: ['user', 'pid', 'net'] })).toBe('seccomp-bpf · no_new_privs · user/pid/net ns');
-    expect(formatSandbox({ seccomp: 'strict', noNewPrivs: false, namespaces: ['net'] })).toBe('seccomp strict · net ns');
+    expect(formatSandbox({ seccomp: 'filter', noNewPrivs: true, namespaces: ['user', 'pid', 'net'] })).toBe(
+      'seccomp-bpf · no_new_privs · user/pid/net ns',
+    );
+    expect(formatSandbox({ seccomp: 'strict', noNewPrivs: false, namespaces: ['net'] })).toBe(
+      'seccomp strict · net ns',
+    );
     expect(formatSandbox({ seccomp: 'none', noNewPrivs: true, namespaces: [] })).toBe('no_new_privs');
-    expect(formatSandbox({ seccomp: 'filter', noNewPrivs: true })).toBe('seccomp-bpf · no_new_privs · namespaces not readable');
+    expect(formatSandbox({ seccomp: 'filter', noNewPrivs: true })).toBe(
+      'seccomp-bpf · no_new_privs · namespaces not readable',
+    );
   });
 
   it('shows memory in KB, MB and GB of 1024, CPU with one decimal, rates without noise', () => {

@@ -15,7 +15,11 @@ export interface TaskSort {
   readonly direction: SortDirection;
 }
 
-export const TASK_COLUMNS: readonly { readonly column: TaskColumn; readonly label: string; readonly numeric: boolean }[] = [
+export const TASK_COLUMNS: readonly {
+  readonly column: TaskColumn;
+  readonly label: string;
+  readonly numeric: boolean;
+}[] = [
   { column: 'task', label: 'Task', numeric: false },
   { column: 'kind', label: 'Kind', numeric: false },
   { column: 'pid', label: 'Process ID', numeric: true },
@@ -45,7 +49,12 @@ export interface TaskRow {
   readonly endable: boolean;
 }
 
-const KIND_LABELS: Record<ProcessKind, string> = { browser: 'Browser', gpu: 'GPU', 'plugin-host': 'Plugin host', renderer: 'Renderer' };
+const KIND_LABELS: Record<ProcessKind, string> = {
+  browser: 'Browser',
+  gpu: 'GPU',
+  'plugin-host': 'Plugin host',
+  renderer: 'Renderer',
+};
 const KIND_ORDER: readonly ProcessKind[] = ['browser', 'gpu', 'plugin-host', 'renderer'];
 const ENDED = new Set(['crashed', 'killed', 'exited']);
 
@@ -66,7 +75,11 @@ export function taskName(process: ProcessInfo, tabs: readonly TabInfo[]): string
 }
 
 /** Rows in Chrome's order: browser, GPU process, plugin host, then renderers in launch order. */
-export function taskRows(processes: readonly ProcessInfo[], tabs: readonly TabInfo[], metrics: readonly ProcessMetrics[]): TaskRow[] {
+export function taskRows(
+  processes: readonly ProcessInfo[],
+  tabs: readonly TabInfo[],
+  metrics: readonly ProcessMetrics[],
+): TaskRow[] {
   const figures = new Map(metrics.map((m) => [m.id, m]));
   return [...processes]
     .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.startedAt - b.startedAt)
@@ -166,7 +179,8 @@ export function sortRows(rows: readonly TaskRow[], sort: TaskSort | undefined): 
 
 /** A click on a column header: a new column starts descending for figures, ascending for text; the same column flips. */
 export function nextSort(current: TaskSort | undefined, column: TaskColumn): TaskSort {
-  if (current?.column === column) return { column, direction: current.direction === 'ascending' ? 'descending' : 'ascending' };
+  if (current?.column === column)
+    return { column, direction: current.direction === 'ascending' ? 'descending' : 'ascending' };
   const numeric = TASK_COLUMNS.find((c) => c.column === column)?.numeric ?? false;
   return { column, direction: numeric ? 'descending' : 'ascending' };
 }

@@ -6,7 +6,13 @@ import { useBrowserClient } from '../connection/use-browser.ts';
 import { Icon, type IconName } from '../shared/icons.tsx';
 import './toolbar.css';
 
-function ToolbarButton({ label, icon, shortcut, disabled, onClick }: {
+function ToolbarButton({
+  label,
+  icon,
+  shortcut,
+  disabled,
+  onClick,
+}: {
   label: string;
   icon: IconName;
   shortcut: string;
@@ -14,7 +20,14 @@ function ToolbarButton({ label, icon, shortcut, disabled, onClick }: {
   onClick: () => void;
 }) {
   return (
-    <button type="button" className="toolbar-button" aria-label={label} title={`${label} (${shortcut})`} disabled={disabled} onClick={onClick}>
+    <button
+      type="button"
+      className="toolbar-button"
+      aria-label={label}
+      title={`${label} (${shortcut})`}
+      disabled={disabled}
+      onClick={onClick}
+    >
       <Icon name={icon} size={20} />
     </button>
   );
@@ -122,7 +135,13 @@ function Omnibox({ tab, inputRef }: { tab: TabInfo | undefined; inputRef: Ref<HT
   );
 }
 
-function ActionButton({ icon, label, hint, disabled, onClick }: {
+function ActionButton({
+  icon,
+  label,
+  hint,
+  disabled,
+  onClick,
+}: {
   icon: IconName;
   label: string;
   hint: string;
@@ -154,7 +173,13 @@ export function Toolbar({ tab, omniboxRef, children }: ToolbarProps) {
   return (
     <div className="toolbar">
       <ToolbarButton label="Back" icon="back" shortcut="Alt+Left" disabled={noTab} onClick={forTab('goBack')} />
-      <ToolbarButton label="Forward" icon="forward" shortcut="Alt+Right" disabled={noTab} onClick={forTab('goForward')} />
+      <ToolbarButton
+        label="Forward"
+        icon="forward"
+        shortcut="Alt+Right"
+        disabled={noTab}
+        onClick={forTab('goForward')}
+      />
       <ToolbarButton label="Reload" icon="reload" shortcut="Ctrl+R" disabled={noTab} onClick={forTab('reload')} />
       <Omnibox key={tab?.id ?? 'none'} tab={tab} inputRef={omniboxRef} />
       <div className="tab-actions" role="group" aria-label="Tab actions">

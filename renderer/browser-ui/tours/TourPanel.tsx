@@ -30,14 +30,24 @@ export function TourPanel({ tour }: { tour: TourController }) {
   const action = status.step.action;
   const waiting = !status.done;
   return (
-    <section className="tour-panel" id={TOUR_PANEL_ID} aria-label="Guided tour" ref={panelRef} data-tour-id={run.tour.id} data-step={status.number}>
+    <section
+      className="tour-panel"
+      id={TOUR_PANEL_ID}
+      aria-label="Guided tour"
+      ref={panelRef}
+      data-tour-id={run.tour.id}
+      data-step={status.number}
+    >
       <header className="tour-header">
         <Icon name="tour" size={18} className="tour-icon" />
         <div className="tour-heading">
           <div className="tour-name">{run.tour.title}</div>
           <div className="tour-progress" aria-hidden="true">
             {run.tour.steps.map((_, step) => (
-              <span key={step} className={`tour-dot${step < run.index ? ' past' : step === run.index ? ' current' : ''}`} />
+              <span
+                key={step}
+                className={`tour-dot${step < run.index ? ' past' : step === run.index ? ' current' : ''}`}
+              />
             ))}
           </div>
         </div>
@@ -108,7 +118,12 @@ export function TourPanel({ tour }: { tour: TourController }) {
             Finish
           </button>
         ) : (
-          <button type="button" className={`button${waiting || (action && !status.achieved) ? '' : ' primary'}`} disabled={waiting} onClick={tour.next}>
+          <button
+            type="button"
+            className={`button${waiting || (action && !status.achieved) ? '' : ' primary'}`}
+            disabled={waiting}
+            onClick={tour.next}
+          >
             Next
           </button>
         )}

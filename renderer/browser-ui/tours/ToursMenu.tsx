@@ -6,7 +6,12 @@ import type { Tour } from './model.ts';
 import { Icon } from '../shared/icons.tsx';
 import './tours.css';
 
-export function ToursMenu({ tours, activeId, disabled, onStart }: {
+export function ToursMenu({
+  tours,
+  activeId,
+  disabled,
+  onStart,
+}: {
   tours: readonly Tour[];
   /** The tour running now, if one is. */
   activeId: string | undefined;
@@ -110,7 +115,15 @@ export function ToursMenu({ tours, activeId, disabled, onStart }: {
         <span>Tours</span>
       </button>
       {open && (
-        <div ref={menuRef} className="menu tours-menu" data-popup="" role="menu" id={`${id}-menu`} aria-label="Guided tours" onKeyDown={onMenuKey}>
+        <div
+          ref={menuRef}
+          className="menu tours-menu"
+          data-popup=""
+          role="menu"
+          id={`${id}-menu`}
+          aria-label="Guided tours"
+          onKeyDown={onMenuKey}
+        >
           {tours.map((tour, index) => (
             <button
               key={tour.id}

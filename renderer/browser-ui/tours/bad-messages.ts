@@ -32,7 +32,10 @@ export const badMessagesTour: Tour = {
       text: 'lab://bad-message stands for a compromised renderer: its button bypasses the typed connection and sends, through the raw channel, a heartbeat whose seq is a string where the schema says integer.',
       look: 'The page’s message, and its renderer process.',
       panel: 'ipc',
-      action: { label: 'Opens lab://bad-message', run: async (context) => ({ badTab: await ensureTab(context, BAD_MESSAGE_URL, context.notes.badTab) }) },
+      action: {
+        label: 'Opens lab://bad-message',
+        run: async (context) => ({ badTab: await ensureTab(context, BAD_MESSAGE_URL, context.notes.badTab) }),
+      },
       done: (view, notes) => isLive(tabById(view, badTab(view, notes))) || endedForBadMessage(view, notes),
       waitingFor: 'lab://bad-message to load',
       highlight: (view, notes) => [rendererOf(view, badTab(view, notes))],

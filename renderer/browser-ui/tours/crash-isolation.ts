@@ -32,7 +32,8 @@ function separateTabs(view: BrowserView): string[] {
 const trio = (view: BrowserView, notes: TourNotes) => (notes.tabs ? idList(notes.tabs) : separateTabs(view));
 
 /** The tab that crashed: the one the tour crashed, or the first of the three the user crashed. */
-const victimOf = (view: BrowserView, notes: TourNotes) => notes.victim ?? trio(view, notes).find((id) => isCrashed(tabById(view, id)));
+const victimOf = (view: BrowserView, notes: TourNotes) =>
+  notes.victim ?? trio(view, notes).find((id) => isCrashed(tabById(view, id)));
 
 async function openSeparateTabs(context: TourActionContext) {
   const view = context.view();
@@ -40,10 +41,14 @@ async function openSeparateTabs(context: TourActionContext) {
   const perSite = view.processModel === 'process-per-site';
   const unused = SITE_PAGES.filter((page) => !view.tabs.some((tab) => tab.url === page));
   const urls = Array.from({ length: 3 - chosen.length }, (_, i) => (perSite ? unused[i] : 'lab://live'));
-  if (urls.some((url) => url === undefined)) throw new Error('Every page this tour would open is open already: close a few tabs and try again.');
+  if (urls.some((url) => url === undefined))
+    throw new Error('Every page this tour would open is open already: close a few tabs and try again.');
   // Opened together: each loads in its own new process.
   const opened = await Promise.all(urls.map(async (url) => (await context.call('openTab', { url: url! })).tabId));
-  const loaded = await context.waitFor((next) => opened.every((id) => isLive(tabById(next, id))), 'the new tabs to load');
+  const loaded = await context.waitFor(
+    (next) => opened.every((id) => isLive(tabById(next, id))),
+    'the new tabs to load',
+  );
   for (const tabId of opened) {
     if (!chosen.some((id) => rendererOf(loaded, id) === rendererOf(loaded, tabId))) chosen.push(tabId);
   }
@@ -89,7 +94,8 @@ export const crashIsolationTour: Tour = {
         label: 'Crashes the middle tab’s renderer process',
         async run(context) {
           const victim = idList(context.notes.tabs)[1];
-          if (!victim || !tabById(context.view(), victim)) throw new Error('The tab to crash is gone: go back a step and open the tabs again.');
+          if (!victim || !tabById(context.view(), victim))
+            throw new Error('The tab to crash is gone: go back a step and open the tabs again.');
           await context.call('selectTab', { tabId: victim });
           await context.call('crashTab', { tabId: victim });
           await context.waitFor((view) => isCrashed(tabById(view, victim)), 'the tab to crash', 10_000);
@@ -121,11 +127,16 @@ export const crashIsolationTour: Tour = {
       action: {
         label: 'Shows another of the three tabs',
         async run(context) {
-          const other = idList(context.notes.tabs).find((id) => id !== context.notes.victim && isLive(tabById(context.view(), id)));
+          const other = idList(context.notes.tabs).find(
+            (id) => id !== context.notes.victim && isLive(tabById(context.view(), id)),
+          );
           if (other) await context.call('selectTab', { tabId: other });
         },
       },
-      highlight: (view, notes) => trio(view, notes).filter((id) => id !== notes.victim).map((id) => rendererOf(view, id)),
+      highlight: (view, notes) =>
+        trio(view, notes)
+          .filter((id) => id !== notes.victim)
+          .map((id) => rendererOf(view, id)),
     },
     {
       title: 'Reload starts a new process',

@@ -2,7 +2,17 @@
 // rasterizes; a crash is followed by a restart and the frames resume; three crashes within 60 s
 // and Chrome falls back to software compositing.
 import type { BrowserView } from '../connection/browser-state.ts';
-import { anyTab, ensureTab, gpuProcess, isRunning, MAP_VIEW, renderers, type Tour, type TourActionContext, type TourNotes } from './model.ts';
+import {
+  anyTab,
+  ensureTab,
+  gpuProcess,
+  isRunning,
+  MAP_VIEW,
+  renderers,
+  type Tour,
+  type TourActionContext,
+  type TourNotes,
+} from './model.ts';
 
 const software = (view: BrowserView) => view.gpuMode === 'software';
 
@@ -16,7 +26,10 @@ const noteRestarts = (view: BrowserView) => ({ gpuRestarts: gpuProcess(view)?.re
 
 /** chrome://gpucrash once, then waits for the restart (or the switch to software). */
 async function crashGpuOnce(context: TourActionContext): Promise<void> {
-  const before = await context.waitFor((view) => software(view) || isRunning(gpuProcess(view)), 'the GPU process to run');
+  const before = await context.waitFor(
+    (view) => software(view) || isRunning(gpuProcess(view)),
+    'the GPU process to run',
+  );
   if (software(before)) return;
   const restarts = gpuProcess(before)!.restarts;
   await context.call('omnibox', { tabId: await anyTab(context), text: 'chrome://gpucrash' });
@@ -44,7 +57,10 @@ export const gpuProcessTour: Tour = {
         inSoftware(view),
       look: 'The GPU process and the tabs it draws for; the status bar names its pid.',
       panel: MAP_VIEW,
-      action: { label: 'Shows a live page', run: async (context) => ({ liveTab: await ensureTab(context, 'lab://live', context.notes.liveTab) }) },
+      action: {
+        label: 'Shows a live page',
+        run: async (context) => ({ liveTab: await ensureTab(context, 'lab://live', context.notes.liveTab) }),
+      },
       highlight: (view) => [gpuProcess(view)?.id, ...renderers(view).map((process) => process.id)],
     },
     {

@@ -6,7 +6,13 @@ import type { Tour } from './model.ts';
 import { pluginsTour } from './plugins.ts';
 import { processModelTour } from './process-model.ts';
 
-export const TOURS: readonly Tour[] = [crashIsolationTour, gpuProcessTour, pluginsTour, badMessagesTour, processModelTour];
+export const TOURS: readonly Tour[] = [
+  crashIsolationTour,
+  gpuProcessTour,
+  pluginsTour,
+  badMessagesTour,
+  processModelTour,
+];
 
 export function tourById(id: string): Tour | undefined {
   return TOURS.find((tour) => tour.id === id);

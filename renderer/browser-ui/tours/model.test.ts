@@ -7,7 +7,9 @@ import { stepStatus, tourReducer, waitForView, withNotes, type Tour, type TourRu
 const view = (extra: Partial<Parameters<typeof fromSnapshot>[0]> = {}): BrowserView =>
   fromSnapshot(
     quietSnapshot({
-      tabs: [{ id: 'tab-1', url: 'lab://live', title: 'Live page', rendererId: 'renderer-tab-1', pid: 11, state: 'live' }],
+      tabs: [
+        { id: 'tab-1', url: 'lab://live', title: 'Live page', rendererId: 'renderer-tab-1', pid: 11, state: 'live' },
+      ],
       selectedTabId: 'tab-1',
       processes: [
         processInfo('browser', 'browser', { label: 'Browser', pid: 1 }),
@@ -27,7 +29,10 @@ const tour: Tour = {
     {
       title: 'Two',
       text: (current, notes) => `${current.gpuMode} since ${notes.gpuPid}`,
-      onEnter: (current) => ({ gpuPid: current.processes.find((p) => p.kind === 'gpu')?.pid?.toString(), nothing: undefined }),
+      onEnter: (current) => ({
+        gpuPid: current.processes.find((p) => p.kind === 'gpu')?.pid?.toString(),
+        nothing: undefined,
+      }),
       done: (current) => current.gpuMode === 'software',
       action: { label: 'Crash', run: async () => ({ crashed: 'yes' }) },
     },
@@ -46,7 +51,11 @@ describe('tourReducer', () => {
     expect(Object.keys(run!.notes)).toEqual(['gpuPid']); // undefined notes are left out
     // Back and forth again: the notes of the first visit stay.
     run = tourReducer(run, { type: 'go', index: 0, view: view() });
-    const later = view({ processes: [{ id: 'gpu', kind: 'gpu', label: 'GPU process', pid: 99, startedAt: 0, state: 'running', restarts: 1 }] });
+    const later = view({
+      processes: [
+        { id: 'gpu', kind: 'gpu', label: 'GPU process', pid: 99, startedAt: 0, state: 'running', restarts: 1 },
+      ],
+    });
     run = tourReducer(run, { type: 'go', index: 1, view: later });
     expect(run!.notes.gpuPid).toBe('2');
   });
@@ -69,7 +78,10 @@ describe('tourReducer', () => {
   });
 
   it('marks a step without a condition done once its action ran, not one with a condition', () => {
-    const withAction: Tour = { ...tour, steps: [{ title: 'Act', text: 'Do something', action: { label: 'Act', run: async () => {} } }, ...tour.steps] };
+    const withAction: Tour = {
+      ...tour,
+      steps: [{ title: 'Act', text: 'Do something', action: { label: 'Act', run: async () => {} } }, ...tour.steps],
+    };
     let run = tourReducer(undefined, { type: 'start', tour: withAction, runId: 1, view: view() });
     expect(stepStatus(run!, view())).toMatchObject({ done: true, achieved: false });
     run = tourReducer(run, { type: 'action-done', runId: 1, index: 0, notes: undefined });
@@ -92,7 +104,16 @@ describe('tourReducer', () => {
 describe('stepStatus', () => {
   it('says the step, its place, and highlights only processes that exist', () => {
     const status = stepStatus(start(), view());
-    expect(status).toMatchObject({ number: 1, count: 3, title: 'One', text: 'Look at the GPU process', first: true, last: false, done: true, achieved: false });
+    expect(status).toMatchObject({
+      number: 1,
+      count: 3,
+      title: 'One',
+      text: 'Look at the GPU process',
+      first: true,
+      last: false,
+      done: true,
+      achieved: false,
+    });
     expect([...status.highlight]).toEqual(['gpu']);
   });
 
@@ -102,7 +123,10 @@ describe('stepStatus', () => {
     expect(stepStatus(run, view({ gpuMode: 'software' }))).toMatchObject({ done: true, achieved: true });
     run = tourReducer(run, { type: 'completed', index: 1 })!;
     expect(stepStatus(run, view())).toMatchObject({ done: true, achieved: true });
-    expect(stepStatus(tourReducer(run, { type: 'go', index: 2, view: view() })!, view())).toMatchObject({ last: true, done: true });
+    expect(stepStatus(tourReducer(run, { type: 'go', index: 2, view: view() })!, view())).toMatchObject({
+      last: true,
+      done: true,
+    });
   });
 });
 
@@ -135,7 +159,9 @@ describe('waitForView', () => {
 
   it('resolves at once when the state already passes', async () => {
     const { client } = store(view({ gpuMode: 'software' }));
-    await expect(waitForView(client, (v) => v.gpuMode === 'software', 'software')).resolves.toMatchObject({ gpuMode: 'software' });
+    await expect(waitForView(client, (v) => v.gpuMode === 'software', 'software')).resolves.toMatchObject({
+      gpuMode: 'software',
+    });
   });
 
   it('resolves on the first passing state and stops listening', async () => {

@@ -34,7 +34,10 @@ export type TourText = string | ((view: BrowserView, notes: TourNotes) => string
 /** What a step's "Do it" gets: the browser, the latest state, and a way to wait for a change. */
 export interface TourActionContext {
   /** Calls the browser; rejects with its error, which the tour panel shows. */
-  call<M extends UiMethod>(method: M, request: RequestOf<typeof BrowserUiService, M>): Promise<ResponseOf<typeof BrowserUiService, M>>;
+  call<M extends UiMethod>(
+    method: M,
+    request: RequestOf<typeof BrowserUiService, M>,
+  ): Promise<ResponseOf<typeof BrowserUiService, M>>;
   /** The browser's state right now. */
   view(): BrowserView;
   /** Resolves with the first state that passes `check`; rejects after `timeoutMs` naming `what`. */

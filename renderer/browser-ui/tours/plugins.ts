@@ -2,7 +2,17 @@
 // dies, the page shows placeholders and lives on; the user restarts the host and the plugins return.
 import type { BrowserView } from '../connection/browser-state.ts';
 import { isEnded } from '../connection/browser-state.ts';
-import { ensureTab, isLive, isRunning, MAP_VIEW, pluginHostProcess, rendererOf, tabById, type Tour, type TourNotes } from './model.ts';
+import {
+  ensureTab,
+  isLive,
+  isRunning,
+  MAP_VIEW,
+  pluginHostProcess,
+  rendererOf,
+  tabById,
+  type Tour,
+  type TourNotes,
+} from './model.ts';
 
 const PLUGINS_URL = 'lab://plugins';
 

@@ -1,7 +1,18 @@
 // Tour: process per tab vs process per site. The shell's process model decides whether two pages of
 // one site share a renderer process; the tour opens two and shows which it is, then crashes one.
 import type { BrowserView } from '../connection/browser-state.ts';
-import { ensureTab, isCrashed, isLive, MAP_VIEW, pidText, rendererOf, renderers, tabById, type Tour, type TourNotes } from './model.ts';
+import {
+  ensureTab,
+  isCrashed,
+  isLive,
+  MAP_VIEW,
+  pidText,
+  rendererOf,
+  renderers,
+  tabById,
+  type Tour,
+  type TourNotes,
+} from './model.ts';
 
 const SITE_A = 'lab://same-site-a';
 const SITE_B = 'lab://same-site-b';
@@ -27,7 +38,8 @@ const pairHighlight = (view: BrowserView, notes: TourNotes) => {
 
 const MODEL_WORDS = {
   'process-per-tab': 'process per tab: every tab gets a renderer process of its own, whatever site it shows',
-  'process-per-site': 'process per site: every tab of one site (scheme and registrable domain) shares one renderer process, as Chrome does with its --process-per-site switch',
+  'process-per-site':
+    'process per site: every tab of one site (scheme and registrable domain) shares one renderer process, as Chrome does with its --process-per-site switch',
 } as const;
 
 export const processModelTour: Tour = {
@@ -43,7 +55,8 @@ export const processModelTour: Tour = {
         (perSite(view)
           ? 'Start the shell without --lab-process-model=per-site to see a process per tab.'
           : 'Start the shell with --lab-process-model=per-site (npm run start:chromium -- --lab-process-model=per-site) to see the other model.'),
-      look: (view) => `The status bar says “${perSite(view) ? 'Process per site' : 'Process per tab'}”; the browser process, which decides, and every renderer are highlighted.`,
+      look: (view) =>
+        `The status bar says “${perSite(view) ? 'Process per site' : 'Process per tab'}”; the browser process, which decides, and every renderer are highlighted.`,
       panel: 'tasks',
       highlight: (view) => ['browser', ...renderers(view).map((process) => process.id)],
     },
@@ -76,7 +89,10 @@ export const processModelTour: Tour = {
           ? `${pids}: one renderer process for both, because this browser runs process per site. The map and the task manager show one process serving both tabs; together they cost one process’s memory.`
           : `${pids}: two renderer processes, although the pages are of one site, because this browser runs process per tab. Each tab pays for a process of its own and fails alone.`;
       },
-      look: (view, notes) => (shared(view, notes) ? 'One highlighted process serving two tabs: one pid.' : 'Two highlighted processes: two pids.'),
+      look: (view, notes) =>
+        shared(view, notes)
+          ? 'One highlighted process serving two tabs: one pid.'
+          : 'Two highlighted processes: two pids.',
       panel: MAP_VIEW,
       onEnter: (view, notes) => {
         const { a, b } = pairOf(view, notes);
@@ -97,7 +113,8 @@ export const processModelTour: Tour = {
         label: 'Crashes Same site A',
         async run(context) {
           const tabId = context.notes.siteA;
-          if (!tabId || !tabById(context.view(), tabId)) throw new Error('Same site A is gone: go back a step and open it again.');
+          if (!tabId || !tabById(context.view(), tabId))
+            throw new Error('Same site A is gone: go back a step and open it again.');
           await context.call('selectTab', { tabId });
           await context.call('crashTab', { tabId });
           await context.waitFor((view) => isCrashed(tabById(view, tabId)), 'Same site A to crash', 10_000);

@@ -41,7 +41,11 @@ class FakeBrowser {
     });
     this.view = fromSnapshot({
       tabs: [],
-      processes: [proc('browser', 'browser', 'Browser'), proc('gpu', 'gpu', 'GPU process'), proc('plugin-host', 'plugin-host', 'Plugin host')],
+      processes: [
+        proc('browser', 'browser', 'Browser'),
+        proc('gpu', 'gpu', 'GPU process'),
+        proc('plugin-host', 'plugin-host', 'Plugin host'),
+      ],
       gpuMode: 'hardware',
       processModel,
       pluginHost: { running: true, recentCrashes: 0 },
@@ -84,7 +88,9 @@ class FakeBrowser {
   }
 
   private setProcess(id: string, changes: Partial<ProcessInfo>) {
-    this.set({ processes: this.view.processes.map((process) => (process.id === id ? { ...process, ...changes } : process)) });
+    this.set({
+      processes: this.view.processes.map((process) => (process.id === id ? { ...process, ...changes } : process)),
+    });
   }
 
   private setTabs(ids: readonly string[], changes: Partial<TabInfo>) {
@@ -95,8 +101,20 @@ class FakeBrowser {
   private launch(id: string, kind: ProcessInfo['kind'], label: string): number {
     const pid = this.nextPid++;
     const known = this.view.processes.find((process) => process.id === id);
-    const info: ProcessInfo = { id, kind, label, pid, startedAt: Date.now(), state: 'running', restarts: known ? known.restarts + 1 : 0 };
-    this.set({ processes: known ? this.view.processes.map((process) => (process.id === id ? info : process)) : [...this.view.processes, info] });
+    const info: ProcessInfo = {
+      id,
+      kind,
+      label,
+      pid,
+      startedAt: Date.now(),
+      state: 'running',
+      restarts: known ? known.restarts + 1 : 0,
+    };
+    this.set({
+      processes: known
+        ? this.view.processes.map((process) => (process.id === id ? info : process))
+        : [...this.view.processes, info],
+    });
     return pid;
   }
 
@@ -121,7 +139,10 @@ class FakeBrowser {
     this.rendererGone(this.tab(tabId).rendererId, 'bad-message', 'RESULT_CODE_KILLED_BAD_MESSAGE');
   }
 
-  async call<M extends UiMethod>(method: M, request: RequestOf<typeof BrowserUiService, M>): Promise<ResponseOf<typeof BrowserUiService, M>> {
+  async call<M extends UiMethod>(
+    method: M,
+    request: RequestOf<typeof BrowserUiService, M>,
+  ): Promise<ResponseOf<typeof BrowserUiService, M>> {
     this.calls.push(method);
     const r = request as Record<string, string>;
     const ok = {} as ResponseOf<typeof BrowserUiService, M>;
@@ -153,7 +174,8 @@ class FakeBrowser {
         this.tab(r.tabId!);
         this.later(() => {
           this.setProcess('gpu', { state: 'crashed', exitReason: 'crashed' });
-          if (++this.gpuCrashes >= 3) this.set({ gpuMode: 'software', gpuModeReason: 'the GPU process crashed 3 times within 60 s' });
+          if (++this.gpuCrashes >= 3)
+            this.set({ gpuMode: 'software', gpuModeReason: 'the GPU process crashed 3 times within 60 s' });
           else this.later(() => this.launch('gpu', 'gpu', 'GPU process'));
         });
         return ok;
@@ -188,7 +210,11 @@ interface Trip {
  * Runs `tour` as the panel does: Do it where a step has an action, `user` where it has none but
  * waits, then Next (or Finish), checking at each step that it highlights something real.
  */
-async function runTour(tour: Tour, browser: FakeBrowser, user?: (step: number, view: BrowserView) => void): Promise<Trip> {
+async function runTour(
+  tour: Tour,
+  browser: FakeBrowser,
+  user?: (step: number, view: BrowserView) => void,
+): Promise<Trip> {
   const after: BrowserView[] = [];
   let run: TourRun | undefined = tourReducer(undefined, { type: 'start', tour, runId: 1, view: browser.state });
   for (let index = 0; index < tour.steps.length; index++) {
@@ -207,12 +233,20 @@ async function runTour(tour: Tour, browser: FakeBrowser, user?: (step: number, v
     } else if (!before.done) {
       user?.(index, browser.state);
     }
-    const done = await waitForView(browser, (view) => stepStatus(run!, view).done, `${tour.id} step ${index + 1} to be done`, 2000);
+    const done = await waitForView(
+      browser,
+      (view) => stepStatus(run!, view).done,
+      `${tour.id} step ${index + 1} to be done`,
+      2000,
+    );
     const status = stepStatus(run!, done);
     expect(status.highlight.size, `${tour.id} step ${index + 1} highlights a process`).toBeGreaterThan(0);
     after.push(done);
     run = tourReducer(run, { type: 'completed', index });
-    run = index === tour.steps.length - 1 ? tourReducer(run, { type: 'end' }) : tourReducer(run, { type: 'go', index: index + 1, view: browser.state });
+    run =
+      index === tour.steps.length - 1
+        ? tourReducer(run, { type: 'end' })
+        : tourReducer(run, { type: 'go', index: index + 1, view: browser.state });
   }
   expect(run).toBeUndefined();
   return { browser, after };
@@ -222,7 +256,13 @@ const liveTabs = (view: BrowserView) => view.tabs.filter((tab) => tab.state === 
 
 describe('the tours', () => {
   it('are five, with unique ids, titles and a few steps each', () => {
-    expect(TOURS.map((tour) => tour.id)).toEqual(['crash-isolation', 'gpu-process', 'plugins', 'bad-messages', 'process-model']);
+    expect(TOURS.map((tour) => tour.id)).toEqual([
+      'crash-isolation',
+      'gpu-process',
+      'plugins',
+      'bad-messages',
+      'process-model',
+    ]);
     for (const tour of TOURS) {
       expect(tour.steps.length).toBeGreaterThanOrEqual(3);
       expect(tour.steps.length).toBeLessThanOrEqual(6);
@@ -276,10 +316,19 @@ describe.each<ProcessModel>(['process-per-tab', 'process-per-site'])('in %s', (m
     const tour = tourById('process-model')!;
     const browser = new FakeBrowser(model);
     const { after } = await runTour(tour, browser);
-    const [a, b] = ['lab://same-site-a', 'lab://same-site-b'].map((url) => after[1]!.tabs.find((tab) => tab.url === url)!);
+    const [a, b] = ['lab://same-site-a', 'lab://same-site-b'].map((url) =>
+      after[1]!.tabs.find((tab) => tab.url === url)!,
+    );
     const perSite = model === 'process-per-site';
     expect(a!.pid === b!.pid).toBe(perSite);
-    const shared = stepStatus(tourReducer(tourReducer(undefined, { type: 'start', tour, runId: 1, view: after[1]! }), { type: 'go', index: 2, view: after[1]! })!, after[1]!);
+    const shared = stepStatus(
+      tourReducer(tourReducer(undefined, { type: 'start', tour, runId: 1, view: after[1]! }), {
+        type: 'go',
+        index: 2,
+        view: after[1]!,
+      })!,
+      after[1]!,
+    );
     expect(shared.text).toContain(perSite ? 'one renderer process for both' : 'two renderer processes');
     expect(browser.tab(a!.id).state).toBe('crashed');
     expect(browser.tab(b!.id).state).toBe(perSite ? 'crashed' : 'live');

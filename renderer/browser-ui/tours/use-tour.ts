@@ -5,7 +5,15 @@ import { errorMessage, type BrowserClient } from '../connection/browser-connecti
 import type { BrowserView } from '../connection/browser-state.ts';
 import type { PanelView } from '../process-drawer/panel-views.ts';
 import { NO_HIGHLIGHT, type Highlight } from '../shared/highlight.ts';
-import { stepStatus, tourReducer, waitForView, type StepStatus, type Tour, type TourActionContext, type TourRun } from './model.ts';
+import {
+  stepStatus,
+  tourReducer,
+  waitForView,
+  type StepStatus,
+  type Tour,
+  type TourActionContext,
+  type TourRun,
+} from './model.ts';
 
 export interface TourController {
   readonly run: TourRun | undefined;
@@ -21,7 +29,11 @@ export interface TourController {
   doIt(): void;
 }
 
-export function useTour(client: BrowserClient, view: BrowserView | undefined, showPanel: (panel: PanelView) => void): TourController {
+export function useTour(
+  client: BrowserClient,
+  view: BrowserView | undefined,
+  showPanel: (panel: PanelView) => void,
+): TourController {
   const [run, dispatch] = useReducer(tourReducer, undefined);
   const runs = useRef(0);
 
