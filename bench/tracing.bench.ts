@@ -1,6 +1,7 @@
 /**
  * `npm run bench:tracing`: what IPC tracing costs the browser process while someone watches, against
- * nobody watching, as ratios measured side by side in one run.
+ * nobody watching, as ratios measured side by side in one run. Over 400 lines: one benchmark, one
+ * file (its two browser processes and child live in bench/tracing/).
  *
  *   npm run bench:tracing                    (node --import tsx bench/tracing.bench.ts)
  *   npm run bench:tracing -- --quick         a few rounds: a smoke run

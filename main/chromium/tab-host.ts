@@ -11,6 +11,8 @@
  * A tab's iframe element is its frame's identity: its content frame id is the OOPIF's target id.
  * Recovering a crashed tab replaces the element, which gives a new target every CDP client sees
  * (resetting `src` of the dead frame is less reliable).
+ * Over 400 lines because a tab frame's CDP life (attach, pause, bind, commit, crash, remount) is one
+ * sequence of events read best in one place; URLs and exit reasons are split out.
  */
 import type { Transport } from '../../protocol/transport/transport.ts';
 import type { RendererGone, SiteInstance, TabHost, TabHostEvents } from '../core/tab-host.ts';
