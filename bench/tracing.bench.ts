@@ -43,11 +43,11 @@
  * the other did the same, and CPU per message.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { connect, type Connection } from '../protocol/rpc/endpoint.ts';
+import { bundleNodeEntries } from '../main/chromium/child-bundles.ts';
 import { childProcessTransport } from '../protocol/transport/child-process.ts';
 import {
   BENCH_DRIVER_MAX_BYTES,
@@ -111,24 +111,11 @@ function fail(message: string): never {
 // ---- the processes -------------------------------------------------------------------------------
 
 const root = path.resolve(import.meta.dirname, '..');
-const cache = path.join(root, 'node_modules/.cache');
-mkdirSync(cache, { recursive: true });
-const outdir = mkdtempSync(path.join(cache, 'lab-tracing-bench-'));
-process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
-await build({
-  entryPoints: {
-    child: path.join(import.meta.dirname, 'tracing/child.ts'),
-    browser: path.join(import.meta.dirname, 'tracing/browser.ts'),
-  },
-  outdir,
-  outExtension: { '.js': '.mjs' },
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
+const { outdir, remove } = await bundleNodeEntries(root, 'lab-tracing-bench-', {
+  child: path.join(import.meta.dirname, 'tracing/child.ts'),
+  browser: path.join(import.meta.dirname, 'tracing/browser.ts'),
 });
+process.once('exit', remove);
 
 const children: ChildProcess[] = [];
 process.once('exit', () => {

@@ -13,14 +13,31 @@ export interface BundledChildren {
 }
 
 export async function bundleChildren(root: string): Promise<BundledChildren> {
+  const { outdir, remove } = await bundleNodeEntries(root, 'lab-children-', {
+    'gpu-worker': path.join(root, 'gpu-worker/main.ts'),
+    'plugin-host': path.join(root, 'plugin-host/main.ts'),
+  });
+  return {
+    entries: { gpu: path.join(outdir, 'gpu-worker.mjs'), 'plugin-host': path.join(outdir, 'plugin-host.mjs') },
+    remove,
+  };
+}
+
+/**
+ * Bundles Node entry files (name -> source path) as ESM into a fresh `<prefix>…` folder under
+ * node_modules/.cache, npm packages left external: `<outdir>/<name>.mjs` each. Benchmarks that fork
+ * their own children use it too.
+ */
+export async function bundleNodeEntries(
+  root: string,
+  prefix: string,
+  entryPoints: Record<string, string>,
+): Promise<{ outdir: string; remove: () => void }> {
   const cache = path.join(root, 'node_modules/.cache');
   mkdirSync(cache, { recursive: true });
-  const outdir = mkdtempSync(path.join(cache, 'lab-children-'));
+  const outdir = mkdtempSync(path.join(cache, prefix));
   await build({
-    entryPoints: {
-      'gpu-worker': path.join(root, 'gpu-worker/main.ts'),
-      'plugin-host': path.join(root, 'plugin-host/main.ts'),
-    },
+    entryPoints,
     outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -31,8 +48,5 @@ export async function bundleChildren(root: string): Promise<BundledChildren> {
     packages: 'external',
     logLevel: 'warning',
   });
-  return {
-    entries: { gpu: path.join(outdir, 'gpu-worker.mjs'), 'plugin-host': path.join(outdir, 'plugin-host.mjs') },
-    remove: () => rmSync(outdir, { recursive: true, force: true }),
-  };
+  return { outdir, remove: () => rmSync(outdir, { recursive: true, force: true }) };
 }
