@@ -131,11 +131,15 @@ const zonesFor = ({ protocolTests = false } = {}) => [
   onlyFrom('protocol', protocolTests ? ['protocol', NODE_SHARED] : ['protocol']),
   // renderer/ holds three programs: the browser UI page, and the tab runtime and built-in pages every
   // tab loads. The UI shares no code with a tab (a tab cannot reach it either way).
-  onlyFrom('renderer/browser-ui', ['renderer/browser-ui', 'protocol']),
+  // The Experiments view draws the HTML report's plots with the report's own module (plots.ts).
+  onlyFrom('renderer/browser-ui', ['renderer/browser-ui', 'renderer/experiment-report', 'protocol']),
+  // The HTML experiment report's viewer: one script in a page of its own, sharing nothing but protocol/.
+  onlyFrom('renderer/experiment-report', ['renderer/experiment-report', 'protocol']),
   {
     target: ['./renderer/tab-runtime', './renderer/pages'],
-    from: './renderer/browser-ui',
-    message: 'Tab code (renderer/tab-runtime/, renderer/pages/) must not import the browser UI (renderer/browser-ui/).',
+    from: ['./renderer/browser-ui', './renderer/experiment-report'],
+    message:
+      'Tab code (renderer/tab-runtime/, renderer/pages/) must not import the browser UI (renderer/browser-ui/) or the experiment report (renderer/experiment-report/).',
   },
   onlyFrom('e2e', ['e2e', 'main', 'protocol', 'scripts']),
   onlyFrom(BENCH, [BENCH, 'main', 'protocol', 'gpu-worker', 'plugin-host', UTILITY_SHARED]),

@@ -33,6 +33,12 @@ const folderCases: Case[] = [
   ['renderer/tab-runtime/x.ts', importValue('../browser-ui/App.tsx'), PATHS],
   ['renderer/pages/x.ts', importType('../browser-ui/connection/browser-state.ts'), PATHS],
   ['renderer/pages/x.ts', importValue('../tab-runtime/index.ts'), null],
+  // The Experiments view reuses the HTML report's plots; the report imports nothing of the UI or the tabs.
+  ['renderer/browser-ui/experiments/x.ts', importValue('../../experiment-report/plots.ts'), null],
+  ['renderer/experiment-report/x.ts', importValue('../browser-ui/App.tsx'), PATHS],
+  ['renderer/experiment-report/x.ts', importValue('../tab-runtime/index.ts'), PATHS],
+  ['renderer/experiment-report/x.ts', importValue('../../protocol/experiments/stats.ts'), null],
+  ['renderer/tab-runtime/x.ts', importValue('../experiment-report/plots.ts'), PATHS],
   ['gpu-worker/x.ts', importValue('../plugin-host/y.ts'), PATHS],
   ['plugin-host/x.ts', importValue('../gpu-worker/main.ts'), PATHS], // an existing file
   ['gpu-worker/x.ts', importValue('../protocol/gpu.ts'), null],
