@@ -65,12 +65,18 @@ export function deriveSeed(seed: number, label: string): number {
   return Math.imul(hash ^ Math.floor(seed / 4294967296), 0x01000193) >>> 0;
 }
 
-/** A resample of `values` with replacement, sorted ascending. */
-function resampleSorted(values: readonly number[], random: () => number): number[] {
-  const n = values.length;
+/**
+ * A resample of ascending `sorted` with replacement, itself ascending: the draws are counted per index
+ * and expanded in order, which gives what sorting the drawn values would, in O(n) rather than O(n log n).
+ */
+function resampleSorted(sorted: readonly number[], random: () => number): number[] {
+  const n = sorted.length;
+  const counts = new Uint32Array(n);
+  for (let i = 0; i < n; i++) counts[Math.floor(random() * n)]!++;
   const sample = new Array<number>(n);
-  for (let i = 0; i < n; i++) sample[i] = values[Math.floor(random() * n)]!;
-  return sample.sort(ascending);
+  let k = 0;
+  for (let i = 0; i < n; i++) for (let c = counts[i]!; c > 0; c--) sample[k++] = sorted[i]!;
+  return sample;
 }
 
 const ascending = (a: number, b: number) => a - b;
