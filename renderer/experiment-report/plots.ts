@@ -5,7 +5,7 @@
  * <style> element per plot, so the page's CSP needs style-src 'unsafe-inline'.
  */
 import * as Plot from '@observablehq/plot';
-import type { Trial } from '../../protocol/experiments/report.ts';
+import { MARK_NAMES, type Trial } from '../../protocol/experiments/report.ts';
 import { ARMS, ecdfRows, timelineRows, type LatencyPoint } from './report-data.ts';
 
 export interface PlotOptions {
@@ -66,7 +66,12 @@ export function timelinePlot(trials: readonly Trial[], options: PlotOptions = {}
     width: options.width ?? 640,
     height: 50 + lanes.length * laneHeight(lanes.length),
     marginLeft: 50,
-    color: { legend: true, type: 'categorical' },
+    // The legend in the order a trial goes through its marks, not alphabetical.
+    color: {
+      legend: true,
+      type: 'categorical',
+      domain: MARK_NAMES.filter((name) => marks.some((m) => m.mark === name)),
+    },
     x: { label: 'ms since the trial started', grid: true },
     y: {
       type: 'band',
