@@ -34,6 +34,12 @@ const CHANNEL_ATTEMPTS = 5;
 const CHANNEL_RETRY_MS = 50;
 /** How long a standby has to finish its warm-up draw. */
 const WARM_UP_TIMEOUT_MS = 10_000;
+/**
+ * How long after a promotion the next standby is launched: after the tabs' first frames, not during
+ * them. Launched at once, its start-up (Node, Skia) took the CPU those frames needed and tripled
+ * crash-to-next-frame on a loaded 2-core machine (bench/recovery/gpu-standby.ts: ~300 ms against ~100).
+ */
+export const DEFAULT_STANDBY_RELAUNCH_DELAY_MS = 1000;
 
 export interface GpuProcessHostOptions extends ChildProcessHostOptions {
   /** A GPU process that answers no ping for this long is hung and is ended (Chrome's GPU watchdog). */
@@ -43,6 +49,8 @@ export interface GpuProcessHostOptions extends ChildProcessHostOptions {
    * the core; the shells turn it on unless `--lab-gpu-standby=off`, gpu-standby-switch.ts).
    */
   readonly standby?: boolean;
+  /** How long after a promotion the next standby starts (DEFAULT_STANDBY_RELAUNCH_DELAY_MS). */
+  readonly standbyRelaunchDelayMs?: number;
 }
 
 /** Where a tab draws: through its own channel to the GPU process, or on its own canvas. */
@@ -145,7 +153,12 @@ export class GpuProcessHost {
   async whenStandbyReady(): Promise<void> {
     const standby = this.standbyHost;
     if (!standby || this.currentMode === 'software') throw new Error('No GPU standby: it is off');
-    if (!standby.running) this.startStandby();
+    if (!standby.running) {
+      // Not waiting for a relaunch that is scheduled: start it now.
+      if (this.standbyTimer !== undefined) this.options.clock.clearTimeout(this.standbyTimer);
+      this.standbyTimer = undefined;
+      this.startStandby();
+    }
     await standby.start();
     await this.warming;
   }
@@ -243,23 +256,28 @@ export class GpuProcessHost {
     if (recent >= limit) {
       console.warn(`[browser] the GPU standby ended ${recent} times (last: ${reason}); next try in ${windowMs} ms`);
     }
-    this.standbyTimer = this.options.clock.setTimeout(() => {
-      this.standbyTimer = undefined;
-      this.startStandby();
-    }, delay);
+    this.scheduleStandby(delay);
   }
 
   /**
    * Promotes the ready standby to be the GPU process: the active host adopts its process (firing
-   * onDidBecomeReady, so tabs ask again and get channels to it), and a new standby starts behind it.
-   * False when no standby is ready.
+   * onDidBecomeReady, so tabs ask again and get channels to it), and a new standby starts behind it
+   * once the tabs have drawn. False when no standby is ready.
    */
   private promoteStandby(): boolean {
     const handed = this.standbyHost?.handOver();
     if (!handed) return false;
     this.host.adopt(handed);
-    this.startStandby();
+    this.scheduleStandby(this.options.standbyRelaunchDelayMs ?? DEFAULT_STANDBY_RELAUNCH_DELAY_MS);
     return true;
+  }
+
+  private scheduleStandby(delayMs: number): void {
+    if (this.standbyTimer !== undefined) this.options.clock.clearTimeout(this.standbyTimer);
+    this.standbyTimer = this.options.clock.setTimeout(() => {
+      this.standbyTimer = undefined;
+      this.startStandby();
+    }, delayMs);
   }
 
   /** Chrome's policy: restart at once, until `crashLimit` crashes within the window mean software compositing. */

@@ -4,7 +4,13 @@
 // compositing still after the limit, and the switch off.
 import { afterEach, expect, it } from 'vitest';
 import { EventLog } from './event-log.ts';
-import { GPU_PROCESS_ID, GPU_STANDBY_ID, GpuProcessHost, type GpuProcessHostOptions } from './gpu-process-host.ts';
+import {
+  DEFAULT_STANDBY_RELAUNCH_DELAY_MS,
+  GPU_PROCESS_ID,
+  GPU_STANDBY_ID,
+  GpuProcessHost,
+  type GpuProcessHostOptions,
+} from './gpu-process-host.ts';
 import { ProcessRegistry } from './process-registry.ts';
 import { FakeUtilityLauncher, type FakeUtilityChild } from './testing/fake-utility-launcher.ts';
 import { ManualClock } from './testing/manual-clock.ts';
@@ -58,7 +64,7 @@ it('keeps a warmed-up standby behind the active GPU process, listed as "GPU proc
 });
 
 it('on a crash, promotes the standby: tabs are told, their channel comes from the former standby, a new standby starts, the crash counts', async () => {
-  const { gpu, registry, launcher, ready, modes, child } = setUp();
+  const { gpu, registry, launcher, clock, ready, modes, child } = setUp();
   await gpu.start();
   await gpu.whenStandbyReady();
   const [active, standby] = launcher.children as [FakeUtilityChild, FakeUtilityChild];
@@ -76,11 +82,23 @@ it('on a crash, promotes the standby: tabs are told, their channel comes from th
   expect(grant).toMatchObject({ mode: 'hardware', gpuPid: standby.pid });
   expect(standby.grants).toEqual(['tab-1']);
 
-  // A new standby behind it.
+  // A new standby behind it, once the tabs have drawn: announced at once, launched after the delay.
+  expect(launcher.children).toHaveLength(2);
+  expect(registry.get(GPU_STANDBY_ID)).toMatchObject({ state: 'starting', standby: true, restarts: 1 });
+  expect(registry.get(GPU_STANDBY_ID)?.pid).toBeUndefined();
+  clock.advance(DEFAULT_STANDBY_RELAUNCH_DELAY_MS - 1);
+  expect(launcher.children).toHaveLength(2);
+  clock.advance(1);
+  expect(launcher.children).toHaveLength(3);
   await gpu.whenStandbyReady();
   const replacement = launcher.children[2]!;
   expect(gpu.standbyPid).toBe(replacement.pid);
-  expect(registry.get(GPU_STANDBY_ID)).toMatchObject({ pid: replacement.pid, standby: true, state: 'running' });
+  expect(registry.get(GPU_STANDBY_ID)).toMatchObject({
+    pid: replacement.pid,
+    standby: true,
+    state: 'running',
+    restarts: 1,
+  });
   expect(modes).toEqual([]);
 
   // The promoted process is watched as the active one: its crash promotes the next standby.

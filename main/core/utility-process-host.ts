@@ -122,6 +122,8 @@ export class UtilityProcessHost<Service extends UtilityService, Host extends Int
   private overrideExit: ChildExit | undefined;
   private readonly options: UtilityProcessHostOptions<Service, Host> & ChildProcessHostOptions;
   private readonly standby: boolean;
+  /** Its registry entry already says a new child is on its way (after handOver): launch fills it in. */
+  private entryPending = false;
   private readonly watchdog: Watchdog | undefined;
   private pingTimer: TimerId | undefined;
   private pinging = false;
@@ -198,7 +200,12 @@ export class UtilityProcessHost<Service extends UtilityService, Host extends Int
     this.info = undefined;
     const child = launcher.launch(kind);
     this.child = child;
-    registry.launched(id, kind, label, child.pid, this.standby ? { standby: true } : {});
+    if (this.entryPending) {
+      this.entryPending = false;
+      if (child.pid !== undefined) registry.update(id, { pid: child.pid });
+    } else {
+      registry.launched(id, kind, label, child.pid, this.standby ? { standby: true } : {});
+    }
 
     // Reported to whichever host owns the child when it happens (it may be handed over).
     const owner: ChildOwner = { host: this };
@@ -240,8 +247,9 @@ export class UtilityProcessHost<Service extends UtilityService, Host extends Int
 
   /**
    * Takes the ready child out of this host without ending it, for another host to `adopt`: this
-   * host stops watching it, forgets it (its registry entry stays until the host starts another)
-   * and reports nothing about it from now on. Undefined when no ready child is there.
+   * host stops watching it, forgets it and reports nothing about it from now on. Its registry entry
+   * is relaunched at once without a pid (starting): the role's next child is on its way, and the
+   * next `start` fills that entry in. Undefined when no ready child is there.
    */
   handOver(): HandedOverChild<Service, Host> | undefined {
     const child = this.launched;
@@ -252,6 +260,9 @@ export class UtilityProcessHost<Service extends UtilityService, Host extends Int
     this.connection = undefined;
     this.info = undefined;
     this.owner = undefined;
+    const { id, kind, label, registry } = this.options;
+    registry.launched(id, kind, label, undefined, this.standby ? { standby: true } : {});
+    this.entryPending = true;
     return { child, connection, info, owner };
   }
 
@@ -281,7 +292,12 @@ export class UtilityProcessHost<Service extends UtilityService, Host extends Int
 
   /** Ends the child on purpose: its exit is reported as expected. */
   stop(): void {
-    if (!this.child) return;
+    if (!this.child) {
+      // A next child was announced (handOver) and will not come: its entry says it ended on purpose.
+      if (this.entryPending) this.options.registry.exited(this.options.id, { reason: 'clean-exit' }, true);
+      this.entryPending = false;
+      return;
+    }
     this.stopping = true;
     this.child.kill();
   }
