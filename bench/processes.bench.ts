@@ -12,20 +12,15 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
-import { WebSocket } from 'ws';
-import type { DisplayList, PaintOp } from '../protocol/interfaces/display-list.ts';
-import { GpuChannel, GpuChannelClient } from '../protocol/interfaces/tab-gpu.ts';
 import { replayDisplayList, type Canvas2DLike } from '../protocol/paint/replay.ts';
-import { connect } from '../protocol/rpc/endpoint.ts';
-import { webSocketTransport, type WebSocketLike } from '../protocol/transport/websocket.ts';
 import { bundleChildren } from '../main/chromium/child-bundles.ts';
 import { systemClock } from '../main/core/clock.ts';
-import type { ChannelEndpoint } from '../main/core/ports.ts';
 import { EventLog } from '../main/core/event-log.ts';
 import { GpuProcessHost } from '../main/core/gpu-process-host.ts';
 import { PluginProcessHost } from '../main/core/plugin-process-host.ts';
 import { ProcessRegistry } from '../main/core/process-registry.ts';
 import { childProcessLauncher } from '../main/chromium/utility-launcher.ts';
+import { busyList, gpuCrashToNextFrame, openChannel } from './recovery/gpu-next-frame.ts';
 
 const QUICK = process.argv.includes('--quick');
 const SPAWNS = QUICK ? 3 : 10;
@@ -51,46 +46,6 @@ function world() {
   const registry = new ProcessRegistry(log);
   const clock = systemClock();
   return { log, registry, clock, launcher };
-}
-
-/** An 800x600 frame of a busy page: 500 ops of the kinds pages use most. */
-function busyList(frame: number): DisplayList {
-  const ops: PaintOp[] = [
-    { op: 'fillStyle', color: '#f8f9fa' },
-    { op: 'fillRect', x: 0, y: 0, w: 800, h: 600 },
-  ];
-  for (let i = 0; ops.length < 500; i++) {
-    const x = (i * 37 + frame * 3) % 760;
-    const y = (i * 53) % 560;
-    ops.push(
-      { op: 'fillStyle', color: `hsl(${(i * 29) % 360} 70% 55%)` },
-      { op: 'beginPath' },
-      { op: 'arc', x: x + 20, y: y + 20, r: 12 + (i % 8), start: 0, end: Math.PI * 2 },
-      { op: 'fill' },
-      { op: 'fillText', text: `node ${i}`, x, y: y + 40 },
-    );
-  }
-  return { width: 800, height: 600, ops: ops.slice(0, 500) };
-}
-
-async function openChannel(channel: ChannelEndpoint) {
-  if (channel.kind !== 'websocket') throw new Error(`expected a loopback WebSocket grant, got ${channel.kind}`);
-  const socket = new WebSocket(channel.url);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  const connection = connect({
-    transport: webSocketTransport(socket as unknown as WebSocketLike, { peer: { process: 'gpu' } }),
-    self: { process: 'renderer', id: 'bench' },
-    local: GpuChannelClient,
-    remote: GpuChannel,
-    handlers: {},
-    onBadMessage: (report) => {
-      throw new Error(report.reason);
-    },
-  });
-  return { connection, close: () => socket.terminate() };
 }
 
 // ---- spawn to first message ---------------------------------------------------------------------
@@ -131,26 +86,6 @@ async function crashToDetection(): Promise<number> {
 }
 
 // ---- GPU crash to next frame --------------------------------------------------------------------
-
-async function gpuCrashToNextFrame(gpu: GpuProcessHost): Promise<number> {
-  const list = busyList(0);
-  const ready = new Promise<void>((resolve) => {
-    const stop = gpu.onDidBecomeReady(() => {
-      stop();
-      resolve();
-    });
-  });
-  const killedAt = performance.now();
-  process.kill(gpu.pid!, 'SIGKILL');
-  await ready;
-  const grant = await gpu.establishChannel('bench');
-  if (grant.mode !== 'hardware') throw new Error('fell back to software during the benchmark');
-  const channel = await openChannel(grant.channel);
-  await channel.connection.remote.rasterize(list);
-  const elapsed = performance.now() - killedAt;
-  channel.close();
-  return elapsed;
-}
 
 // ---- frames -------------------------------------------------------------------------------------
 
@@ -215,7 +150,7 @@ try {
   const gpu = new GpuProcessHost({ ...w, crashLimit: 1000 });
   await gpu.start();
   const recovery: number[] = [];
-  for (let i = 0; i < CRASHES; i++) recovery.push(await gpuCrashToNextFrame(gpu));
+  for (let i = 0; i < CRASHES; i++) recovery.push((await gpuCrashToNextFrame(gpu)).elapsedMs);
   const through = await framesThroughGpu(gpu);
   const local = framesInProcess();
   gpu.dispose();

@@ -23,3 +23,18 @@ it('answers describe with its own pid, and exits when the browser side disconnec
   child.disconnect();
   expect(await exited).toEqual({ code: 0, signal: null });
 });
+
+it('warms up (a standby before it is promoted): draws its warm-up frame with Skia, then serves a tab as before', async () => {
+  const { child, connection } = forkService({
+    entry,
+    process: 'gpu',
+    local: GpuHost,
+    remote: GpuService,
+    handlers: {},
+  });
+  kill = () => child.kill('SIGKILL');
+  const { rasterMs } = await connection.remote.warmUp({});
+  expect(rasterMs).toBeGreaterThan(0); // a frame was really drawn, not skipped
+  const { url } = await connection.remote.establishChannel({ clientId: 'tab-1' });
+  expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\//);
+});

@@ -14,11 +14,13 @@ import { acceptClientPorts, transportToBrowser } from '../protocol/transport/to-
 import { crashNow, hang } from './debug.ts';
 import { GpuChannels } from './gpu-channels.ts';
 import { Rasterizer } from './rasterizer.ts';
+import { warmUp } from './warm-up.ts';
 
 const startedAt = epochNow();
 const self = { process: 'gpu', pid: process.pid };
 
-const channels = new GpuChannels({ rasterizer: new Rasterizer(process.pid), self });
+const rasterizer = new Rasterizer(process.pid);
+const channels = new GpuChannels({ rasterizer, self });
 const viaPorts = acceptClientPorts(
   process,
   ({ clientId, transport, close }) => channels.accept(clientId, transport, close),
@@ -56,6 +58,8 @@ const browser = connect({
       hang(ms);
       return {};
     },
+    // A standby is asked once it is ready; the same rasterizer then draws its first real frame warm.
+    warmUp: () => ({ rasterMs: warmUp(rasterizer) }),
   },
   // The browser process is trusted; a bad message from it is a bug to see, not a peer to end.
   onBadMessage: (report) => console.error(`[gpu] bad message from the browser process: ${report.reason}`),

@@ -36,6 +36,8 @@ export interface BrowserOptions {
   readonly hangThresholdMs?: number;
   readonly gpuCrashWindowMs?: number;
   readonly gpuHangTimeoutMs?: number;
+  /** Keep a hot-standby GPU process behind the active one (the shells: on unless `--lab-gpu-standby=off`). */
+  readonly gpuStandby?: boolean;
   /** CPU and memory of processes, for the task manager; without it the task manager shows IPC rates only. */
   readonly metrics?: ProcessMetricsSource;
 }
@@ -67,6 +69,7 @@ export class Browser {
       ...shared,
       ...(options.gpuCrashWindowMs === undefined ? {} : { crashWindowMs: options.gpuCrashWindowMs }),
       ...(options.gpuHangTimeoutMs === undefined ? {} : { hangTimeoutMs: options.gpuHangTimeoutMs }),
+      standby: options.gpuStandby ?? false,
     });
     this.plugins = new PluginProcessHost(shared);
     this.tabs = new TabManager({
@@ -145,7 +148,7 @@ export class Browser {
           'The browser process cannot be ended from the task manager',
         );
       case 'gpu':
-        return this.gpu.kill();
+        return this.gpu.kill(processId); // the active GPU process or its standby
       case 'plugin-host':
         return this.plugins.kill();
       case 'renderer': {

@@ -37,8 +37,17 @@ export class ProcessRegistry {
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  /** A process starts (or a role starts again: same id, restarts + 1). */
-  launched(id: string, kind: ProcessKind, label: string, pid?: number): ProcessInfo {
+  /**
+   * A process starts (or a role starts again: same id, restarts + 1). `role.standby`: it is started
+   * ahead of need and idles until promoted (ProcessInfo.standby).
+   */
+  launched(
+    id: string,
+    kind: ProcessKind,
+    label: string,
+    pid?: number,
+    role: Pick<ProcessInfo, 'standby'> = {},
+  ): ProcessInfo {
     const previous = this.processes.get(id);
     const info: ProcessInfo = {
       id,
@@ -48,6 +57,7 @@ export class ProcessRegistry {
       state: 'starting',
       restarts: previous ? previous.restarts + 1 : 0,
       ...(pid === undefined ? {} : { pid }),
+      ...(role.standby ? { standby: true } : {}),
     };
     this.processes.set(id, info);
     this.log.record({ type: 'process-launched', process: info });

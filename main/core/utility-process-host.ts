@@ -9,8 +9,10 @@
  */
 import type { ChildProcessInfo } from '../../protocol/interfaces/child-process-info.ts';
 import type { InterfaceSpec } from '../../protocol/rpc/interface.ts';
+import type { BadMessageReason } from '../../protocol/rpc/bad-message.ts';
 import {
   connect,
+  type BadMessageReport,
   type CallOptions,
   type Connection,
   type Handlers,
@@ -74,6 +76,8 @@ export interface UtilityProcessHostOptions<Service extends UtilityService, Host 
   readonly handlers: Handlers<Host>;
   /** The host's defaults where the browser gave none. */
   readonly crashes: CrashTrackerOptions;
+  /** Its children are standbys, started ahead of need (ProcessInfo.standby): the registry says so. */
+  readonly standby?: boolean;
   /**
    * Pings the running child (`describe`) and marks it unresponsive when it stops answering for
    * `thresholdMs`; with `killWhenHung` it is then ended, as Chrome's GPU watchdog ends a hung GPU
@@ -90,15 +94,36 @@ export interface UtilityExit {
   readonly recentCrashes: number;
 }
 
+/** Which host a child's connection reports bad messages to: the one that owns the child now. */
+interface ChildOwner {
+  host: { onChildBadMessage(child: LaunchedChild, report: BadMessageReport, code: BadMessageReason): void };
+}
+
+/**
+ * A ready child taken out of one host to be adopted by another of the same interfaces (a hot
+ * standby promoted): the process, its connection to the browser and its description travel as they
+ * are, so nothing is started again.
+ */
+export interface HandedOverChild<Service extends UtilityService, Host extends InterfaceSpec> {
+  readonly child: LaunchedChild;
+  readonly connection: Connection<Host, Service>;
+  readonly info: ChildProcessInfo;
+  readonly owner: ChildOwner;
+}
+
 export class UtilityProcessHost<Service extends UtilityService, Host extends InterfaceSpec> {
   private child: LaunchedChild | undefined;
   private connection: Connection<Host, Service> | undefined;
+  private owner: ChildOwner | undefined;
   private starting: Promise<void> | undefined;
   private stopping = false;
   private info: ChildProcessInfo | undefined;
   /** Set by terminate(): the reason to record instead of the one the OS reports. */
   private overrideExit: ChildExit | undefined;
   private readonly options: UtilityProcessHostOptions<Service, Host> & ChildProcessHostOptions;
+  private readonly standby: boolean;
+  /** Its registry entry already says a new child is on its way (after handOver): launch fills it in. */
+  private entryPending = false;
   private readonly watchdog: Watchdog | undefined;
   private pingTimer: TimerId | undefined;
   private pinging = false;
@@ -116,6 +141,8 @@ export class UtilityProcessHost<Service extends UtilityService, Host extends Int
   constructor(shared: ChildProcessHostOptions, own: UtilityProcessHostOptions<Service, Host>) {
     const options = { ...shared, ...own };
     this.options = options;
+    // From its own options only: a policy's options (the GPU host's `standby` switch) share the name.
+    this.standby = own.standby === true;
     this.crashes = new CrashTracker(options.clock, {
       limit: shared.crashLimit ?? own.crashes.limit,
       windowMs: shared.crashWindowMs ?? own.crashes.windowMs,
@@ -168,23 +195,28 @@ export class UtilityProcessHost<Service extends UtilityService, Host extends Int
   }
 
   private async launch(): Promise<void> {
-    const { kind, id, label, launcher, registry, log } = this.options;
+    const { kind, id, label, launcher, registry } = this.options;
     this.stopping = false;
     this.info = undefined;
     const child = launcher.launch(kind);
     this.child = child;
-    registry.launched(id, kind, label, child.pid);
+    if (this.entryPending) {
+      this.entryPending = false;
+      if (child.pid !== undefined) registry.update(id, { pid: child.pid });
+    } else {
+      registry.launched(id, kind, label, child.pid, this.standby ? { standby: true } : {});
+    }
 
+    // Reported to whichever host owns the child when it happens (it may be handed over).
+    const owner: ChildOwner = { host: this };
+    this.owner = owner;
     const connection = connect({
       transport: child.transport,
       self: { process: 'browser' },
       local: this.options.host,
       remote: this.options.service,
       handlers: this.options.handlers,
-      onBadMessage: (report, code) => {
-        log.recordBadMessage(id, report, code);
-        this.terminate({ reason: 'bad-message' });
-      },
+      onBadMessage: (report, code) => owner.host.onChildBadMessage(child, report, code),
     });
     this.connection = connection;
     child.onDidExit((exit) => this.onChildExit(child, exit)); // the port's: called once, nothing to unsubscribe
@@ -206,9 +238,66 @@ export class UtilityProcessHost<Service extends UtilityService, Host extends Int
     }
   }
 
+  /** @internal The child's connection got a bad message: it is ended, as any peer that sends one. */
+  onChildBadMessage(child: LaunchedChild, report: BadMessageReport, code: BadMessageReason): void {
+    if (this.child !== child) return;
+    this.options.log.recordBadMessage(this.options.id, report, code);
+    this.terminate({ reason: 'bad-message' });
+  }
+
+  /**
+   * Takes the ready child out of this host without ending it, for another host to `adopt`: this
+   * host stops watching it, forgets it and reports nothing about it from now on. Its registry entry
+   * is relaunched at once without a pid (starting): the role's next child is on its way, and the
+   * next `start` fills that entry in. Undefined when no ready child is there.
+   */
+  handOver(): HandedOverChild<Service, Host> | undefined {
+    const child = this.launched;
+    const { connection, info, owner } = this;
+    if (!child || !connection || !info || !owner) return undefined;
+    this.stopWatching();
+    this.child = undefined;
+    this.connection = undefined;
+    this.info = undefined;
+    this.owner = undefined;
+    const { id, kind, label, registry } = this.options;
+    registry.launched(id, kind, label, undefined, this.standby ? { standby: true } : {});
+    this.entryPending = true;
+    return { child, connection, info, owner };
+  }
+
+  /**
+   * Makes a child another host handed over this host's own, as if it had just started and become
+   * ready: registered under this host's id (a relaunch of the role, with the child's pid), watched,
+   * its exit and bad messages reported here, and onDidBecomeReady fired. Throws when this host
+   * already has a child or is starting one.
+   */
+  adopt(handed: HandedOverChild<Service, Host>): void {
+    if (this.child || this.starting) throw new Error(`${this.options.label} is already running`);
+    const { id, kind, label, registry } = this.options;
+    const { child, connection, info, owner } = handed;
+    owner.host = this;
+    this.owner = owner;
+    this.child = child;
+    this.connection = connection;
+    this.info = info;
+    this.stopping = false;
+    this.overrideExit = undefined;
+    child.onDidExit((exit) => this.onChildExit(child, exit));
+    registry.launched(id, kind, label, info.pid, this.standby ? { standby: true } : {});
+    registry.setState(id, 'running');
+    this.startWatching();
+    this.readyEmitter.fire(info);
+  }
+
   /** Ends the child on purpose: its exit is reported as expected. */
   stop(): void {
-    if (!this.child) return;
+    if (!this.child) {
+      // A next child was announced (handOver) and will not come: its entry says it ended on purpose.
+      if (this.entryPending) this.options.registry.exited(this.options.id, { reason: 'clean-exit' }, true);
+      this.entryPending = false;
+      return;
+    }
     this.stopping = true;
     this.child.kill();
   }
@@ -323,6 +412,7 @@ export class UtilityProcessHost<Service extends UtilityService, Host extends Int
     this.stopWatching();
     this.child = undefined;
     this.info = undefined;
+    this.owner = undefined;
     this.connection?.close(`${this.options.label} ended (${exit.reason})`);
     this.connection = undefined;
     this.options.registry.exited(this.options.id, exit, expected);

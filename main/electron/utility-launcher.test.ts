@@ -116,6 +116,33 @@ describe('ElectronUtilityLauncher', () => {
     await expect.poll(() => failingExits, { timeout: 2000 }).toEqual([{ reason: 'abnormal-exit', code: 3 }]);
   });
 
+  it('two GPU processes at once (the active one and its hot standby, one service name): each crash is reported on the process that ended', () => {
+    const alive = new Set([700, 701]);
+    const { launcher, children, gone } = setup({ alive });
+    const active = launcher.launch('gpu');
+    const standby = launcher.launch('gpu');
+    const [activeChild, standbyChild] = children as [FakeChild, FakeChild];
+    activeChild.spawned(700);
+    standbyChild.spawned(701);
+    const activeExits = exitsOf(active);
+    const standbyExits = exitsOf(standby);
+
+    // The standby (launched second) dies first; child-process-gone comes before its exit.
+    alive.delete(701);
+    gone(SERVICE_NAMES.gpu, 'crashed', 11);
+    expect(standbyExits).toEqual([{ reason: 'crashed', code: 11 }]);
+    expect(activeExits).toEqual([]);
+    standbyChild.exited(11);
+    expect(standbyExits).toHaveLength(1);
+
+    // Then the active one, exit first: still its own report.
+    alive.delete(700);
+    activeChild.exited(9);
+    gone(SERVICE_NAMES.gpu, 'killed', 9);
+    expect(activeExits).toEqual([{ reason: 'killed', code: 9 }]);
+    expect(standbyExits).toHaveLength(1);
+  });
+
   it('reports a launch failure, which has no exit event, from child-process-gone', () => {
     const { launcher, gone } = setup();
     const child = launcher.launch('gpu');

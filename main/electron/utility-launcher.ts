@@ -4,6 +4,9 @@
  * comes from `app`'s `child-process-gone` and the child's `exit`, put together by `UtilityExits`
  * (utility-exits.ts): Electron gives the fork's `serviceName` there as `details.name` (its
  * `details.serviceName` is Chromium's metrics name of every utility process, `node.mojom.NodeService`).
+ * Two GPU processes run at once when the hot standby is on (the active one and the standby behind
+ * it), both with one serviceName: `child-process-gone` does not say which ended, and UtilityExits
+ * gives it to the one whose `exit` came or whose pid is gone, never to the one still running.
  * `UtilityProcess.pid` is undefined until `spawn`: read only after it. Type-only Electron imports:
  * main.ts passes `app` and `utilityProcess`.
  */

@@ -58,6 +58,12 @@ export const GpuService = defineInterface({
     crash: method(Struct({}), Struct({})),
     /** chrome://gpuhang: the GPU main thread spins for `ms` (default: forever) and answers nothing. */
     hang: method(Struct({ ms: Type.Optional(Type.Integer({ minimum: 0 })) }), Struct({})),
+    /**
+     * Pays a new process's one-time drawing costs now (Skia's first canvas, its font collection, the
+     * replay path's first run) by drawing a small frame nobody sees, so a hot-standby GPU process
+     * promoted after a crash draws its first real frame at full speed. Answers how long that took.
+     */
+    warmUp: method(Struct({}), Struct({ rasterMs: Type.Number({ minimum: 0 }) })),
   },
   events: {},
 });

@@ -56,6 +56,13 @@ export const ProcessInfo = Struct({
   exitSignal: Type.Optional(Type.String({ maxLength: 16 })),
   /** How many times this role was started again after ending. */
   restarts: Type.Integer({ minimum: 0 }),
+  /**
+   * Started ahead of need and idle until promoted: the hot-standby GPU process, which takes over when
+   * the active one crashes. A flag, not a ProcessKind: it is the same kind of process running the
+   * same code, and it becomes the active one in place, so whatever asks "is this a GPU process"
+   * (End process, metrics, the map's shape) stays right; only the label and the role differ.
+   */
+  standby: Type.Optional(Type.Boolean()),
 });
 export type ProcessInfo = Static<typeof ProcessInfo>;
 

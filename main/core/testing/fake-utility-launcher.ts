@@ -65,6 +65,7 @@ export class FakeUtilityLauncher implements UtilityProcessLauncher {
               getChannelTraffic: () => ({ channels: [] }),
               crash: () => ({}),
               hang: () => ({}),
+              warmUp: () => ({ rasterMs: 0 }),
             },
             onBadMessage: fail,
           })

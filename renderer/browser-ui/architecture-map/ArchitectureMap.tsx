@@ -95,13 +95,16 @@ function ProcessNode({ data: { node } }: NodeProps<ProcessFlowNode>) {
     `map-node-${node.kind}`,
     `tone-${node.tone}`,
     node.software ? 'software' : '',
+    node.standby ? 'standby' : '',
     node.highlighted ? 'highlighted' : '',
   ];
   return (
     <div
       className={classes.filter(Boolean).join(' ')}
       data-process-id={node.id}
-      data-kind={node.kind}
+      // A standby is not what "the GPU process" means to tours, tests or styles: its own data-kind.
+      data-kind={node.standby ? `${node.kind}-standby` : node.kind}
+      data-standby={node.standby ? 'true' : undefined}
       data-state={node.state}
       data-pid={node.pid}
       data-restarts={node.restarts}

@@ -248,6 +248,63 @@ describe('architectureGraph: nodes', () => {
   });
 });
 
+describe('architectureGraph: the hot-standby GPU process', () => {
+  const withStandby = (standby: Partial<ProcessInfo> = {}, extra: Partial<BrowserSnapshot> = {}) =>
+    view({
+      processes: [
+        process('browser', 'browser', 100),
+        process('gpu', 'gpu', 300),
+        process('gpu-standby', 'gpu', 310, { standby: true, ...standby }),
+        process('plugin-host', 'plugin-host', 400),
+        process('renderer-tab-1', 'renderer', 201),
+        process('renderer-tab-2', 'renderer', 202),
+        process('renderer-tab-3', 'renderer', 203),
+      ],
+      ...extra,
+    });
+
+  it('is drawn as what it is, above the GPU process it would replace, with its own channel to the browser', () => {
+    const { nodes, edges } = architectureGraph(withStandby());
+    const gpu = node(nodes, 'gpu');
+    const standby = node(nodes, 'gpu-standby');
+    expect(gpu).toMatchObject({ title: 'GPU process · pid 300', standby: false, serves: 'hardware compositing' });
+    expect(standby).toMatchObject({
+      kind: 'gpu',
+      title: 'GPU process (standby) · pid 310',
+      serves: 'idle; takes over if the GPU process crashes',
+      standby: true,
+      software: false,
+    });
+    expect(standby.x).toBe(gpu.x);
+    expect(standby.y).toBeLessThan(gpu.y);
+    for (const other of nodes) if (other !== standby) expect(overlaps(standby, other)).toBe(false);
+    expect(edges.find((edge) => edge.id === 'ipc:gpu-standby')).toMatchObject({
+      source: 'browser',
+      channel: 'BrowserGpu',
+    });
+    // Tabs' channels stay on the active one.
+    expect(edges.filter((edge) => edge.kind === 'direct' && edge.target === 'gpu-standby')).toEqual([]);
+  });
+
+  it('is named the GPU process wherever one is asked for, even when the standby is listed first', () => {
+    const snapshot = withStandby();
+    const reordered = { ...snapshot, processes: [...snapshot.processes].reverse() };
+    expect(architectureGraph(reordered).nodes.find((n) => n.kind === 'gpu' && !n.standby)?.id).toBe('gpu');
+  });
+
+  it('says when the next one is on its way, and is not drawn once gone or in software compositing', () => {
+    expect(
+      node(architectureGraph(withStandby({ pid: undefined, state: 'starting' })).nodes, 'gpu-standby'),
+    ).toMatchObject({ title: 'GPU process (standby) · starting', tone: 'starting' });
+    expect(
+      architectureGraph(withStandby({ state: 'exited', exitReason: 'clean-exit' })).nodes.map((n) => n.id),
+    ).not.toContain('gpu-standby');
+    expect(architectureGraph(withStandby({}, { gpuMode: 'software' })).nodes.map((n) => n.id)).not.toContain(
+      'gpu-standby',
+    );
+  });
+});
+
 describe('architectureGraph: edges', () => {
   it('joins the browser to every process and draws the direct channels it brokered', () => {
     const { edges } = architectureGraph(view());

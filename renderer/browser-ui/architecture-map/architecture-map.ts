@@ -28,6 +28,8 @@ const SIDE_GAP = 160;
 export const RENDERERS_PER_ROW = 5;
 /** Between rows of renderers; each further row is shifted half a column so edges pass between nodes. */
 const RENDERER_ROW_GAP = 36;
+/** Between a standby and the process above which it waits: room for its channel's label. */
+const STANDBY_GAP = 40;
 
 /** Where an edge meets a node: a renderer's top takes its browser channel in the middle, TabGpu left of it, TabPlugin right. */
 export type HandleSide = 'top' | 'top-left' | 'top-right' | 'bottom' | 'left' | 'right';
@@ -51,6 +53,8 @@ export interface MapNode {
   readonly tabIds: readonly string[];
   /** The GPU process node while compositing is in software. */
   readonly software: boolean;
+  /** A hot-standby process (ProcessInfo.standby): started, idle, taking over when its active one crashes. */
+  readonly standby: boolean;
   /** A guided tour points at it. */
   readonly highlighted: boolean;
   /** Top-left corner, in map units. */
@@ -145,6 +149,7 @@ function toneOf(state: ProcessState): MapTone {
 }
 
 function servesText(process: ProcessInfo, view: BrowserView, tabs: readonly TabInfo[]): string {
+  if (process.standby) return 'idle; takes over if the GPU process crashes';
   switch (process.kind) {
     case 'browser':
       return 'window, tabs; IPC broker';
@@ -171,9 +176,11 @@ export function isLiveChannel(channel: DirectChannel, processes: readonly Proces
 
 /** The map of `view`: its nodes, laid out, and its edges. `highlighted`: process ids a tour points at. */
 export function architectureGraph(view: BrowserView, highlighted: ReadonlySet<string> = new Set()): ArchitectureGraph {
-  const byKind = (kind: ProcessKind) => view.processes.find((process) => process.kind === kind);
+  // The active process of a kind; a standby of that kind is drawn beside it, as what it is.
+  const byKind = (kind: ProcessKind) => view.processes.find((process) => process.kind === kind && !process.standby);
   const browser = byKind('browser');
   const gpu = byKind('gpu');
+  const gpuStandby = view.processes.find((process) => process.kind === 'gpu' && process.standby);
   const pluginHost = byKind('plugin-host');
 
   // Renderers in the order of their first tab; then any without a tab, oldest first.
@@ -208,12 +215,14 @@ export function architectureGraph(view: BrowserView, highlighted: ReadonlySet<st
       state: process.state,
       pid: process.pid,
       restarts: process.restarts,
-      title: `${KIND_LABELS[process.kind]} · ${process.pid === undefined ? 'starting' : `pid ${process.pid}`}`,
+      // A standby is named as what it would become, and that it waits: "GPU process (standby) · pid 77".
+      title: `${KIND_LABELS[process.kind]}${process.standby ? ' (standby)' : ''} · ${process.pid === undefined ? 'starting' : `pid ${process.pid}`}`,
       serves: servesText(process, view, tabs),
       status: statusText(process, view.tabs),
       tone: toneOf(process.state),
       tabIds: tabs.map((tab) => tab.id),
-      software: process.kind === 'gpu' && view.gpuMode === 'software',
+      software: process.kind === 'gpu' && !process.standby && view.gpuMode === 'software',
+      standby: process.standby === true,
       highlighted: highlighted.has(process.id),
       x,
       y,
@@ -221,6 +230,10 @@ export function architectureGraph(view: BrowserView, highlighted: ReadonlySet<st
   };
   if (browser) add(browser, -NODE_WIDTH / 2, top);
   if (gpu) add(gpu, -NODE_WIDTH / 2 - SIDE_GAP - NODE_WIDTH, top);
+  // Above the GPU process it would replace; shown only while it runs or is on its way.
+  if (gpuStandby && !isEnded(gpuStandby.state) && view.gpuMode === 'hardware') {
+    add(gpuStandby, -NODE_WIDTH / 2 - SIDE_GAP - NODE_WIDTH, top - NODE_HEIGHT - STANDBY_GAP);
+  }
   if (pluginHost) add(pluginHost, NODE_WIDTH / 2 + SIDE_GAP, top);
   renderers.forEach((renderer, index) => {
     const { x, y } = rendererPosition(index);
@@ -246,6 +259,8 @@ export function architectureGraph(view: BrowserView, highlighted: ReadonlySet<st
     });
   };
   if (gpu) ipc(nodeById.get(gpu.id)!, 'BrowserGpu', 'left', 'right');
+  const standbyNode = gpuStandby && nodeById.get(gpuStandby.id);
+  if (standbyNode) ipc(standbyNode, 'BrowserGpu', 'left', 'right');
   if (pluginHost) ipc(nodeById.get(pluginHost.id)!, 'BrowserPluginHost', 'right', 'left');
   for (const renderer of renderers) ipc(nodeById.get(renderer.id)!, 'BrowserTab', 'bottom', 'top');
 

@@ -157,6 +157,7 @@ export function selectedTab(view: BrowserView): TabInfo | undefined {
   return view.selectedTabId === undefined ? undefined : view.tabs.find((tab) => tab.id === view.selectedTabId);
 }
 
+/** The process of `kind` that serves (a hot standby of that kind waits beside it and is not it). */
 export function processOfKind(view: BrowserView, kind: ProcessInfo['kind']): ProcessInfo | undefined {
-  return view.processes.find((process) => process.kind === kind);
+  return view.processes.find((process) => process.kind === kind && !process.standby);
 }

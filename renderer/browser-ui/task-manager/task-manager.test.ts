@@ -20,6 +20,29 @@ const tab = (id: string, rendererId: string, title: string): TabInfo => ({
   state: 'live',
 });
 
+describe('taskRows: the hot-standby GPU process', () => {
+  it('is its own row, named as what it is, right after the GPU process it stands behind, with its own figures and End process', () => {
+    const rows = taskRows(
+      [
+        // Registered just before the promoted GPU process (its role was refilled first): still after it.
+        proc('gpu-standby', 'gpu', { pid: 210, startedAt: 5, standby: true }),
+        proc('gpu', 'gpu', { pid: 200, startedAt: 6, restarts: 1 }),
+        proc('browser', 'browser', { pid: 1 }),
+      ],
+      [],
+      [
+        { id: 'gpu', cpuPercent: 4, memoryBytes: 57e6, ipcPerSecond: 10 },
+        { id: 'gpu-standby', cpuPercent: 0, memoryBytes: 48e6, ipcPerSecond: 1 },
+      ],
+    );
+    expect(rows.map((row) => [row.id, row.task, row.kindLabel, row.pid, row.memoryBytes, row.endable])).toEqual([
+      ['browser', 'Browser', 'Browser', 1, undefined, false],
+      ['gpu', 'GPU process', 'GPU', 200, 57e6, true],
+      ['gpu-standby', 'GPU process (standby)', 'GPU', 210, 48e6, true],
+    ]);
+  });
+});
+
 describe('taskRows', () => {
   const processes = [
     proc('renderer-2', 'renderer', { pid: 302, startedAt: 2 }),

@@ -64,7 +64,7 @@ export function taskName(process: ProcessInfo, tabs: readonly TabInfo[]): string
     case 'browser':
       return 'Browser';
     case 'gpu':
-      return 'GPU process';
+      return process.standby ? 'GPU process (standby)' : 'GPU process';
     case 'plugin-host':
       return 'Plugin host';
     case 'renderer': {
@@ -74,7 +74,7 @@ export function taskName(process: ProcessInfo, tabs: readonly TabInfo[]): string
   }
 }
 
-/** Rows in Chrome's order: browser, GPU process, plugin host, then renderers in launch order. */
+/** Rows in Chrome's order: browser, GPU process (its standby after it), plugin host, then renderers in launch order. */
 export function taskRows(
   processes: readonly ProcessInfo[],
   tabs: readonly TabInfo[],
@@ -82,7 +82,13 @@ export function taskRows(
 ): TaskRow[] {
   const figures = new Map(metrics.map((m) => [m.id, m]));
   return [...processes]
-    .sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.startedAt - b.startedAt)
+    .sort(
+      (a, b) =>
+        KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+        // A standby right after the process it stands behind.
+        Number(a.standby === true) - Number(b.standby === true) ||
+        a.startedAt - b.startedAt,
+    )
     .map((process) => {
       const ended = ENDED.has(process.state);
       const m = ended ? undefined : figures.get(process.id);
