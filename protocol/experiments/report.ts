@@ -66,7 +66,9 @@ export const MARK_NAMES = [
   'ended',
 ] as const;
 export type MarkName = (typeof MARK_NAMES)[number];
-export const MarkName = Type.Union(MARK_NAMES.map((name) => Type.Literal(name)));
+// Unsafe<MarkName> around the same union: a union built from a mapped array has no tuple type, so
+// its Static was `never` and no LatencyDefinition could be written without a cast.
+export const MarkName = Type.Unsafe<MarkName>(Type.Union(MARK_NAMES.map((name) => Type.Literal(name))));
 
 /** Milliseconds since the trial started, per mark; a mark that never came is absent. */
 export const Marks = Struct(
