@@ -100,6 +100,7 @@ export async function startChromiumShell(options: ChromiumShellOptions): Promise
       connection: chromium.connection,
       ui: ui.session,
       urls: localhostTabUrls(server.port),
+      now: () => clock.now(),
     });
     const browser = new Browser({
       launcher: childProcessLauncher({
