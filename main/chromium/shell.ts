@@ -20,7 +20,7 @@ import { ChromiumTabHost } from './tab-host.ts';
 import { localhostTabUrls } from './tab-urls.ts';
 import { procMetrics } from './process-metrics.ts';
 import { openUiPage } from './ui-page.ts';
-import type { CdpConnection } from './cdp-connection.ts';
+import type { CdpConnection, CdpSession } from './cdp-connection.ts';
 
 export interface ChromiumShellOptions {
   /** The repository root: where `dist/` (the built UI and pages) and `dist-electron/` are. */
@@ -38,6 +38,8 @@ export interface ChromiumShellOptions {
   /** Where the GPU process's and plugin host's output goes (default: inherited). */
   readonly childStdio?: 'inherit' | 'ignore';
   readonly hangThresholdMs?: number;
+  /** The GPU process's crash window (Chrome: 3 crashes within it mean software compositing). */
+  readonly gpuCrashWindowMs?: number;
   /** The core's clock (default: the system clock). */
   readonly clock?: Clock;
 }
@@ -47,6 +49,8 @@ export interface ChromiumShell {
   readonly uiUrl: string;
   readonly chromium: RunningChromium;
   readonly connection: CdpConnection;
+  /** The browser UI page's CDP session. */
+  readonly ui: CdpSession;
   /** Resolves once the UI page has connected to the core (or after 5 s without it). */
   readonly uiReady: Promise<void>;
   /** Disposes the core, closes Chromium and the app server, removes bundles made for this run. Idempotent. */
@@ -116,6 +120,7 @@ export async function startChromiumShell(options: ChromiumShellOptions): Promise
       metrics: procMetrics({ cdp: chromium.connection.root }),
       ...(options.processModel ? { processModel: options.processModel } : {}),
       ...(options.hangThresholdMs === undefined ? {} : { hangThresholdMs: options.hangThresholdMs }),
+      ...(options.gpuCrashWindowMs === undefined ? {} : { gpuCrashWindowMs: options.gpuCrashWindowMs }),
       sandbox: options.sandbox,
     });
     cleanups.push(() => browser.dispose());
@@ -138,6 +143,7 @@ export async function startChromiumShell(options: ChromiumShellOptions): Promise
       uiUrl: server.uiUrl,
       chromium,
       connection: chromium.connection,
+      ui: ui.session,
       uiReady,
       close: () => (closing ??= cleanUp()),
     };
