@@ -226,7 +226,15 @@ const coreGlobals = (names) =>
 const PROTOCOL_NODE_FILES = ['protocol/**/*.test.ts', 'protocol/**/testing/**'];
 
 export default defineConfig([
-  globalIgnores(['dist/', 'dist-electron/', 'release/', 'node_modules/', 'test-results/', 'playwright-report/']),
+  globalIgnores([
+    'dist/',
+    'dist-electron/',
+    'release/',
+    'node_modules/',
+    'test-results/',
+    'playwright-report/',
+    'experiment-reports/',
+  ]),
 
   {
     name: 'lab/base',

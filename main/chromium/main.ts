@@ -14,25 +14,14 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Browser } from '../core/browser.ts';
-import { serveBrowserUi } from '../core/browser-ui-service.ts';
-import { loopbackWebSocketBroker } from '../core/channel-broker.ts';
-import { systemClock } from '../core/clock.ts';
 import { processModelFromSwitch, PROCESS_MODEL_SWITCH, switchValue } from '../core/process-model-switch.ts';
 import { GPU_STANDBY_SWITCH, gpuStandbyFromSwitch } from '../core/gpu-standby-switch.ts';
 import type { ProcessModel } from '../../protocol/interfaces/browser-state.ts';
-import type { Transport } from '../../protocol/transport/transport.ts';
 import { findBrowser } from '../node/find-browser.ts';
-import { startAppServer } from './app-server.ts';
-import { bundleChildren } from './child-bundles.ts';
-import { builtEntries, childProcessLauncher } from './utility-launcher.ts';
 import { chromeSandboxHelpers, currentUid, decideSandbox, REASON_ROOT, sandboxSummary } from '../node/sandbox.ts';
 import { lookUpBrowserUser } from './browser-user.ts';
-import { launchChromium, type BrowserUser } from './chromium-process.ts';
-import { ChromiumTabHost } from './tab-host.ts';
-import { localhostTabUrls } from './tab-urls.ts';
-import { procMetrics } from './process-metrics.ts';
-import { openUiPage } from './ui-page.ts';
+import type { BrowserUser } from './chromium-process.ts';
+import { startChromiumShell } from './shell.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
@@ -60,7 +49,6 @@ if (!browserLookup.found) {
 }
 
 const uiRoot = path.join(root, 'dist/renderer');
-const pagesRoot = path.join(root, 'dist/pages');
 if (!existsSync(path.join(uiRoot, 'index.html'))) {
   console.error('The browser UI is not built: run `npm run build` first (npm run start:chromium does).');
   process.exit(1);
@@ -70,13 +58,6 @@ if (noDisplay && !args.includes('--headless')) {
     'No display found: starting Chromium headless. Use xvfb-run for a window, or --remote-debugging-port=N to script it.',
   );
 }
-
-// Built children when the build has them; otherwise bundle them now (a few hundred milliseconds).
-const built = builtEntries(root);
-const children =
-  existsSync(built.gpu) && existsSync(built['plugin-host'])
-    ? { entries: built, remove: () => {} }
-    : await bundleChildren(root);
 
 // The OS sandbox: on unless it cannot work here or --no-sandbox was given (main/node/sandbox.ts).
 const browserUserName = args.find((arg) => arg.startsWith('--browser-user='))?.slice('--browser-user='.length);
@@ -101,69 +82,34 @@ const rootHint =
   !sandbox.enabled && sandbox.reason === REASON_ROOT
     ? ': tab renderers run unconfined; --browser-user=NAME runs Chromium as an ordinary user, sandboxed'
     : '';
+
 console.log(`${sandboxSummary(sandbox)}${asUser}${rootHint}`);
 
-const server = await startAppServer({ uiRoot, pagesRoot });
-const chromium = await launchChromium({
+const shell = await startChromiumShell({
+  root,
   executablePath,
   sandbox,
-  ...(browserUser ? { user: browserUser } : {}),
   headless,
-  args: ['--window-size=1280,860', ...(debuggingPort ? [debuggingPort] : [])],
-});
-
-// UI documents that load before the core exists wait for it (their channel holds their messages).
-const waiting: Transport[] = [];
-let serveUi = (transport: Transport) => void waiting.push(transport);
-const ui = await openUiPage(chromium.connection, server.uiUrl, (transport) => serveUi(transport));
-
-const tabHost = await ChromiumTabHost.start({
-  connection: chromium.connection,
-  ui: ui.session,
-  urls: localhostTabUrls(server.port),
-});
-const browser = new Browser({
-  launcher: childProcessLauncher({ entries: children.entries }),
-  tabHost,
-  // Tabs reach the GPU process and plugin host over one-time loopback WebSockets the children grant.
-  broker: loopbackWebSocketBroker,
-  clock: systemClock(),
-  pid: process.pid,
-  // Chromium's processes' CPU from CDP (SystemInfo.getProcessInfo), the rest and all memory from /proc.
-  metrics: procMetrics({ cdp: chromium.connection.root }),
   processModel,
-  sandbox,
   gpuStandby,
+  ...(browserUser ? { browserUser } : {}),
+  chromiumArgs: debuggingPort ? [debuggingPort] : [],
+  firstTab: 'lab://live',
 });
-// The first tab opens once the UI has connected: its page has rendered the tab container by then.
-let uiConnected: () => void = () => {};
-const firstUi = new Promise<void>((resolve) => (uiConnected = resolve));
-serveUi = (transport) => {
-  serveBrowserUi(browser, transport);
-  uiConnected();
-};
-for (const transport of waiting.splice(0)) serveUi(transport);
-await browser.start();
-await Promise.race([firstUi, new Promise((resolve) => setTimeout(resolve, 5000))]);
-await browser.tabs.open('lab://live');
 
 console.log(`Browser Process Lab (Chromium shell) is running${headless ? ', headless' : ''}.`);
-console.log(`  browser UI: ${server.uiUrl}`);
+console.log(`  browser UI: ${shell.uiUrl}`);
 if (debuggingPort) console.log(`  CDP: http://127.0.0.1:${debuggingPort.split('=')[1]} (chromium.connectOverCDP)`);
 
 let stopping = false;
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
-    browser.dispose();
-    // Shutting down all the same: say what failed to close rather than hide it.
-    await chromium.close().catch((error: unknown) => console.error('[chromium] closing Chromium failed:', error));
-    await server.close().catch((error: unknown) => console.error('[chromium] closing the app server failed:', error));
-    children.remove();
+    await shell.close();
   }
   process.exit(code);
 }
 // Closing the window ends the app, as closing a browser does.
-chromium.onDidExit(() => void shutdown(0));
+shell.chromium.onDidExit(() => void shutdown(0));
 process.once('SIGINT', () => void shutdown(130));
 process.once('SIGTERM', () => void shutdown(143));

@@ -29,6 +29,8 @@ export interface ChromiumTabHostOptions {
   readonly urls: TabUrls;
   /** CSS selector of the UI page's element that holds the tab iframes. */
   readonly containerSelector?: string;
+  /** The core's clock, to stamp when a renderer's end was observed (default: performance.now, the system clock's). */
+  readonly now?: () => number;
 }
 
 export const DEFAULT_TAB_CONTAINER = '[data-tab-container]';
@@ -415,6 +417,7 @@ export class ChromiumTabHost implements TabHost {
 
   /** A renderer ended: every tab it hosted is gone, each reported once. */
   private onTargetCrashed({ targetId, status, errorCode }: CdpEventParams<'Target.targetCrashed'>): void {
+    const observedAt = (this.options.now ?? performance.now.bind(performance))();
     const tab = this.tabsByFrame.get(targetId);
     if (!tab || tab.gone) return;
     const pid = tab.document?.pid;
@@ -423,6 +426,7 @@ export class ChromiumTabHost implements TabHost {
       // 0 is what Chromium reports when it has no code (Page.crash and SIGKILL alike).
       ...(errorCode === 0 ? {} : { code: errorCode }),
       ...(pid !== undefined && status === 'killed' && this.killed.has(pid) ? { signal: 'SIGKILL' } : {}),
+      observedAt,
     };
     if (pid !== undefined) this.killed.delete(pid);
     // Tabs of the same site instance share the process; each frame's own crash event may come

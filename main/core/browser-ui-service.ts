@@ -48,6 +48,7 @@ export function serveBrowserUi(
     },
     onBadMessage: (report, code) => browser.log.recordBadMessage(UI_PROCESS_ID, report, code),
   });
+  connection.on('painted', ({ tabId, what }) => browser.notePainted(tabId, what));
   const stop = browser.log.onDidRecord((event) => connection.emit('changed', event));
   connection.onDidClose(stop); // no disposer to keep: a connection drops its close listeners when it closes
   return connection;

@@ -4,10 +4,16 @@
  * nothing here knows which shell runs it.
  */
 import type { ProcessModel, SandboxState } from '../../protocol/interfaces/browser-state.ts';
-import { BrowserUiErrorCode, STATE_EVENTS, type BrowserState } from '../../protocol/interfaces/ui-browser.ts';
+import {
+  BrowserUiErrorCode,
+  STATE_EVENTS,
+  type BrowserState,
+  type PaintedOverlay,
+} from '../../protocol/interfaces/ui-browser.ts';
 import { CodedError } from '../../protocol/rpc/errors.ts';
 import type { Static } from '../../protocol/rpc/schema.ts';
 import type { Clock } from './clock.ts';
+import { Emitter } from './emitter.ts';
 import { EventLog } from './event-log.ts';
 import { GpuProcessHost } from './gpu-process-host.ts';
 import { PluginProcessHost } from './plugin-process-host.ts';
@@ -44,6 +50,13 @@ export interface BrowserOptions {
 
 export const BROWSER_PROCESS_ID = 'browser';
 
+/** The UI's report of a painted overlay; `at` is when the browser received it, on its clock. */
+export interface UiPainted {
+  readonly tabId: string;
+  readonly what: Static<typeof PaintedOverlay>;
+  readonly at: number;
+}
+
 export class Browser {
   readonly log = new EventLog();
   readonly registry = new ProcessRegistry(this.log);
@@ -54,10 +67,15 @@ export class Browser {
   /** The IPC inspector's feed: the browser process's recent messages, traced while someone reads. */
   readonly trace: TraceBuffer;
   private readonly sandbox: SandboxState;
+  readonly clock: Clock;
+  private readonly paintedEmitter = new Emitter<UiPainted>();
+  /** The UI painted a sad tab or the unresponsive dialog (stamped on arrival, on the core's clock). */
+  readonly onDidPaintUi = this.paintedEmitter.event;
 
   constructor(options: BrowserOptions) {
     this.sandbox = options.sandbox;
     const { launcher, clock } = options;
+    this.clock = clock;
     const shared = {
       launcher,
       registry: this.registry,
@@ -157,6 +175,11 @@ export class Browser {
         return this.tabs.kill(tab.id);
       }
     }
+  }
+
+  /** The UI page says it painted `what` over `tabId` (BrowserUi.painted). */
+  notePainted(tabId: string, what: UiPainted['what']): void {
+    this.paintedEmitter.fire({ tabId, what, at: this.clock.now() });
   }
 
   /** Everything the browser UI shows. */

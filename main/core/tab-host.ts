@@ -25,6 +25,12 @@ export interface RendererGone {
   readonly reason: ExitReason;
   readonly code?: number;
   readonly signal?: string;
+  /**
+   * When the shell itself learned of the end (the CDP event's arrival, Electron's
+   * `render-process-gone`), on the core's clock: what experiments report as "observed", before the
+   * core's own bookkeeping.
+   */
+  readonly observedAt?: number;
 }
 
 /** A tab's page could not be loaded: Chromium shows an error page in its place, in renderer `pid`. */

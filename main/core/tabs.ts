@@ -17,6 +17,7 @@ import { CodedError } from '../../protocol/rpc/errors.ts';
 import type { Clock } from './clock.ts';
 import { DirectChannels } from './direct-channels.ts';
 import { DisposableStore } from './disposable.ts';
+import { Emitter } from './emitter.ts';
 import type { EventLog } from './event-log.ts';
 import type { GpuProcessHost } from './gpu-process-host.ts';
 import type { PluginProcessHost } from './plugin-process-host.ts';
@@ -53,6 +54,25 @@ export interface TabManagerOptions {
   readonly now?: () => number;
 }
 
+/** A page's heartbeat as the core received it (`at` on the core's clock). */
+export interface TabHeartbeat {
+  readonly tabId: string;
+  readonly seq: number;
+  readonly at: number;
+}
+
+/** A tab's renderer ended, as the core recorded it: `at` when it did, `observedAt` when the shell saw it. */
+export interface TabRendererGone {
+  readonly tabId: string;
+  readonly rendererId: string;
+  readonly pid: number | undefined;
+  readonly reason: ExitReason;
+  /** The sad tab's code (RESULT_CODE_CRASHED, SIGKILL, ...). */
+  readonly code: string;
+  readonly observedAt: number | undefined;
+  readonly at: number;
+}
+
 interface Tab {
   info: TabInfo;
   site: SiteInstance;
@@ -74,6 +94,12 @@ export class TabManager {
   private readonly now: () => number;
   private readonly channels: DirectChannels;
   private readonly subscriptions = new DisposableStore();
+  private readonly heartbeatEmitter = new Emitter<TabHeartbeat>();
+  private readonly goneEmitter = new Emitter<TabRendererGone>();
+  /** Every page's heartbeat, for experiments (tabs ticking, the blast radius, the first live tick). */
+  readonly onDidHeartbeat = this.heartbeatEmitter.event;
+  /** A tab's renderer ended (each tab of a shared renderer gets one). */
+  readonly onDidRendererGone = this.goneEmitter.event;
 
   constructor(private readonly options: TabManagerOptions) {
     this.processModel = options.processModel ?? 'process-per-tab';
@@ -285,7 +311,9 @@ export class TabManager {
   private onRendererGone(tabId: string, gone: RendererGone): void {
     const tab = this.tabs.get(tabId);
     if (!tab || tab.info.state === 'crashed') return;
+    const at = this.options.clock.now();
     const rendererId = tab.info.rendererId;
+    const pid = tab.info.pid;
     const ending = this.endingRenderers.get(rendererId);
     const reason = ending?.reason ?? gone.reason;
     const crash = sadTabReport(reason, gone, ending?.hung ?? false, this.now(), tab.lastCrashAt);
@@ -297,6 +325,10 @@ export class TabManager {
     }
     this.leaveRenderer(tab);
     this.update(tab, { state: 'crashed', crash });
+    if (this.goneEmitter.hasListeners) {
+      const { observedAt } = gone;
+      this.goneEmitter.fire({ tabId, rendererId, pid, reason, code: crash.code, observedAt, at });
+    }
   }
 
   // ---- the page's channel ----------------------------------------------------------------------
@@ -335,10 +367,12 @@ export class TabManager {
       onBadMessage: (report, code) => this.onBadMessage(tab, report, code),
     });
     tab.page.add(
-      connection.on('heartbeat', () => {
+      connection.on('heartbeat', ({ seq }) => {
         // A page is watched from its first heartbeat: one that runs no lab script is never flagged.
         this.hangWatch.heartbeat(tabId, !watching);
         watching = true;
+        if (this.heartbeatEmitter.hasListeners)
+          this.heartbeatEmitter.fire({ tabId, seq, at: this.options.clock.now() });
       }),
     );
     tab.page.add(

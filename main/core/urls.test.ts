@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { resolveUrl } from './urls.ts';
 
 describe('resolveUrl', () => {
+  it("keeps a built-in page's query for the page (lab://bad-message?send=1)", () => {
+    expect(resolveUrl('lab://bad-message?send=1', { typed: false })).toMatchObject({
+      kind: 'page',
+      url: 'lab://bad-message?send=1',
+    });
+    expect(() => resolveUrl('lab://nope?send=1', { typed: false })).toThrow(/no built-in page "nope"/);
+  });
   it('resolves built-in pages, with same-site pages sharing a site', () => {
     expect(resolveUrl('lab://live', { typed: true })).toEqual({
       kind: 'page',

@@ -70,7 +70,11 @@ export function resolveUrl(input: string, { typed }: { typed: boolean }): Resolv
     return { kind: 'debug', action: debug };
   }
   if (/^lab:\/\//i.test(text)) {
-    const name = text.slice('lab://'.length).replace(/\/+$/, '').toLowerCase();
+    // A query is the page's own business (lab://bad-message?send=1 sends one by itself).
+    const rest = text.slice('lab://'.length);
+    const queryAt = rest.search(/[?#]/);
+    const query = queryAt < 0 ? '' : rest.slice(queryAt);
+    const name = (queryAt < 0 ? rest : rest.slice(0, queryAt)).replace(/\/+$/, '').toLowerCase();
     if (!Object.hasOwn(BUILT_IN_PAGES, name)) {
       throw new UrlError(
         `There is no built-in page "${name}"; the pages are ${Object.keys(BUILT_IN_PAGES)
@@ -79,7 +83,7 @@ export function resolveUrl(input: string, { typed }: { typed: boolean }): Resolv
       );
     }
     const page = BUILT_IN_PAGES[name as BuiltInPage];
-    return { kind: 'page', url: `lab://${name}`, site: label(page.site), title: page.title };
+    return { kind: 'page', url: `lab://${name}${query}`, site: label(page.site), title: page.title };
   }
   let url: URL;
   try {

@@ -145,7 +145,7 @@ describe('ElectronTabHost', () => {
 
     host.crash('t1');
     contents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
-    expect(gone).toEqual([['t1', { reason: 'crashed', code: 139 }]]);
+    expect(gone).toEqual([['t1', { reason: 'crashed', code: 139, observedAt: expect.any(Number) }]]);
     expect(host.transport('t1')).toBeUndefined();
     // Reload after a crash loads the page again (a new renderer process).
     await host.reload('t1');

@@ -306,10 +306,12 @@ export class ElectronTabHost implements TabHost {
       });
     });
     contents.on('render-process-gone', (_event, details) => {
+      // On the system clock's timeline (performance.now), as the core's clock in main/electron/main.ts.
+      const observedAt = performance.now();
       tab.crashed = true;
       const gone: RendererGone = tab.killed
-        ? { reason: 'killed', code: details.exitCode, signal: 'SIGKILL' }
-        : { reason: exitReasonOf(details.reason), code: details.exitCode };
+        ? { reason: 'killed', code: details.exitCode, signal: 'SIGKILL', observedAt }
+        : { reason: exitReasonOf(details.reason), code: details.exitCode, observedAt };
       tab.killed = false;
       this.events?.onDidRendererGone(tab.id, gone);
     });

@@ -155,8 +155,17 @@ export const BrowserUiService = defineInterface({
   },
 });
 
+/** What the UI painted, for experiments: the sad tab, or the "Page unresponsive" dialog. */
+export const PaintedOverlay = Type.Union([Type.Literal('sad-tab'), Type.Literal('unresponsive-dialog')]);
+
 export const BrowserUi = defineInterface({
   name: 'BrowserUi',
   methods: {},
-  events: {},
+  events: {
+    /**
+     * A frame showing `what` over `tabId` was painted (the UI's requestAnimationFrame, then a task:
+     * after the frame was handed over). The browser stamps it when it arrives.
+     */
+    painted: Struct({ tabId: TabId, what: PaintedOverlay }),
+  },
 });

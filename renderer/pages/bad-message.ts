@@ -21,11 +21,15 @@ if (typeof send !== 'function') {
 }
 
 let count = 0;
-button.addEventListener('click', () => {
+function sendMalformed() {
   if (typeof send !== 'function') return;
   // The raw binding, not the typed connection: the RPC layer would never send this.
   (send as (message: string) => void)(MALFORMED);
   count++;
   sent.textContent = `Sent${count > 1 ? ` ${count} times` : ''}. The browser should end this renderer now.`;
   document.documentElement.dataset.badMessagesSent = String(count);
-});
+}
+button.addEventListener('click', sendMalformed);
+
+// lab://bad-message?send=1 sends one by itself once the page is up: experiments inject it without a click.
+if (new URLSearchParams(location.search).get('send') === '1') setTimeout(sendMalformed, 0);

@@ -12,8 +12,9 @@
  * The page entry must import `protocol/rpc/eval-free.ts` before this module (see main.tsx).
  */
 import type { BrowserEvent } from '../../../protocol/interfaces/browser-state.ts';
-import { BrowserUi, BrowserUiService } from '../../../protocol/interfaces/ui-browser.ts';
+import { BrowserUi, BrowserUiService, type PaintedOverlay } from '../../../protocol/interfaces/ui-browser.ts';
 import { connect, type Connection } from '../../../protocol/rpc/endpoint.ts';
+import type { Static } from '../../../protocol/rpc/schema.ts';
 import type { MethodName, RequestOf, ResponseOf } from '../../../protocol/rpc/interface.ts';
 import {
   bindingStringChannel,
@@ -32,6 +33,7 @@ export type ConnectionStatus =
   | 'failed';
 
 export type UiMethod = MethodName<typeof BrowserUiService>;
+export type PaintedOverlayKind = Static<typeof PaintedOverlay>;
 
 /** An action the browser refused or that never got an answer. */
 export interface ActionError {
@@ -70,6 +72,8 @@ export interface BrowserClient {
     request: RequestOf<typeof BrowserUiService, M>,
   ): Promise<ResponseOf<typeof BrowserUiService, M> | undefined>;
   dismissActionError(): void;
+  /** Tells the browser a frame showing `what` over the tab was painted (experiments time it). */
+  notifyPainted(tabId: string, what: PaintedOverlayKind): void;
   /** Loads the whole state again (after a failure). */
   retry(): void;
   /** Stops listening; pending calls fail. */
@@ -111,6 +115,7 @@ class NoShellClient implements BrowserClient {
     return Promise.resolve(undefined);
   }
   dismissActionError() {}
+  notifyPainted() {}
   retry() {}
   close() {}
 }
@@ -186,6 +191,10 @@ class ShellClient implements BrowserClient {
 
   dismissActionError(): void {
     if (this.snapshot.actionError) this.set({ actionError: undefined });
+  }
+
+  notifyPainted(tabId: string, what: PaintedOverlayKind): void {
+    if (!this.connection.closed) this.connection.emit('painted', { tabId, what });
   }
 
   retry(): void {

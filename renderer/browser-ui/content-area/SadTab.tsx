@@ -5,10 +5,12 @@ import type { TabInfo } from '../../../protocol/interfaces/browser-state.ts';
 import type { BrowserView } from '../connection/browser-state.ts';
 import { sadTabText } from '../connection/view-model.ts';
 import { SadTabPicture } from '../shared/icons.tsx';
+import { usePaintedReport } from './use-painted-report.ts';
 
 export function SadTab({ tab, view, onReload }: { tab: TabInfo; view: BrowserView; onReload: () => void }) {
   const text = sadTabText(tab, view);
   const headingId = useId();
+  usePaintedReport(tab.id, 'sad-tab', tab.crash?.at);
   return (
     <div
       className="overlay sad-tab"

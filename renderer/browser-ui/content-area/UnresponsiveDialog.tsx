@@ -3,12 +3,15 @@
 import { useEffect, useId, useRef } from 'react';
 import type { TabInfo } from '../../../protocol/interfaces/browser-state.ts';
 import { tabTitle } from '../connection/view-model.ts';
+import { usePaintedReport } from './use-painted-report.ts';
 
 export function UnresponsiveDialog({ tab, onWait, onStop }: { tab: TabInfo; onWait: () => void; onStop: () => void }) {
   const headingId = useId();
   const descriptionId = useId();
   const waitRef = useRef<HTMLButtonElement>(null);
   const title = tabTitle(tab);
+  // Once per time the dialog appears for this tab (it unmounts when the tab answers again).
+  usePaintedReport(tab.id, 'unresponsive-dialog', undefined);
 
   useEffect(() => {
     // Take focus, unless the user is typing somewhere else (the omnibox).
