@@ -4,6 +4,7 @@
  */
 import { BrowserUiErrorCode } from '../../protocol/interfaces/ui-browser.ts';
 import { CodedError } from '../../protocol/rpc/errors.ts';
+import { isReportId, REPORTS_PAGE } from '../../protocol/experiments/report-url.ts';
 
 /** Built-in pages served by the shell (no network needed). `site` groups pages into one site. */
 export const BUILT_IN_PAGES = {
@@ -70,7 +71,15 @@ export function resolveUrl(input: string, { typed }: { typed: boolean }): Resolv
     return { kind: 'debug', action: debug };
   }
   if (/^lab:\/\//i.test(text)) {
-    const name = text.slice('lab://'.length).replace(/\/+$/, '').toLowerCase();
+    const path = text.slice('lab://'.length).replace(/\/+$/, '');
+    // A written experiment report, by id (its tab's site is the reports', shared by all of them).
+    const report = path.toLowerCase().startsWith(`${REPORTS_PAGE}/`) ? path.slice(REPORTS_PAGE.length + 1) : undefined;
+    if (report !== undefined) {
+      const id = report.endsWith('.json') ? report.slice(0, -'.json'.length) : report;
+      if (!isReportId(id)) throw new UrlError(`"${report}" is not an experiment report's id`);
+      return { kind: 'page', url: `lab://${REPORTS_PAGE}/${report}`, site: REPORTS_PAGE, title: 'Experiment report' };
+    }
+    const name = path.toLowerCase();
     if (!Object.hasOwn(BUILT_IN_PAGES, name)) {
       throw new UrlError(
         `There is no built-in page "${name}"; the pages are ${Object.keys(BUILT_IN_PAGES)
