@@ -15,6 +15,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Browser } from '../core/browser.ts';
 import { serveBrowserUi } from '../core/browser-ui-service.ts';
+import { ExperimentControl } from '../core/experiment-control.ts';
+import { chromiumReportsDir, saveReport } from '../node/experiment-reports.ts';
 import { loopbackWebSocketBroker } from '../core/channel-broker.ts';
 import { systemClock } from '../core/clock.ts';
 import { processModelFromSwitch, PROCESS_MODEL_SWITCH, switchValue } from '../core/process-model-switch.ts';
@@ -99,7 +101,9 @@ const rootHint =
     : '';
 console.log(`${sandboxSummary(sandbox)}${asUser}${rootHint}`);
 
-const server = await startAppServer({ uiRoot, pagesRoot });
+// Experiment reports written from the Experiments view; tabs open them as lab://reports/<id>.
+const reportsDir = chromiumReportsDir();
+const server = await startAppServer({ uiRoot, pagesRoot, reportsRoot: reportsDir });
 const chromium = await launchChromium({
   executablePath,
   sandbox,
@@ -130,11 +134,17 @@ const browser = new Browser({
   processModel,
   sandbox,
 });
+const experiments = new ExperimentControl({
+  // INTEGRATION (runner): the runner of main/core/experiments/ for `browser`; none until it is merged,
+  // and the Experiments view says so (NO_EXPERIMENT_RUNNER).
+  startExperiment: undefined,
+  saveReport: (report) => saveReport(report, reportsDir),
+});
 // The first tab opens once the UI has connected: its page has rendered the tab container by then.
 let uiConnected: () => void = () => {};
 const firstUi = new Promise<void>((resolve) => (uiConnected = resolve));
 serveUi = (transport) => {
-  serveBrowserUi(browser, transport);
+  serveBrowserUi(browser, transport, experiments);
   uiConnected();
 };
 for (const transport of waiting.splice(0)) serveUi(transport);
@@ -144,12 +154,14 @@ await browser.tabs.open('lab://live');
 
 console.log(`Browser Process Lab (Chromium shell) is running${headless ? ', headless' : ''}.`);
 console.log(`  browser UI: ${server.uiUrl}`);
+console.log(`  experiment reports: ${reportsDir}`);
 if (debuggingPort) console.log(`  CDP: http://127.0.0.1:${debuggingPort.split('=')[1]} (chromium.connectOverCDP)`);
 
 let stopping = false;
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    experiments.dispose();
     browser.dispose();
     // Shutting down all the same: say what failed to close rather than hide it.
     await chromium.close().catch((error: unknown) => console.error('[chromium] closing Chromium failed:', error));

@@ -45,6 +45,8 @@ interface Followed {
   saved: SavedReport | undefined;
   error: string | undefined;
   stopListening: () => void;
+  /** Settles once the report is written or the run failed. */
+  finished: Promise<void>;
 }
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
@@ -104,6 +106,7 @@ export class ExperimentControl {
       saved: undefined,
       error: undefined,
       stopListening: () => {},
+      finished: Promise.resolve(),
     };
     followed.stopListening = run.onDidFinishTrial((trial) => {
       followed.trialsDone++;
@@ -111,7 +114,7 @@ export class ExperimentControl {
       if (followed.trials.length > EXPERIMENT_TRIALS_MAX) followed.trials.shift();
     });
     this.current = followed;
-    void this.finish(followed);
+    followed.finished = this.finish(followed);
     return { id: run.id };
   }
 
@@ -134,6 +137,17 @@ export class ExperimentControl {
       runner: this.hasRunner,
       ...(followed ? { experiment: this.describe(followed, lastTrials) } : {}),
     };
+  }
+
+  /**
+   * The current experiment once its report is written (state done) or it failed: how the command line's
+   * experiment (Electron's --lab-experiment) waits for the same path the view's takes.
+   */
+  async settled(): Promise<Experiment | undefined> {
+    const followed = this.current;
+    if (!followed) return undefined;
+    await followed.finished;
+    return this.describe(followed, 0);
   }
 
   /** Stops a running experiment (the browser is closing); its report is still written if it can be. */
