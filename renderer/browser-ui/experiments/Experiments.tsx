@@ -81,7 +81,6 @@ export function Experiments({
   const [failure, setFailure] = useState<{ message: string; code: string | undefined } | undefined>(undefined);
   const [busy, setBusy] = useState(false);
   const hypothesisId = useId();
-  const statusId = useId();
 
   const experiment = progress?.experiment;
   const runner = progress?.runner ?? true;
@@ -254,13 +253,13 @@ export function Experiments({
             </p>
           )}
         </form>
-        <section className="experiment-results" aria-labelledby={statusId}>
+        <section className="experiment-results" aria-label="Experiment results">
           <p
             className={`experiment-status state-${experiment?.state ?? 'idle'}`}
-            id={statusId}
             role="status"
             aria-label="Experiment status"
             data-state={experiment?.state ?? 'idle'}
+            data-runner={progress === undefined ? undefined : progress.runner ? 'yes' : 'no'}
           >
             {statusLine(experiment, runner)}
           </p>
