@@ -28,7 +28,7 @@ afterEach(() => {
 const REQUEST = { scenario: 'tab-crash', trials: 2, tabs: 3, seed: 42 } as const;
 const checkReport = compileChecker(Report);
 
-function setUp(options: { runner?: boolean; save?: (report: Report) => Promise<SavedReport> } = {}) {
+function setUp(options: { runner?: boolean; refuse?: string; save?: (report: Report) => Promise<SavedReport> } = {}) {
   const runs: FakeExperimentRun[] = [];
   const saved: Report[] = [];
   const tabHost = new FakeTabHost();
@@ -39,6 +39,7 @@ function setUp(options: { runner?: boolean; save?: (report: Report) => Promise<S
       options.runner === false
         ? undefined
         : (request: ExperimentRequest) => {
+            if (options.refuse) throw new Error(options.refuse);
             const run = new FakeExperimentRun(`run-${runs.length + 1}`, request);
             runs.push(run);
             return run;
@@ -166,8 +167,17 @@ describe('the Experiments view over BrowserUiService', () => {
       code: ExperimentErrorCode.BAD_EXPERIMENT_REQUEST,
       message: expect.stringMatching(/"faults" is for chaos only/),
     });
-    await expect(remote.startExperiment({ ...REQUEST, trials: 0 })).rejects.toMatchObject({ code: 'RPC_BAD_MESSAGE' });
+    await expect(remote.startExperiment({ ...REQUEST, tabs: 0 })).rejects.toMatchObject({ code: 'RPC_BAD_MESSAGE' });
     expect(runs).toHaveLength(0);
+  });
+
+  it('passes on what the runner itself refuses (a scenario’s own limits) as a bad request', async () => {
+    const { remote } = setUp({ refuse: 'same-site needs at least 2 tabs, got 1' });
+    await expect(remote.startExperiment({ ...REQUEST, scenario: 'same-site', tabs: 1 })).rejects.toMatchObject({
+      code: ExperimentErrorCode.BAD_EXPERIMENT_REQUEST,
+      message: 'same-site needs at least 2 tabs, got 1',
+    });
+    expect(await remote.getExperiment({ lastTrials: 1 })).toEqual({ runner: true });
   });
 
   it('says when the shell has no runner', async () => {

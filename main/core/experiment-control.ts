@@ -96,7 +96,13 @@ export class ExperimentControl {
     }
     const checked = checkExperimentRequest(request);
     if (!checked.ok) throw new CodedError(ExperimentErrorCode.BAD_EXPERIMENT_REQUEST, checked.errors.join('; '));
-    const run = startExperiment(checked.request);
+    let run: ExperimentRun;
+    try {
+      run = startExperiment(checked.request);
+    } catch (error) {
+      // The runner refuses synchronously only what it cannot run (a scenario's own minimum of tabs...).
+      throw new CodedError(ExperimentErrorCode.BAD_EXPERIMENT_REQUEST, (error as Error)?.message ?? String(error));
+    }
     const followed: Followed = {
       run,
       state: 'running',

@@ -60,26 +60,33 @@ function webSite(url: URL): string {
 }
 
 /**
+ * A written experiment report, by id (`lab://reports/<id>`, its JSON `lab://reports/<id>.json`); its
+ * tab's site is the reports', shared by all of them. Undefined for any other URL.
+ */
+function reportPage(text: string): ResolvedUrl | undefined {
+  const prefix = `lab://${REPORTS_PAGE}/`;
+  if (text.slice(0, prefix.length).toLowerCase() !== prefix) return undefined;
+  const report = text.slice(prefix.length).replace(/\/+$/, '');
+  const id = report.endsWith('.json') ? report.slice(0, -'.json'.length) : report;
+  if (!isReportId(id)) throw new UrlError(`"${report}" is not an experiment report's id`);
+  return { kind: 'page', url: `${prefix}${report}`, site: REPORTS_PAGE, title: 'Experiment report' };
+}
+
+/**
  * Resolves what was typed or asked for. `typed` is true only for the omnibox: a page (or a link)
  * can never reach a debug URL.
  */
 export function resolveUrl(input: string, { typed }: { typed: boolean }): ResolvedUrl {
   const text = input.trim();
+  const report = reportPage(text);
+  if (report) return report;
   const debug = DEBUG_URLS[text.toLowerCase() as keyof typeof DEBUG_URLS];
   if (debug) {
     if (!typed) throw new UrlError(`${text} can only be typed in the omnibox`);
     return { kind: 'debug', action: debug };
   }
   if (/^lab:\/\//i.test(text)) {
-    const path = text.slice('lab://'.length).replace(/\/+$/, '');
-    // A written experiment report, by id (its tab's site is the reports', shared by all of them).
-    const report = path.toLowerCase().startsWith(`${REPORTS_PAGE}/`) ? path.slice(REPORTS_PAGE.length + 1) : undefined;
-    if (report !== undefined) {
-      const id = report.endsWith('.json') ? report.slice(0, -'.json'.length) : report;
-      if (!isReportId(id)) throw new UrlError(`"${report}" is not an experiment report's id`);
-      return { kind: 'page', url: `lab://${REPORTS_PAGE}/${report}`, site: REPORTS_PAGE, title: 'Experiment report' };
-    }
-    const name = path.toLowerCase();
+    const name = text.slice('lab://'.length).replace(/\/+$/, '').toLowerCase();
     if (!Object.hasOwn(BUILT_IN_PAGES, name)) {
       throw new UrlError(
         `There is no built-in page "${name}"; the pages are ${Object.keys(BUILT_IN_PAGES)

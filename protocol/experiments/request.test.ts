@@ -7,13 +7,17 @@ describe('checkExperimentRequest', () => {
     expect(
       checkExperimentRequest({ scenario: 'chaos', trials: 1, tabs: 4, faults: 50, seed: 0xffff_ffff, control: false }),
     ).toMatchObject({ ok: true });
+    expect(checkExperimentRequest({ scenario: 'chaos', trials: 0, tabs: 20, faults: 1000, seed: 1 })).toMatchObject({
+      ok: true,
+    });
   });
 
   it.each([
     [{ scenario: 'tab-explode', trials: 2, tabs: 3, seed: 1 }, /scenario/],
-    [{ scenario: 'tab-crash', trials: 0, tabs: 3, seed: 1 }, /trials/],
+    [{ scenario: 'tab-crash', trials: 0, tabs: 3, seed: 1 }, /tab-crash needs at least 1 trial/],
+    [{ scenario: 'tab-crash', trials: -1, tabs: 3, seed: 1 }, /trials/],
     [{ scenario: 'tab-crash', trials: 2.5, tabs: 3, seed: 1 }, /trials/],
-    [{ scenario: 'tab-crash', trials: 2, tabs: 99, seed: 1 }, /tabs/],
+    [{ scenario: 'tab-crash', trials: 2, tabs: 21, seed: 1 }, /tabs/],
     [{ scenario: 'tab-crash', trials: 2, tabs: 3, seed: -1 }, /seed/],
     [{ scenario: 'tab-crash', trials: 2, tabs: 3 }, /seed/],
     [{ scenario: 'tab-crash', trials: 2, tabs: 3, seed: 1, extra: true }, /extra|additional/i],

@@ -117,6 +117,7 @@ describe('progress', () => {
     ).toBe('Done (stopped): the hypothesis did not hold, 1 of 4 trials');
     expect(statusLine(experiment({ state: 'failed', error: 'disk full' }), true)).toBe('Failed: disk full');
     expect(plannedTrials({ scenario: 'chaos', trials: 1, faults: 50, tabs: 3, seed: 1, control: false })).toBe(50);
+    expect(plannedTrials({ scenario: 'chaos', trials: 5, faults: 50, tabs: 3, seed: 1 })).toBe(55);
     expect([isActive('running'), isActive('writing'), isActive('done'), isActive(undefined)]).toEqual([
       true,
       true,

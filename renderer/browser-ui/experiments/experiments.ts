@@ -104,12 +104,17 @@ export function isActive(state: ExperimentState | undefined): boolean {
 }
 
 /**
- * How many trials the request asks for: its arm's trials (chaos: its faults), twice with a control arm.
- * For the status line only; the runner's report is what counts.
+ * How many trials the request asks for, as the runner plans them: each trial with its control beside it;
+ * chaos, its faults and up to `trials` controls. For the status line only (a scenario may cap its trials):
+ * the runner's report is what counts.
  */
 export function plannedTrials(request: Experiment['request']): number {
-  const perArm = request.scenario === 'chaos' ? (request.faults ?? request.trials) : request.trials;
-  return perArm * (request.control === false ? 1 : 2);
+  const control = request.control !== false;
+  if (request.scenario === 'chaos') {
+    const faults = request.faults ?? 0;
+    return faults + (control ? Math.min(request.trials, faults) : 0);
+  }
+  return request.trials * (control ? 2 : 1);
 }
 
 /** The status line under the form. */
