@@ -1,8 +1,8 @@
 /**
  * Browser UI page <-> browser process.
  *
- * The UI (tab strip, omnibox, toolbar, sad tab, dialogs, the task manager, the IPC inspector and the map) shows
- * the browser's state and asks it to act; it never touches a tab or a process itself. Implemented by
+ * The UI (tab strip, omnibox, toolbar, sad tab, dialogs, the task manager, the IPC inspector, the map and the
+ * Experiments view) shows the browser's state and asks it to act; it never touches a tab or a process itself. Implemented by
  * the browser process: BrowserUiService (its events stream state changes to the UI). By the UI page:
  * BrowserUi.
  */
