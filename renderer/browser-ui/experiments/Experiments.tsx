@@ -16,6 +16,7 @@ import {
   isActive,
   latencyOf,
   plotPoints,
+  plottedLatency,
   requestFromForm,
   SCENARIO_NAMES,
   SCENARIOS,
@@ -86,7 +87,8 @@ export function Experiments({
   const runner = progress?.runner ?? true;
   const active = isActive(experiment?.state);
   const checked = requestFromForm(form);
-  const latency = experiment?.latencies[0];
+  const [asked, setAsked] = useState<string | undefined>(undefined);
+  const latency = plottedLatency(experiment?.latencies ?? [], asked);
   const points = plotPoints(experiment?.trials ?? [], latency);
   const set = (changes: Partial<ExperimentForm>) => {
     setForm((current) => ({ ...current, ...changes }));
@@ -272,6 +274,19 @@ export function Experiments({
             </ul>
           )}
           {experiment?.report && <p className="experiment-file">Report: {experiment.report.file}</p>}
+          {latency && experiment && experiment.latencies.length > 1 && (
+            <Field label="Plotted latency">
+              {(id) => (
+                <select id={id} value={latency.name} onChange={(event) => setAsked(event.target.value)}>
+                  {experiment.latencies.map((entry) => (
+                    <option key={entry.name} value={entry.name} title={entry.description}>
+                      {entry.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          )}
           {latency && (
             <LivePlot
               plot={{ name: latency.name, points }}

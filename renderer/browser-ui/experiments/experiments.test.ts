@@ -9,6 +9,7 @@ import {
   latencyOf,
   plannedTrials,
   plotPoints,
+  plottedLatency,
   requestFromForm,
   SCENARIO_NAMES,
   SCENARIOS,
@@ -139,6 +140,11 @@ describe('progress', () => {
       { index: 2, arm: 'experiment', ms: 61, ok: false },
     ]);
     expect(plotPoints(trials, undefined)).toEqual([]);
+    const observed = { ...CRASH_TO_SAD_TAB, name: 'fault-to-observed', to: 'observed' } as unknown as ExperimentLatency;
+    expect(plottedLatency([observed, CRASH_TO_SAD_TAB], undefined)).toBe(CRASH_TO_SAD_TAB);
+    expect(plottedLatency([observed, CRASH_TO_SAD_TAB], 'fault-to-observed')).toBe(observed);
+    expect(plottedLatency([observed], 'gone')).toBe(observed);
+    expect(plottedLatency([], undefined)).toBeUndefined();
   });
 
   it('formats times, exits and the blast radius (the target’s own end not counted)', () => {

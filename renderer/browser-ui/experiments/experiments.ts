@@ -146,6 +146,21 @@ export function latencyOf(trial: ExperimentTrialRow, latency: ExperimentLatency)
   return from === undefined || to === undefined ? undefined : to - from;
 }
 
+/**
+ * Which latency the live plot shows: the one asked for while the scenario reports it, else the first that
+ * ends at a paint the user sees (the sad tab, the dialog), else the first.
+ */
+export function plottedLatency(
+  latencies: readonly ExperimentLatency[],
+  asked: string | undefined,
+): ExperimentLatency | undefined {
+  return (
+    latencies.find((latency) => latency.name === asked) ??
+    latencies.find((latency) => (latency.to as MarkName) === 'uiPainted') ??
+    latencies[0]
+  );
+}
+
 /** One point of the live plot: a trial's latency, by arm. */
 export interface PlotPoint {
   readonly index: number;
