@@ -73,7 +73,10 @@ test('the Experiments view runs a 2-trial tab crash: trials land live, then the 
   await expect(trials.locator('tbody tr[data-arm="control"]')).toHaveCount(2);
   // Each fault trial's crash was named, and plotted.
   await expect(trials.locator('tbody tr[data-arm="experiment"]').first()).toContainText('crashed');
-  await expect(after.locator('.experiment-plot circle.dot.experiment')).toHaveCount(2);
+  // The live plot, whichever library draws it (latency-plot.ts): both fault trials measured, drawn as SVG.
+  const plot = after.getByRole('img', { name: /per trial: 2 measured/ });
+  await expect(plot).toBeVisible();
+  await expect(plot.locator('svg').first()).toBeVisible();
   await app.screenshot('experiments-view-done');
 
   // Open report: a new tab, selected, showing the written report.

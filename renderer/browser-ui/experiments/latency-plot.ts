@@ -58,7 +58,7 @@ function svg<K extends keyof SVGElementTagNameMap>(
 /** Draws `plot` into `element`, replacing what was there. */
 export function drawLatencyPlot(element: HTMLElement, plot: LatencyPlot): void {
   const width = Math.max(160, element.clientWidth);
-  const height = Math.max(100, element.clientHeight);
+  const height = 110;
   const geometry = plotGeometry(plot.points, width, height);
   const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'latency-plot' });
   const bottom = height - MARGIN.bottom;
