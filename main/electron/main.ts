@@ -89,9 +89,10 @@ async function start(): Promise<void> {
   const processModel = processModelFromSwitch(app.commandLine.getSwitchValue(PROCESS_MODEL_SWITCH));
   const experiment = experimentFromCommandLine();
   if (app.commandLine.hasSwitch('lab-experiment') && !experiment) return; // refused, exiting with 2
-  // Reports written from the Experiments view; `lab://reports/<id>` serves them.
-  const reportsDir = path.join(app.getPath('userData'), 'experiments');
   await app.whenReady();
+  // Reports written from the Experiments view; `lab://reports/<id>` serves them. (Read after ready: the
+  // userData path is final only once nothing can rename the app any more.)
+  const reportsDir = path.join(app.getPath('userData'), 'experiments');
   handleAppProtocol(protocol, net, {
     ui: path.join(root, 'dist/renderer'),
     pages: path.join(root, 'dist/pages'),
