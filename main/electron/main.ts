@@ -24,8 +24,8 @@ import {
 import { Browser } from '../core/browser.ts';
 import { serveBrowserUi } from '../core/browser-ui-service.ts';
 import { ExperimentControl } from '../core/experiment-control.ts';
-import { parseExperimentRequest, type ExperimentRequestMessage } from '../../protocol/experiments/request.ts';
 import { saveReport } from '../node/experiment-reports.ts';
+import { EXPERIMENT_EXIT, experimentSwitches } from './experiment-switches.ts';
 import { systemClock } from '../core/clock.ts';
 import { processModelFromSwitch, PROCESS_MODEL_SWITCH } from '../core/process-model-switch.ts';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol, UI_URL } from './app-protocol.ts';
@@ -56,23 +56,6 @@ const sandbox = sandboxInForce(
 );
 console.log(sandboxSummary(sandbox));
 
-/** Exit codes of an experiment run from the command line (`--lab-experiment`). */
-const EXPERIMENT_EXIT = { held: 0, notHeld: 1, badRequest: 2, failed: 3 } as const;
-
-/** The experiment asked for on the command line, checked as the Experiments view's requests are; exits 2 if bad. */
-function experimentFromCommandLine(): { request: ExperimentRequestMessage; out: string } | undefined {
-  if (!app.commandLine.hasSwitch('lab-experiment')) return undefined;
-  const checked = parseExperimentRequest(app.commandLine.getSwitchValue('lab-experiment'));
-  const out = app.commandLine.getSwitchValue('lab-experiment-out');
-  const errors = [...(checked.ok ? [] : checked.errors), ...(out ? [] : ['--lab-experiment-out=<dir> is missing'])];
-  if (!checked.ok || !out) {
-    for (const error of errors) console.error(`[experiment] ${error}`);
-    app.exit(EXPERIMENT_EXIT.badRequest);
-    return undefined;
-  }
-  return { request: checked.request, out: path.resolve(out) };
-}
-
 /** What the UI page may do to itself: nothing but stay on the UI. */
 function lockDownUi(contents: WebContents): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -87,8 +70,13 @@ async function start(): Promise<void> {
   // From Chromium's parsed command line, not process.argv: argv is [electron, '.', ...args] in
   // development but [exe, ...args] packaged.
   const processModel = processModelFromSwitch(app.commandLine.getSwitchValue(PROCESS_MODEL_SWITCH));
-  const experiment = experimentFromCommandLine();
-  if (app.commandLine.hasSwitch('lab-experiment') && !experiment) return; // refused, exiting with 2
+  const switches = experimentSwitches(app.commandLine, process.cwd());
+  if (switches.kind === 'refused') {
+    for (const error of switches.errors) console.error(`[experiment] ${error}`);
+    app.exit(EXPERIMENT_EXIT.badRequest);
+    return;
+  }
+  const experiment = switches.kind === 'run' ? switches : undefined;
   await app.whenReady();
   // Reports written from the Experiments view; `lab://reports/<id>` serves them. (Read after ready: the
   // userData path is final only once nothing can rename the app any more.)
