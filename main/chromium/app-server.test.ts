@@ -37,7 +37,16 @@ beforeAll(async () => {
   writeFileSync(path.join(dir, 'pages/live.html'), '<title>Live</title>');
   writeFileSync(path.join(dir, 'pages/assets/live.js'), 'x');
   writeFileSync(path.join(dir, 'secret.txt'), 'secret');
-  server = await startAppServer({ uiRoot: path.join(dir, 'ui'), pagesRoot: path.join(dir, 'pages') });
+  writeFileSync(path.join(dir, 'secret.html'), 'secret');
+  mkdirSync(path.join(dir, 'reports'));
+  writeFileSync(path.join(dir, 'reports/run-1.html'), '<title>Report</title><script>1</script>');
+  writeFileSync(path.join(dir, 'reports/run-1.json'), '{"id":"run-1"}');
+  writeFileSync(path.join(dir, 'reports/notes.txt'), 'not a report');
+  server = await startAppServer({
+    uiRoot: path.join(dir, 'ui'),
+    pagesRoot: path.join(dir, 'pages'),
+    reportsRoot: path.join(dir, 'reports'),
+  });
 });
 
 afterAll(async () => {
@@ -66,6 +75,40 @@ describe('app server', () => {
     expect((await get('127.0.0.1', '/%2e%2e/secret.txt')).status).toBe(404);
     expect((await get('127.0.0.1', '/..%2fsecret.txt')).status).toBe(404);
     expect((await get('127.0.0.1', '/%00')).status).toBe(404);
+  });
+
+  it('serves a written report by id to tabs, its HTML with a CSP that lets its inline script run', async () => {
+    const html = await get('reports.localhost', '/reports/run-1');
+    expect(html).toMatchObject({ status: 200, body: '<title>Report</title><script>1</script>' });
+    expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(html.headers['content-security-policy']).toContain("script-src 'unsafe-inline'");
+    expect(html.headers['content-security-policy']).toContain("connect-src 'none'");
+    const json = await get('reports.localhost', '/reports/run-1.json');
+    expect(json).toMatchObject({ status: 200, body: '{"id":"run-1"}' });
+    expect(json.headers['content-type']).toBe('application/json');
+    // Not to the UI's origin: a report runs script, and the UI's page holds the browser's channel.
+    expect((await get('127.0.0.1', '/reports/run-1')).status).toBe(404);
+  });
+
+  it('serves nothing but report files from the reports folder: no path leaves it', async () => {
+    for (const bad of [
+      '/reports/../secret',
+      '/reports/%2e%2e/secret',
+      '/reports/..%2fsecret',
+      '/reports/%2e%2e%2fsecret',
+      '/reports/..%5csecret',
+      '/reports/%2e%2e',
+      '/reports/notes.txt',
+      '/reports/notes',
+      '/reports/.run-1',
+      '/reports/',
+      '/reports/run-1%00',
+      '/reports/run-2',
+    ]) {
+      const answer = await get('reports.localhost', bad);
+      expect(answer.status, bad).toBe(404);
+      expect(answer.body, bad).toMatch(/^Not found: /);
+    }
   });
 
   it('resolveInside keeps every path inside its root', () => {

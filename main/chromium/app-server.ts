@@ -2,7 +2,8 @@
  * The Chromium shell's loopback web server: the browser UI on `http://127.0.0.1:<port>/`, and the
  * built-in tab pages on `http://<site>.localhost:<port>/<page>` (Chromium resolves every *.localhost
  * name to loopback itself, and puts each site in its own renderer process). Serves only files from
- * the build output, with a Content-Security-Policy on every page.
+ * the build output, with a Content-Security-Policy on every page, and written experiment reports by id
+ * (`http://reports.localhost:<port>/reports/<id>`, as `lab://reports/<id>` maps) from the reports folder.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -10,6 +11,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { resolveInside } from '../node/static-paths.ts';
+import { REPORT_CSP, reportFile } from '../node/experiment-reports.ts';
+import { REPORTS_PAGE } from '../../protocol/experiments/report-url.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -36,6 +39,11 @@ export interface AppServerOptions {
   readonly uiRoot: string;
   /** The built tab pages (dist/pages): `<page>.html` plus their assets. */
   readonly pagesRoot: string;
+  /**
+   * Written experiment reports, served to tabs as `lab://reports/<id>` (`/reports/<id>`, `/reports/<id>.json`
+   * on a *.localhost host) by id only. Without it, no reports are served.
+   */
+  readonly reportsRoot?: string;
 }
 
 export interface AppServer {
@@ -78,24 +86,42 @@ async function serve(
   const isPage = host.endsWith('.localhost');
   if (!isUi && !isPage) return void response.writeHead(421).end('Unknown host');
 
+  // A report, by id from its own folder; any other /reports/ path is a 404, never a look elsewhere.
+  if (isPage && pathname.startsWith(`/${REPORTS_PAGE}/`)) {
+    const report = options.reportsRoot === undefined ? undefined : reportFile(options.reportsRoot, pathname);
+    return sendFile(request, response, report?.file, report?.type ?? '', REPORT_CSP, pathname);
+  }
+
   const root = isUi ? options.uiRoot : options.pagesRoot;
   // The UI is one page; a tab page is `/<page>` -> `<page>.html`.
   const wanted =
     pathname === '/' ? (isUi ? '/index.html' : undefined) : path.extname(pathname) ? pathname : `${pathname}.html`;
-  const file = wanted && resolveInside(root, wanted);
+  const file = wanted ? resolveInside(root, wanted) : undefined;
+  const type = file ? (TYPES[path.extname(file)] ?? 'application/octet-stream') : '';
+  return sendFile(request, response, file, type, isUi ? UI_CSP : PAGE_CSP, pathname);
+}
+
+/** Sends `file` (or a 404 when it is undefined or not a file); HTML gets `csp`. */
+async function sendFile(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  file: string | undefined,
+  type: string,
+  csp: string,
+  pathname: string,
+): Promise<void> {
   const found = file ? await stat(file).catch(() => undefined) : undefined;
   if (!file || !found?.isFile()) {
     response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
     return void response.end(`Not found: ${pathname}`);
   }
-  const type = TYPES[path.extname(file)] ?? 'application/octet-stream';
   const headers: http.OutgoingHttpHeaders = {
     'content-type': type,
     'content-length': found.size,
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
   };
-  if (type.startsWith('text/html')) headers['content-security-policy'] = isUi ? UI_CSP : PAGE_CSP;
+  if (type.startsWith('text/html')) headers['content-security-policy'] = csp;
   response.writeHead(200, headers);
   if (request.method === 'HEAD') return void response.end();
   createReadStream(file).pipe(response);

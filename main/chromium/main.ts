@@ -22,6 +22,11 @@ import { chromeSandboxHelpers, currentUid, decideSandbox, REASON_ROOT, sandboxSu
 import { lookUpBrowserUser } from './browser-user.ts';
 import type { BrowserUser } from './chromium-process.ts';
 import { startChromiumShell } from './shell.ts';
+import { ExperimentControl } from '../core/experiment-control.ts';
+import type { ExperimentHost } from '../core/experiments/experiment-host.ts';
+import { startExperiment } from '../core/experiments/runner.ts';
+import { chromiumReportsDir, saveReport } from '../node/experiment-reports.ts';
+import { chromiumExperimentHost } from './experiment-host.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
@@ -85,6 +90,17 @@ const rootHint =
 
 console.log(`${sandboxSummary(sandbox)}${asUser}${rootHint}`);
 
+// The Experiments view runs the same runner as `npm run experiment`, against this app; its reports are
+// written here and open in a tab as lab://reports/<id>. The runner's host needs the started shell.
+const reportsDir = chromiumReportsDir();
+const runner: { host?: ExperimentHost & { dispose(): void } } = {};
+const experiments = new ExperimentControl({
+  startExperiment: (request) => {
+    if (!runner.host) throw new Error('The browser is still starting: try again in a moment');
+    return startExperiment(runner.host, request);
+  },
+  saveReport: (report) => saveReport(report, reportsDir),
+});
 const shell = await startChromiumShell({
   root,
   executablePath,
@@ -95,16 +111,22 @@ const shell = await startChromiumShell({
   ...(browserUser ? { browserUser } : {}),
   chromiumArgs: debuggingPort ? [debuggingPort] : [],
   firstTab: 'lab://live',
+  experiments,
+  reportsDir,
 });
+runner.host = await chromiumExperimentHost(shell);
 
 console.log(`Browser Process Lab (Chromium shell) is running${headless ? ', headless' : ''}.`);
 console.log(`  browser UI: ${shell.uiUrl}`);
+console.log(`  experiment reports: ${reportsDir}`);
 if (debuggingPort) console.log(`  CDP: http://127.0.0.1:${debuggingPort.split('=')[1]} (chromium.connectOverCDP)`);
 
 let stopping = false;
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
+    experiments.dispose();
+    runner.host?.dispose();
     await shell.close();
   }
   process.exit(code);

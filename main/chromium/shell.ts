@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Browser } from '../core/browser.ts';
 import { serveBrowserUi } from '../core/browser-ui-service.ts';
+import type { ExperimentControl } from '../core/experiment-control.ts';
 import { loopbackWebSocketBroker } from '../core/channel-broker.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
 import type { ProcessModel } from '../../protocol/interfaces/browser-state.ts';
@@ -42,6 +43,10 @@ export interface ChromiumShellOptions {
   readonly gpuCrashWindowMs?: number;
   /** Keep a hot-standby GPU process (default true, as the app runs; `--lab-gpu-standby=off`). */
   readonly gpuStandby?: boolean;
+  /** The Experiments view's runner and report writer (none: the view says this shell has no runner). */
+  readonly experiments?: ExperimentControl;
+  /** Where experiment reports are written: served to tabs as lab://reports/<id>. */
+  readonly reportsDir?: string;
   /** The core's clock (default: the system clock). */
   readonly clock?: Clock;
 }
@@ -85,7 +90,11 @@ export async function startChromiumShell(options: ChromiumShellOptions): Promise
     }
   };
   try {
-    const server = await startAppServer({ uiRoot, pagesRoot });
+    const server = await startAppServer({
+      uiRoot,
+      pagesRoot,
+      ...(options.reportsDir ? { reportsRoot: options.reportsDir } : {}),
+    });
     cleanups.push(() => server.close());
     const chromium = await launchChromium({
       executablePath: options.executablePath,
@@ -131,7 +140,7 @@ export async function startChromiumShell(options: ChromiumShellOptions): Promise
     let uiConnected: () => void = () => {};
     const firstUi = new Promise<void>((resolve) => (uiConnected = resolve));
     serveUi = (transport) => {
-      serveBrowserUi(browser, transport);
+      serveBrowserUi(browser, transport, options.experiments);
       uiConnected();
     };
     for (const transport of waiting.splice(0)) serveUi(transport);

@@ -7,12 +7,23 @@ import { BrowserUi, BrowserUiService } from '../../protocol/interfaces/ui-browse
 import { connect, type Connection } from '../../protocol/rpc/endpoint.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
 import type { Browser } from './browser.ts';
+import { ExperimentControl } from './experiment-control.ts';
 
 export const UI_PROCESS_ID = 'ui';
 
+/** Without a runner: the Experiments view says this shell cannot run experiments. */
+const NO_EXPERIMENTS = new ExperimentControl({
+  saveReport: () => Promise.reject(new Error('This shell keeps no reports')),
+});
+
+/**
+ * `experiments` is the browser's one ExperimentControl, shared by every UI document it serves (a
+ * reloaded UI finds the experiment that was running).
+ */
 export function serveBrowserUi(
   browser: Browser,
   transport: Transport,
+  experiments: ExperimentControl = NO_EXPERIMENTS,
 ): Connection<typeof BrowserUiService, typeof BrowserUi> {
   const { tabs } = browser;
   const done = async (work: Promise<unknown> | unknown) => {
@@ -41,6 +52,12 @@ export function serveBrowserUi(
       restartPluginHost: () => done(browser.plugins.start()),
       getMetrics: async () => ({ processes: await browser.getMetrics(), channels: [...browser.metrics.channels] }),
       getTrace: ({ sinceSeq }) => browser.trace.since(sinceSeq),
+      startExperiment: (request) => experiments.start(request),
+      stopExperiment: ({ id }) => {
+        experiments.stop(id);
+        return {};
+      },
+      getExperiment: ({ lastTrials }) => experiments.progress(lastTrials),
       endProcess: async ({ processId }) => {
         browser.endProcess(processId);
         return {};

@@ -46,6 +46,18 @@ describe('resolveUrl', () => {
     expect(resolveUrl('http://127.0.0.1:8080/x', { typed: true })).toMatchObject({ site: 'http-127-0-0-1' });
   });
 
+  it('opens a written experiment report by id, its JSON too, and nothing that is not an id', () => {
+    expect(resolveUrl('lab://reports/tab-crash-20261203-1a2b', { typed: false })).toEqual({
+      kind: 'page',
+      url: 'lab://reports/tab-crash-20261203-1a2b',
+      site: 'reports',
+      title: 'Experiment report',
+    });
+    expect(resolveUrl('LAB://Reports/Run.7.json', { typed: true })).toMatchObject({ url: 'lab://reports/Run.7.json' });
+    for (const bad of ['../index', '..', 'a/b', '%2e%2e', '.hidden', 'x.html'])
+      expect(() => resolveUrl(`lab://reports/${bad}`, { typed: true }), bad).toThrow(/not an experiment report's id/);
+  });
+
   it('refuses everything else with a clear error', () => {
     expect(() => resolveUrl('lab://nope', { typed: true })).toThrow(
       /There is no built-in page "nope"; the pages are lab:\/\/live, /,

@@ -4,6 +4,7 @@
  */
 import { BrowserUiErrorCode } from '../../protocol/interfaces/ui-browser.ts';
 import { CodedError } from '../../protocol/rpc/errors.ts';
+import { isReportId, REPORTS_PAGE } from '../../protocol/experiments/report-url.ts';
 
 /** Built-in pages served by the shell (no network needed). `site` groups pages into one site. */
 export const BUILT_IN_PAGES = {
@@ -59,11 +60,26 @@ function webSite(url: URL): string {
 }
 
 /**
+ * A written experiment report, by id (`lab://reports/<id>`, its JSON `lab://reports/<id>.json`); its
+ * tab's site is the reports', shared by all of them. Undefined for any other URL.
+ */
+function reportPage(text: string): ResolvedUrl | undefined {
+  const prefix = `lab://${REPORTS_PAGE}/`;
+  if (text.slice(0, prefix.length).toLowerCase() !== prefix) return undefined;
+  const report = text.slice(prefix.length).replace(/\/+$/, '');
+  const id = report.endsWith('.json') ? report.slice(0, -'.json'.length) : report;
+  if (!isReportId(id)) throw new UrlError(`"${report}" is not an experiment report's id`);
+  return { kind: 'page', url: `${prefix}${report}`, site: REPORTS_PAGE, title: 'Experiment report' };
+}
+
+/**
  * Resolves what was typed or asked for. `typed` is true only for the omnibox: a page (or a link)
  * can never reach a debug URL.
  */
 export function resolveUrl(input: string, { typed }: { typed: boolean }): ResolvedUrl {
   const text = input.trim();
+  const report = reportPage(text);
+  if (report) return report;
   const debug = DEBUG_URLS[text.toLowerCase() as keyof typeof DEBUG_URLS];
   if (debug) {
     if (!typed) throw new UrlError(`${text} can only be typed in the omnibox`);

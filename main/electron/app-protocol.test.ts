@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { REPORT_CSP } from '../node/experiment-reports.ts';
 import { appFile, appResponse, appToLabUrl, labToAppUrl, PAGE_CSP, resolveInside, UI_CSP } from './app-protocol.ts';
 
 const roots = { ui: path.resolve('/app/dist/renderer'), pages: path.resolve('/app/dist/pages') };
@@ -43,8 +44,13 @@ describe('lab-app: protocol', () => {
 
 describe('lab-app: responses', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lab-app-'));
-  const files = { ui: path.join(dir, 'renderer'), pages: path.join(dir, 'pages') };
+  const files = { ui: path.join(dir, 'renderer'), pages: path.join(dir, 'pages'), reports: path.join(dir, 'reports') };
   mkdirSync(files.ui);
+  mkdirSync(files.reports);
+  writeFileSync(path.join(files.reports, 'run-1.html'), '<title>report</title><script>1</script>');
+  writeFileSync(path.join(files.reports, 'run-1.json'), '{"id":"run-1"}');
+  writeFileSync(path.join(files.reports, 'notes.txt'), 'not a report');
+  writeFileSync(path.join(dir, 'secret.html'), 'secret');
   mkdirSync(path.join(files.pages, 'folder.html'), { recursive: true });
   writeFileSync(path.join(files.pages, 'live.html'), '<title>live</title>');
   /** What net.fetch does for a file: URL, in plain Node (whose fetch has no file: scheme). */
@@ -73,6 +79,38 @@ describe('lab-app: responses', () => {
     expect(await (await appResponse({ method: 'GET', url: 'lab-app://pages/nope' }, files, readFile)).text()).toBe(
       'There is no page lab://nope',
     );
+  });
+
+  it('serves a written report by id, with a CSP that lets its inline script run', async () => {
+    const response = await appResponse({ method: 'GET', url: labToAppUrl('lab://reports/run-1') }, files, readFile);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toBe(REPORT_CSP);
+    expect(REPORT_CSP).toContain("script-src 'unsafe-inline'");
+    expect(await response.text()).toBe('<title>report</title><script>1</script>');
+    expect(appFile('lab-app://pages/reports/run-1.json', files)?.file).toBe(path.join(files.reports, 'run-1.json'));
+    // Not under the UI's host, and not at all without a reports folder.
+    expect(appFile('lab-app://ui/reports/run-1', files)?.file).not.toBe(path.join(files.reports, 'run-1.html'));
+    expect(appFile('lab-app://pages/reports/run-1', { ui: files.ui, pages: files.pages })).toBeUndefined();
+  });
+
+  it('serves nothing but report files from the reports folder: no path leaves it', async () => {
+    for (const bad of [
+      'lab-app://pages/reports/../secret',
+      'lab-app://pages/reports/%2e%2e/secret',
+      'lab-app://pages/reports/..%2fsecret',
+      'lab-app://pages/reports/%2e%2e%2fsecret',
+      'lab-app://pages/reports/..%5csecret',
+      'lab-app://pages/reports/notes.txt',
+      'lab-app://pages/reports/notes',
+      'lab-app://pages/reports/.run-1',
+      'lab-app://pages/reports/',
+      'lab-app://pages/reports/run-1%00',
+      'lab-app://pages/reports/run-2',
+    ]) {
+      const response = await appResponse({ method: 'GET', url: bad }, files, readFile);
+      expect(response.status, bad).toBe(404);
+      expect(await response.text(), bad).toMatch(/^There is no page/);
+    }
   });
 
   it('answers a read that fails with 500 and other methods with 405', async () => {

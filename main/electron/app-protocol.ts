@@ -1,7 +1,8 @@
 /**
  * Built-in pages over a privileged custom scheme instead of file:// (Electron security checklist
  * item 18): `lab-app://ui/` serves dist/renderer (the browser UI), `lab-app://pages/<page>` serves
- * dist/pages (the `lab://` tab pages). Every response carries a Content-Security-Policy. Type-only
+ * dist/pages (the `lab://` tab pages), and `lab-app://pages/reports/<id>` a written experiment report by id
+ * (main/node/experiment-reports.ts). Every response carries a Content-Security-Policy. Type-only
  * Electron imports: the caller passes `protocol` and `net`, so the path guard is testable in Node.
  */
 import { stat } from 'node:fs/promises';
@@ -9,6 +10,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Net, Protocol } from 'electron';
 import { resolveInside } from '../node/static-paths.ts';
+import { REPORT_CSP, reportFile } from '../node/experiment-reports.ts';
+import { REPORTS_PAGE } from '../../protocol/experiments/report-url.ts';
 
 export const APP_SCHEME = 'lab-app';
 export const UI_HOST = 'ui';
@@ -50,6 +53,8 @@ export interface AppRoots {
   readonly ui: string;
   /** dist/pages */
   readonly pages: string;
+  /** Written experiment reports (`lab://reports/<id>` is `lab-app://pages/reports/<id>`); none served without it. */
+  readonly reports?: string;
 }
 
 /** Which file a `lab-app:` URL names, with the CSP to send; undefined for anything else. */
@@ -60,6 +65,11 @@ export function appFile(url: string, roots: AppRoots): { file: string; csp: stri
   if (hostname === UI_HOST) {
     const file = resolveInside(roots.ui, pathname === '/' ? '/index.html' : pathname);
     return file ? { file, csp: UI_CSP } : undefined;
+  }
+  if (hostname === PAGES_HOST && pathname.startsWith(`/${REPORTS_PAGE}/`)) {
+    // A report by id from its own folder; any other /reports/ path names nothing.
+    const report = roots.reports === undefined ? undefined : reportFile(roots.reports, pathname);
+    return report ? { file: report.file, csp: REPORT_CSP } : undefined;
   }
   if (hostname === PAGES_HOST) {
     // A tab page is `/<page>` -> `<page>.html`, as in the Chromium shell's app server.

@@ -3,6 +3,11 @@
 // does with Chromium's: utility processes for the GPU process and the plugin host, a WebContentsView
 // per tab, app.getAppMetrics() for the task manager, and the UI window's channel for the UI.
 // Built-in pages come from the privileged `lab-app:` scheme (app-protocol.ts), never file://.
+//
+//   --lab-experiment=<request JSON> --lab-experiment-out=<dir>
+//       (what `npm run experiment -- ... --shell electron` passes) runs one experiment against this app,
+//       its window hidden, writes the report to <dir> and quits: 0 the hypothesis held, 1 it did not,
+//       2 a bad request (or no runner in this build), 3 the run or the writing failed.
 import path from 'node:path';
 import {
   app,
@@ -18,6 +23,9 @@ import {
 } from 'electron';
 import { Browser } from '../core/browser.ts';
 import { serveBrowserUi } from '../core/browser-ui-service.ts';
+import { ExperimentControl } from '../core/experiment-control.ts';
+import { saveReport } from '../node/experiment-reports.ts';
+import { EXPERIMENT_EXIT, experimentSwitches } from './experiment-switches.ts';
 import { systemClock } from '../core/clock.ts';
 import { processModelFromSwitch, PROCESS_MODEL_SWITCH } from '../core/process-model-switch.ts';
 import { GPU_STANDBY_SWITCH, gpuStandbyFromSwitch } from '../core/gpu-standby-switch.ts';
@@ -65,15 +73,33 @@ async function start(): Promise<void> {
   const processModel = processModelFromSwitch(app.commandLine.getSwitchValue(PROCESS_MODEL_SWITCH));
   // getSwitchValue answers '' for an absent switch, which is the default (on).
   const gpuStandby = gpuStandbyFromSwitch(app.commandLine.getSwitchValue(GPU_STANDBY_SWITCH));
+  const switches = experimentSwitches(app.commandLine, process.cwd());
+  if (switches.kind === 'refused') {
+    for (const error of switches.errors) console.error(`[experiment] ${error}`);
+    app.exit(EXPERIMENT_EXIT.badRequest);
+    return;
+  }
+  const experiment = switches.kind === 'run' ? switches : undefined;
   await app.whenReady();
-  handleAppProtocol(protocol, net, { ui: path.join(root, 'dist/renderer'), pages: path.join(root, 'dist/pages') });
+  // Reports written from the Experiments view; `lab://reports/<id>` serves them. (Read after ready: the
+  // userData path is final only once nothing can rename the app any more.)
+  const reportsDir = path.join(app.getPath('userData'), 'experiments');
+  handleAppProtocol(protocol, net, {
+    ui: path.join(root, 'dist/renderer'),
+    pages: path.join(root, 'dist/pages'),
+    reports: reportsDir,
+  });
   // No page gets a permission (camera, notifications, ...): none needs one.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
 
-  const window = new BaseWindow({ width: 1280, height: 860, title: 'Browser Process Lab' });
+  // An experiment from the command line runs with the window hidden.
+  const window = new BaseWindow({ width: 1280, height: 860, title: 'Browser Process Lab', show: !experiment });
   const ui = new WebContentsView({
     webPreferences: {
+      // Hidden, the UI must still paint (the runner measures the sad tab painted): a webContents without
+      // background throttling keeps frames drawn for its whole window (WebPreferences.backgroundThrottling docs).
+      ...(experiment ? { backgroundThrottling: false } : {}),
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,
@@ -124,6 +150,14 @@ async function start(): Promise<void> {
     gpuStandby,
   });
 
+  const experiments = new ExperimentControl({
+    // INTEGRATION (runner): the runner of main/core/experiments/ for `core`; none until it is merged,
+    // and the Experiments view says so (NO_EXPERIMENT_RUNNER).
+    startExperiment: undefined,
+    // The command line's experiment writes where it was told; the view's into the reports folder.
+    saveReport: (report) => saveReport(report, experiment?.out ?? reportsDir),
+  });
+
   // A crashed UI is loaded again; its tabs live on in their own processes.
   let closing = false;
   keepUiAlive(ui.webContents, { url: UI_URL, isClosing: () => closing });
@@ -131,6 +165,7 @@ async function start(): Promise<void> {
   // Closing the window ends the app, as closing a browser does (its views' webContents first).
   window.on('closed', () => {
     closing = true;
+    experiments.dispose();
     tabHost.dispose();
     if (!ui.webContents.isDestroyed()) ui.webContents.close();
     core.dispose();
@@ -157,7 +192,7 @@ async function start(): Promise<void> {
     IPC.ui,
     () => ({ process: 'ui', pid: ui.webContents.getOSProcessId() }),
     (page) => {
-      serveBrowserUi(core, page.transport);
+      serveBrowserUi(core, page.transport, experiments);
       uiConnected();
     },
   );
@@ -170,7 +205,41 @@ async function start(): Promise<void> {
   await ui.webContents.loadURL(UI_URL);
   await core.start();
   await Promise.race([firstUi, new Promise((resolve) => setTimeout(resolve, 5000))]);
-  await core.tabs.open('lab://live');
+  if (!experiment) {
+    await core.tabs.open('lab://live');
+    return;
+  }
+  // The command line's experiment, through the same control as the view's: the runner opens its own
+  // tabs; the report goes to --lab-experiment-out.
+  let code: number = EXPERIMENT_EXIT.failed;
+  try {
+    const { id } = experiments.start(experiment.request);
+    // Ctrl-C in the CLI that spawned us: stop cleanly, and still write what was measured.
+    const stop = () => {
+      try {
+        experiments.stop(id);
+      } catch {
+        // already ended: its report is being written or was
+      }
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const ended = await experiments.settled();
+    if (ended?.state === 'done') {
+      console.log(`[experiment] report: ${ended.report?.file}`);
+      code = ended.verdict?.holds ? EXPERIMENT_EXIT.held : EXPERIMENT_EXIT.notHeld;
+    } else {
+      console.error(`[experiment] ${ended?.error ?? 'ended without a report'}`);
+    }
+  } catch (error) {
+    // Refused before it ran: no runner in this build, or a request the check refused.
+    console.error(`[experiment] ${(error as Error).message}`);
+    code = EXPERIMENT_EXIT.badRequest;
+  }
+  experiments.dispose();
+  tabHost.dispose();
+  core.dispose();
+  app.exit(code);
 }
 
 // Any new webContents (a view, a devtools window) gets no webview tags and no new windows by default;

@@ -1,17 +1,18 @@
 /**
  * Browser UI page <-> browser process.
  *
- * The UI (tab strip, omnibox, toolbar, sad tab, dialogs, the task manager, the IPC inspector and the map) shows
- * the browser's state and asks it to act; it never touches a tab or a process itself. Implemented by
+ * The UI (tab strip, omnibox, toolbar, sad tab, dialogs, the task manager, the IPC inspector, the map and the
+ * Experiments view) shows the browser's state and asks it to act; it never touches a tab or a process itself. Implemented by
  * the browser process: BrowserUiService (its events stream state changes to the UI). By the UI page:
  * BrowserUi.
  */
 import { errorCodes, type ErrorCodeOf } from '../rpc/errors.ts';
 import { defineInterface, method } from '../rpc/interface.ts';
-import { Struct, Type } from '../rpc/schema.ts';
+import { Struct, Type, type Static } from '../rpc/schema.ts';
 import {
   BrowserEvent,
   DirectChannel,
+  ExitReason,
   GpuMode,
   ProcessInfo,
   ProcessModel,
@@ -19,6 +20,8 @@ import {
   TabInfo,
 } from './browser-state.ts';
 import { TracePage } from './trace-page.ts';
+import { LatencySummary, MarkName, Marks, ScenarioName } from '../experiments/report.ts';
+import { ExperimentRequestMessage } from '../experiments/request.ts';
 
 /**
  * BrowserUiService's error codes (a CodedError's `code`); the UI shows them. NO_SUCH_TAB: a tab method
@@ -105,6 +108,102 @@ export const ProcessMetricsReport = Struct({
   channels: Type.Optional(Type.Array(DirectChannelMetrics, { maxItems: 256 })),
 });
 
+/**
+ * The Experiments view's error codes. EXPERIMENT_RUNNING: startExperiment while one runs (one at a
+ * time: they would share the tabs and each other's blast radius). NO_EXPERIMENT_RUNNER: this shell was
+ * started without a runner. BAD_EXPERIMENT_REQUEST: the request failed protocol/experiments/request.ts's
+ * check beyond its schema (faults without chaos, chaos without faults). NO_SUCH_EXPERIMENT: stopExperiment
+ * for an id that is not the running one.
+ */
+export const ExperimentErrorCode = errorCodes(
+  'EXPERIMENT_RUNNING',
+  'NO_EXPERIMENT_RUNNER',
+  'BAD_EXPERIMENT_REQUEST',
+  'NO_SUCH_EXPERIMENT',
+);
+export type ExperimentErrorCode = ErrorCodeOf<typeof ExperimentErrorCode>;
+
+/** The most trials getExperiment returns at once (the newest); the report on disk has them all. */
+export const EXPERIMENT_TRIALS_MAX = 200;
+
+/**
+ * running: trials are landing. stopping: Stop was asked; the runner finishes its step and cleans up.
+ * writing: the report is being written to disk. done: the report is written (`report`). failed: the run or
+ * the writing failed (`error`); what was measured so far is still shown.
+ */
+export const ExperimentState = Type.Union([
+  Type.Literal('running'),
+  Type.Literal('stopping'),
+  Type.Literal('writing'),
+  Type.Literal('done'),
+  Type.Literal('failed'),
+]);
+export type ExperimentState = Static<typeof ExperimentState>;
+
+/**
+ * One trial as the view lists it: the report's Trial (protocol/experiments/report.ts) without its long
+ * lists, so that EXPERIMENT_TRIALS_MAX of them fit one UI message.
+ */
+export const ExperimentTrialRow = Struct({
+  index: Type.Integer({ minimum: 0 }),
+  arm: Type.Union([Type.Literal('experiment'), Type.Literal('control')]),
+  scenario: ScenarioName,
+  /** Epoch milliseconds. */
+  startedAt: Type.Number(),
+  /** Milliseconds since `startedAt`, on the browser process's clock. */
+  marks: Marks,
+  exit: Type.Optional(Struct({ reason: ExitReason, code: Type.Optional(Type.String({ maxLength: 64 })) })),
+  ok: Type.Boolean(),
+  /** Blast radius: other tabs that missed a heartbeat, heartbeats missed, processes that ended (target included). */
+  otherTabsMissedTicks: Type.Integer({ minimum: 0 }),
+  ticksMissed: Type.Integer({ minimum: 0 }),
+  processesDied: Type.Integer({ minimum: 0 }),
+  /** The first of the trial's notes (what was unexpected), cut to fit; the report has them all. */
+  note: Type.Optional(Type.String({ maxLength: 256 })),
+});
+export type ExperimentTrialRow = Static<typeof ExperimentTrialRow>;
+
+/** A latency the scenario reports: the time between two marks of a trial. */
+export const ExperimentLatency = Struct({
+  name: Type.String({ maxLength: 128 }),
+  from: MarkName,
+  to: MarkName,
+  description: Type.String({ maxLength: 512 }),
+});
+export type ExperimentLatency = Static<typeof ExperimentLatency>;
+
+export const ExperimentProgress = Struct({
+  /** Whether this shell can run experiments at all. */
+  runner: Type.Boolean(),
+  /** The running experiment, or the last one since the browser started; absent before the first. */
+  experiment: Type.Optional(
+    Struct({
+      id: Type.String({ maxLength: 128 }),
+      request: ExperimentRequestMessage,
+      state: ExperimentState,
+      /** The runner's own statement of what should hold. */
+      hypothesis: Type.String({ maxLength: 4096 }),
+      trialsDone: Type.Integer({ minimum: 0 }),
+      /** The newest trials, oldest first: at most the `lastTrials` asked for. */
+      trials: Type.Array(ExperimentTrialRow, { maxItems: EXPERIMENT_TRIALS_MAX }),
+      latencies: Type.Array(ExperimentLatency, { maxItems: 32 }),
+      /** The summaries so far (final once `state` is done). */
+      summaries: Type.Array(LatencySummary, { maxItems: 64 }),
+      /** Once the run has ended: whether the hypothesis held, and why not. */
+      verdict: Type.Optional(
+        Struct({ holds: Type.Boolean(), reasons: Type.Array(Type.String({ maxLength: 512 }), { maxItems: 16 }) }),
+      ),
+      /** Stopped before all trials ran. */
+      interrupted: Type.Boolean(),
+      /** Where the report is, once written: the URL a tab opens (`lab://reports/<id>`) and the file. */
+      report: Type.Optional(Struct({ url: Type.String({ maxLength: 256 }), file: Type.String({ maxLength: 1024 }) })),
+      /** Why the state is failed. */
+      error: Type.Optional(Type.String({ maxLength: 1024 })),
+    }),
+  ),
+});
+export type ExperimentProgress = Static<typeof ExperimentProgress>;
+
 export const BrowserUiService = defineInterface({
   name: 'BrowserUiService',
   methods: {
@@ -148,6 +247,25 @@ export const BrowserUiService = defineInterface({
      * last call, and the first call starts it (and returns nothing yet).
      */
     getTrace: method(Struct({ sinceSeq: Type.Integer({ minimum: 0 }) }), TracePage),
+    /**
+     * The Experiments view's Run: starts an experiment against this browser (the runner opens and closes
+     * its own tabs). One at a time (EXPERIMENT_RUNNING); NO_EXPERIMENT_RUNNER where the shell has no
+     * runner; BAD_EXPERIMENT_REQUEST for what the schema cannot refuse.
+     */
+    startExperiment: method(ExperimentRequestMessage, Struct({ id: Type.String({ maxLength: 128 }) })),
+    /**
+     * The view's Stop: the runner ends after its current step, cleans up, and the report keeps what was
+     * measured. NO_SUCH_EXPERIMENT unless `id` is the running one (stopping twice is fine).
+     */
+    stopExperiment: method(Struct({ id: Type.String({ minLength: 1, maxLength: 128 }) }), Ok),
+    /**
+     * The view's feed, polled while it is shown: the running or last experiment, with its newest
+     * `lastTrials` trials and the summaries so far.
+     */
+    getExperiment: method(
+      Struct({ lastTrials: Type.Integer({ minimum: 0, maximum: EXPERIMENT_TRIALS_MAX }) }),
+      ExperimentProgress,
+    ),
   },
   events: {
     /** Something changed: the event, as recorded in the browser's history. */

@@ -1,4 +1,4 @@
-// The browser UI: tab strip, toolbar (navigation, omnibox, tab actions, Tours), infobars, the content
+// The browser UI: tab strip, toolbar (navigation, omnibox, tab actions, Experiments, Tours), infobars, the content
 // area the shell puts the tab frames in and the Processes drawer under it (a guided tour's panel
 // beside both), and the status bar. Everything it shows comes from the browser process (browser-connection.ts);
 // every button asks the browser to act.
@@ -6,6 +6,7 @@ import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react'
 import type { BrowserClient } from './connection/browser-connection.ts';
 import { selectedTab } from './connection/browser-state.ts';
 import { ContentArea } from './content-area/ContentArea.tsx';
+import { ExperimentsButton } from './experiments/ExperimentsButton.tsx';
 import { ActionErrorInfobar, PluginHostInfobar } from './infobars/Infobars.tsx';
 import { NoShell } from './NoShell.tsx';
 import { ProcessPanel } from './process-drawer/ProcessPanel.tsx';
@@ -121,6 +122,11 @@ function BrowserWindow({ client }: { client: BrowserClient }) {
           onNewTab={newTab}
         />
         <Toolbar tab={tab} omniboxRef={omniboxRef}>
+          <ExperimentsButton
+            shown={panel === 'experiments'}
+            disabled={!view}
+            onToggle={() => setPanel((open) => (open === 'experiments' ? undefined : 'experiments'))}
+          />
           <ToursMenu tours={TOURS} activeId={tour.run?.tour.id} disabled={!view} onStart={tour.start} />
         </Toolbar>
         {pluginNotice && (

@@ -1,10 +1,11 @@
 // The Processes drawer: its header's tab list picks the view (the task manager, the IPC inspector,
-// the architecture map); App owns which one is shown (tours switch it). Each view is its own
+// the architecture map, the Experiments view); App owns which one is shown (tours switch it). Each view is its own
 // feature folder; the drawer only frames them.
 import { lazy, Suspense, useId, type KeyboardEvent } from 'react';
 // Before the views' own stylesheets, which refine the drawer's (the bundle keeps import order).
 import './process-drawer.css';
 import type { BrowserView } from '../connection/browser-state.ts';
+import { Experiments } from '../experiments/Experiments.tsx';
 import { IpcInspector } from '../ipc-inspector/IpcInspector.tsx';
 import { Icon } from '../shared/icons.tsx';
 import { TaskManager } from '../task-manager/TaskManager.tsx';
@@ -70,6 +71,8 @@ export function ProcessPanel({
     <section className="process-panel" id={PROCESS_PANEL_ID} aria-label="Processes" data-view={shown}>
       {shown === 'tasks' ? (
         <TaskManager view={view} tabs={tabs} close={close} viewId={`${id}-view`} tabId={`${id}-tab-tasks`} />
+      ) : shown === 'experiments' ? (
+        <Experiments tabs={tabs} close={close} viewId={`${id}-view`} tabId={`${id}-tab-experiments`} />
       ) : shown === 'map' ? (
         <>
           <header className="panel-header">

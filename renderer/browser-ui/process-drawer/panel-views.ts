@@ -1,12 +1,13 @@
-// The Processes drawer's views, as data: what the drawer can show and which it shows first. A model
+// The Processes drawer's views (the Experiments view among them), as data: what the drawer can show and which it shows first. A model
 // file (no React), so tours can name a view without importing a component.
 
-export type PanelView = 'tasks' | 'ipc' | 'map';
+export type PanelView = 'tasks' | 'ipc' | 'map' | 'experiments';
 
 export const PANEL_VIEWS: readonly { readonly view: PanelView; readonly label: string }[] = [
   { view: 'tasks', label: 'Task manager' },
   { view: 'ipc', label: 'IPC inspector' },
   { view: 'map', label: 'Architecture map' },
+  { view: 'experiments', label: 'Experiments' },
 ];
 
 /** The first view the drawer shows when opened from the status bar. */
