@@ -1,6 +1,6 @@
 /**
  * The IPC lab's whole run: every kind side by side (all channels open at once, each size measured on
- * every channel before the next size, so drift on a shared machine hits all alike), the kernel floor
+ * every channel before the next size, round trips in blocks the channels take turns at), the kernel floor
  * in the same run, the shared-memory tear demonstration, and the ratio checks that hold across
  * machines. Returns plain JSON; `npm run lab:ipc` (cli.ts) writes it.
  */
@@ -75,6 +75,7 @@ export const REFERENCES = {
   ratios: 'TCP loopback about 1.8x a Unix socket; shared memory more than 100x below any kernel path (C, pinned cores)',
 } as const;
 
+const LATENCY_BLOCKS = 5;
 const defaultRoundTrips = (size: number) => (size <= 1024 ? 2000 : size <= 64 * 1024 ? 500 : 100);
 const defaultStreamFrames = (size: number) => Math.max(64, Math.min(5000, Math.floor((32 * 2 ** 20) / size)));
 
@@ -108,26 +109,37 @@ export async function runIpcLab(options: IpcLabOptions = {}): Promise<IpcLabResu
       results.set(spec.id, { spec, sizes: [], error: (error as Error).message });
     }
   }
-  for (const [index, size] of sizes.entries()) {
-    // Alternate the order per size, so no kind always goes first.
-    const order = index % 2 === 0 ? [...results.values()] : [...results.values()].reverse();
-    for (const entry of order) {
-      if (!entry.channel || entry.error) continue;
+  const live = () => [...results.values()].filter((entry) => entry.channel && !entry.error);
+  for (const size of sizes) {
+    // Round trips in blocks, the channels taking turns and the order flipping each block, so drift
+    // on a shared machine (another process waking up) lands on every kind alike.
+    const samples = new Map<string, number[]>();
+    const perBlock = Math.max(1, Math.ceil((options.roundTrips ?? defaultRoundTrips)(size) / LATENCY_BLOCKS));
+    for (let block = 0; block < LATENCY_BLOCKS; block++) {
+      for (const entry of block % 2 === 0 ? live() : live().reverse()) {
+        try {
+          const taken = await roundTripLatencies(entry.channel!, size, perBlock);
+          samples.set(entry.spec.id, [...(samples.get(entry.spec.id) ?? []), ...taken]);
+        } catch (error) {
+          entry.error = `${size} B round trips: ${(error as Error).message}`;
+          progress(`${entry.spec.id}: ${entry.error}`);
+        }
+      }
+    }
+    for (const entry of live()) {
       try {
-        const latencyUs = summarize(
-          await roundTripLatencies(entry.channel, size, (options.roundTrips ?? defaultRoundTrips)(size)),
-        );
+        const latencyUs = summarize(samples.get(entry.spec.id) ?? []);
         const throughput = await streamThroughput(
-          entry.channel,
+          entry.channel!,
           size,
           (options.streamFrames ?? defaultStreamFrames)(size),
         );
         entry.sizes.push({ bytes: size, latencyUs, throughput });
         progress(
-          `${entry.spec.id.padEnd(22)} ${String(size).padStart(8)} B  p50 ${latencyUs.p50.toFixed(1).padStart(8)} us  ${throughput.megabytesPerSecond.toFixed(1).padStart(8)} MiB/s`,
+          `${entry.spec.id.padEnd(22)} ${String(size).padStart(8)} B  p50 ${latencyUs.p50.toFixed(1).padStart(8)} us  p99 ${latencyUs.p99.toFixed(1).padStart(8)} us  ${throughput.megabytesPerSecond.toFixed(1).padStart(8)} MiB/s`,
         );
       } catch (error) {
-        entry.error = `${size} B: ${(error as Error).message}`;
+        entry.error = `${size} B stream: ${(error as Error).message}`;
         progress(`${entry.spec.id}: ${entry.error}`);
       }
     }

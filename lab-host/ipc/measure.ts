@@ -2,7 +2,7 @@
  * One channel's measurements: round-trip latency (echo) and one-way throughput (a stream of frames
  * the peer checks and counts, then one summary back), each checked message by message.
  */
-import type { Channel } from './channel.ts';
+import { turn, type Channel } from './channel.ts';
 import {
   controlFrame,
   fnv1a,
@@ -59,10 +59,17 @@ export async function streamThroughput(
   writer.frame[5] = verify ? 1 : 0; // tells the peer to checksum
   let checksum = 0x811c9dc5;
   const start = performance.now();
+  let lastTurn = start;
   for (let seq = 0; seq < count; seq++) {
     const frame = writer.stamp(FrameType.sink, seq);
     if (verify) checksum = fnv1a(frame, checksum);
     await channel.send(frame);
+    // A send that never blocks (a file append, a queue with room) would starve the event loop, and
+    // with it the news that the peer died: give it a turn now and then.
+    if (performance.now() - lastTurn > 20) {
+      await turn();
+      lastTurn = performance.now();
+    }
   }
   await channel.send(controlFrame(FrameType.sinkEnd));
   const answer = await channel.receive(WAIT_MS * 4);

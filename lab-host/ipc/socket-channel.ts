@@ -23,8 +23,13 @@ export function socketChannel(options: {
       queue.fail(error as Error);
     }
   });
-  input.on('error', (error) => queue.fail(error));
-  output.on('error', (error) => queue.fail(error));
+  // A dead peer shows first as EPIPE or ECONNRESET; say what happened instead, once its exit is known.
+  const onError = (error: Error) =>
+    void Promise.race([peer.exited, new Promise((resolve) => setTimeout(resolve, 500))]).then(() =>
+      queue.fail(peer.exit ? peer.gone('waiting for a frame') : error),
+    );
+  input.on('error', onError);
+  output.on('error', onError);
   void peer.exited.then(() => queue.fail(peer.gone('waiting for a frame')));
 
   return {
