@@ -50,7 +50,9 @@ export class PeerProcess {
 
   constructor(config: PeerConfig, stdio: StdioOptions = ['ignore', 'inherit', 'pipe'], entry = PEER_ENTRY) {
     const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
-    this.child = spawn(process.execPath, [...loader, entry, JSON.stringify(config)], { stdio });
+    // Under Electron (the lab host as a utilityProcess) execPath is Electron itself: run it as Node.
+    const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
+    this.child = spawn(process.execPath, [...loader, entry, JSON.stringify(config)], { stdio, env });
     this.child.stderr?.setEncoding('utf8').on('data', (text: string) => {
       this.stderr.push(text);
       if (this.stderr.length > 50) this.stderr.shift();

@@ -96,9 +96,11 @@ export async function runIpcLab(options: IpcLabOptions = {}): Promise<IpcLabResu
       `kernel floor: ${kernelFloor.available ? `${kernelFloor.usPerRoundTrip} us per pipe round trip` : kernelFloor.reason}`,
     );
 
-  const specs = channelSpecs(native.ok ? native : { ok: false, reason: addon.detail }).filter(
-    (spec) => !options.only || options.only.includes(spec.id),
-  );
+  const known = channelSpecs(native.ok ? native : { ok: false, reason: addon.detail });
+  const unknown = options.only?.filter((id) => !known.some((spec) => spec.id === id)) ?? [];
+  if (unknown.length)
+    throw new Error(`unknown channel ${unknown.join(', ')} (here: ${known.map((spec) => spec.id).join(', ')})`);
+  const specs = known.filter((spec) => !options.only || options.only.includes(spec.id));
   const results = new Map<string, { spec: ChannelSpec; channel?: Channel; sizes: SizeResult[]; error?: string }>();
   for (const spec of specs) {
     try {

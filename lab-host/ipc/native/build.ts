@@ -32,6 +32,7 @@ export function nodeIncludeDir(): string | undefined {
 /** Builds unless the addon is newer than its source (or `force`). Never throws. */
 export async function buildNativeAddon(options: { force?: boolean; output?: string } = {}): Promise<NativeBuild> {
   const output = options.output ?? defaultAddonPath();
+  if (output === 'off') return { ok: false, reason: 'turned off (LAB_IPC_NATIVE=off)' };
   if (process.platform !== 'linux')
     return { ok: false, reason: `the addon targets Linux (this is ${process.platform})` };
   const compiler = process.env.CXX ?? 'g++';
