@@ -3,6 +3,11 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { IPC_LAB_SCHEMA, ratioChecks, runIpcLab, type ChannelResult } from './ipc-lab.ts';
+import { buildNativeAddon } from './native/build.ts';
+import { loadNativeIpc } from './native/native-ipc.ts';
+
+await buildNativeAddon();
+const native = loadNativeIpc();
 
 const hasPerf = (() => {
   try {
@@ -18,14 +23,10 @@ const p50 = (channel: ChannelResult | undefined) => channel?.sizes[0]?.latencyUs
 describe('npm run lab:ipc, short', () => {
   it('measures side by side, records the machine, and the ratios hold', async () => {
     const result = await runIpcLab({
-      only: [
-        'anonymous-pipe',
-        'unix-socket',
-        'tcp-loopback',
-        'message-queue',
-        'shared-memory/process',
-        'shared-memory/threads',
-      ],
+      // Across processes needs the addon; without it the stand-ins run.
+      only: ['anonymous-pipe', 'unix-socket', 'tcp-loopback', 'message-queue', 'shared-memory/threads'].concat(
+        native.ok ? ['shared-memory/process'] : [],
+      ),
       sizes: [64, 64 * 1024],
       roundTrips: (size) => (size === 64 ? 600 : 100),
       streamFrames: () => 100,
