@@ -19,7 +19,7 @@ import tseslint from 'typescript-eslint';
 const root = import.meta.dirname;
 
 /** The folders named after the process their code runs in. */
-const PROCESS_FOLDERS = ['main', 'preload', 'renderer', 'gpu-worker', 'plugin-host'];
+const PROCESS_FOLDERS = ['main', 'preload', 'renderer', 'gpu-worker', 'plugin-host', 'lab-host'];
 
 /** Node built-ins a sandboxed preload can `require` (Electron's sandbox polyfills exactly these). */
 const SANDBOX_BUILTINS = ['events', 'timers', 'url'];
@@ -109,7 +109,7 @@ const onlyFrom = (folder, allowed) => ({
   message: `${folder}/ may import only ${allowed.map((name) => `${name}/`).join(', ')} and npm packages.`,
 });
 
-/** Node-side code the two utility processes (GPU process, plugin host) share. */
+/** Node-side code the utility processes (GPU process, plugin host, lab host) share. */
 const UTILITY_SHARED = 'utility';
 
 /** Benchmarks: plain Node on the test runner's side, never shipped. They may import the product. */
@@ -123,7 +123,9 @@ const zonesFor = ({ protocolTests = false } = {}) => [
   ...PROCESS_FOLDERS.map((folder) =>
     onlyFrom(
       folder,
-      ['gpu-worker', 'plugin-host'].includes(folder) ? [folder, UTILITY_SHARED, 'protocol'] : [folder, 'protocol'],
+      ['gpu-worker', 'plugin-host', 'lab-host'].includes(folder)
+        ? [folder, UTILITY_SHARED, 'protocol']
+        : [folder, 'protocol'],
     ),
   ),
   onlyFrom(UTILITY_SHARED, [UTILITY_SHARED, 'protocol']),

@@ -1,0 +1,32 @@
+/** The machine a run measured, recorded with every result (absolute numbers vary several-fold by machine). */
+import os from 'node:os';
+
+export interface RunEnvironment {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly kernel: string;
+  readonly platform: string;
+  readonly arch: string;
+  readonly node: string;
+  readonly v8: string;
+  /** 'electron' under Electron's utility process (process.versions.electron), else 'node'. */
+  readonly runtime: string;
+  readonly loadAverage: readonly number[];
+  readonly totalMemoryMiB: number;
+}
+
+export function runEnvironment(): RunEnvironment {
+  const electron = (process.versions as Record<string, string | undefined>).electron;
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.availableParallelism(),
+    kernel: `${os.type()} ${os.release()}`,
+    platform: process.platform,
+    arch: process.arch,
+    node: process.version,
+    v8: process.versions.v8,
+    runtime: electron ? `electron ${electron}` : 'node',
+    loadAverage: os.loadavg().map((value) => Math.round(value * 100) / 100),
+    totalMemoryMiB: Math.round(os.totalmem() / 2 ** 20),
+  };
+}

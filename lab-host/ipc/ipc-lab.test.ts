@@ -1,0 +1,89 @@
+// The whole run, short: JSON shape, the environment and kernel floor recorded, and the ratios that
+// hold across machines, asserted loosely (never a full ranking).
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { IPC_LAB_SCHEMA, ratioChecks, runIpcLab, type ChannelResult } from './ipc-lab.ts';
+import { buildNativeAddon } from './native/build.ts';
+import { loadNativeIpc } from './native/native-ipc.ts';
+
+await buildNativeAddon();
+const native = loadNativeIpc();
+
+const hasPerf = (() => {
+  try {
+    execFileSync('perf', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const p50 = (channel: ChannelResult | undefined) => channel?.sizes[0]?.latencyUs.p50 ?? Number.NaN;
+
+describe('npm run lab:ipc, short', () => {
+  it('measures side by side, records the machine, and the ratios hold', async () => {
+    const result = await runIpcLab({
+      // Across processes needs the addon; without it the stand-ins run.
+      only: ['anonymous-pipe', 'unix-socket', 'tcp-loopback', 'message-queue', 'shared-memory/threads'].concat(
+        native.ok ? ['shared-memory/process'] : [],
+      ),
+      sizes: [64, 64 * 1024],
+      roundTrips: (size) => (size === 64 ? 600 : 100),
+      streamFrames: () => 100,
+      tearRuns: 0,
+    });
+    expect(result.schema).toBe(IPC_LAB_SCHEMA);
+    expect(result.environment.cores).toBeGreaterThan(0);
+    expect(result.environment.node).toBe(process.version);
+    // Recorded either way: a figure where perf runs, the reason where it does not.
+    const floor = result.kernelFloor!;
+    if (floor.available) expect(floor.usPerRoundTrip).toBeGreaterThan(0);
+    else expect(floor.reason).toMatch(hasPerf ? /\S/ : /not installed/);
+    for (const channel of result.channels) {
+      expect(channel.error, channel.id).toBeUndefined();
+      expect(channel.sizes.map((size) => size.bytes)).toEqual([64, 64 * 1024]);
+      for (const { latencyUs, throughput } of channel.sizes) {
+        expect(latencyUs.min).toBeLessThanOrEqual(latencyUs.p50);
+        expect(latencyUs.p50).toBeLessThanOrEqual(latencyUs.p99);
+        expect(latencyUs.p99).toBeLessThanOrEqual(latencyUs.p999);
+        expect(latencyUs.p999).toBeLessThanOrEqual(latencyUs.max);
+        expect(throughput.ok, channel.id).toBe(true);
+        expect(throughput.megabytesPerSecond).toBeGreaterThan(0);
+      }
+    }
+    const checks = result.checks.map((check) => `${check.holds} ${check.name}: ${check.detail}`).join('\n');
+    console.log(checks);
+    const kernel = result.channels.filter((channel) => channel.kernelPath);
+    // Shared memory below every kernel path, asserted loosely. Node's kernel paths go through the
+    // event loop; the addon's message queue does not (a blocking mq_timedreceive), and on a loaded
+    // 2-core machine a ring side that went to sleep wakes through a futex just as slowly. So the
+    // assertion holds the rings below the event-loop paths; the result's own check ("far below",
+    // 5x, against every kernel path the queue included) reports the rest as measured.
+    const eventLoopPaths = kernel.filter((channel) => !(channel.kind === 'message-queue' && !channel.standIn));
+    expect(eventLoopPaths.length).toBeGreaterThanOrEqual(3);
+    for (const ring of result.channels.filter((channel) => channel.kind === 'shared-memory')) {
+      for (const channel of eventLoopPaths)
+        expect(p50(ring), `${ring.id} vs ${channel.id}\n${checks}`).toBeLessThan(p50(channel));
+    }
+  }, 180_000);
+
+  it('TCP loopback costs more than a Unix socket (round trips interleaved in blocks)', async () => {
+    const result = await runIpcLab({
+      only: ['unix-socket', 'tcp-loopback'],
+      sizes: [64],
+      roundTrips: () => 3000,
+      streamFrames: () => 50,
+      tearRuns: 0,
+      kernelFloor: false,
+    });
+    const check = result.checks.find((entry) => entry.name === 'TCP loopback above a Unix socket')!;
+    console.log(check.detail);
+    expect(check.holds, check.detail).toBe(true);
+  }, 180_000);
+
+  it('ratio checks say when they cannot tell', () => {
+    expect(ratioChecks([])).toEqual([
+      { name: 'TCP loopback above a Unix socket', holds: null, detail: 'not both measured' },
+    ]);
+  });
+});

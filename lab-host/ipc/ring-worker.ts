@@ -1,0 +1,24 @@
+/**
+ * Starts the SharedArrayBuffer ring's peer thread (shm-threads-worker.ts). From TypeScript sources a
+ * worker does not inherit the tsx loader, so a one-line ESM bootstrap registers it first; a bundled
+ * lab host passes its built worker file instead.
+ */
+import { Worker } from 'node:worker_threads';
+
+export interface RingWorkerData {
+  readonly buffer: SharedArrayBuffer;
+  readonly slotCount: number;
+  readonly slotSize: number;
+  readonly synchronized: boolean;
+  readonly tally: boolean;
+}
+
+export function startRingWorker(
+  data: RingWorkerData,
+  entry = new URL('./shm-threads-worker.ts', import.meta.url),
+): Worker {
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData: data });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry.href)});`;
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData: data });
+}
