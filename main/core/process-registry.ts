@@ -37,8 +37,11 @@ export class ProcessRegistry {
     private readonly now: () => number = () => Date.now(),
   ) {}
 
-  /** A process starts (or a role starts again: same id, restarts + 1). */
-  launched(id: string, kind: ProcessKind, label: string, pid?: number): ProcessInfo {
+  /**
+   * A process starts (or a role starts again: same id, restarts + 1). `standby`: started ahead,
+   * serving nothing yet (a spare renderer).
+   */
+  launched(id: string, kind: ProcessKind, label: string, pid?: number, standby = false): ProcessInfo {
     const previous = this.processes.get(id);
     const info: ProcessInfo = {
       id,
@@ -48,6 +51,7 @@ export class ProcessRegistry {
       state: 'starting',
       restarts: previous ? previous.restarts + 1 : 0,
       ...(pid === undefined ? {} : { pid }),
+      ...(standby ? { standby } : {}),
     };
     this.processes.set(id, info);
     this.log.record({ type: 'process-launched', process: info });
@@ -88,7 +92,7 @@ export class ProcessRegistry {
     return updated;
   }
 
-  /** Forgets a process that ended and whose owner is gone (a closed tab's renderer). */
+  /** Forgets a process that ended and whose owner is gone (a closed tab's renderer, a spare taken by a tab). */
   remove(id: string): void {
     this.processes.delete(id);
   }

@@ -56,6 +56,11 @@ export const ProcessInfo = Struct({
   exitSignal: Type.Optional(Type.String({ maxLength: 16 })),
   /** How many times this role was started again after ending. */
   restarts: Type.Integer({ minimum: 0 }),
+  /**
+   * Started ahead, serving nothing yet: a spare renderer (Chrome's SpareRenderProcessHostManager),
+   * which the next tab needing a new process takes. Its end is no tab's crash.
+   */
+  standby: Type.Optional(Type.Boolean()),
 });
 export type ProcessInfo = Static<typeof ProcessInfo>;
 
@@ -164,6 +169,22 @@ export const BrowserEvent = Variant('type', [
    * and refused (software compositing, plugin host down). One whose `to` process ends has no event.
    */
   Struct({ type: Type.Literal('channel-closed'), ...Common, channel: DirectChannel }),
+  /**
+   * The spare renderer left the process list: a tab took its process (`taken`, the tab's renderer
+   * is then launched with the same pid), its process ended before any tab used it (`gone`: replaced,
+   * no tab's crash), or the browser ended it (`discarded`: switched off, closing, End process).
+   */
+  Struct({
+    type: Type.Literal('spare-renderer-ended'),
+    ...Common,
+    processId: Type.String({ maxLength: 64 }),
+    pid: Type.Optional(Type.Integer({ minimum: 1 })),
+    outcome: Type.Union([Type.Literal('taken'), Type.Literal('gone'), Type.Literal('discarded')]),
+    /** The tab that took it (`taken`). */
+    tabId: Type.Optional(Type.String({ maxLength: 64 })),
+    /** Why its process ended (`gone`). */
+    reason: Type.Optional(ExitReason),
+  }),
 ]);
 export type BrowserEvent = Static<typeof BrowserEvent>;
 

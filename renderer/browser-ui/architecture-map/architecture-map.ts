@@ -149,6 +149,7 @@ function servesText(process: ProcessInfo, view: BrowserView, tabs: readonly TabI
     case 'browser':
       return 'window, tabs; IPC broker';
     case 'renderer':
+      if (process.standby) return 'started ahead for the next new tab';
       return tabs.length ? tabs.map((tab) => tab.title.trim() || tab.url).join(', ') : process.label;
     case 'gpu':
       return view.gpuMode === 'software' ? 'software compositing' : 'hardware compositing';
@@ -208,7 +209,7 @@ export function architectureGraph(view: BrowserView, highlighted: ReadonlySet<st
       state: process.state,
       pid: process.pid,
       restarts: process.restarts,
-      title: `${KIND_LABELS[process.kind]} · ${process.pid === undefined ? 'starting' : `pid ${process.pid}`}`,
+      title: `${process.standby ? 'Spare renderer' : KIND_LABELS[process.kind]} · ${process.pid === undefined ? 'starting' : `pid ${process.pid}`}`,
       serves: servesText(process, view, tabs),
       status: statusText(process, view.tabs),
       tone: toneOf(process.state),
