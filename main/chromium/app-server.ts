@@ -10,6 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { resolveInside } from '../node/static-paths.ts';
+import { SPARE_DOCUMENT_PATH } from './tab-host.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -30,6 +31,9 @@ const UI_CSP =
   "frame-src http://*.localhost:* https: http:; connect-src 'self'";
 const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src ws://127.0.0.1:*";
+
+/** What a spare renderer shows until a tab takes it (main/chromium/tab-host.ts): nothing, no script. */
+const SPARE_DOCUMENT = '<!doctype html><meta charset="utf-8"><title>Spare renderer</title>';
 
 export interface AppServerOptions {
   /** The built browser UI (dist/renderer). */
@@ -77,6 +81,15 @@ async function serve(
   const isUi = host === '127.0.0.1';
   const isPage = host.endsWith('.localhost');
   if (!isUi && !isPage) return void response.writeHead(421).end('Unknown host');
+  if (isPage && pathname === SPARE_DOCUMENT_PATH) {
+    response.writeHead(200, {
+      'content-type': TYPES['.html'],
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'content-security-policy': PAGE_CSP,
+    });
+    return void response.end(request.method === 'HEAD' ? undefined : SPARE_DOCUMENT);
+  }
 
   const root = isUi ? options.uiRoot : options.pagesRoot;
   // The UI is one page; a tab page is `/<page>` -> `<page>.html`.

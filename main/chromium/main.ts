@@ -8,6 +8,7 @@
  *   --headless                    no window (default when there is no display)
  *   --remote-debugging-port=N     also expose CDP on port N, for your own Playwright experiments
  *   --lab-process-model=per-site  Chrome's process-per-site model instead of a process per tab
+ *   --lab-spare-renderer=off      no spare renderer: every tab's process starts cold
  *   --no-sandbox                  run Chromium without its OS sandbox (it is on wherever it can work)
  *   --browser-user=NAME           when root: run Chromium as the ordinary user NAME, sandbox on
  */
@@ -18,6 +19,7 @@ import { serveBrowserUi } from '../core/browser-ui-service.ts';
 import { loopbackWebSocketBroker } from '../core/channel-broker.ts';
 import { systemClock } from '../core/clock.ts';
 import { processModelFromSwitch, PROCESS_MODEL_SWITCH, switchValue } from '../core/process-model-switch.ts';
+import { spareRendererFromSwitch, SPARE_RENDERER_SWITCH } from '../core/spare-renderer-switch.ts';
 import type { ProcessModel } from '../../protocol/interfaces/browser-state.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
 import { findBrowser } from '../node/find-browser.ts';
@@ -38,7 +40,9 @@ const debuggingPort = args.find((arg) => arg.startsWith('--remote-debugging-port
 const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 const headless = args.includes('--headless') || noDisplay;
 let processModel: ProcessModel;
+let spareRenderer: boolean;
 try {
+  spareRenderer = spareRendererFromSwitch(switchValue(args, SPARE_RENDERER_SWITCH));
   if (args.includes('--process-per-site'))
     throw new Error(`--process-per-site is Chromium's own switch: use --${PROCESS_MODEL_SWITCH}=per-site`);
   processModel = processModelFromSwitch(switchValue(args, PROCESS_MODEL_SWITCH));
@@ -129,6 +133,7 @@ const browser = new Browser({
   metrics: procMetrics({ cdp: chromium.connection.root }),
   processModel,
   sandbox,
+  spareRenderer,
 });
 // The first tab opens once the UI has connected: its page has rendered the tab container by then.
 let uiConnected: () => void = () => {};
