@@ -20,6 +20,7 @@ import { Browser } from '../core/browser.ts';
 import { serveBrowserUi } from '../core/browser-ui-service.ts';
 import { systemClock } from '../core/clock.ts';
 import { processModelFromSwitch, PROCESS_MODEL_SWITCH } from '../core/process-model-switch.ts';
+import { spareRendererFromSwitch, SPARE_RENDERER_SWITCH } from '../core/spare-renderer-switch.ts';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol, UI_URL } from './app-protocol.ts';
 import { ElectronChannelBroker } from './channel-broker.ts';
 import { IPC } from '../../protocol/transport/electron-ipc-channels.ts';
@@ -62,6 +63,8 @@ async function start(): Promise<void> {
   // From Chromium's parsed command line, not process.argv: argv is [electron, '.', ...args] in
   // development but [exe, ...args] packaged.
   const processModel = processModelFromSwitch(app.commandLine.getSwitchValue(PROCESS_MODEL_SWITCH));
+  // --lab-spare-renderer=off: no spare renderer, every tab's process starts cold.
+  const spareRenderer = spareRendererFromSwitch(app.commandLine.getSwitchValue(SPARE_RENDERER_SWITCH));
   await app.whenReady();
   handleAppProtocol(protocol, net, { ui: path.join(root, 'dist/renderer'), pages: path.join(root, 'dist/pages') });
   // No page gets a permission (camera, notifications, ...): none needs one.
@@ -118,6 +121,7 @@ async function start(): Promise<void> {
     pid: process.pid,
     processModel,
     sandbox,
+    spareRenderer,
   });
 
   // A crashed UI is loaded again; its tabs live on in their own processes.
