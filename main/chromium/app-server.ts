@@ -4,7 +4,7 @@
  * name to loopback itself, and puts each site in its own renderer process). Serves only files from
  * the build output, with a Content-Security-Policy on every page.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,8 +32,27 @@ const UI_CSP =
 const PAGE_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src ws://127.0.0.1:*";
 
-/** What a spare renderer shows until a tab takes it (main/chromium/tab-host.ts): nothing, no script. */
-const SPARE_DOCUMENT = '<!doctype html><meta charset="utf-8"><title>Spare renderer</title>';
+/**
+ * What a spare renderer shows until a tab takes it (main/chromium/tab-host.ts): no script runs, but
+ * it preloads what every tab page loads (the tab runtime's module and the pages' stylesheet, as
+ * `live.html` links them), so the taking tab's page finds them in its host's HTTP cache.
+ */
+function spareDocument(pagesRoot: string): string {
+  let preloads = '';
+  try {
+    const live = readFileSync(path.join(pagesRoot, 'live.html'), 'utf8');
+    for (const [, rel, href] of live.matchAll(/<link rel="(modulepreload|stylesheet)" crossorigin href="(\/[^"]+)"/g)) {
+      const as = rel === 'stylesheet' ? ' as="style"' : '';
+      preloads += `<link rel="${rel === 'stylesheet' ? 'preload' : rel}"${as} crossorigin href="${href}">`;
+    }
+  } catch {
+    // No live page built: a blank spare still has its process started.
+  }
+  return `<!doctype html><meta charset="utf-8"><title>Spare renderer</title>${preloads}`;
+}
+
+/** Built assets carry a content hash in their name (Vite): cached for good, so a spare's preloads are reused. */
+const HASHED_ASSETS = '/pages-assets/';
 
 export interface AppServerOptions {
   /** The built browser UI (dist/renderer). */
@@ -51,8 +70,9 @@ export interface AppServer {
 export { resolveInside };
 
 export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
+  const spare = spareDocument(options.pagesRoot);
   const server = http.createServer((request, response) => {
-    void serve(options, request, response).catch(() => {
+    void serve(options, spare, request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500).end('Internal error');
       else response.destroy();
     });
@@ -72,6 +92,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
 
 async function serve(
   options: AppServerOptions,
+  spareDocument: string,
   request: http.IncomingMessage,
   response: http.ServerResponse,
 ): Promise<void> {
@@ -88,7 +109,7 @@ async function serve(
       'x-content-type-options': 'nosniff',
       'content-security-policy': PAGE_CSP,
     });
-    return void response.end(request.method === 'HEAD' ? undefined : SPARE_DOCUMENT);
+    return void response.end(request.method === 'HEAD' ? undefined : spareDocument);
   }
 
   const root = isUi ? options.uiRoot : options.pagesRoot;
@@ -105,7 +126,7 @@ async function serve(
   const headers: http.OutgoingHttpHeaders = {
     'content-type': type,
     'content-length': found.size,
-    'cache-control': 'no-store',
+    'cache-control': isPage && pathname.startsWith(HASHED_ASSETS) ? 'max-age=31536000, immutable' : 'no-store',
     'x-content-type-options': 'nosniff',
   };
   if (type.startsWith('text/html')) headers['content-security-policy'] = isUi ? UI_CSP : PAGE_CSP;
