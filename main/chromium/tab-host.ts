@@ -312,7 +312,7 @@ export class ChromiumTabHost implements TabHost {
     void spare.ready.promise.finally(() => clearTimeout(timer)).catch(() => {});
     try {
       const { ui } = this.options;
-      const { result } = await this.inUi(MOUNT_SPARE, spareId);
+      const { result } = await this.mountSpareElement(spareId);
       const objectId = result.objectId!;
       try {
         const { node } = await ui.send('DOM.describeNode', { objectId });
@@ -333,6 +333,23 @@ export class ChromiumTabHost implements TabHost {
       this.failSpare(spare, (error as Error).message);
     }
     return spare.ready.promise;
+  }
+
+  /**
+   * The spare's iframe; asked for while the UI page is still rendering its tab container (the
+   * browser warms one as it starts), it waits for the container a while rather than fail.
+   */
+  private async mountSpareElement(spareId: string) {
+    const deadline = performance.now() + SPARE_START_TIMEOUT_MS / 2;
+    for (;;) {
+      try {
+        return await this.inUi(MOUNT_SPARE, spareId);
+      } catch (error) {
+        const noContainer = (error as Error).message.includes('has no tab container');
+        if (!noContainer || performance.now() > deadline || !this.spares.has(spareId)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
   }
 
   discardSpare(spareId: string): void {
@@ -455,7 +472,14 @@ export class ChromiumTabHost implements TabHost {
       frameId,
       this.options.urls.toFrame(`lab:/${SPARE_DOCUMENT_PATH}`, spare.id),
     );
-    await this.inUi(ADOPT_SPARE, spare.id, tab.id, this.frameSrc(url, site));
+    try {
+      await this.inUi(ADOPT_SPARE, spare.id, tab.id, this.frameSrc(url, site));
+    } catch (error) {
+      // The spare's element went (the UI page reloaded): the tab starts cold instead of loading forever.
+      console.error(`[chromium] tab ${tab.id} could not take spare ${spare.id}:`, (error as Error).message);
+      this.siteHosts.delete(site);
+      await this.mount(tab, url, site);
+    }
   }
 
   /** A site instance no tab has any more keeps no spare's host (a new tab of it starts afresh). */

@@ -3,12 +3,14 @@
 // started ahead and taken) is tested in main/chromium/spare-renderer-in-chromium.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BrowserEvent, ProcessModel } from '../../protocol/interfaces/browser-state.ts';
+import { Browser } from './browser.ts';
 import { EventLog } from './event-log.ts';
 import { ProcessRegistry } from './process-registry.ts';
 import { SPARE_RETRY_MS, type SpareRefill } from './spare-renderer.ts';
 import { TabManager } from './tabs.ts';
 import { FakeGpuProcessHost, FakePluginProcessHost } from './testing/fake-process-hosts.ts';
 import { FakeTabHost, type FakePage } from './testing/fake-tab-host.ts';
+import { FakeUtilityLauncher } from './testing/fake-utility-launcher.ts';
 import { ManualClock } from './testing/manual-clock.ts';
 
 const cleanups: Array<() => void> = [];
@@ -227,5 +229,33 @@ describe('the spare renderer (core policy)', () => {
     await firstBeat(tabs, page, id);
     expect(starts()).toEqual([]);
     expect(host.requests).toContain(`create ${id} lab://live ${id}`);
+  });
+});
+
+describe("the task manager's End process on the spare", () => {
+  it('ends it and warms another, as for a spare that died; no tab is touched', async () => {
+    const host = new FakeTabHost({ spares: true });
+    const launcher = new FakeUtilityLauncher();
+    const browser = new Browser({
+      launcher,
+      tabHost: host,
+      clock: new ManualClock(),
+      pid: 1,
+      sandbox: { enabled: true },
+      spareRenderer: true,
+    });
+    cleanups.push(() => {
+      browser.dispose();
+      host.dispose();
+      launcher.dispose();
+    });
+    browser.tabs.warmSpare();
+    host.spareStarted('spare-1', 900);
+    await settle();
+    expect(browser.state().processes.find((process) => process.standby)).toMatchObject({ pid: 900 });
+    browser.endProcess('renderer-spare-1');
+    expect(host.requests).toEqual(['startSpare spare-1', 'discardSpare spare-1', 'startSpare spare-2']);
+    expect(browser.log.history().at(-2)).toMatchObject({ type: 'spare-renderer-ended', outcome: 'discarded' });
+    expect(browser.state().processes.filter((process) => process.standby)).toHaveLength(1);
   });
 });
