@@ -150,13 +150,14 @@ const ADOPT_SPARE = `(selector, spareId, tabId, src) => {
   ${FIND_FRAME}
   ${FIND_SPARE}
   if (!spare) throw new Error('There is no spare ' + spareId);
-  frame?.remove();
   delete spare.dataset.labSpare;
   spare.removeAttribute('aria-hidden');
   spare.removeAttribute('tabindex');
   spare.title = '';
-  spare.dataset.labTab = tabId;
   spare.src = src;
+  // The dead frame goes once the new page's load has started, not in its way.
+  frame?.remove();
+  spare.dataset.labTab = tabId;
 }`;
 const REMOVE_SPARE = `(selector, spareId) => {
   const container = document.querySelector(selector);
