@@ -23,6 +23,7 @@ import {
   type Page,
 } from '@playwright/test';
 import { processModelArgs } from '../main/core/process-model-switch.ts';
+import { SPARE_RENDERER_SWITCH } from '../main/core/spare-renderer-switch.ts';
 import { tabPageByPid } from '../main/electron/tab-identity.ts';
 import { chromeSandboxHelpers, currentUid, decideSandbox } from '../main/node/sandbox.ts';
 import { findElectronBinary } from '../scripts/electron-binary.mjs';
@@ -33,6 +34,12 @@ export interface LabOptions {
   readonly processModel: 'process-per-tab' | 'process-per-site';
   /** More command-line arguments for the shell (`--no-sandbox`, `--browser-user=NAME`). */
   readonly shellArgs: readonly string[];
+  /**
+   * Keep the spare renderer (on in the app by default). Off unless a spec asks: specs count the
+   * renderers their tabs run in, and the spare would be one more (e2e/spare-renderer.spec.ts and
+   * main/chromium/spare-renderer-in-chromium.test.ts test it).
+   */
+  readonly spareRenderer: boolean;
 }
 
 export interface LabApp {
@@ -277,14 +284,24 @@ class ElectronApp implements LabApp {
 }
 
 export const test = base.extend<
-  { app: LabApp; processModel: LabOptions['processModel']; shellArgs: LabOptions['shellArgs'] },
+  {
+    app: LabApp;
+    processModel: LabOptions['processModel'];
+    shellArgs: LabOptions['shellArgs'];
+    spareRenderer: LabOptions['spareRenderer'];
+  },
   Pick<LabOptions, 'shell'>
 >({
   shell: ['chromium', { option: true, scope: 'worker' }],
   processModel: ['process-per-tab', { option: true }],
   shellArgs: [[], { option: true }],
-  app: async ({ shell, processModel, shellArgs }, use, testInfo) => {
-    const extraArgs = [...processModelArgs(processModel), ...shellArgs];
+  spareRenderer: [false, { option: true }],
+  app: async ({ shell, processModel, shellArgs, spareRenderer }, use, testInfo) => {
+    const extraArgs = [
+      ...processModelArgs(processModel),
+      ...(spareRenderer ? [] : [`--${SPARE_RENDERER_SWITCH}=off`]),
+      ...shellArgs,
+    ];
     let app: ChromiumShellApp | ElectronApp;
     if (shell === 'electron') {
       const binary = findElectronBinary(root);

@@ -67,6 +67,43 @@ describe('app server', () => {
     expect((await get('site-pair.localhost', '/assets/live.js')).status).toBe(200);
   });
 
+  it("serves a spare renderer's blank document on any tab host, with no script, and hashed assets cacheable for good", async () => {
+    const spare = await get('spare-1.localhost', '/__spare-renderer');
+    expect(spare.status).toBe(200);
+    expect(spare.body).toContain('<title>Spare renderer</title>');
+    expect(spare.body).not.toContain('<script');
+    expect(spare.headers['content-security-policy']).toContain("script-src 'self'");
+    expect((await get('127.0.0.1', '/__spare-renderer')).status).toBe(404); // not on the UI's host
+    expect((await get('tab-3.localhost', '/live')).headers['cache-control']).toBe('no-store');
+    expect((await get('tab-3.localhost', '/assets/live.js')).headers['cache-control']).toBe('no-store');
+  });
+
+  it("preloads in the spare's document what the live page links (tab runtime, stylesheet), cached for good", async () => {
+    const pages = path.join(dir, 'built-pages');
+    mkdirSync(path.join(pages, 'pages-assets'), { recursive: true });
+    writeFileSync(
+      path.join(pages, 'live.html'),
+      '<script type="module" crossorigin src="/pages-assets/live-1.js"></script>' +
+        '<link rel="modulepreload" crossorigin href="/pages-assets/tab-runtime-1.js">' +
+        '<link rel="stylesheet" crossorigin href="/pages-assets/page-1.css">',
+    );
+    writeFileSync(path.join(pages, 'pages-assets/tab-runtime-1.js'), 'export {}');
+    const built = await startAppServer({ uiRoot: path.join(dir, 'ui'), pagesRoot: pages });
+    const own = server;
+    server = built;
+    try {
+      const spare = await get('spare-2.localhost', '/__spare-renderer');
+      expect(spare.body).toContain('<link rel="modulepreload" crossorigin href="/pages-assets/tab-runtime-1.js">');
+      expect(spare.body).toContain('<link rel="preload" as="style" crossorigin href="/pages-assets/page-1.css">');
+      expect(spare.body).not.toContain('live-1.js'); // the page's own script would run
+      const asset = await get('spare-2.localhost', '/pages-assets/tab-runtime-1.js');
+      expect(asset.headers['cache-control']).toBe('max-age=31536000, immutable');
+    } finally {
+      server = own;
+      await built.close();
+    }
+  });
+
   it('refuses unknown hosts, unknown pages and anything outside its folders', async () => {
     expect((await get('evil.example', '/')).status).toBe(421);
     expect((await get('tab-1.localhost', '/nope')).status).toBe(404);

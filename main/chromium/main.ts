@@ -9,6 +9,7 @@
  *   --remote-debugging-port=N     also expose CDP on port N, for your own Playwright experiments
  *   --lab-process-model=per-site  Chrome's process-per-site model instead of a process per tab
  *   --lab-gpu-standby=off         no hot-standby GPU process: a GPU crash is a cold restart
+ *   --lab-spare-renderer=off      no spare renderer: every tab's process starts cold
  *   --no-sandbox                  run Chromium without its OS sandbox (it is on wherever it can work)
  *   --browser-user=NAME           when root: run Chromium as the ordinary user NAME, sandbox on
  */
@@ -16,6 +17,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { processModelFromSwitch, PROCESS_MODEL_SWITCH, switchValue } from '../core/process-model-switch.ts';
 import { GPU_STANDBY_SWITCH, gpuStandbyFromSwitch } from '../core/gpu-standby-switch.ts';
+import { spareRendererFromSwitch, SPARE_RENDERER_SWITCH } from '../core/spare-renderer-switch.ts';
 import type { ProcessModel } from '../../protocol/interfaces/browser-state.ts';
 import { findBrowser } from '../node/find-browser.ts';
 import { chromeSandboxHelpers, currentUid, decideSandbox, REASON_ROOT, sandboxSummary } from '../node/sandbox.ts';
@@ -35,7 +37,9 @@ const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !proce
 const headless = args.includes('--headless') || noDisplay;
 let processModel: ProcessModel;
 let gpuStandby: boolean;
+let spareRenderer: boolean;
 try {
+  spareRenderer = spareRendererFromSwitch(switchValue(args, SPARE_RENDERER_SWITCH));
   if (args.includes('--process-per-site'))
     throw new Error(`--process-per-site is Chromium's own switch: use --${PROCESS_MODEL_SWITCH}=per-site`);
   processModel = processModelFromSwitch(switchValue(args, PROCESS_MODEL_SWITCH));
@@ -113,6 +117,7 @@ const shell = await startChromiumShell({
   firstTab: 'lab://live',
   experiments,
   reportsDir,
+  spareRenderer,
 });
 runner.host = await chromiumExperimentHost(shell);
 

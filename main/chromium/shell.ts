@@ -43,6 +43,8 @@ export interface ChromiumShellOptions {
   readonly gpuCrashWindowMs?: number;
   /** Keep a hot-standby GPU process (default true, as the app runs; `--lab-gpu-standby=off`). */
   readonly gpuStandby?: boolean;
+  /** Keep a spare renderer for the next tab (default true, as the app runs; `--lab-spare-renderer=off`). */
+  readonly spareRenderer?: boolean;
   /** The Experiments view's runner and report writer (none: the view says this shell has no runner). */
   readonly experiments?: ExperimentControl;
   /** Where experiment reports are written: served to tabs as lab://reports/<id>. */
@@ -134,6 +136,7 @@ export async function startChromiumShell(options: ChromiumShellOptions): Promise
       ...(options.gpuCrashWindowMs === undefined ? {} : { gpuCrashWindowMs: options.gpuCrashWindowMs }),
       sandbox: options.sandbox,
       gpuStandby: options.gpuStandby ?? true,
+      spareRenderer: options.spareRenderer ?? true,
     });
     cleanups.push(() => browser.dispose());
     // The first tab opens once the UI has connected: its page has rendered the tab container by then.

@@ -11,11 +11,24 @@
  * A tab's iframe element is its frame's identity: its content frame id is the OOPIF's target id.
  * Recovering a crashed tab replaces the element, which gives a new target every CDP client sees
  * (resetting `src` of the dead frame is less reliable).
+ *
+ * A spare renderer (TabHost.startSpare) is a hidden iframe (`data-lab-spare`) on a host of its own
+ * (`spare-N.localhost`) showing a blank document: its OOPIF's process runs, bound to that host
+ * only. A tab that takes it gets the element (`data-lab-tab`), and its site instance is served from
+ * the spare's host from then on (`siteHosts`), so its page loads same-site, in the spare's process,
+ * whose pid is already known (no trace on that commit); other tabs of that site instance follow it.
  * Over 400 lines because a tab frame's CDP life (attach, pause, bind, commit, crash, remount) is one
  * sequence of events read best in one place; URLs and exit reasons are split out.
  */
 import type { Transport } from '../../protocol/transport/transport.ts';
-import type { RendererGone, SiteInstance, TabHost, TabHostEvents } from '../core/tab-host.ts';
+import type {
+  RendererGone,
+  SiteInstance,
+  SpareReady,
+  TabHost,
+  TabHostEvents,
+  TabLoadOptions,
+} from '../core/tab-host.ts';
 import type { CdpConnection, CdpEventParams, CdpSession } from './cdp-connection.ts';
 import { FramePids } from './frame-pids.ts';
 import { exitReason, isRenderer } from './renderer-exits.ts';
@@ -34,6 +47,10 @@ export interface ChromiumTabHostOptions {
 }
 
 export const DEFAULT_TAB_CONTAINER = '[data-tab-container]';
+/** The blank document a spare renderer shows (main/chromium/app-server.ts serves it on any `*.localhost`). */
+export const SPARE_DOCUMENT_PATH = '/__spare-renderer';
+/** How long a spare may take to have its process running before it counts as failed. */
+const SPARE_START_TIMEOUT_MS = 10_000;
 
 interface Tab {
   readonly id: string;
@@ -53,6 +70,36 @@ interface Tab {
    * once the document commits, as the user asked, rather than lost. Cleared by a new element.
    */
   pending: 'crash' | 'hang' | undefined;
+  /** The pid of the spare renderer the tab took: its next document commits there, no trace needed. */
+  sparePid: number | undefined;
+}
+
+/** A spare renderer: a hidden iframe on its own host, its process started, no tab yet. */
+interface Spare {
+  readonly id: string;
+  frameId: string | undefined;
+  session: CdpSession | undefined;
+  pid: number | undefined;
+  /** What it listens to while it is a spare, ended when a tab takes it. */
+  readonly listeners: Array<() => void>;
+  readonly ready: Deferred<SpareReady>;
+}
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: Error): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  promise.catch(() => {}); // its owner may have stopped waiting
+  return { promise, resolve, reject };
 }
 
 /** One page load in a tab's frame. */
@@ -86,11 +133,48 @@ const REMOVE_FRAME = `(selector, tabId) => {
   frame?.remove();
 }`;
 const SET_SRC = 'function (src) { this.src = src; }';
+const FIND_SPARE = `const spare = container && [...container.querySelectorAll('iframe[data-lab-spare]')].find((element) => element.dataset.labSpare === spareId);`;
+// Hidden like every frame that is not the selected tab's (the UI's tab-frame CSS), and out of the
+// accessibility tree and the tab order: it is no tab.
+const MOUNT_SPARE = `(selector, spareId) => {
+  const container = document.querySelector(selector);
+  if (!container) throw new Error('The browser UI has no tab container ' + selector);
+  const spare = document.createElement('iframe');
+  spare.dataset.labSpare = spareId;
+  spare.title = 'Spare renderer';
+  spare.setAttribute('aria-hidden', 'true');
+  spare.tabIndex = -1;
+  container.append(spare);
+  return spare;
+}`;
+// The tab takes the spare's element (in place of its old one, after a crash) and loads its page there.
+const ADOPT_SPARE = `(selector, spareId, tabId, src) => {
+  ${FIND_FRAME}
+  ${FIND_SPARE}
+  if (!spare) throw new Error('There is no spare ' + spareId);
+  delete spare.dataset.labSpare;
+  spare.removeAttribute('aria-hidden');
+  spare.removeAttribute('tabindex');
+  spare.title = '';
+  spare.src = src;
+  // The dead frame goes once the new page's load has started, not in its way.
+  frame?.remove();
+  spare.dataset.labTab = tabId;
+}`;
+const REMOVE_SPARE = `(selector, spareId) => {
+  const container = document.querySelector(selector);
+  ${FIND_SPARE}
+  spare?.remove();
+}`;
 
 export class ChromiumTabHost implements TabHost {
   private events: TabHostEvents | undefined;
   private readonly tabs = new Map<string, Tab>();
   private readonly tabsByFrame = new Map<string, Tab>();
+  private readonly spares = new Map<string, Spare>();
+  private readonly sparesByFrame = new Map<string, Spare>();
+  /** Site instances served from a spare's host (`spare-3`) since a tab of theirs took it. */
+  private readonly siteHosts = new Map<SiteInstance, string>();
   private readonly pids: FramePids;
   /** Renderers this host sent SIGKILL, to report the signal (CDP's errorCode is 0 either way). */
   private readonly killed = new Set<number>();
@@ -152,7 +236,7 @@ export class ChromiumTabHost implements TabHost {
     this.events = events;
   }
 
-  async create(tabId: string, url: string, site: SiteInstance): Promise<void> {
+  async create(tabId: string, url: string, site: SiteInstance, options?: TabLoadOptions): Promise<void> {
     if (this.tabs.has(tabId)) throw new Error(`Tab ${tabId} exists already`);
     const tab: Tab = {
       id: tabId,
@@ -164,15 +248,17 @@ export class ChromiumTabHost implements TabHost {
       document: undefined,
       gone: false,
       pending: undefined,
+      sparePid: undefined,
     };
     this.tabs.set(tabId, tab);
-    await this.mount(tab, url, site);
+    const spare = this.takeSpare(options?.spare);
+    await (spare ? this.adopt(tab, spare, url, site) : this.mount(tab, url, site));
   }
 
   async navigate(tabId: string, url: string, site: SiteInstance): Promise<void> {
     const tab = this.require(tabId);
-    const src = this.options.urls.toFrame(url, site);
-    const current = tab.document ? this.options.urls.toFrame(tab.url, tab.site) : undefined;
+    const src = this.frameSrc(url, site);
+    const current = tab.document ? this.frameSrc(tab.url, tab.site) : undefined;
     // Same site instance, live frame: load in place (same process). A change of only the fragment
     // would load no new document, and so report no commit: that gets a new element too. So does a
     // tab whose first document has not committed yet (typed into right after New tab): its late
@@ -191,9 +277,10 @@ export class ChromiumTabHost implements TabHost {
     await this.mount(tab, url, site);
   }
 
-  async reload(tabId: string): Promise<void> {
+  async reload(tabId: string, options?: TabLoadOptions): Promise<void> {
     const tab = this.require(tabId);
-    await this.mount(tab, tab.url, tab.site);
+    const spare = this.takeSpare(options?.spare);
+    await (spare ? this.adopt(tab, spare, tab.url, tab.site) : this.mount(tab, tab.url, tab.site));
   }
 
   async close(tabId: string): Promise<void> {
@@ -201,7 +288,79 @@ export class ChromiumTabHost implements TabHost {
     this.tabs.delete(tabId);
     this.forgetFrame(tab);
     tab.mounts++;
+    this.forgetUnusedSiteHosts();
     await this.inUi(REMOVE_FRAME, tabId);
+  }
+
+  /**
+   * Starts spare `spareId`: a hidden iframe on `<spareId>.localhost` showing a blank document.
+   * Resolves with its renderer's pid once that document runs (a trace, taken now, while nothing
+   * waits for it, instead of on the taking tab's commit).
+   */
+  async startSpare(spareId: string): Promise<SpareReady> {
+    if (this.spares.has(spareId)) throw new Error(`Spare ${spareId} exists already`);
+    const spare: Spare = {
+      id: spareId,
+      frameId: undefined,
+      session: undefined,
+      pid: undefined,
+      listeners: [],
+      ready: deferred(),
+    };
+    this.spares.set(spareId, spare);
+    const timer = setTimeout(
+      () => this.failSpare(spare, `spare ${spareId} did not start within ${SPARE_START_TIMEOUT_MS} ms`),
+      SPARE_START_TIMEOUT_MS,
+    );
+    void spare.ready.promise.finally(() => clearTimeout(timer)).catch(() => {});
+    try {
+      const { ui } = this.options;
+      const { result } = await this.mountSpareElement(spareId);
+      const objectId = result.objectId!;
+      try {
+        const { node } = await ui.send('DOM.describeNode', { objectId });
+        if (!node.frameId) throw new Error(`The iframe of spare ${spareId} has no frame`);
+        if (this.spares.get(spareId) !== spare) throw new Error(`Spare ${spareId} was discarded`);
+        spare.frameId = node.frameId;
+        this.sparesByFrame.set(node.frameId, spare);
+        const src = this.options.urls.toFrame(`lab:/${SPARE_DOCUMENT_PATH}`, spareId);
+        await ui.send('Runtime.callFunctionOn', {
+          objectId,
+          functionDeclaration: SET_SRC,
+          arguments: [{ value: src }],
+        });
+      } finally {
+        ui.fire('Runtime.releaseObject', { objectId });
+      }
+    } catch (error) {
+      this.failSpare(spare, (error as Error).message);
+    }
+    return spare.ready.promise;
+  }
+
+  /**
+   * The spare's iframe; asked for while the UI page is still rendering its tab container (the
+   * browser warms one as it starts), it waits for the container a while rather than fail.
+   */
+  private async mountSpareElement(spareId: string) {
+    const deadline = performance.now() + SPARE_START_TIMEOUT_MS / 2;
+    for (;;) {
+      try {
+        return await this.inUi(MOUNT_SPARE, spareId);
+      } catch (error) {
+        const noContainer = (error as Error).message.includes('has no tab container');
+        if (!noContainer || performance.now() > deadline || !this.spares.has(spareId)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+
+  discardSpare(spareId: string): void {
+    const spare = this.spares.get(spareId);
+    if (!spare) return;
+    this.forgetSpare(spare);
+    spare.ready.reject(new Error(`Spare ${spareId} was discarded`));
+    void this.inUi(REMOVE_SPARE, spareId).catch(() => {}); // the UI page may be closing
   }
 
   crash(tabId: string): void {
@@ -259,16 +418,87 @@ export class ChromiumTabHost implements TabHost {
     for (const stop of this.unsubscribe.splice(0)) stop();
     for (const tab of this.tabs.values()) this.forgetFrame(tab);
     this.tabs.clear();
+    for (const spare of [...this.spares.values()]) this.discardSpare(spare.id);
+  }
+
+  // ---- spares ------------------------------------------------------------------------------------
+
+  /** The iframe `src` for `url` in site instance `site`: on the host of the spare it took, if it did. */
+  private frameSrc(url: string, site: SiteInstance): string {
+    return this.options.urls.toFrame(url, this.siteHosts.get(site) ?? site);
+  }
+
+  /** Spare `spareId`, if it is ready and alive, no longer a spare; else undefined (the tab starts cold). */
+  private takeSpare(spareId: string | undefined): Spare | undefined {
+    const spare = spareId === undefined ? undefined : this.spares.get(spareId);
+    if (!spare?.pid || !spare.session || !spare.frameId) return undefined;
+    this.forgetSpare(spare);
+    return spare;
+  }
+
+  private forgetSpare(spare: Spare): void {
+    this.spares.delete(spare.id);
+    if (spare.frameId) this.sparesByFrame.delete(spare.frameId);
+    for (const stop of spare.listeners.splice(0)) stop();
+  }
+
+  /**
+   * The spare is lost without a crash report: before it was ready, its start fails; after, it is
+   * reported gone (the core replaces it). Its element goes.
+   */
+  private failSpare(spare: Spare, why: string): void {
+    if (this.spares.get(spare.id) !== spare) return;
+    this.forgetSpare(spare);
+    void this.inUi(REMOVE_SPARE, spare.id).catch(() => {});
+    if (spare.pid === undefined) spare.ready.reject(new Error(why));
+    else this.events?.onDidSpareGone?.(spare.id, { reason: 'abnormal-exit' });
+  }
+
+  /**
+   * The tab takes the spare's element, session and process: its site instance is served from the
+   * spare's host from now on, so its page loads same-site, in the process already running.
+   */
+  private async adopt(tab: Tab, spare: Spare, url: string, site: SiteInstance): Promise<void> {
+    ++tab.mounts;
+    this.forgetFrame(tab);
+    this.siteHosts.set(site, spare.id);
+    this.forgetUnusedSiteHosts();
+    Object.assign(tab, { url, site, gone: false, pending: undefined, sparePid: spare.pid });
+    const frameId = spare.frameId!;
+    tab.frameId = frameId;
+    tab.session = spare.session;
+    this.tabsByFrame.set(frameId, tab);
+    // Listening before the navigation: its document's context is reported after it starts.
+    this.wireTabSession(
+      tab,
+      spare.session!,
+      frameId,
+      this.options.urls.toFrame(`lab:/${SPARE_DOCUMENT_PATH}`, spare.id),
+    );
+    try {
+      await this.inUi(ADOPT_SPARE, spare.id, tab.id, this.frameSrc(url, site));
+    } catch (error) {
+      // The spare's element went (the UI page reloaded): the tab starts cold instead of loading forever.
+      console.error(`[chromium] tab ${tab.id} could not take spare ${spare.id}:`, (error as Error).message);
+      this.siteHosts.delete(site);
+      await this.mount(tab, url, site);
+    }
+  }
+
+  /** A site instance no tab has any more keeps no spare's host (a new tab of it starts afresh). */
+  private forgetUnusedSiteHosts(): void {
+    const used = new Set([...this.tabs.values()].map((tab) => tab.site));
+    for (const site of [...this.siteHosts.keys()]) if (!used.has(site)) this.siteHosts.delete(site);
   }
 
   // ---- frames ------------------------------------------------------------------------------------
 
   /** Gives the tab a new iframe element (in place of its old one) showing `url`. */
   private async mount(tab: Tab, url: string, site: SiteInstance): Promise<void> {
-    const src = this.options.urls.toFrame(url, site);
+    const src = this.frameSrc(url, site);
     const mount = ++tab.mounts;
     this.forgetFrame(tab);
-    Object.assign(tab, { url, site, gone: false, pending: undefined });
+    Object.assign(tab, { url, site, gone: false, pending: undefined, sparePid: undefined });
     const { ui } = this.options;
     const { result } = await this.inUi(MOUNT_FRAME, tab.id);
     const objectId = result.objectId!;
@@ -319,57 +549,109 @@ export class ChromiumTabHost implements TabHost {
   }: CdpEventParams<'Target.attachedToTarget'>) {
     const session = this.options.connection.session(sessionId);
     const tab = this.tabsByFrame.get(targetInfo.targetId);
+    const spare = this.sparesByFrame.get(targetInfo.targetId);
     if (!session) return;
     if (tab) {
-      const targetId = targetInfo.targetId;
       tab.session = session;
-      const current = () => tab.frameId === targetId && this.tabs.get(tab.id) === tab;
-      let frameUrl = targetInfo.url;
-      session.on('Page.frameNavigated', ({ frame }) => {
-        if (frame.id === targetId) frameUrl = frame.url;
-      });
-      // A new main-world context of the tab's own frame is a new document (it follows frameNavigated).
-      session.on('Runtime.executionContextCreated', ({ context }) => {
-        const aux = context.auxData as { isDefault?: boolean; frameId?: string } | undefined;
-        if (aux?.isDefault && aux.frameId === targetId && current())
-          void this.onDocument(tab, session, context, frameUrl);
-      });
-      session.on('Runtime.bindingCalled', ({ name, payload, executionContextId }) => {
-        const document = tab.document;
-        if (name === TAB_SEND_BINDING && current() && document?.contextId === executionContextId)
-          document.channel.receive(payload);
-      });
-      // Seen now and then on a fresh frame: our session is detached a few ms after it attached,
-      // while the target lives on (no targetDestroyed), and no document is ever reported; the setup
-      // below fails, or worse, has already succeeded. Either way, mount the tab again rather than
-      // leave it loading forever. The frame history printed says what Chromium did.
-      const mounts = tab.mounts;
-      const remountIfStuck = (why: string) =>
-        setTimeout(() => {
-          if (this.tabs.get(tab.id) === tab && tab.mounts === mounts && !tab.document && !tab.gone) {
-            console.error(
-              `[chromium] tab ${tab.id}'s frame could not be set up (${why}); mounting it again.\n` +
-                `  frame ${targetId.slice(0, 8)}; recent frame targets:\n    ${this.frameHistory.join('\n    ')}`,
-            );
-            void this.reload(tab.id).catch((error: unknown) =>
-              console.error(`[chromium] mounting tab ${tab.id} again failed:`, error),
-            );
-          }
-        }, 500);
-      session.onDidDetach((reason) => {
-        if (current()) remountIfStuck(reason);
-      });
+      const remountIfStuck = this.wireTabSession(tab, session, targetInfo.targetId, targetInfo.url);
       try {
-        await Promise.all([
-          session.send('Runtime.enable'),
-          session.send('Page.enable'),
-          session.send('Runtime.addBinding', { name: TAB_SEND_BINDING }),
-        ]);
+        await this.enableTabSession(session);
       } catch (error) {
         remountIfStuck((error as Error).message);
       }
+    } else if (spare) {
+      await this.onSpareAttached(spare, session, targetInfo.targetId);
     }
     if (waitingForDebugger) session.fire('Runtime.runIfWaitingForDebugger');
+  }
+
+  /** What a tab's frame session needs before its page's first script: events, and the binding. */
+  private async enableTabSession(session: CdpSession): Promise<void> {
+    await Promise.all([
+      session.send('Runtime.enable'),
+      session.send('Page.enable'),
+      session.send('Runtime.addBinding', { name: TAB_SEND_BINDING }),
+    ]);
+  }
+
+  /**
+   * The spare's frame attached: it gets a tab's session set-up now (the binding stays for later
+   * documents), and its pid once its blank document runs. Its death before a tab takes it is
+   * reported in onTargetCrashed.
+   */
+  private async onSpareAttached(spare: Spare, session: CdpSession, targetId: string): Promise<void> {
+    spare.session = session;
+    spare.listeners.push(
+      session.on('Runtime.executionContextCreated', ({ context }) => {
+        const aux = context.auxData as { isDefault?: boolean; frameId?: string } | undefined;
+        if (aux?.isDefault && aux.frameId === targetId && spare.pid === undefined)
+          void this.onSpareDocument(spare, targetId);
+      }),
+      // A crash comes as Target.targetCrashed; a detach without one (rare) loses the spare all the same.
+      session.onDidDetach((reason) =>
+        setTimeout(() => this.failSpare(spare, `spare ${spare.id}'s frame detached: ${reason}`), 200),
+      ),
+    );
+    try {
+      await this.enableTabSession(session);
+    } catch (error) {
+      this.failSpare(spare, (error as Error).message);
+    }
+  }
+
+  private async onSpareDocument(spare: Spare, targetId: string): Promise<void> {
+    let pid: number | undefined;
+    for (let attempt = 0; attempt < 3 && pid === undefined && this.spares.get(spare.id) === spare; attempt++) {
+      pid = (await this.pids.snapshot().catch(() => undefined))?.get(targetId);
+    }
+    if (this.spares.get(spare.id) !== spare) return;
+    if (pid === undefined) return this.failSpare(spare, `no renderer pid for spare ${spare.id}`);
+    spare.pid = pid;
+    spare.ready.resolve({ pid });
+  }
+
+  /**
+   * Routes a tab frame's session events to the tab (its documents, its binding calls); returns what
+   * mounts the tab again when the session could not be set up.
+   */
+  private wireTabSession(tab: Tab, session: CdpSession, targetId: string, url: string): (why: string) => void {
+    const current = () => tab.frameId === targetId && this.tabs.get(tab.id) === tab;
+    let frameUrl = url;
+    session.on('Page.frameNavigated', ({ frame }) => {
+      if (frame.id === targetId) frameUrl = frame.url;
+    });
+    // A new main-world context of the tab's own frame is a new document (it follows frameNavigated).
+    session.on('Runtime.executionContextCreated', ({ context }) => {
+      const aux = context.auxData as { isDefault?: boolean; frameId?: string } | undefined;
+      if (aux?.isDefault && aux.frameId === targetId && current())
+        void this.onDocument(tab, session, context, frameUrl);
+    });
+    session.on('Runtime.bindingCalled', ({ name, payload, executionContextId }) => {
+      const document = tab.document;
+      if (name === TAB_SEND_BINDING && current() && document?.contextId === executionContextId)
+        document.channel.receive(payload);
+    });
+    // Seen now and then on a fresh frame: our session is detached a few ms after it attached,
+    // while the target lives on (no targetDestroyed), and no document is ever reported; the setup
+    // fails, or worse, has already succeeded. Either way, mount the tab again rather than
+    // leave it loading forever. The frame history printed says what Chromium did.
+    const mounts = tab.mounts;
+    const remountIfStuck = (why: string) =>
+      setTimeout(() => {
+        if (this.tabs.get(tab.id) === tab && tab.mounts === mounts && !tab.document && !tab.gone) {
+          console.error(
+            `[chromium] tab ${tab.id}'s frame could not be set up (${why}); mounting it again.\n` +
+              `  frame ${targetId.slice(0, 8)}; recent frame targets:\n    ${this.frameHistory.join('\n    ')}`,
+          );
+          void this.reload(tab.id).catch((error: unknown) =>
+            console.error(`[chromium] mounting tab ${tab.id} again failed:`, error),
+          );
+        }
+      }, 500);
+    session.onDidDetach((reason) => {
+      if (current()) remountIfStuck(reason);
+    });
+    return remountIfStuck;
   }
 
   /** The tab's frame committed a new document: report it once its renderer's pid is known. */
@@ -396,7 +678,10 @@ export class ChromiumTabHost implements TabHost {
       transport: undefined,
     };
     tab.document = document;
-    let pid: number | undefined;
+    // The first document in a spare's process: its pid is the spare's (a same-site navigation of
+    // the frame stays in its process); the e2e test checks it against a trace.
+    let pid = tab.sparePid;
+    tab.sparePid = undefined;
     for (let attempt = 0; attempt < 3 && pid === undefined && tab.document === document; attempt++) {
       pid = (await this.pids.snapshot().catch(() => undefined))?.get(session.targetId!);
     }
@@ -418,6 +703,8 @@ export class ChromiumTabHost implements TabHost {
   /** A renderer ended: every tab it hosted is gone, each reported once. */
   private onTargetCrashed({ targetId, status, errorCode }: CdpEventParams<'Target.targetCrashed'>): void {
     const observedAt = (this.options.now ?? performance.now.bind(performance))();
+    const spare = this.sparesByFrame.get(targetId);
+    if (spare) return this.onSpareCrashed(spare, status, errorCode);
     const tab = this.tabsByFrame.get(targetId);
     if (!tab || tab.gone) return;
     const pid = tab.document?.pid;
@@ -439,6 +726,21 @@ export class ChromiumTabHost implements TabHost {
       this.endDocument(victim);
     }
     for (const victim of victims) this.events?.onDidRendererGone(victim.id, gone);
+  }
+
+  /** The spare's renderer ended before a tab took it: reported, its element removed. */
+  private onSpareCrashed(spare: Spare, status: string, errorCode: number): void {
+    const pid = spare.pid;
+    this.forgetSpare(spare);
+    const gone: RendererGone = {
+      reason: exitReason(status),
+      ...(errorCode === 0 ? {} : { code: errorCode }),
+      ...(pid !== undefined && status === 'killed' && this.killed.has(pid) ? { signal: 'SIGKILL' } : {}),
+    };
+    if (pid !== undefined) this.killed.delete(pid);
+    spare.ready.reject(new Error(`spare ${spare.id}'s renderer ended (${gone.reason}) before it was ready`));
+    void this.inUi(REMOVE_SPARE, spare.id).catch(() => {});
+    this.events?.onDidSpareGone?.(spare.id, gone);
   }
 
   private require(tabId: string): Tab {

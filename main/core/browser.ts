@@ -21,6 +21,7 @@ import { MetricsSampler, type ProcessMetricsRow } from './metrics-sampler.ts';
 import type { ChannelBroker, ProcessMetricsSource, UtilityProcessLauncher } from './ports.ts';
 import { ProcessRegistry } from './process-registry.ts';
 import type { TabHost } from './tab-host.ts';
+import type { SpareRefill } from './spare-renderer.ts';
 import { TabManager } from './tabs.ts';
 import { TraceBuffer } from './trace-buffer.ts';
 import { resolveUrl } from './urls.ts';
@@ -46,6 +47,10 @@ export interface BrowserOptions {
   readonly gpuStandby?: boolean;
   /** CPU and memory of processes, for the task manager; without it the task manager shows IPC rates only. */
   readonly metrics?: ProcessMetricsSource;
+  /** Keep a spare renderer for the next tab (where the shell can); the shells read `--lab-spare-renderer`. */
+  readonly spareRenderer?: boolean;
+  /** When the next spare starts after a tab took one (tabs.ts); the benchmark compares the two. */
+  readonly spareRefill?: SpareRefill;
 }
 
 export const BROWSER_PROCESS_ID = 'browser';
@@ -99,6 +104,8 @@ export class Browser {
       plugins: this.plugins,
       ...(options.processModel === undefined ? {} : { processModel: options.processModel }),
       ...(options.hangThresholdMs === undefined ? {} : { hangThresholdMs: options.hangThresholdMs }),
+      ...(options.spareRenderer === undefined ? {} : { spareRenderer: options.spareRenderer }),
+      ...(options.spareRefill === undefined ? {} : { spareRefill: options.spareRefill }),
     });
     this.metrics = new MetricsSampler({
       registry: this.registry,
@@ -121,6 +128,7 @@ export class Browser {
     // A plugin host that fails to start is recorded (launch-failed) and shown, and the user can
     // restart it; the browser starts without it.
     await Promise.all([this.gpu.start(), this.plugins.start().catch(() => {})]);
+    this.tabs.warmSpare();
   }
 
   /**
@@ -170,6 +178,8 @@ export class Browser {
       case 'plugin-host':
         return this.plugins.kill();
       case 'renderer': {
+        // The spare: ended and replaced by another, as a spare that died would be.
+        if (this.tabs.spare.owns(processId)) return this.tabs.spare.discard(true);
         const tab = this.tabs.list().find((candidate) => candidate.rendererId === processId);
         if (!tab) throw new CodedError(BrowserUiErrorCode.NO_SUCH_PROCESS, `No tab runs in ${processId}`);
         return this.tabs.kill(tab.id);

@@ -39,7 +39,8 @@ export class ProcessRegistry {
 
   /**
    * A process starts (or a role starts again: same id, restarts + 1). `role.standby`: it is started
-   * ahead of need and idles until promoted (ProcessInfo.standby).
+   * ahead of need and idles until promoted or taken (ProcessInfo.standby: the
+   * hot-standby GPU process, a spare renderer).
    */
   launched(
     id: string,
@@ -98,7 +99,7 @@ export class ProcessRegistry {
     return updated;
   }
 
-  /** Forgets a process that ended and whose owner is gone (a closed tab's renderer). */
+  /** Forgets a process that ended and whose owner is gone (a closed tab's renderer, a spare taken by a tab). */
   remove(id: string): void {
     this.processes.delete(id);
   }

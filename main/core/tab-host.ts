@@ -4,6 +4,11 @@
  * The core decides which tabs share a renderer process by giving each tab a *site instance*: tabs
  * with the same site instance share one process (Chrome's process-per-site), tabs with different
  * ones never do (process-per-tab, the default here).
+ *
+ * A shell may also keep a *spare renderer*, as Chrome does (SpareRenderProcessHostManager): a
+ * renderer process started ahead, bound to no site yet, which the next tab needing a new process
+ * takes; its site instance then runs in that process. The core decides when to start one and who
+ * takes it (spare-renderer.ts, tabs.ts); a shell without `startSpare` simply starts every process cold.
  */
 import type { ExitReason } from '../../protocol/interfaces/browser-state.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
@@ -62,17 +67,33 @@ export interface TabHostEvents {
    * which comes instead of a commit). The Chromium shell reports its error pages as commits.
    */
   onDidFailLoad?(tabId: string, failure: LoadFailure): void;
+  /** The spare renderer `spareId` ended before a tab took it (a ready one, or one still starting). */
+  onDidSpareGone?(spareId: string, gone: RendererGone): void;
+}
+
+/** How a tab's new process starts. */
+export interface TabLoadOptions {
+  /**
+   * A ready spare renderer (`startSpare` resolved) the tab takes: its site instance runs in the
+   * spare's process from now on, and other tabs of that site instance join it there.
+   */
+  readonly spare?: string;
+}
+
+/** A spare renderer whose process runs, its page loaded: ready to be taken. */
+export interface SpareReady {
+  readonly pid: number;
 }
 
 export interface TabHost {
   /** Starts reporting to `events`; called once by the core before anything else. */
   attach(events: TabHostEvents): void;
   /** Creates a tab showing `url` in site instance `site`; resolves when its frame exists (not loaded). */
-  create(tabId: string, url: string, site: SiteInstance): Promise<void>;
+  create(tabId: string, url: string, site: SiteInstance, options?: TabLoadOptions): Promise<void>;
   /** Loads `url` in the tab, in site instance `site` (which may differ from before). */
   navigate(tabId: string, url: string, site: SiteInstance): Promise<void>;
-  /** Loads the tab again; after a crash this starts a new renderer process. */
-  reload(tabId: string): Promise<void>;
+  /** Loads the tab again; after a crash this starts a new renderer process (or takes `options.spare`). */
+  reload(tabId: string, options?: TabLoadOptions): Promise<void>;
   /** Removes the tab; its renderer process ends once no tab uses it. */
   close(tabId: string): Promise<void>;
   /** Makes the tab's renderer crash (Page.crash / forcefullyCrashRenderer). */
@@ -91,4 +112,12 @@ export interface TabHost {
    * A new transport after every commit (the old page is gone); its peer names the tab and pid.
    */
   transport(tabId: string): Transport | undefined;
+  /**
+   * Starts spare renderer `spareId` (a renderer process with a blank page, no tab yet); resolves
+   * once its process runs, rejects when it could not start. Its end before a tab takes it is
+   * reported with `onDidSpareGone`. Absent: the shell keeps no spare.
+   */
+  startSpare?(spareId: string): Promise<SpareReady>;
+  /** Ends spare `spareId`, which no tab took (the switch is off, the browser closes, End process). */
+  discardSpare?(spareId: string): void;
 }

@@ -3,8 +3,9 @@
  * process per tab by default; Chrome's process-per-site as an option), keeps each tab's state
  * (loading, live, unresponsive, crashed with a reason and a code: sad-tab.ts), watches for hangs
  * (tab-hang-watch.ts), serves each page's requests (its GPU and plugin channels, noted in
- * direct-channels.ts), keeps each tab's history (tab-history.ts), and ends a renderer that sends a
- * bad message. The shell behind the TabHost port does the hosting.
+ * direct-channels.ts), keeps each tab's history (tab-history.ts), ends a renderer that sends a
+ * bad message, and hands a tab needing a new process the spare renderer (spare-renderer.ts). The
+ * shell behind the TabHost port does the hosting.
  * Over 400 lines because one tab's life (open, commit, exit, reload, close) is one state machine whose
  * transitions read best together; what stands on its own (hang watch, history, sad tab, channels) is split out.
  */
@@ -24,6 +25,7 @@ import type { PluginProcessHost } from './plugin-process-host.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import type { LoadFailure, RendererGone, SiteInstance, TabCommit, TabHost } from './tab-host.ts';
 import { sadTabReport } from './sad-tab.ts';
+import { SpareRenderer, type SpareRefill } from './spare-renderer.ts';
 import { TabHangWatch } from './tab-hang-watch.ts';
 import { TabHistory } from './tab-history.ts';
 import { resolveUrl } from './urls.ts';
@@ -52,6 +54,13 @@ export interface TabManagerOptions {
   readonly hangThresholdMs?: number;
   /** Wall-clock time for crash records. */
   readonly now?: () => number;
+  /**
+   * Keep a spare renderer for the next tab needing a new process (where the shell can): the shells
+   * turn it on unless `--lab-spare-renderer=off` (spare-renderer-switch.ts). Off by default here.
+   */
+  readonly spareRenderer?: boolean;
+  /** When the next spare starts after a tab took one (default: once that tab is live). */
+  readonly spareRefill?: SpareRefill;
 }
 
 /** A page's heartbeat as the core received it (`at` on the core's clock). */
@@ -72,6 +81,8 @@ export interface TabRendererGone {
   readonly observedAt: number | undefined;
   readonly at: number;
 }
+/** How long a committed page that sends no heartbeat (a web page) counts as still loading, for the spare's refill. */
+const NO_HEARTBEAT_GRACE_MS = 1500;
 
 interface Tab {
   info: TabInfo;
@@ -81,6 +92,8 @@ interface Tab {
   readonly page: DisposableStore;
   lastCrashAt: number | undefined;
   history: TabHistory;
+  /** A load started and its page has not sent its first heartbeat yet: the spare waits for it. */
+  awaitingFirstBeat: boolean;
 }
 
 export class TabManager {
@@ -100,6 +113,12 @@ export class TabManager {
   readonly onDidHeartbeat = this.heartbeatEmitter.event;
   /** A tab's renderer ended (each tab of a shared renderer gets one). */
   readonly onDidRendererGone = this.goneEmitter.event;
+  /** The spare renderer (spare-renderer.ts); inert unless `spareRenderer` and the shell supports it. */
+  readonly spare: SpareRenderer;
+  private readonly spareEnabled: boolean;
+  private readonly firstHeartbeat = new Emitter<string>();
+  /** A tab's page sent its first heartbeat (its id): the "first live tick" the benchmarks measure to. */
+  readonly onDidFirstHeartbeat = this.firstHeartbeat.event;
 
   constructor(private readonly options: TabManagerOptions) {
     this.processModel = options.processModel ?? 'process-per-tab';
@@ -110,6 +129,14 @@ export class TabManager {
       (tabId, responsive) => this.setResponsive(tabId, responsive),
     );
     this.channels = new DirectChannels(options.registry, options.log);
+    this.spare = new SpareRenderer({
+      host: options.host,
+      registry: options.registry,
+      log: options.log,
+      clock: options.clock,
+      ...(options.spareRefill === undefined ? {} : { refill: options.spareRefill }),
+    });
+    this.spareEnabled = options.spareRenderer ?? false;
     const { subscriptions } = this;
     // The shell's port: one TabManager per TabHost for the browser's life, nothing to detach.
     options.host.attach({
@@ -118,6 +145,7 @@ export class TabManager {
       onDidBecomeUnresponsive: (tabId) => this.onShellResponsiveness(tabId, false),
       onDidBecomeResponsive: (tabId) => this.onShellResponsiveness(tabId, true),
       onDidFailLoad: (tabId, failure) => this.onLoadFailed(tabId, failure),
+      onDidSpareGone: (spareId, gone) => this.spare.onGone(spareId, gone),
     });
     subscriptions.add(
       options.gpu.onDidBecomeReady(() => this.broadcast((page) => page.emit('gpuChanged', { mode: 'hardware' }))),
@@ -172,11 +200,14 @@ export class TabManager {
       page: new DisposableStore(),
       lastCrashAt: undefined,
       history: new TabHistory(resolved.url),
+      awaitingFirstBeat: true,
     };
     this.tabs.set(id, tab);
     this.changed(tab);
     this.select(id);
-    await this.options.host.create(id, resolved.url, site);
+    const spare = this.takeSpare(tab);
+    await this.options.host.create(id, resolved.url, site, spare);
+    if (spare) this.refillAtOnce();
     return tab.info;
   }
 
@@ -208,6 +239,7 @@ export class TabManager {
     if (resolved.kind !== 'page') throw new Error('unreachable: debug URLs are refused untyped');
     this.leaveRenderer(tab);
     tab.site = this.siteInstance(tabId, resolved.site);
+    tab.awaitingFirstBeat = true;
     this.update(tab, {
       url: resolved.url,
       title: resolved.title,
@@ -220,9 +252,23 @@ export class TabManager {
   /** Reloads a tab; a crashed one gets a new renderer process. */
   async reload(tabId: string): Promise<void> {
     const tab = this.require(tabId);
+    // A crashed tab needs a new process: the spare's, unless its site has one again (per site).
+    const spare = tab.info.state === 'crashed' ? this.takeSpare(tab) : undefined;
     this.leaveRenderer(tab);
+    tab.awaitingFirstBeat = true;
     this.update(tab, { state: 'loading' });
-    await this.options.host.reload(tabId);
+    await this.options.host.reload(tabId, spare);
+    if (spare) this.refillAtOnce();
+  }
+
+  /**
+   * Starts the spare renderer if it is on and none is ready or starting, unless a tab is loading
+   * (it would compete for the CPU): then once that tab is live. The browser calls it once started.
+   */
+  warmSpare(): void {
+    if (!this.spareEnabled) return;
+    if (this.spare.refill === 'after-live' && [...this.tabs.values()].some((tab) => tab.awaitingFirstBeat)) return;
+    this.spare.ensure();
   }
 
   async close(tabId: string): Promise<void> {
@@ -230,6 +276,7 @@ export class TabManager {
     const order = [...this.tabs.keys()];
     this.tabs.delete(tabId);
     this.leaveRenderer(tab);
+    tab.awaitingFirstBeat = false;
     if (this.selected === tabId) {
       // Like Chrome: the tab to the right, else the one to the left.
       const index = order.indexOf(tabId);
@@ -298,6 +345,11 @@ export class TabManager {
     tab.info = { ...info, url: commit.url, rendererId, pid: commit.pid, state: 'live' };
     this.changed(tab);
     this.connectPage(tab);
+    // A page that never beats (a web page) stops holding the spare back after a while.
+    const page = tab.connection;
+    this.options.clock.setTimeout(() => {
+      if (tab.connection === page && tab.awaitingFirstBeat) this.loaded(tab);
+    }, NO_HEARTBEAT_GRACE_MS);
   }
 
   /** An error page took the tab's place: it is live in its renderer, saying why the page is not there. */
@@ -324,6 +376,7 @@ export class TabManager {
       this.endingRenderers.delete(rendererId);
     }
     this.leaveRenderer(tab);
+    tab.awaitingFirstBeat = false;
     this.update(tab, { state: 'crashed', crash });
     if (this.goneEmitter.hasListeners) {
       const { observedAt } = gone;
@@ -369,10 +422,12 @@ export class TabManager {
     tab.page.add(
       connection.on('heartbeat', ({ seq }) => {
         // A page is watched from its first heartbeat: one that runs no lab script is never flagged.
+        if (!watching) this.firstHeartbeat.fire(tabId);
         this.hangWatch.heartbeat(tabId, !watching);
         watching = true;
         if (this.heartbeatEmitter.hasListeners)
           this.heartbeatEmitter.fire({ tabId, seq, at: this.options.clock.now() });
+        if (tab.awaitingFirstBeat) this.loaded(tab);
       }),
     );
     tab.page.add(
@@ -392,6 +447,36 @@ export class TabManager {
     if (this.endingRenderers.has(tab.info.rendererId)) return;
     this.endingRenderers.set(tab.info.rendererId, { reason: 'bad-message', hung: false });
     this.options.host.kill(tab.info.id);
+  }
+
+  // ---- the spare renderer ----------------------------------------------------------------------
+
+  /**
+   * The spare for `tab`'s load when it needs a new process: always under process per tab (a new
+   * tab, or a crashed one's reload); under process per site only when no other tab of its site
+   * instance has a process (Chrome's rule: the spare serves a site with no process yet).
+   */
+  private takeSpare(tab: Tab): { spare: string } | undefined {
+    if (!this.spareEnabled) return undefined;
+    const siteHasProcess =
+      this.processModel === 'process-per-site' &&
+      [...this.tabs.values()].some(
+        (other) => other !== tab && other.site === tab.site && other.info.state !== 'crashed',
+      );
+    if (siteHasProcess) return undefined;
+    const spare = this.spare.take(tab.info.id);
+    return spare === undefined ? undefined : { spare };
+  }
+
+  /** The comparison's policy: the next spare starts while the tab that took one still loads. */
+  private refillAtOnce(): void {
+    if (this.spareEnabled && this.spare.refill === 'at-once') this.spare.ensure();
+  }
+
+  /** The tab's page is up (its first heartbeat, or a page that sends none): the next spare may start. */
+  private loaded(tab: Tab): void {
+    tab.awaitingFirstBeat = false;
+    this.warmSpare();
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
@@ -479,6 +564,7 @@ export class TabManager {
   }
 
   dispose(): void {
+    this.spare.dispose();
     this.subscriptions.dispose();
     this.hangWatch.dispose();
     for (const tab of this.tabs.values()) {

@@ -4,7 +4,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPORT_CSP } from '../node/experiment-reports.ts';
-import { appFile, appResponse, appToLabUrl, labToAppUrl, PAGE_CSP, resolveInside, UI_CSP } from './app-protocol.ts';
+import {
+  appFile,
+  appResponse,
+  appToLabUrl,
+  labToAppUrl,
+  PAGE_CSP,
+  SPARE_DOCUMENT_URL,
+  resolveInside,
+  UI_CSP,
+} from './app-protocol.ts';
 
 const roots = { ui: path.resolve('/app/dist/renderer'), pages: path.resolve('/app/dist/pages') };
 
@@ -111,6 +120,14 @@ describe('lab-app: responses', () => {
       expect(response.status, bad).toBe(404);
       expect(await response.text(), bad).toMatch(/^There is no page/);
     }
+  });
+
+  it("serves the spare renderer's blank page of the tab origin, with the pages' CSP and no script", async () => {
+    const response = await appResponse({ method: 'GET', url: SPARE_DOCUMENT_URL }, files, readFile);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    expect(SPARE_DOCUMENT_URL.startsWith('lab-app://pages/')).toBe(true);
+    expect(await response.text()).not.toContain('<script');
   });
 
   it('answers a read that fails with 500 and other methods with 405', async () => {

@@ -38,6 +38,10 @@ export const APP_SCHEME_PRIVILEGES = {
 
 export { resolveInside };
 
+/** What a spare renderer shows until a tab takes it (main/electron/tab-host.ts): an empty page of the tab origin. */
+export const SPARE_DOCUMENT_URL = `${APP_SCHEME}://${PAGES_HOST}/__spare-renderer`;
+const SPARE_DOCUMENT = '<!doctype html><meta charset="utf-8"><title>Spare renderer</title>';
+
 /** `lab://<page>` as the URL a tab loads, and back. Other URLs (http, https) load as they are. */
 export function labToAppUrl(url: string): string {
   const page = /^lab:\/\/(.*)$/i.exec(url);
@@ -101,6 +105,15 @@ export async function appResponse(
   fetchFile: (url: string) => Promise<Response>,
 ): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return textResponse(405, 'Method not allowed', PAGE_CSP);
+  if (request.url === SPARE_DOCUMENT_URL) {
+    return new Response(SPARE_DOCUMENT, {
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': PAGE_CSP,
+        'x-content-type-options': 'nosniff',
+      },
+    });
+  }
   const target = appFile(request.url, roots);
   const notFound = () => textResponse(404, `There is no page ${appToLabUrl(request.url)}`, target?.csp ?? PAGE_CSP);
   if (!target) return notFound();

@@ -29,6 +29,7 @@ import { EXPERIMENT_EXIT, experimentSwitches } from './experiment-switches.ts';
 import { systemClock } from '../core/clock.ts';
 import { processModelFromSwitch, PROCESS_MODEL_SWITCH } from '../core/process-model-switch.ts';
 import { GPU_STANDBY_SWITCH, gpuStandbyFromSwitch } from '../core/gpu-standby-switch.ts';
+import { spareRendererFromSwitch, SPARE_RENDERER_SWITCH } from '../core/spare-renderer-switch.ts';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol, UI_URL } from './app-protocol.ts';
 import { ElectronChannelBroker } from './channel-broker.ts';
 import { IPC } from '../../protocol/transport/electron-ipc-channels.ts';
@@ -80,6 +81,8 @@ async function start(): Promise<void> {
     return;
   }
   const experiment = switches.kind === 'run' ? switches : undefined;
+  // --lab-spare-renderer=off: no spare renderer, every tab's process starts cold.
+  const spareRenderer = spareRendererFromSwitch(app.commandLine.getSwitchValue(SPARE_RENDERER_SWITCH));
   await app.whenReady();
   // Reports written from the Experiments view; `lab://reports/<id>` serves them. (Read after ready: the
   // userData path is final only once nothing can rename the app any more.)
@@ -148,6 +151,7 @@ async function start(): Promise<void> {
     processModel,
     sandbox,
     gpuStandby,
+    spareRenderer,
   });
 
   const experiments = new ExperimentControl({

@@ -106,14 +106,26 @@ function setup() {
   const gone: Array<[string, RendererGone]> = [];
   const hangs: string[] = [];
   const failures: Array<[string, LoadFailure]> = [];
+  const sparesGone: Array<[string, RendererGone]> = [];
   host.attach({
+    onDidSpareGone: (id, g) => sparesGone.push([id, g]),
     onDidFailLoad: (id, failure) => failures.push([id, failure]),
     onDidCommit: (id, commit) => commits.push([id, commit]),
     onDidRendererGone: (id, g) => gone.push([id, g]),
     onDidBecomeUnresponsive: (id) => hangs.push(`${id} unresponsive`),
     onDidBecomeResponsive: (id) => hangs.push(`${id} responsive`),
   });
-  return { host, children, commits, gone, opened, hangs, failures };
+  return { host, children, commits, gone, opened, hangs, failures, sparesGone };
+}
+
+/** Starts spare `id` and lets its blank page load in a renderer of pid `pid`. */
+async function readySpare(host: ElectronTabHost, id: string, pid: number): Promise<FakeView> {
+  const started = host.startSpare(id);
+  const view = FakeView.made.at(-1)!;
+  view.webContents.getOSProcessId = () => pid;
+  view.webContents.emit('did-finish-load');
+  expect(await started).toEqual({ pid });
+  return view;
 }
 
 describe('ElectronTabHost', () => {
@@ -236,5 +248,82 @@ describe('ElectronTabHost', () => {
     // A report without the flag (an older preload) is not covered; a malformed flag is refused.
     expect(contentArea(bounds)).toEqual({ bounds, covered: false });
     expect(contentArea({ ...bounds, covered: 'yes' })).toBeUndefined();
+  });
+
+  describe('spare renderer', () => {
+    it("makes a tab's view ahead, out of the window, on a blank page of the tab origin", async () => {
+      const { host, children } = setup();
+      const view = await readySpare(host, 'spare-1', 901);
+      expect(view.options.webPreferences).toMatchObject({
+        sandbox: true,
+        contextIsolation: true,
+        preload: '/app/tab-preload.cjs',
+      });
+      expect(view.webContents.loads).toEqual(['lab-app://pages/__spare-renderer']);
+      expect(children).not.toContain(view);
+    });
+
+    it("gives a new tab the spare's view: its page loads there, committed in the spare's process", async () => {
+      const { host, children, commits, gone, sparesGone } = setup();
+      const view = await readySpare(host, 'spare-1', 901);
+      await host.create('t1', 'lab://live', 'tab-1', { spare: 'spare-1' });
+      expect(FakeView.made).toHaveLength(1);
+      expect(children).toContain(view);
+      expect(view.webContents.loads).toEqual(['lab-app://pages/__spare-renderer', 'lab-app://pages/live']);
+      view.webContents.url = 'lab-app://pages/live';
+      view.webContents.emit('did-navigate');
+      expect(commits).toEqual([['t1', { pid: 901, url: 'lab://live' }]]);
+      // A spare taken is no longer one: its process's end is the tab's.
+      view.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+      expect(gone).toEqual([['t1', { reason: 'crashed', code: 139 }]]);
+      expect(sparesGone).toEqual([]);
+    });
+
+    it('starts a tab cold when the spare is not ready (or unknown)', async () => {
+      const { host } = setup();
+      void host.startSpare('spare-1');
+      await host.create('t1', 'lab://live', 'tab-1', { spare: 'spare-1' });
+      expect(FakeView.made).toHaveLength(2);
+      await host.create('t2', 'lab://live', 'tab-2', { spare: 'nope' });
+      expect(FakeView.made).toHaveLength(3);
+    });
+
+    it('reports a ready spare whose renderer ended as the spare gone, never as a tab; one that ends before it is ready fails to start', async () => {
+      const { host, gone, sparesGone } = setup();
+      const view = await readySpare(host, 'spare-1', 901);
+      view.webContents.emit('render-process-gone', {}, { reason: 'killed', exitCode: 9 });
+      expect(sparesGone).toEqual([['spare-1', { reason: 'killed', code: 9 }]]);
+      expect(gone).toEqual([]);
+      expect(view.webContents.closed).toBe(true);
+      const starting = host.startSpare('spare-2');
+      FakeView.made.at(-1)!.webContents.emit('render-process-gone', {}, { reason: 'launch-failed', exitCode: 1 });
+      await expect(starting).rejects.toThrow('before it was ready');
+    });
+
+    it("reloads a crashed tab in the spare's view, closing the dead one", async () => {
+      const { host, children, commits } = setup();
+      await host.create('t1', 'lab://live', 'tab-1');
+      const dead = FakeView.made[0]!;
+      dead.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
+      const spare = await readySpare(host, 'spare-1', 902);
+      await host.reload('t1', { spare: 'spare-1' });
+      expect(dead.webContents.closed).toBe(true);
+      expect(children).not.toContain(dead);
+      expect(children).toContain(spare);
+      expect(spare.webContents.loads.at(-1)).toBe('lab-app://pages/live');
+      spare.webContents.url = 'lab-app://pages/live';
+      spare.webContents.emit('did-navigate');
+      expect(commits.at(-1)).toEqual(['t1', { pid: 902, url: 'lab://live' }]);
+    });
+
+    it('discards a spare (closing its webContents), and every spare with the host', async () => {
+      const { host } = setup();
+      const first = await readySpare(host, 'spare-1', 901);
+      host.discardSpare('spare-1');
+      expect(first.webContents.closed).toBe(true);
+      const second = await readySpare(host, 'spare-2', 902);
+      host.dispose();
+      expect(second.webContents.closed).toBe(true);
+    });
   });
 });

@@ -6,11 +6,23 @@
  *
  * Site instances: Electron gives each WebContentsView its own renderer process (process per tab);
  * `site` is recorded but cannot make two views share a process.
+ *
+ * A spare renderer (TabHost.startSpare) is a WebContentsView made ahead, with the tab preload and
+ * webPreferences, showing a blank page of the tab origin (`lab-app://pages/__spare-renderer`), not
+ * in the window. A tab that takes it gets that view: its page loads same-origin, in the process
+ * already running. Until then its `render-process-gone` is the spare's (`onDidSpareGone`).
  */
-import type { BaseWindow, Rectangle, WebContents, WebContentsView } from 'electron';
-import type { RendererGone, SiteInstance, TabHost, TabHostEvents } from '../core/tab-host.ts';
+import type { BaseWindow, Rectangle, RenderProcessGoneDetails, WebContents, WebContentsView } from 'electron';
+import type {
+  RendererGone,
+  SiteInstance,
+  SpareReady,
+  TabHost,
+  TabHostEvents,
+  TabLoadOptions,
+} from '../core/tab-host.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
-import { appToLabUrl, APP_SCHEME, labToAppUrl, PAGES_HOST } from './app-protocol.ts';
+import { appToLabUrl, APP_SCHEME, labToAppUrl, PAGES_HOST, SPARE_DOCUMENT_URL } from './app-protocol.ts';
 import { IPC } from '../../protocol/transport/electron-ipc-channels.ts';
 import { documentChannels, type IpcRouter } from './string-ipc.ts';
 import { exitReasonOf } from './utility-exits.ts';
@@ -73,19 +85,29 @@ export interface ElectronTabHostOptions {
 
 interface Tab {
   readonly id: string;
-  readonly view: WebContentsView;
+  /** Replaced when a crashed tab's reload takes a spare's view. */
+  view: WebContentsView;
   site: SiteInstance;
   /** The URL asked for, then as committed (lab:// form): what a reload after a crash loads. */
   url: string;
   crashed: boolean;
   /** We sent SIGKILL: the exit is reported with that signal. */
   killed: boolean;
-  readonly channels: ReturnType<typeof documentChannels>;
+  channels: ReturnType<typeof documentChannels>;
+}
+
+/** A view made ahead, its renderer running (`pid` once its blank page loaded), no tab yet. */
+interface Spare {
+  readonly view: WebContentsView;
+  pid: number | undefined;
+  /** Stops listening as a spare (its process's end is then a tab's). */
+  readonly stop: () => void;
 }
 
 export class ElectronTabHost implements TabHost {
   private events: TabHostEvents | undefined;
   private readonly tabs = new Map<string, Tab>();
+  private readonly spares = new Map<string, Spare>();
   private bounds: Rectangle | undefined;
   private shown: string | undefined;
   /** A popup of the UI page is over the content area: no tab view may paint over it. */
@@ -97,41 +119,74 @@ export class ElectronTabHost implements TabHost {
     this.events = events;
   }
 
-  create(tabId: string, url: string, site: SiteInstance): Promise<void> {
-    const view = new this.options.WebContentsView({
-      webPreferences: {
-        sandbox: true,
-        contextIsolation: true,
-        nodeIntegration: false,
-        nodeIntegrationInSubFrames: false,
-        webSecurity: true,
-        allowRunningInsecureContent: false,
-        webviewTag: false,
-        navigateOnDragDrop: false,
-        spellcheck: false,
-        // A hidden tab keeps its timers: the core's heartbeat watchdog would otherwise call a
-        // background tab hung (Chromium throttles hidden pages to 1/s, then 1/min).
-        backgroundThrottling: false,
-        preload: this.options.preload,
-      },
-    });
-    const contents = view.webContents;
-    const channels = documentChannels(
-      this.options.ipc,
-      contents,
-      IPC.tab,
-      () => ({ process: 'renderer', id: tabId, pid: contents.getOSProcessId() }),
-      () => {},
-    );
-    const tab: Tab = { id: tabId, view, site, url, crashed: false, killed: false, channels };
+  create(tabId: string, url: string, site: SiteInstance, options?: TabLoadOptions): Promise<void> {
+    const view = this.takeSpare(options?.spare) ?? this.newView();
+    const tab: Tab = {
+      id: tabId,
+      view,
+      site,
+      url,
+      crashed: false,
+      killed: false,
+      channels: this.channelsOf(tabId, view),
+    };
     this.tabs.set(tabId, tab);
-    this.wire(tab, contents);
-    view.setBackgroundColor('#FFFFFFFF');
-    view.setVisible(this.isVisible(tabId));
-    view.setBounds(this.currentBounds());
-    this.options.window.contentView.addChildView(view);
+    this.mountView(tab);
     this.load(tab, url);
     return Promise.resolve();
+  }
+
+  /**
+   * Starts spare `spareId`: a view with the tabs' webPreferences and preload, loading a blank page
+   * of the tab origin; resolves with its renderer's pid once that page loaded.
+   */
+  startSpare(spareId: string): Promise<SpareReady> {
+    if (this.spares.has(spareId)) return Promise.reject(new Error(`Spare ${spareId} exists already`));
+    const view = this.newView();
+    const contents = view.webContents;
+    return new Promise<SpareReady>((resolve, reject) => {
+      const onLoaded = () => {
+        const pid = contents.getOSProcessId();
+        spare.pid = pid;
+        resolve({ pid });
+      };
+      const onFailed = (
+        _event: unknown,
+        errorCode: number,
+        description: string,
+        _url: string,
+        isMainFrame: boolean,
+      ) => {
+        if (!isMainFrame || spare.pid !== undefined) return;
+        this.endSpare(spareId);
+        reject(new Error(`spare ${spareId} failed to load: ${description} (${errorCode})`));
+      };
+      const onGone = (_event: unknown, details: RenderProcessGoneDetails) => {
+        const ready = spare.pid !== undefined;
+        this.endSpare(spareId);
+        if (!ready)
+          return reject(new Error(`spare ${spareId}'s renderer ended (${details.reason}) before it was ready`));
+        this.events?.onDidSpareGone?.(spareId, { reason: exitReasonOf(details.reason), code: details.exitCode });
+      };
+      const spare: Spare = {
+        view,
+        pid: undefined,
+        stop: () => {
+          contents.off('did-finish-load', onLoaded);
+          contents.off('did-fail-load', onFailed);
+          contents.off('render-process-gone', onGone);
+        },
+      };
+      this.spares.set(spareId, spare);
+      contents.once('did-finish-load', onLoaded);
+      contents.on('did-fail-load', onFailed);
+      contents.on('render-process-gone', onGone);
+      contents.loadURL(SPARE_DOCUMENT_URL).catch(() => {}); // a failure comes as did-fail-load
+    });
+  }
+
+  discardSpare(spareId: string): void {
+    this.endSpare(spareId);
   }
 
   navigate(tabId: string, url: string, site: SiteInstance): Promise<void> {
@@ -143,10 +198,21 @@ export class ElectronTabHost implements TabHost {
     return Promise.resolve();
   }
 
-  reload(tabId: string): Promise<void> {
+  reload(tabId: string, options?: TabLoadOptions): Promise<void> {
     const tab = this.tabs.get(tabId);
     if (!tab) return Promise.resolve();
-    // After a crash, loading again starts a new renderer process.
+    const spare = tab.crashed ? this.takeSpare(options?.spare) : undefined;
+    if (spare) {
+      // The dead view makes way for the spare's, whose process runs already.
+      const dead = tab.view;
+      tab.channels.dispose();
+      this.options.window.contentView.removeChildView(dead);
+      if (!dead.webContents.isDestroyed()) dead.webContents.close();
+      tab.view = spare;
+      tab.channels = this.channelsOf(tab.id, spare);
+      this.mountView(tab);
+    }
+    // After a crash, loading again starts a new renderer process (or uses the spare's).
     if (tab.crashed) this.load(tab, tab.url);
     else tab.view.webContents.reload();
     return Promise.resolve();
@@ -255,9 +321,71 @@ export class ElectronTabHost implements TabHost {
     return tabId === this.shown && !this.covered;
   }
 
-  /** Ends every tab (the window is closing: its views' webContents are not destroyed with it). */
+  /** Ends every tab and spare (the window is closing: its views' webContents are not destroyed with it). */
   dispose(): void {
     for (const id of [...this.tabs.keys()]) void this.close(id);
+    for (const id of [...this.spares.keys()]) this.endSpare(id);
+  }
+
+  /** A view for a tab: sandboxed, isolated, the tab preload. */
+  private newView(): WebContentsView {
+    return new this.options.WebContentsView({
+      webPreferences: {
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        nodeIntegrationInSubFrames: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        webviewTag: false,
+        navigateOnDragDrop: false,
+        spellcheck: false,
+        // A hidden tab keeps its timers: the core's heartbeat watchdog would otherwise call a
+        // background tab hung (Chromium throttles hidden pages to 1/s, then 1/min).
+        backgroundThrottling: false,
+        preload: this.options.preload,
+      },
+    });
+  }
+
+  /** The tab's string channels on `view`'s webContents, wired to the tab's events. */
+  private channelsOf(tabId: string, view: WebContentsView): Tab['channels'] {
+    const contents = view.webContents;
+    return documentChannels(
+      this.options.ipc,
+      contents,
+      IPC.tab,
+      () => ({ process: 'renderer', id: tabId, pid: contents.getOSProcessId() }),
+      () => {},
+    );
+  }
+
+  /** Puts the tab's view in the window, wired, sized and shown or hidden as the tab is. */
+  private mountView(tab: Tab): void {
+    const { view } = tab;
+    this.wire(tab, view.webContents);
+    view.setBackgroundColor('#FFFFFFFF');
+    view.setVisible(this.isVisible(tab.id));
+    view.setBounds(this.currentBounds());
+    this.options.window.contentView.addChildView(view);
+  }
+
+  /** Spare `spareId`'s view, if its process runs, no longer a spare; else undefined (a new view starts cold). */
+  private takeSpare(spareId: string | undefined): WebContentsView | undefined {
+    const spare = spareId === undefined ? undefined : this.spares.get(spareId);
+    if (spare?.pid === undefined || spare.view.webContents.isDestroyed() || spare.view.webContents.isCrashed())
+      return undefined;
+    spare.stop();
+    this.spares.delete(spareId!);
+    return spare.view;
+  }
+
+  private endSpare(spareId: string): void {
+    const spare = this.spares.get(spareId);
+    if (!spare) return;
+    this.spares.delete(spareId);
+    spare.stop();
+    if (!spare.view.webContents.isDestroyed()) spare.view.webContents.close();
   }
 
   private currentBounds(): Rectangle {

@@ -57,10 +57,12 @@ export const ProcessInfo = Struct({
   /** How many times this role was started again after ending. */
   restarts: Type.Integer({ minimum: 0 }),
   /**
-   * Started ahead of need and idle until promoted: the hot-standby GPU process, which takes over when
-   * the active one crashes. A flag, not a ProcessKind: it is the same kind of process running the
-   * same code, and it becomes the active one in place, so whatever asks "is this a GPU process"
-   * (End process, metrics, the map's shape) stays right; only the label and the role differ.
+   * Started ahead of need and idle until used: the hot-standby GPU process, which takes over when the
+   * active one crashes, or a spare renderer (Chrome's SpareRenderProcessHostManager), which the next
+   * tab needing a new process takes (its end is no tab's crash). A flag, not a ProcessKind: it is the
+   * same kind of process running the same code, and it becomes the active one in place, so whatever
+   * asks "is this a GPU process" (End process, metrics, the map's shape) stays right; only the label
+   * and the role differ.
    */
   standby: Type.Optional(Type.Boolean()),
 });
@@ -171,6 +173,22 @@ export const BrowserEvent = Variant('type', [
    * and refused (software compositing, plugin host down). One whose `to` process ends has no event.
    */
   Struct({ type: Type.Literal('channel-closed'), ...Common, channel: DirectChannel }),
+  /**
+   * The spare renderer left the process list: a tab took its process (`taken`, the tab's renderer
+   * is then launched with the same pid), its process ended before any tab used it (`gone`: replaced,
+   * no tab's crash), or the browser ended it (`discarded`: switched off, closing, End process).
+   */
+  Struct({
+    type: Type.Literal('spare-renderer-ended'),
+    ...Common,
+    processId: Type.String({ maxLength: 64 }),
+    pid: Type.Optional(Type.Integer({ minimum: 1 })),
+    outcome: Type.Union([Type.Literal('taken'), Type.Literal('gone'), Type.Literal('discarded')]),
+    /** The tab that took it (`taken`). */
+    tabId: Type.Optional(Type.String({ maxLength: 64 })),
+    /** Why its process ended (`gone`). */
+    reason: Type.Optional(ExitReason),
+  }),
 ]);
 export type BrowserEvent = Static<typeof BrowserEvent>;
 

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SPARE_DOCUMENT_PATH } from '../tab-host.ts';
 
 const TAB_CHANNEL_JS = fs.readFileSync(new URL('./tab-channel.js', import.meta.url), 'utf8');
 
@@ -48,6 +49,8 @@ export async function serveProtocolPages(): Promise<ProtocolPages> {
     if (path === '/ui') return send('text/html', UI);
     if (path === '/tab-channel.js') return send('text/javascript', TAB_CHANNEL_JS);
     if (path === '/bad-message') return send('text/html', page('Bad message', BAD));
+    // A spare renderer's blank document, as the app server serves it (main/chromium/app-server.ts).
+    if (path === SPARE_DOCUMENT_PATH) return send('text/html', '<!doctype html><title>Spare renderer</title>');
     return send('text/html', page(`Page ${path.slice(1)}`, ''));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

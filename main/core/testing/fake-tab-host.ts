@@ -4,12 +4,15 @@
  * core's side of the browser<->tab interface runs for real; the test plays the renderer's side:
  * `commit()` loads a page, `events.onDidRendererGone()` ends its process. What the core asks the
  * host to do to a tab (crash, kill, hang, stop its script) is recorded in `requests`, not done.
+ * With `{ spares: true }` it keeps spare renderers as a shell would (TabHost.startSpare): the test
+ * says when one is running (`spareStarted`) or failed (`spareFailed`), and ends one with
+ * `events.onDidSpareGone`.
  */
 import { TabHostService, TabPage } from '../../../protocol/interfaces/browser-tab.ts';
 import { connect, type Connection } from '../../../protocol/rpc/endpoint.ts';
 import { nodeMessagePortTransport } from '../../../protocol/transport/node-port.ts';
 import type { Transport } from '../../../protocol/transport/transport.ts';
-import type { TabHost, TabHostEvents } from '../tab-host.ts';
+import type { SpareReady, TabHost, TabHostEvents, TabLoadOptions } from '../tab-host.ts';
 
 /** The page's end of a tab's channel: it calls TabHostService, the browser calls it as TabPage. */
 export type FakePage = Connection<typeof TabPage, typeof TabHostService>;
@@ -23,6 +26,35 @@ export class FakeTabHost implements TabHost {
   private attached: TabHostEvents | undefined;
   private readonly transports = new Map<string, Transport>();
   private readonly ports: MessagePort[] = [];
+  private readonly startingSpares = new Map<string, { resolve(ready: SpareReady): void; reject(error: Error): void }>();
+  /** Present only for `{ spares: true }`: a shell without it keeps no spare. */
+  readonly startSpare?: (spareId: string) => Promise<SpareReady>;
+
+  constructor(options: { spares?: boolean } = {}) {
+    if (options.spares) {
+      this.startSpare = (spareId) => {
+        this.requests.push(`startSpare ${spareId}`);
+        return new Promise((resolve, reject) => this.startingSpares.set(spareId, { resolve, reject }));
+      };
+    }
+  }
+
+  /** Spare `spareId`'s process runs, as `pid`. */
+  spareStarted(spareId: string, pid: number): void {
+    this.startingSpares.get(spareId)?.resolve({ pid });
+    this.startingSpares.delete(spareId);
+  }
+
+  /** Spare `spareId` could not start. */
+  spareFailed(spareId: string): void {
+    this.startingSpares.get(spareId)?.reject(new Error(`spare ${spareId} did not start`));
+    this.startingSpares.delete(spareId);
+  }
+
+  discardSpare(spareId: string): void {
+    this.requests.push(`discardSpare ${spareId}`);
+    this.startingSpares.delete(spareId);
+  }
 
   /** The core's listeners, for the test to report what a shell would (a renderer gone, a hang). */
   get events(): TabHostEvents {
@@ -34,8 +66,8 @@ export class FakeTabHost implements TabHost {
     this.attached = events;
   }
 
-  create(tabId: string, url: string, site: string): Promise<void> {
-    this.requests.push(`create ${tabId} ${url} ${site}`);
+  create(tabId: string, url: string, site: string, options?: TabLoadOptions): Promise<void> {
+    this.requests.push(`create ${tabId} ${url} ${site}${options?.spare ? ` spare=${options.spare}` : ''}`);
     return Promise.resolve();
   }
 
@@ -44,8 +76,8 @@ export class FakeTabHost implements TabHost {
     return Promise.resolve();
   }
 
-  reload(tabId: string): Promise<void> {
-    this.requests.push(`reload ${tabId}`);
+  reload(tabId: string, options?: TabLoadOptions): Promise<void> {
+    this.requests.push(`reload ${tabId}${options?.spare ? ` spare=${options.spare}` : ''}`);
     return Promise.resolve();
   }
 

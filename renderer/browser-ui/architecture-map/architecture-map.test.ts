@@ -222,6 +222,19 @@ describe('architectureGraph: nodes', () => {
     });
   });
 
+  it('draws the spare renderer as what it is: no tab, started ahead for the next one', () => {
+    const base = view();
+    const spare = process('renderer-spare-2', 'renderer', 204, { label: 'Spare renderer', standby: true });
+    const nodes = architectureGraph(view({ processes: [...base.processes, spare] })).nodes;
+    expect(node(nodes, 'renderer-spare-2')).toMatchObject({
+      title: 'Spare renderer · pid 204',
+      serves: 'started ahead for the next new tab',
+      tabIds: [],
+      tone: 'running',
+    });
+    expect(node(nodes, 'renderer-tab-1').title).toBe('Renderer · pid 201');
+  });
+
   it('draws one renderer for the tabs that share it (process per site), naming every tab', () => {
     const tabs = [
       tab('tab-1', 201, { rendererId: 'renderer-site-a', title: 'A' }),

@@ -154,6 +154,7 @@ function servesText(process: ProcessInfo, view: BrowserView, tabs: readonly TabI
     case 'browser':
       return 'window, tabs; IPC broker';
     case 'renderer':
+      if (process.standby) return 'started ahead for the next new tab';
       return tabs.length ? tabs.map((tab) => tab.title.trim() || tab.url).join(', ') : process.label;
     case 'gpu':
       return view.gpuMode === 'software' ? 'software compositing' : 'hardware compositing';
@@ -215,8 +216,8 @@ export function architectureGraph(view: BrowserView, highlighted: ReadonlySet<st
       state: process.state,
       pid: process.pid,
       restarts: process.restarts,
-      // A standby is named as what it would become, and that it waits: "GPU process (standby) · pid 77".
-      title: `${KIND_LABELS[process.kind]}${process.standby ? ' (standby)' : ''} · ${process.pid === undefined ? 'starting' : `pid ${process.pid}`}`,
+      // A standby is named as what it is: "Spare renderer · pid 80", "GPU process (standby) · pid 77".
+      title: `${process.standby && process.kind === 'renderer' ? 'Spare renderer' : `${KIND_LABELS[process.kind]}${process.standby ? ' (standby)' : ''}`} · ${process.pid === undefined ? 'starting' : `pid ${process.pid}`}`,
       serves: servesText(process, view, tabs),
       status: statusText(process, view.tabs),
       tone: toneOf(process.state),

@@ -143,6 +143,26 @@ describe('applyEvent', () => {
     expect(view.processes.find((p) => p.id === 'renderer-tab-1')?.state).toBe('killed');
   });
 
+  it('lists the spare renderer until it ends (taken by a tab, gone, discarded), with no crash counted', () => {
+    let view = fromSnapshot(snapshot());
+    const spare = process('renderer-spare-1', 'renderer', { pid: 777, standby: true, label: 'Spare renderer' });
+    view = applyEvent(view, next({ type: 'process-launched', process: spare }));
+    expect(view.processes.find((p) => p.id === 'renderer-spare-1')).toMatchObject({ standby: true, pid: 777 });
+    view = applyEvent(
+      view,
+      next({
+        type: 'spare-renderer-ended',
+        processId: 'renderer-spare-1',
+        pid: 777,
+        outcome: 'gone',
+        reason: 'killed',
+      }),
+    );
+    expect(view.processes.map((p) => p.id)).not.toContain('renderer-spare-1');
+    expect(view.tabs.every((t) => t.state !== 'crashed')).toBe(true);
+    expect(view.processes).toHaveLength(4);
+  });
+
   it('follows the plugin host: an unexpected exit stops it and counts, a launch starts it', () => {
     let view = fromSnapshot(snapshot());
     view = applyEvent(

@@ -145,6 +145,9 @@ export function applyEvent(view: BrowserView, event: BrowserEvent): BrowserView 
       };
     case 'channel-closed':
       return { ...base, channels: base.channels.filter((channel) => !sameChannel(channel, event.channel)) };
+    case 'spare-renderer-ended':
+      // Taken by a tab (which registers its renderer itself), gone or discarded: no longer listed.
+      return { ...base, processes: base.processes.filter((process) => process.id !== event.processId) };
   }
 }
 

@@ -99,6 +99,8 @@ describe('taskRows', () => {
     ]);
     expect(rows[5]!.state).toBe('killed (SIGKILL)');
     expect(taskName(proc('r', 'renderer'), [])).toBe('Renderer: r');
+    // The spare renderer is no tab, and says so.
+    expect(taskName(proc('renderer-spare-1', 'renderer', { standby: true }), [])).toBe('Spare renderer');
   });
 
   it('shows each process\'s measured sandbox; "not measured" where the shell sent none; nothing before the first figures', () => {

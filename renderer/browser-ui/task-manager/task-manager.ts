@@ -68,6 +68,8 @@ export function taskName(process: ProcessInfo, tabs: readonly TabInfo[]): string
     case 'plugin-host':
       return 'Plugin host';
     case 'renderer': {
+      // Chrome's task manager lists its spare as "Spare renderer" too: a process, no tab yet.
+      if (process.standby) return 'Spare renderer';
       const titles = tabs.filter((tab) => tab.rendererId === process.id).map((tab) => tab.title || tab.url);
       return titles.length ? titles.map((title) => `Tab: ${title}`).join(', ') : `Renderer: ${process.label}`;
     }
