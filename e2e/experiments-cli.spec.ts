@@ -1,10 +1,13 @@
 // `npm run experiment` end to end, as a user runs it: a tab-crash experiment of a few trials on the
 // shell of this project (the CLI starts its own app: no `app` fixture); the JSON it writes passes
-// the report's schema check and says what happened. Kept as the run's evidence in the test output.
+// the report's schema check and says what happened, and its HTML report opens offline in Chromium
+// with no console error and every latency plotted. Kept as the run's evidence in the test output.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { chromium, expect, test } from '@playwright/test';
+import { requireBrowser } from '../main/node/find-browser.ts';
+import { chromeSandboxHelpers, currentUid, decideSandbox } from '../main/node/sandbox.ts';
 import { checkReport } from '../protocol/experiments/stats.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -44,4 +47,36 @@ test('npm run experiment -- tab-crash: every trial crashed, painted and recovere
     expect(trial.marks.firstTick).toBeGreaterThan(trial.marks.reloadAsked!);
   }
   expect(report.summaries.find((summary) => summary.name === 'fault-to-sad-tab')?.p50).toBeDefined();
+
+  // The HTML beside it: opened from disk with the network refused, it draws every latency.
+  const html = file.replace(/\.json$/, '.html');
+  expect(fs.existsSync(html), 'the self-contained HTML report').toBe(true);
+  const executablePath = requireBrowser();
+  const sandbox = decideSandbox({
+    uid: currentUid(),
+    noSandboxRequested: false,
+    helperPaths: chromeSandboxHelpers(executablePath),
+  });
+  const browser = await chromium.launch({ executablePath, chromiumSandbox: sandbox.enabled });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.route(/^https?:/, (route) => {
+      problems.push(`network: ${route.request().url()}`);
+      return route.abort();
+    });
+    await page.goto(`file://${html}`);
+    await page.waitForSelector('[data-section]');
+    for (const latency of report.latencies) {
+      const section = page.locator(`[data-section="latency-${latency.name}"]`);
+      await expect(section.locator('svg').first(), latency.name).toBeVisible();
+    }
+    await expect(page.locator('[data-section="timeline"] svg').first()).toBeVisible();
+    await page.screenshot({ path: testInfo.outputPath('report.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  } finally {
+    await browser.close();
+  }
 });

@@ -22,6 +22,7 @@ import type { Report } from '../protocol/experiments/report.ts';
 import type { ExperimentRun } from '../main/core/experiments/experiment-run.ts';
 import { startExperiment } from '../main/core/experiments/runner.ts';
 import { startExperimentShell } from '../main/chromium/experiment-host.ts';
+import { ReportViewerMissingError, writeReportFiles } from '../main/node/experiment-report-file.ts';
 import { findBrowser } from '../main/node/find-browser.ts';
 import { chromeSandboxHelpers, currentUid, decideSandbox } from '../main/node/sandbox.ts';
 import { findElectronBinary } from './electron-binary.mjs';
@@ -111,8 +112,15 @@ async function runInChromium({ request, processModel }: ExperimentCommand): Prom
           if (!report) return;
           await fs.mkdir(out, { recursive: true });
           file = path.join(out, `${report.id}.json`);
-          await fs.writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
-          task.title = `Wrote ${path.relative(process.cwd(), file) || file}`;
+          const shown = (name: string) => path.relative(process.cwd(), name) || name;
+          try {
+            const written = await writeReportFiles(report, out);
+            task.title = `Wrote ${shown(written.json)} and ${shown(written.html)}`;
+          } catch (error) {
+            // The JSON is written before the HTML: without the built viewer, say how to get the page.
+            if (!(error instanceof ReportViewerMissingError)) throw error;
+            task.title = `Wrote ${shown(file)}; no HTML: ${error.message}`;
+          }
         },
       },
     ],
