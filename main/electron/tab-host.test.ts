@@ -275,7 +275,7 @@ describe('ElectronTabHost', () => {
       expect(commits).toEqual([['t1', { pid: 901, url: 'lab://live' }]]);
       // A spare taken is no longer one: its process's end is the tab's.
       view.webContents.emit('render-process-gone', {}, { reason: 'crashed', exitCode: 139 });
-      expect(gone).toEqual([['t1', { reason: 'crashed', code: 139 }]]);
+      expect(gone).toEqual([['t1', { reason: 'crashed', code: 139, observedAt: expect.any(Number) }]]);
       expect(sparesGone).toEqual([]);
     });
 

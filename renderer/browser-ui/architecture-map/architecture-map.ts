@@ -149,7 +149,7 @@ function toneOf(state: ProcessState): MapTone {
 }
 
 function servesText(process: ProcessInfo, view: BrowserView, tabs: readonly TabInfo[]): string {
-  if (process.standby) return 'idle; takes over if the GPU process crashes';
+  if (process.standby && process.kind === 'gpu') return 'idle; takes over if the GPU process crashes';
   switch (process.kind) {
     case 'browser':
       return 'window, tabs; IPC broker';
