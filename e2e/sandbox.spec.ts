@@ -75,13 +75,15 @@ async function uiEqualsProc(app: LabApp): Promise<Row[]> {
     .poll(
       async () => {
         const rows = await taskManagerRows(ui);
-        return rows.length >= 5 && rows.every((row) => row.sandbox !== '—' && row.pid > 0);
+        return rows.length >= 6 && rows.every((row) => row.sandbox !== '—' && row.pid > 0);
       },
       { timeout: 15_000 },
     )
     .toBe(true);
   const rows = await taskManagerRows(ui);
-  expect(rows.map((row) => row.kind).sort()).toEqual(['Browser', 'GPU', 'Plugin host', 'Renderer', 'Renderer']);
+  // Two GPU rows: the active GPU process and its hot standby, each measured.
+  expect(rows.map((row) => row.kind).sort()).toEqual(['Browser', 'GPU', 'GPU', 'Plugin host', 'Renderer', 'Renderer']);
+  expect(rows.filter((row) => row.task.includes('(standby)'))).toHaveLength(1);
   const browserPid = rows.find((row) => row.kind === 'Browser')!.pid;
   for (const row of rows) expect(row.sandbox, `${row.task} (pid ${row.pid})`).toBe(procSays(row.pid, browserPid));
   // The browser is the measure of "own namespaces", and it confines nothing of itself.

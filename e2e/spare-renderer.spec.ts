@@ -30,10 +30,13 @@ test('lists the spare renderer as what it is; New tab opens into its process, an
   const spare = await sparePid(ui);
   expect(spare).toBeGreaterThan(1);
 
-  // The map shows it too, as no tab's renderer.
+  // The map shows it too, as no tab's renderer: a standby's own data-kind, so tours and specs that
+  // count renderers count tabs' processes.
   await ui.getByRole('tab', { name: 'Architecture map' }).click();
   const map = ui.getByRole('figure', { name: 'Architecture map' });
-  await expect(map.locator('[data-kind="renderer"]', { hasText: `Spare renderer · pid ${spare}` })).toHaveCount(1);
+  await expect(map.locator('[data-kind="renderer-standby"]', { hasText: `Spare renderer · pid ${spare}` })).toHaveCount(
+    1,
+  );
   await app.screenshot('spare-renderer-map');
 
   const tabId = await openTab(ui, 'lab://live');
