@@ -38,7 +38,7 @@ test('the Experiments view runs a 2-trial tab crash: trials land live, then the 
   const status = ui.getByRole('status', { name: 'Experiment status' });
   await expect(
     status,
-    'This shell has no experiment runner: join main/core/experiments/ at the INTEGRATION (runner) line of main/chromium/main.ts and main/electron/main.ts',
+    'This shell has no experiment runner: its main.ts gives ExperimentControl startExperiment (main/core/experiments/) with its ExperimentHost',
   ).toHaveAttribute('data-runner', 'yes');
 
   // Keyboard reachable: the scenario picker takes focus and a choice from the keyboard.

@@ -7,7 +7,7 @@
 //   --lab-experiment=<request JSON> --lab-experiment-out=<dir>
 //       (what `npm run experiment -- ... --shell electron` passes) runs one experiment against this app,
 //       its window hidden, writes the report to <dir> and quits: 0 the hypothesis held, 1 it did not,
-//       2 a bad request (or no runner in this build), 3 the run or the writing failed.
+//       2 a bad request, 3 the run or the writing failed.
 import path from 'node:path';
 import {
   app,
@@ -24,6 +24,8 @@ import {
 import { Browser } from '../core/browser.ts';
 import { serveBrowserUi } from '../core/browser-ui-service.ts';
 import { ExperimentControl } from '../core/experiment-control.ts';
+import { FRAME_PROBE_CLIENT } from '../core/experiments/experiment-host.ts';
+import { startExperiment } from '../core/experiments/runner.ts';
 import { saveReport } from '../node/experiment-reports.ts';
 import { EXPERIMENT_EXIT, experimentSwitches } from './experiment-switches.ts';
 import { systemClock } from '../core/clock.ts';
@@ -32,6 +34,7 @@ import { GPU_STANDBY_SWITCH, gpuStandbyFromSwitch } from '../core/gpu-standby-sw
 import { spareRendererFromSwitch, SPARE_RENDERER_SWITCH } from '../core/spare-renderer-switch.ts';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol, UI_URL } from './app-protocol.ts';
 import { ElectronChannelBroker } from './channel-broker.ts';
+import { electronExperimentHost } from './experiment-host.ts';
 import { IPC } from '../../protocol/transport/electron-ipc-channels.ts';
 import { chromeSandboxHelpers, currentUid, sandboxInForce, sandboxSummary } from '../node/sandbox.ts';
 import { electronProcessMetrics } from './process-metrics.ts';
@@ -136,6 +139,13 @@ async function start(): Promise<void> {
           console.warn(`[browser] a tab asked for a window that was not opened: ${String(error)}`),
         ),
   });
+  // Tabs' direct channels to the GPU process and plugin host: a MessageChannelMain per request; the
+  // experiment runner's frame probe keeps its end here (the experiment host opens it).
+  const broker = new ElectronChannelBroker({
+    MessageChannelMain,
+    documentOf: (tabId) => tabHost.documentOf(tabId),
+    browserClients: new Set([FRAME_PROBE_CLIENT]),
+  });
   const core = new Browser({
     launcher: new ElectronUtilityLauncher({
       app,
@@ -143,8 +153,7 @@ async function start(): Promise<void> {
       entries: { gpu: path.join(here, 'gpu-worker.js'), 'plugin-host': path.join(here, 'plugin-host.js') },
     }),
     tabHost,
-    // Tabs' direct channels to the GPU process and plugin host: a MessageChannelMain per request.
-    broker: new ElectronChannelBroker({ MessageChannelMain, documentOf: (tabId) => tabHost.documentOf(tabId) }),
+    broker,
     metrics: electronProcessMetrics(app),
     clock: systemClock(),
     pid: process.pid,
@@ -154,10 +163,13 @@ async function start(): Promise<void> {
     spareRenderer,
   });
 
+  // The runner's host is made once the core has started (below); a request before that is refused.
+  const runner: { host?: ReturnType<typeof electronExperimentHost> } = {};
   const experiments = new ExperimentControl({
-    // INTEGRATION (runner): the runner of main/core/experiments/ for `core`; none until it is merged,
-    // and the Experiments view says so (NO_EXPERIMENT_RUNNER).
-    startExperiment: undefined,
+    startExperiment: (request) => {
+      if (!runner.host) throw new Error('The browser is still starting: try again in a moment');
+      return startExperiment(runner.host, request);
+    },
     // The command line's experiment writes where it was told; the view's into the reports folder.
     saveReport: (report) => saveReport(report, experiment?.out ?? reportsDir),
   });
@@ -170,6 +182,7 @@ async function start(): Promise<void> {
   window.on('closed', () => {
     closing = true;
     experiments.dispose();
+    runner.host?.dispose();
     tabHost.dispose();
     if (!ui.webContents.isDestroyed()) ui.webContents.close();
     core.dispose();
@@ -208,6 +221,13 @@ async function start(): Promise<void> {
 
   await ui.webContents.loadURL(UI_URL);
   await core.start();
+  runner.host = electronExperimentHost({
+    browser: core,
+    ui: ui.webContents,
+    app,
+    versions: process.versions,
+    takeBrowserPort: (portId) => broker.takeBrowserPort(portId),
+  });
   await Promise.race([firstUi, new Promise((resolve) => setTimeout(resolve, 5000))]);
   if (!experiment) {
     await core.tabs.open('lab://live');
@@ -236,11 +256,12 @@ async function start(): Promise<void> {
       console.error(`[experiment] ${ended?.error ?? 'ended without a report'}`);
     }
   } catch (error) {
-    // Refused before it ran: no runner in this build, or a request the check refused.
+    // Refused before it ran: a request the check refused.
     console.error(`[experiment] ${(error as Error).message}`);
     code = EXPERIMENT_EXIT.badRequest;
   }
   experiments.dispose();
+  runner.host.dispose();
   tabHost.dispose();
   core.dispose();
   app.exit(code);

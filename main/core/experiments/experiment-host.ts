@@ -24,6 +24,13 @@ export interface HostProbe {
   isAlive(pid: number): boolean;
 }
 
+/**
+ * The client id the runner's frame probe asks the GPU process's channel for (never a tab's id). A
+ * shell whose broker hands each end to a page (Electron's ports) keeps this one in the browser
+ * process, where `drawFrame` opens it.
+ */
+export const FRAME_PROBE_CLIENT = 'experiment-frame-probe';
+
 export interface ExperimentHost {
   readonly browser: Browser;
   readonly probe: HostProbe;

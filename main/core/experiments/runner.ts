@@ -38,7 +38,7 @@ export const CLOCK_NOTE =
   "observed: stamped by the shell where it learns of the end (Chromium shell: the CDP Target.targetCrashed event's arrival; Electron: render-process-gone); " +
   'for the GPU process and plugin host, observed and coreKnew are one moment (the child exit is recorded as it arrives). ' +
   'uiPainted: the UI page reports after requestAnimationFrame and then a task (the frame showing the sad tab or dialog was handed over); the browser stamps the report when it arrives, so it includes one UI-to-browser message. ' +
-  "firstTick: the browser's receipt of the reloaded page's first heartbeat. nextFrame: a frame rasterized by the GPU process on a new channel, as bench:processes measures it.";
+  "firstTick: the browser's receipt of the reloaded page's first heartbeat. nextFrame: a frame rasterized by the GPU process on a new channel, as bench:processes measures it (Chromium shell: a loopback WebSocket; Electron: a MessagePort whose other end the browser process keeps).";
 
 export class RequestError extends Error {}
 

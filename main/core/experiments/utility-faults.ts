@@ -10,12 +10,12 @@ import { GPU_PROCESS_ID } from '../gpu-process-host.ts';
 import { PLUGIN_HOST_ID } from '../plugin-process-host.ts';
 import { latency, type Scenario, type TrialContext } from './scenario.ts';
 import { expectEvent, type Subscribe } from './waiting.ts';
+import { FRAME_PROBE_CLIENT } from './experiment-host.ts';
 
 const EXIT_TIMEOUT_MS = 5000;
 const RESTART_TIMEOUT_MS = 15_000;
 /** Chrome falls back after 3 crashes; a few more tries before the trial says it never did. */
 const FALLBACK_MAX_CRASHES = 6;
-const PROBE_CLIENT = 'experiment-frame-probe';
 
 function stampedLog(browser: Browser, clock: Clock): Subscribe<{ event: BrowserEvent; at: number }> {
   return (listener) => browser.log.onDidRecord((event) => listener({ event, at: clock.now() }));
@@ -32,7 +32,7 @@ function exitOf(browser: Browser, clock: Clock, processId: string) {
 /** A frame through the GPU process on a new channel (bench:processes' "next frame"); marks nextFrame. */
 async function drawNextFrame({ browser, host, trial }: TrialContext): Promise<boolean> {
   try {
-    const grant = await browser.gpu.establishChannel(PROBE_CLIENT);
+    const grant = await browser.gpu.establishChannel(FRAME_PROBE_CLIENT);
     if (grant.mode !== 'hardware') {
       trial.note('software compositing: no GPU frame to draw');
       return browser.gpu.mode === 'software';
@@ -44,7 +44,7 @@ async function drawNextFrame({ browser, host, trial }: TrialContext): Promise<bo
     trial.fail(`no frame after the fault: ${(error as Error).message}`);
     return false;
   } finally {
-    browser.gpu.closeChannel(PROBE_CLIENT);
+    browser.gpu.closeChannel(FRAME_PROBE_CLIENT);
   }
 }
 
