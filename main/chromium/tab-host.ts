@@ -35,6 +35,9 @@ import { exitReason, isRenderer } from './renderer-exits.ts';
 import { TAB_RECEIVE_FUNCTION, TAB_SEND_BINDING, TabPageChannel } from './tab-page-channel.ts';
 import type { TabUrls } from './tab-urls.ts';
 
+/** How long a frame's renderer pid is looked for before its document is given up on (framePid). */
+const FRAME_PID_MS = 15_000;
+
 export interface ChromiumTabHostOptions {
   readonly connection: CdpConnection;
   /** The browser UI page's session: tab frames are created in it. */
@@ -599,11 +602,24 @@ export class ChromiumTabHost implements TabHost {
     }
   }
 
-  private async onSpareDocument(spare: Spare, targetId: string): Promise<void> {
-    let pid: number | undefined;
-    for (let attempt = 0; attempt < 3 && pid === undefined && this.spares.get(spare.id) === spare; attempt++) {
-      pid = (await this.pids.snapshot().catch(() => undefined))?.get(targetId);
+  /**
+   * A frame's renderer pid, from traces, until it is known, it is no longer wanted, or FRAME_PID_MS
+   * pass. On a loaded machine a trace can time out, or list a frame whose process is still starting
+   * without a pid: a few fixed tries then left the tab uncommitted for good (a crash asked of it never
+   * sent), so it keeps asking, a moment apart.
+   */
+  private async framePid(targetId: string, wanted: () => boolean): Promise<number | undefined> {
+    const deadline = performance.now() + FRAME_PID_MS;
+    while (wanted()) {
+      const pid = (await this.pids.snapshot().catch(() => undefined))?.get(targetId);
+      if (pid !== undefined || performance.now() > deadline) return pid;
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    return undefined;
+  }
+
+  private async onSpareDocument(spare: Spare, targetId: string): Promise<void> {
+    const pid = await this.framePid(targetId, () => this.spares.get(spare.id) === spare);
     if (this.spares.get(spare.id) !== spare) return;
     if (pid === undefined) return this.failSpare(spare, `no renderer pid for spare ${spare.id}`);
     spare.pid = pid;
@@ -680,11 +696,9 @@ export class ChromiumTabHost implements TabHost {
     tab.document = document;
     // The first document in a spare's process: its pid is the spare's (a same-site navigation of
     // the frame stays in its process); the e2e test checks it against a trace.
-    let pid = tab.sparePid;
+    const sparePid = tab.sparePid;
     tab.sparePid = undefined;
-    for (let attempt = 0; attempt < 3 && pid === undefined && tab.document === document; attempt++) {
-      pid = (await this.pids.snapshot().catch(() => undefined))?.get(session.targetId!);
-    }
+    const pid = sparePid ?? (await this.framePid(session.targetId!, () => tab.document === document));
     if (tab.document !== document || tab.gone) return; // replaced or crashed meanwhile
     if (pid === undefined) {
       console.error(`[chromium] no renderer pid for tab ${tab.id}; its commit is not reported`);
