@@ -43,7 +43,10 @@ describe('one host serving several tabs', () => {
     expect(new Set(contents).size).toBe(4); // each tick shows something new
     expect(renders[0]!.content.kind).toBe('display-list');
     const gaps = renders.slice(1).map((render, i) => render.at - renders[i]!.at);
-    for (const gap of gaps.slice(1)) expect(gap).toBeGreaterThan(60); // the first render is at creation, then one per 100 ms
+    // The first render is at creation, then one per 100 ms. A timer late under load is followed by one
+    // that catches up, so it is the mean gap that keeps to the interval, not each one.
+    const later = gaps.slice(1);
+    expect(later.reduce((sum, gap) => sum + gap, 0) / later.length).toBeGreaterThan(60);
     for (const gap of gaps) expect(gap).toBeLessThan(400);
 
     await t.connection.remote.destroyInstance({ instanceId: 'c1' });
@@ -69,9 +72,15 @@ describe('one host serving several tabs', () => {
         text: expect.stringMatching(new RegExp(`^\\d\\d:\\d\\d:\\d\\d · tick ${n}$`)),
       })),
     );
+    const before = t.renders.length;
     expect(await t.connection.remote.command({ instanceId: 'c1', command: 'reset' })).toEqual({ result: 'reset' });
-    const last = t.renders.filter((render) => render.instanceId === 'c1').at(-1)!;
-    expect(last.content).toMatchObject({ kind: 'text', text: expect.stringMatching(/tick 0$/) });
+    // The count starts again: a render after the reset shows tick 0 (a tick due meanwhile may come first).
+    const afterReset = () => t.renders.slice(before).filter((render) => render.instanceId === 'c1');
+    for (let waited = 0; waited < 1000 && !afterReset().some(showsTickZero); waited += 25) await sleep(25);
+    expect(afterReset().map((render) => render.content)).toContainEqual({
+      kind: 'text',
+      text: expect.stringMatching(/tick 0$/),
+    });
   });
 
   it('closeChannel ends the tab connection, its pending calls and its instances', async () => {
@@ -227,3 +236,8 @@ describe('one host serving several tabs', () => {
     }
   });
 });
+
+function showsTickZero(render: { content: unknown }): boolean {
+  const content = render.content as { kind?: string; text?: string };
+  return content.kind === 'text' && /tick 0$/.test(content.text ?? '');
+}
