@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { TabHistory } from './tab-history.ts';
+import { MAX_HISTORY_ENTRIES, TabHistory } from './tab-history.ts';
 
 it('goes back and forward through the pages shown, and stops at either end', () => {
   const history = new TabHistory('lab://a');
@@ -19,4 +19,19 @@ it('drops the entries Forward would have gone to when a new page is shown after 
   history.push('lab://d');
   expect(history.forward()).toBeUndefined();
   expect([history.back(), history.back()]).toEqual(['lab://a', undefined]);
+});
+
+it(`keeps the last ${MAX_HISTORY_ENTRIES} entries however often the tab navigates, Back still going through them`, () => {
+  const history = new TabHistory('lab://live');
+  // The chaos soak's bad-message fault and its recovery, over and over.
+  for (let i = 0; i < 1000; i++) {
+    history.push(`lab://bad-message?send=1#${i}`);
+    history.push(`lab://live#${i}`);
+  }
+  const back: string[] = [];
+  for (let url = history.back(); url !== undefined; url = history.back()) back.push(url);
+  expect(back).toHaveLength(MAX_HISTORY_ENTRIES - 1);
+  expect(back[0]).toBe('lab://bad-message?send=1#999');
+  expect(back.at(-1)).toBe('lab://bad-message?send=1#975');
+  expect(history.forward()).toBe(back.at(-2));
 });

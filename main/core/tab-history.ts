@@ -1,3 +1,9 @@
+/**
+ * How many entries a tab keeps, as Chrome does (content's kMaxSessionHistoryEntries): the oldest go
+ * first, so a tab navigated for hours (the chaos soak's bad-message faults) holds a bounded list.
+ */
+export const MAX_HISTORY_ENTRIES = 50;
+
 /** A tab's session history, for Back and Forward: the URLs it showed, and where in them it is. */
 export class TabHistory {
   private entries: string[];
@@ -9,7 +15,7 @@ export class TabHistory {
 
   /** A new page: it follows the current entry, and the entries Forward would have gone to are dropped. */
   push(url: string): void {
-    this.entries = [...this.entries.slice(0, this.index + 1), url];
+    this.entries = [...this.entries.slice(0, this.index + 1), url].slice(-MAX_HISTORY_ENTRIES);
     this.index = this.entries.length - 1;
   }
 

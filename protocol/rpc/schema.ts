@@ -37,13 +37,34 @@ interface Validator {
   Errors(value: unknown): ReadonlyArray<{ keyword: string; instancePath: string; message: string }>;
 }
 
+/**
+ * One validator per schema object, shared by every connection that checks it: compiling on each
+ * connect() (a tab's page after every reload) generated and optimized new code each time, which
+ * heap snapshots of the chaos soak showed growing fault after fault (TypeBox's BuildSchema, check_0).
+ */
+const validators = new WeakMap<TSchema, Validator>();
+let compiled = 0;
+
+/** How many validators were compiled so far (for tests: the same schema is compiled once). */
+export function validatorsCompiled(): number {
+  return compiled;
+}
+
 /** Made on first use, so the eval-free choice can come after schemas are declared. */
 function lazyValidator(schema: TSchema): () => Validator {
   let validator: Validator | undefined;
-  return () =>
-    (validator ??= evalFree
-      ? { Check: (value) => Value.Check(schema, value), Errors: (value) => Value.Errors(schema, value) }
-      : Compile(schema));
+  return () => {
+    if (validator) return validator;
+    validator = validators.get(schema);
+    if (!validator) {
+      compiled++;
+      validator = evalFree
+        ? { Check: (value) => Value.Check(schema, value), Errors: (value) => Value.Errors(schema, value) }
+        : Compile(schema);
+      validators.set(schema, validator);
+    }
+    return validator;
+  };
 }
 
 const VARIANTS = 'x-variants';

@@ -7,7 +7,7 @@ import { ManualClock } from '../testing/manual-clock.ts';
 import type { TabHeartbeat } from '../tabs.ts';
 import { HeartbeatWatch, missedIn } from './heartbeat-watch.ts';
 import { checkRequest, RequestError } from './runner.ts';
-import { soakFailures, soakSummary } from './soak.ts';
+import { SoakHeapBaseline, soakFailures, soakSummary } from './soak.ts';
 import { TrialRecorder } from './trial-recorder.ts';
 
 function world() {
@@ -90,6 +90,50 @@ describe('the soak', () => {
     expect(soakFailures(good)).toEqual([]);
     const bad = soakSummary({ faults: 10, detectedAndNamed: 9, recovered: 8 }, 1, [1234], false, 100, 110);
     expect(soakFailures(bad)).toHaveLength(6);
+  });
+
+  it("judges the heap from after the warm-up, taken again once the event log's history is full, not from the start", async () => {
+    // The heap as a chaos run sees it: the start, the 500-event history filling (bounded), then flat.
+    const heapAt = (faults: number) => 16_000_000 + Math.min(faults, 70) * 15_000 + faults * 100;
+    const baseline = new SoakHeapBaseline(5);
+    let measured = 0;
+    for (let faults = 1; faults <= 200; faults++) {
+      await baseline.afterFault(faults, faults >= 70, () => {
+        measured++;
+        return Promise.resolve(heapAt(faults));
+      });
+    }
+    // Once after the warm-up, once when the history was full: not after every fault (a GC each costs ~50 ms).
+    expect(measured).toBe(2);
+    expect(baseline.withFullLog).toBe(true);
+    expect(baseline.from(heapAt(0))).toBe(heapAt(70));
+    const soak = soakSummary(
+      { faults: 200, detectedAndNamed: 200, recovered: 200 },
+      0,
+      [],
+      true,
+      baseline.from(heapAt(0)),
+      heapAt(200),
+    );
+    expect(soak.heapGrowth).toBeCloseTo(heapAt(200) / heapAt(70), 6);
+    expect(soakFailures(soak, baseline.withFullLog)).toEqual([]);
+    // Still growing after the history is full (here 20 KB a fault) fails the 5 % limit all the same.
+    const leaking = soakSummary(
+      { faults: 200, detectedAndNamed: 200, recovered: 200 },
+      0,
+      [],
+      true,
+      heapAt(70),
+      heapAt(70) + 130 * 20_000,
+    );
+    expect(soakFailures(leaking, true)).toEqual([expect.stringMatching(/heap after GC grew 15\.\d % \(limit 5 %\)/)]);
+  });
+
+  it('keeps the start as the baseline when no fault ended the warm-up', async () => {
+    const baseline = new SoakHeapBaseline(5);
+    for (let faults = 1; faults < 5; faults++) await baseline.afterFault(faults, false, () => Promise.resolve(1));
+    expect(baseline.from(123)).toBe(123);
+    expect(baseline.withFullLog).toBe(false);
   });
 });
 

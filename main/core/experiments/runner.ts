@@ -21,7 +21,7 @@ import { HeartbeatWatch } from './heartbeat-watch.ts';
 import { recoverTabs } from './recovery.ts';
 import type { Scenario, TrialOutcome } from './scenario.ts';
 import { CHAOS_MIX, SCENARIOS } from './scenarios.ts';
-import { PidLedger, soakFailures, soakSummary } from './soak.ts';
+import { PidLedger, SoakHeapBaseline, soakFailures, soakSummary } from './soak.ts';
 import { measureSteadyState } from './steady-state.ts';
 import { TrialRecorder } from './trial-recorder.ts';
 import { sleep, until } from './waiting.ts';
@@ -178,8 +178,7 @@ export function startExperiment(
     /** What the reader should know that does not make the hypothesis fail. */
     const remarks: string[] = [];
     const counts = { faults: 0, detectedAndNamed: 0, recovered: 0 };
-    let soakBaseline: number | undefined;
-    let baselineWithFullLog = false;
+    const soakHeap = new SoakHeapBaseline(soakWarmUp(request.faults ?? 0));
     let heapBefore: number;
     try {
       for (let i = 0; i < request.tabs; i++) tabs.push((await browser.tabs.open('lab://live')).id);
@@ -236,13 +235,10 @@ export function startExperiment(
         }
         trials.push(finished);
         trialEmitter.fire(finished);
-        if (request.scenario === 'chaos' && counts.faults >= soakWarmUp(request.faults ?? 0)) {
+        if (request.scenario === 'chaos') {
           // From after the warm-up, and again once the event log's history is full (the last bounded buffer to fill).
           const logFull = browser.log.history().length >= DEFAULT_HISTORY;
-          if (soakBaseline === undefined || (logFull && !baselineWithFullLog)) {
-            soakBaseline = await host.probe.heapUsedAfterGc();
-            baselineWithFullLog = logFull;
-          }
+          await soakHeap.afterFault(counts.faults, logFull, () => host.probe.heapUsedAfterGc());
         }
       }
       report.interrupted = stopRequested;
@@ -260,7 +256,7 @@ export function startExperiment(
         const appPids = (await host.appPids?.()) ?? [];
         const tabsLost = tabs.filter((tabId) => browser.tabs.get(tabId)?.state !== 'live').length;
         const uiAnswers = after.checks.find((check) => check.name === 'UI answers')?.ok ?? false;
-        if (!baselineWithFullLog)
+        if (!soakHeap.withFullLog)
           remarks.push(
             `heap growth measured from fault ${soakWarmUp(request.faults ?? 0)}, before the event log's ${DEFAULT_HISTORY}-event history was full: it includes that history filling`,
           );
@@ -269,11 +265,11 @@ export function startExperiment(
           tabsLost,
           ledger.orphans(host.probe, appPids),
           uiAnswers,
-          heapBefore,
+          soakHeap.from(heapBefore),
           after.heap,
         );
         report.soak = soak;
-        reasons.push(...soakFailures(soak, baselineWithFullLog));
+        reasons.push(...soakFailures(soak, soakHeap.withFullLog));
       }
     } catch (error) {
       reasons.push(`the run failed: ${(error as Error).message}`);
