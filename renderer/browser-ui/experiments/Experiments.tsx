@@ -65,6 +65,31 @@ function Field({ label, children, hint }: { label: string; children: (id: string
   );
 }
 
+function NumberField(props: {
+  label: string;
+  hint: string;
+  value: string;
+  min: number;
+  disabled: boolean;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <Field label={props.label} hint={props.hint}>
+      {(id) => (
+        <input
+          id={id}
+          type="number"
+          min={props.min}
+          inputMode="numeric"
+          value={props.value}
+          disabled={props.disabled}
+          onChange={(event) => props.onChange(event.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
 export function Experiments({
   tabs,
   close,
@@ -94,6 +119,13 @@ export function Experiments({
     setForm((current) => ({ ...current, ...changes }));
     setFailure(undefined);
   };
+  /** A number field's value, bounds and change for one of the form's numeric fields. */
+  const numberProps = (key: 'trials' | 'tabs' | 'faults' | 'seed', min: number) => ({
+    value: form[key],
+    min,
+    disabled: active,
+    onChange: (value: string) => set({ [key]: value }),
+  });
 
   const act = async (work: () => Promise<unknown>) => {
     setBusy(true);
@@ -157,60 +189,20 @@ export function Experiments({
             {SCENARIOS[form.scenario].hypothesis}
           </p>
           <div className="experiment-options">
-            <Field label="Trials" hint="Trials per arm">
-              {(id) => (
-                <input
-                  id={id}
-                  type="number"
-                  min={1}
-                  inputMode="numeric"
-                  value={form.trials}
-                  disabled={active}
-                  onChange={(event) => set({ trials: event.target.value })}
-                />
-              )}
-            </Field>
-            <Field label="Tabs" hint="Tabs open during each trial: the target and the others">
-              {(id) => (
-                <input
-                  id={id}
-                  type="number"
-                  min={1}
-                  inputMode="numeric"
-                  value={form.tabs}
-                  disabled={active}
-                  onChange={(event) => set({ tabs: event.target.value })}
-                />
-              )}
-            </Field>
+            <NumberField label="Trials" hint="Trials per arm" {...numberProps('trials', 1)} />
+            <NumberField
+              label="Tabs"
+              hint="Tabs open during each trial: the target and the others"
+              {...numberProps('tabs', 1)}
+            />
             {form.scenario === 'chaos' && (
-              <Field label="Faults" hint="How many faults chaos injects">
-                {(id) => (
-                  <input
-                    id={id}
-                    type="number"
-                    min={1}
-                    inputMode="numeric"
-                    value={form.faults}
-                    disabled={active}
-                    onChange={(event) => set({ faults: event.target.value })}
-                  />
-                )}
-              </Field>
+              <NumberField label="Faults" hint="How many faults chaos injects" {...numberProps('faults', 1)} />
             )}
-            <Field label="Seed" hint="Every random choice of the run comes from it: the same seed repeats a run">
-              {(id) => (
-                <input
-                  id={id}
-                  type="number"
-                  min={0}
-                  inputMode="numeric"
-                  value={form.seed}
-                  disabled={active}
-                  onChange={(event) => set({ seed: event.target.value })}
-                />
-              )}
-            </Field>
+            <NumberField
+              label="Seed"
+              hint="Every random choice of the run comes from it: the same seed repeats a run"
+              {...numberProps('seed', 0)}
+            />
             <label className="experiment-check">
               <input
                 type="checkbox"
