@@ -112,9 +112,15 @@ export const BlastRadius = Struct({
 });
 export type BlastRadius = Static<typeof BlastRadius>;
 
+/** Which arm a trial ran in: the fault injected, or the same steps without it. */
+export const Arm = Type.Union([Type.Literal('experiment'), Type.Literal('control')]);
+
+/** How a trial's target ended, as the browser named it. */
+export const TrialExit = Struct({ reason: ExitReason, code: Type.Optional(Type.String({ maxLength: 64 })) });
+
 export const Trial = Struct({
   index: Type.Integer({ minimum: 0 }),
-  arm: Type.Union([Type.Literal('experiment'), Type.Literal('control')]),
+  arm: Arm,
   /** The fault this trial injected (for chaos, the one drawn). */
   scenario: ScenarioName,
   /** Epoch milliseconds. */
@@ -122,7 +128,7 @@ export const Trial = Struct({
   /** Milliseconds since `startedAt`, on the browser process's clock. */
   marks: Marks,
   /** How the target ended, as the browser named it, where it ended. */
-  exit: Type.Optional(Struct({ reason: ExitReason, code: Type.Optional(Type.String({ maxLength: 64 })) })),
+  exit: Type.Optional(TrialExit),
   blastRadius: BlastRadius,
   /** Everything the trial expected happened (detected, named right, recovered, nothing else died). */
   ok: Type.Boolean(),
@@ -155,7 +161,7 @@ export type Estimate = Static<typeof Estimate>;
 
 export const LatencySummary = Struct({
   name: Name,
-  arm: Type.Union([Type.Literal('experiment'), Type.Literal('control')]),
+  arm: Arm,
   n: Type.Integer({ minimum: 0 }),
   p50: Type.Optional(Estimate),
   p90: Type.Optional(Estimate),

@@ -12,7 +12,6 @@ import { Struct, Type, type Static } from '../rpc/schema.ts';
 import {
   BrowserEvent,
   DirectChannel,
-  ExitReason,
   GpuMode,
   ProcessInfo,
   ProcessModel,
@@ -20,7 +19,7 @@ import {
   TabInfo,
 } from './browser-state.ts';
 import { TracePage } from './trace-page.ts';
-import { LatencySummary, MarkName, Marks, ScenarioName } from '../experiments/report.ts';
+import { Arm, LatencySummary, MarkName, Marks, ScenarioName, TrialExit } from '../experiments/report.ts';
 import { ExperimentRequestMessage } from '../experiments/request.ts';
 
 /**
@@ -146,13 +145,13 @@ export type ExperimentState = Static<typeof ExperimentState>;
  */
 export const ExperimentTrialRow = Struct({
   index: Type.Integer({ minimum: 0 }),
-  arm: Type.Union([Type.Literal('experiment'), Type.Literal('control')]),
+  arm: Arm,
   scenario: ScenarioName,
   /** Epoch milliseconds. */
   startedAt: Type.Number(),
   /** Milliseconds since `startedAt`, on the browser process's clock. */
   marks: Marks,
-  exit: Type.Optional(Struct({ reason: ExitReason, code: Type.Optional(Type.String({ maxLength: 64 })) })),
+  exit: Type.Optional(TrialExit),
   ok: Type.Boolean(),
   /** Blast radius: other tabs that missed a heartbeat, heartbeats missed, processes that ended (target included). */
   otherTabsMissedTicks: Type.Integer({ minimum: 0 }),
