@@ -16,11 +16,13 @@ const CONSUMED = 1;
 const HEADER_BYTES = 64;
 const SLOT_HEADER = 8;
 /**
- * Spins this long before sleeping in Atomics.wait (a futex sleep costs about what a pipe does); kept
- * short, as JavaScript cannot yield the CPU and a long spin on a loaded machine steals the time slice
- * the other side needs.
+ * Spins this long before sleeping in Atomics.wait: a futex sleep and wake costs about what a pipe
+ * does, while the peer's answer on another core comes within a few microseconds. Measured on 2 cores
+ * with 0, 1 and 2 CPU hogs: 5 us mostly misses the answer (p50 near a pipe's), 50 us starves a peer
+ * that shares the core (every round trip over 50 us), 15 us keeps p50 at 7 us idle and under a pipe's
+ * with hogs. The addon spins as long (native/ipc_native.cc), so the rings differ by thread vs process.
  */
-const SPIN_MS = 0.005;
+const SPIN_MS = 0.015;
 
 export interface RingGeometry {
   readonly slotCount: number;

@@ -20,7 +20,6 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <mqueue.h>
-#include <sched.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -266,20 +265,18 @@ inline void CpuRelax() {
 }
 
 // Waits until ready() holds or the deadline passes. A round trip on an idle core is far shorter than
-// a futex sleep, so it first spins briefly, then yields the CPU for a few tens of microseconds (on a
-// loaded machine a pure spin would steal the time slice the other side needs), then sleeps on
-// `word` while it still reads `seen`.
+// a futex sleep, so it first spins for up to 15 us (shared-ring.ts says why that long), then sleeps
+// on `word` while it still reads `seen`. Not sched_yield: with CPU-bound neighbours a yield hands them a whole time slice
+// (milliseconds), where a futex wake puts the sleeper first in line.
 template <typename Ready>
 bool WaitFor(RingHeader* ring, std::atomic<uint32_t>* word, int64_t deadlineNs, Ready ready) {
-  for (int spin = 0; spin < 256; spin++) {
-    if (ready()) return true;
-    CpuRelax();
-  }
-  int64_t yieldUntil = NowNs() + 50000;
-  while (NowNs() < yieldUntil) {
-    if (ready()) return true;
-    sched_yield();
-  }
+  int64_t spinUntil = NowNs() + 15000;
+  do {
+    for (int spin = 0; spin < 64; spin++) {
+      if (ready()) return true;
+      CpuRelax();
+    }
+  } while (NowNs() < spinUntil);
   for (;;) {
     uint32_t seen = word->load(std::memory_order_acquire);
     if (ready()) return true;
