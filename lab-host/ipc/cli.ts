@@ -31,7 +31,7 @@ const result = await runIpcLab({
     : {}),
   ...(values.only ? { only: values.only.split(',') } : {}),
   kernelFloor: !values['no-perf'],
-  onProgress: (line) => console.log(line),
+  onProgress: ({ line }) => console.log(line),
 });
 
 const out =

@@ -1,19 +1,8 @@
 /** The machine a run measured, recorded with every result (absolute numbers vary several-fold by machine). */
+import type { RunEnvironment } from '../../protocol/labs/ipc-result.ts';
 import os from 'node:os';
 
-export interface RunEnvironment {
-  readonly cpu: string;
-  readonly cores: number;
-  readonly kernel: string;
-  readonly platform: string;
-  readonly arch: string;
-  readonly node: string;
-  readonly v8: string;
-  /** 'electron' under Electron's utility process (process.versions.electron), else 'node'. */
-  readonly runtime: string;
-  readonly loadAverage: readonly number[];
-  readonly totalMemoryMiB: number;
-}
+export type { RunEnvironment };
 
 export function runEnvironment(): RunEnvironment {
   const electron = (process.versions as Record<string, string | undefined>).electron;

@@ -6,6 +6,7 @@
  * little-endian. The payload is a seeded pattern fixed per size, so a receiver can check a message
  * without the sender's help; the seq at both ends shows a message torn between two writes.
  */
+import type { SinkSummary } from '../../protocol/labs/ipc-result.ts';
 export const HEADER_BYTES = 12;
 export const TRAILER_BYTES = 4;
 export const MIN_FRAME_BYTES = HEADER_BYTES + TRAILER_BYTES;
@@ -133,18 +134,7 @@ export class FrameReader {
   }
 }
 
-/** What a peer counts over a sink run. */
-export interface SinkSummary {
-  readonly received: number;
-  /** seq jumped ahead: that many never arrived (by the time a later one did). */
-  readonly gaps: number;
-  /** seq at or below one already seen: a duplicate or an overtaken message. */
-  readonly outOfOrder: number;
-  /** header and trailer seq differ, or the length is wrong. */
-  readonly torn: number;
-  /** FNV-1a over every whole frame in arrival order (only when asked to verify). */
-  readonly checksum: number | null;
-}
+export type { SinkSummary };
 
 /** The peer's side of a sink run. */
 export class SinkTally {

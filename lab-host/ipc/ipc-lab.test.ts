@@ -2,6 +2,8 @@
 // hold across machines, asserted loosely (never a full ranking).
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { IpcLabProgress, IpcLabResult } from '../../protocol/labs/ipc-result.ts';
+import { compileChecker } from '../../protocol/rpc/schema.ts';
 import { IPC_LAB_SCHEMA, ratioChecks, runIpcLab, type ChannelResult } from './ipc-lab.ts';
 import { buildNativeAddon } from './native/build.ts';
 import { loadNativeIpc } from './native/native-ipc.ts';
@@ -20,6 +22,7 @@ const hasPerf = (() => {
 
 describe('npm run lab:ipc, short', () => {
   it('measures side by side, records the machine, and the ratios hold', async () => {
+    const progressSeen: IpcLabProgress[] = [];
     const result = await runIpcLab({
       // Across processes needs the addon; without it the stand-ins run.
       only: ['anonymous-pipe', 'unix-socket', 'tcp-loopback', 'message-queue', 'shared-memory/threads'].concat(
@@ -29,8 +32,16 @@ describe('npm run lab:ipc, short', () => {
       roundTrips: (size) => (size === 64 ? 600 : 100),
       streamFrames: () => 100,
       tearRuns: 0,
+      onProgress: (progress) => progressSeen.push(progress),
     });
     expect(result.schema).toBe(IPC_LAB_SCHEMA);
+    // The JSON is what the lab host sends the page: the shared schema accepts it, and every
+    // channel's figures were reported live, once per size, before the result.
+    const resultChecker = compileChecker(IpcLabResult);
+    expect(resultChecker.check(result), resultChecker.check(result) ? '' : resultChecker.explain(result)).toBe(true);
+    const progressChecker = compileChecker(IpcLabProgress);
+    expect(progressSeen.every((progress) => progressChecker.check(progress))).toBe(true);
+    expect(progressSeen.filter((progress) => progress.measured).length).toBe(result.channels.length * 2);
     expect(result.environment.cores).toBeGreaterThan(0);
     expect(result.environment.node).toBe(process.version);
     // Recorded either way: a figure where perf runs, the reason where it does not.
@@ -77,6 +88,31 @@ describe('npm run lab:ipc, short', () => {
     console.log(check.detail);
     expect(check.holds, check.detail).toBe(true);
   }, 180_000);
+
+  it('an aborted run stops, closes its channels and rejects', async () => {
+    const controller = new AbortController();
+    const run = runIpcLab({
+      only: ['unix-socket'],
+      sizes: [64],
+      roundTrips: () => 1_000_000,
+      tearRuns: 0,
+      kernelFloor: false,
+      signal: controller.signal,
+      onProgress: ({ line }) => {
+        if (line.startsWith('addon')) setTimeout(() => controller.abort(new Error('stopped by the test')), 200);
+      },
+    });
+    await expect(run).rejects.toThrow('stopped by the test');
+    // The peer it spawned is gone: this process has no child left (ps exits 1 when none match).
+    const children = () => {
+      try {
+        return execFileSync('ps', ['--ppid', String(process.pid), '-o', 'pid=,args='], { encoding: 'utf8' }).trim();
+      } catch {
+        return '';
+      }
+    };
+    await expect.poll(children, { timeout: 5000 }).toBe('');
+  }, 60_000);
 
   it('ratio checks say when they cannot tell', () => {
     expect(ratioChecks([])).toEqual([

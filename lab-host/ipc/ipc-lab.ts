@@ -4,18 +4,28 @@
  * in the same run, the shared-memory tear demonstration, and the ratio checks that hold across
  * machines. Returns plain JSON; `npm run lab:ipc` (cli.ts) writes it.
  */
+import {
+  IPC_LAB_SCHEMA,
+  REFERENCES,
+  type ChannelResult,
+  type ChannelSpec,
+  type IpcLabProgress,
+  type IpcLabResult,
+  type RatioCheck,
+  type SizeResult,
+} from '../../protocol/labs/ipc-result.ts';
 import type { Channel } from './channel.ts';
-import { runEnvironment, type RunEnvironment } from './environment.ts';
-import { channelSpecs, type ChannelSpec } from './kinds.ts';
-import { roundTripLatencies, streamThroughput, type StreamResult } from './measure.ts';
+import { runEnvironment } from './environment.ts';
+import { channelSpecs } from './kinds.ts';
+import { roundTripLatencies, streamThroughput } from './measure.ts';
 import { buildNativeAddon } from './native/build.ts';
 import { loadNativeIpc } from './native/native-ipc.ts';
 import { openChannel } from './open-channel.ts';
-import { measureKernelFloor, type KernelFloor } from './perf-floor.ts';
-import { summarize, type LatencySummary } from './stats.ts';
-import { runTearRuns, type TearRun } from './unsynchronized.ts';
+import { measureKernelFloor } from './perf-floor.ts';
+import { summarize } from './stats.ts';
+import { runTearRuns } from './unsynchronized.ts';
 
-export const IPC_LAB_SCHEMA = 'lab-ipc/1';
+export { IPC_LAB_SCHEMA, REFERENCES, type ChannelResult, type IpcLabResult, type RatioCheck, type SizeResult };
 export const DEFAULT_SIZES = [64, 1024, 64 * 1024, 1024 * 1024];
 
 export interface IpcLabOptions {
@@ -28,59 +38,20 @@ export interface IpcLabOptions {
   readonly only?: readonly string[];
   readonly kernelFloor?: boolean;
   readonly tearRuns?: number;
-  readonly onProgress?: (line: string) => void;
+  /** Each line of the log, and each channel's figures for a size as soon as they are measured. */
+  readonly onProgress?: (progress: IpcLabProgress) => void;
+  /** Aborting stops between round-trip blocks: the run closes its channels and rejects. */
+  readonly signal?: AbortSignal;
 }
-
-export interface SizeResult {
-  readonly bytes: number;
-  /** Round-trip latency in microseconds. */
-  readonly latencyUs: LatencySummary;
-  readonly throughput: StreamResult;
-}
-
-export interface ChannelResult extends ChannelSpec {
-  readonly peerPid?: number;
-  readonly sizes: SizeResult[];
-  readonly error?: string;
-}
-
-export interface RatioCheck {
-  readonly name: string;
-  readonly holds: boolean | null;
-  readonly detail: string;
-}
-
-export interface IpcLabResult {
-  readonly schema: typeof IPC_LAB_SCHEMA;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  readonly environment: RunEnvironment;
-  readonly addon: { readonly loaded: boolean; readonly detail: string };
-  readonly kernelFloor: KernelFloor | null;
-  readonly channels: ChannelResult[];
-  readonly checks: RatioCheck[];
-  readonly unsynchronized: {
-    between: 'processes' | 'threads';
-    synchronized: boolean;
-    runs: TearRun[];
-    error?: string;
-  }[];
-  /** Published figures to show beside ours (shared/knowledge/labs.md); they vary several-fold by machine. */
-  readonly references: typeof REFERENCES;
-}
-
-export const REFERENCES = {
-  source: 'goldsborough/ipc-bench, i7-6700K, 128 B, mean round trip (us)',
-  roundTripUs: { pipe: 27.3, fifo: 38.0, unixSocket: 24.5, tcpLoopback: 44.4, messageQueue: 14.7, sharedMemory: 0.24 },
-  ratios: 'TCP loopback about 1.8x a Unix socket; shared memory more than 100x below any kernel path (C, pinned cores)',
-} as const;
 
 const LATENCY_BLOCKS = 5;
 const defaultRoundTrips = (size: number) => (size <= 1024 ? 2000 : size <= 64 * 1024 ? 500 : 100);
 const defaultStreamFrames = (size: number) => Math.max(64, Math.min(5000, Math.floor((32 * 2 ** 20) / size)));
 
 export async function runIpcLab(options: IpcLabOptions = {}): Promise<IpcLabResult> {
-  const progress = options.onProgress ?? (() => {});
+  const report = options.onProgress ?? (() => {});
+  const progress = (line: string, measured?: IpcLabProgress['measured']) =>
+    report(measured ? { line, measured } : { line });
   const startedAt = new Date().toISOString();
   const sizes = options.sizes ?? DEFAULT_SIZES;
   const build = await buildNativeAddon();
@@ -103,6 +74,7 @@ export async function runIpcLab(options: IpcLabOptions = {}): Promise<IpcLabResu
   const specs = known.filter((spec) => !options.only || options.only.includes(spec.id));
   const results = new Map<string, { spec: ChannelSpec; channel?: Channel; sizes: SizeResult[]; error?: string }>();
   for (const spec of specs) {
+    options.signal?.throwIfAborted();
     try {
       const channel = await openChannel(spec, { native });
       await roundTripLatencies(channel, 64, 200); // warm-up: JIT, page faults, the peer's first frames
@@ -112,41 +84,47 @@ export async function runIpcLab(options: IpcLabOptions = {}): Promise<IpcLabResu
     }
   }
   const live = () => [...results.values()].filter((entry) => entry.channel && !entry.error);
-  for (const size of sizes) {
-    // Round trips in blocks, the channels taking turns and the order flipping each block, so drift
-    // on a shared machine (another process waking up) lands on every kind alike.
-    const samples = new Map<string, number[]>();
-    const perBlock = Math.max(1, Math.ceil((options.roundTrips ?? defaultRoundTrips)(size) / LATENCY_BLOCKS));
-    for (let block = 0; block < LATENCY_BLOCKS; block++) {
-      for (const entry of block % 2 === 0 ? live() : live().reverse()) {
+  try {
+    for (const size of sizes) {
+      // Round trips in blocks, the channels taking turns and the order flipping each block, so drift
+      // on a shared machine (another process waking up) lands on every kind alike.
+      const samples = new Map<string, number[]>();
+      const perBlock = Math.max(1, Math.ceil((options.roundTrips ?? defaultRoundTrips)(size) / LATENCY_BLOCKS));
+      for (let block = 0; block < LATENCY_BLOCKS; block++) {
+        options.signal?.throwIfAborted();
+        for (const entry of block % 2 === 0 ? live() : live().reverse()) {
+          try {
+            const taken = await roundTripLatencies(entry.channel!, size, perBlock);
+            samples.set(entry.spec.id, [...(samples.get(entry.spec.id) ?? []), ...taken]);
+          } catch (error) {
+            entry.error = `${size} B round trips: ${(error as Error).message}`;
+            progress(`${entry.spec.id}: ${entry.error}`);
+          }
+        }
+      }
+      for (const entry of live()) {
         try {
-          const taken = await roundTripLatencies(entry.channel!, size, perBlock);
-          samples.set(entry.spec.id, [...(samples.get(entry.spec.id) ?? []), ...taken]);
+          const latencyUs = summarize(samples.get(entry.spec.id) ?? []);
+          const throughput = await streamThroughput(
+            entry.channel!,
+            size,
+            (options.streamFrames ?? defaultStreamFrames)(size),
+          );
+          const measured: SizeResult = { bytes: size, latencyUs, throughput };
+          entry.sizes.push(measured);
+          progress(
+            `${entry.spec.id.padEnd(22)} ${String(size).padStart(8)} B  p50 ${latencyUs.p50.toFixed(1).padStart(8)} us  p99 ${latencyUs.p99.toFixed(1).padStart(8)} us  ${throughput.megabytesPerSecond.toFixed(1).padStart(8)} MiB/s`,
+            { channel: entry.spec, size: measured },
+          );
         } catch (error) {
-          entry.error = `${size} B round trips: ${(error as Error).message}`;
+          entry.error = `${size} B stream: ${(error as Error).message}`;
           progress(`${entry.spec.id}: ${entry.error}`);
         }
       }
     }
-    for (const entry of live()) {
-      try {
-        const latencyUs = summarize(samples.get(entry.spec.id) ?? []);
-        const throughput = await streamThroughput(
-          entry.channel!,
-          size,
-          (options.streamFrames ?? defaultStreamFrames)(size),
-        );
-        entry.sizes.push({ bytes: size, latencyUs, throughput });
-        progress(
-          `${entry.spec.id.padEnd(22)} ${String(size).padStart(8)} B  p50 ${latencyUs.p50.toFixed(1).padStart(8)} us  p99 ${latencyUs.p99.toFixed(1).padStart(8)} us  ${throughput.megabytesPerSecond.toFixed(1).padStart(8)} MiB/s`,
-        );
-      } catch (error) {
-        entry.error = `${size} B stream: ${(error as Error).message}`;
-        progress(`${entry.spec.id}: ${entry.error}`);
-      }
-    }
+  } finally {
+    for (const entry of results.values()) await entry.channel?.close().catch(() => {});
   }
-  for (const entry of results.values()) await entry.channel?.close().catch(() => {});
 
   const channels: ChannelResult[] = [...results.values()].map(({ spec, channel, sizes: measured, error }) => ({
     ...spec,
@@ -160,6 +138,7 @@ export async function runIpcLab(options: IpcLabOptions = {}): Promise<IpcLabResu
   if (tearRuns > 0) {
     for (const between of native.ok ? (['processes', 'threads'] as const) : (['threads'] as const)) {
       for (const synchronized of [false, true]) {
+        options.signal?.throwIfAborted();
         try {
           const runs = await runTearRuns({
             between,

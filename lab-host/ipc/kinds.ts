@@ -4,32 +4,9 @@
  * reader learns of a new record: inotify or polling), shared memory two (across processes with the
  * addon; between worker threads always). Each entry says what actually ran: a stand-in is labelled.
  */
-export const IPC_KINDS = [
-  'anonymous-pipe',
-  'named-pipe',
-  'unix-socket',
-  'tcp-loopback',
-  'file',
-  'message-queue',
-  'shared-memory',
-] as const;
-export type IpcKind = (typeof IPC_KINDS)[number];
+import type { ChannelSpec } from '../../protocol/labs/ipc-result.ts';
 
-/** One measured channel: a kind, and how it was made on this machine. */
-export interface ChannelSpec {
-  readonly kind: IpcKind;
-  /** Unique within a run: `kind` or `kind/variant`. */
-  readonly id: string;
-  /** What ran, in a few words. */
-  readonly mechanism: string;
-  /** True when this is not the notes' mechanism itself but the closest honest substitute. */
-  readonly standIn: boolean;
-  /** Between two OS processes (false: two threads of one process). */
-  readonly crossProcess: boolean;
-  /** True for kernel paths (every kind but shared memory): the ratio checks compare against these. */
-  readonly kernelPath: boolean;
-  readonly note?: string;
-}
+export { IPC_KINDS, type ChannelSpec, type IpcKind } from '../../protocol/labs/ipc-result.ts';
 
 /** The channels to measure, given whether the addon loaded (and why not). */
 export function channelSpecs(native: { ok: boolean; reason?: string }): ChannelSpec[] {

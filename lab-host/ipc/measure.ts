@@ -2,17 +2,9 @@
  * One channel's measurements: round-trip latency (echo) and one-way throughput (a stream of frames
  * the peer checks and counts, then one summary back), each checked message by message.
  */
+import type { SinkSummary, StreamResult } from '../../protocol/labs/ipc-result.ts';
 import { turn, type Channel } from './channel.ts';
-import {
-  controlFrame,
-  fnv1a,
-  frameBody,
-  frameSeq,
-  frameType,
-  FrameType,
-  FrameWriter,
-  type SinkSummary,
-} from './frame.ts';
+import { controlFrame, fnv1a, frameBody, frameSeq, frameType, FrameType, FrameWriter } from './frame.ts';
 
 const WAIT_MS = 15_000;
 
@@ -34,19 +26,7 @@ export async function roundTripLatencies(channel: Channel, size: number, count: 
   return samples;
 }
 
-export interface StreamResult {
-  readonly messages: number;
-  readonly bytes: number;
-  readonly seconds: number;
-  readonly megabytesPerSecond: number;
-  readonly messagesPerSecond: number;
-  /** What the peer counted. */
-  readonly peer: SinkSummary;
-  /** FNV-1a over every frame sent, in order (when verifying). */
-  readonly sentChecksum: number | null;
-  /** Every frame arrived once, in order, intact (and with the same checksum, when verifying). */
-  readonly ok: boolean;
-}
+export type { StreamResult };
 
 /** Streams `count` frames one way, then waits for the peer's tally. `verify` checksums every byte. */
 export async function streamThroughput(

@@ -3,18 +3,11 @@
  * (Debian: linux-perf), measured in the same run as the lab's channels: what C pays for the trip
  * Node's anonymous pipe makes, without an event loop or Buffers.
  */
+import type { KernelFloor } from '../../protocol/labs/ipc-result.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
-export type KernelFloor =
-  | {
-      readonly available: true;
-      readonly tool: string;
-      readonly loops: number;
-      readonly usPerRoundTrip: number;
-      readonly roundTripsPerSecond: number;
-    }
-  | { readonly available: false; readonly tool: string; readonly reason: string };
+export type { KernelFloor };
 
 const TOOL = 'perf bench sched pipe';
 

@@ -5,6 +5,7 @@
  * with the handshake (the writer waits until the reader has caught up), so each run's tally is whole.
  * With `synchronized` the same run keeps the handshake throughout: nothing may tear or go missing.
  */
+import type { TearRun } from '../../protocol/labs/ipc-result.ts';
 import { readFileSync } from 'node:fs';
 import { PeerProcess } from './channel.ts';
 import { controlFrame, frameBody, frameType, FrameType, FrameWriter } from './frame.ts';
@@ -14,11 +15,7 @@ import { startRingWorker } from './ring-worker.ts';
 import { ShmEndpoint, ThreadRingEndpoint, type SyncEndpoint } from './sync-endpoints.ts';
 import type { TearSummary } from './unsynchronized-tally.ts';
 
-export interface TearRun extends TearSummary {
-  readonly sent: number;
-  /** Messages never read intact. */
-  readonly lost: number;
-}
+export type { TearRun };
 
 export interface TearOptions {
   readonly between: 'processes' | 'threads';
