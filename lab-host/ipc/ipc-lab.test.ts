@@ -103,10 +103,10 @@ describe('npm run lab:ipc, short', () => {
       },
     });
     await expect(run).rejects.toThrow('stopped by the test');
-    // The peer it spawned is gone: this process has no child left (ps exits 1 when none match).
+    // The peer it spawned is gone: this process has no child left (pgrep exits 1 when none match).
     const children = () => {
       try {
-        return execFileSync('ps', ['--ppid', String(process.pid), '-o', 'pid=,args='], { encoding: 'utf8' }).trim();
+        return execFileSync('pgrep', ['-a', '-P', String(process.pid)], { encoding: 'utf8' }).trim();
       } catch {
         return '';
       }
