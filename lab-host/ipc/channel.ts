@@ -48,11 +48,21 @@ export class PeerProcess {
   exit: PeerExit | undefined;
   private readonly stderr: string[] = [];
 
-  constructor(config: PeerConfig, stdio: StdioOptions = ['ignore', 'inherit', 'pipe'], entry = PEER_ENTRY) {
+  constructor(
+    config: PeerConfig,
+    stdio: StdioOptions = ['ignore', 'inherit', 'pipe'],
+    entry = PEER_ENTRY,
+    /** With an 'ipc' slot in stdio: how its messages are encoded ('advanced': structured clone). */
+    serialization?: 'json' | 'advanced',
+  ) {
     const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
     // Under Electron (the lab host as a utilityProcess) execPath is Electron itself: run it as Node.
     const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
-    this.child = spawn(process.execPath, [...loader, entry, JSON.stringify(config)], { stdio, env });
+    this.child = spawn(process.execPath, [...loader, entry, JSON.stringify(config)], {
+      stdio,
+      env,
+      ...(serialization ? { serialization } : {}),
+    });
     this.child.stderr?.setEncoding('utf8').on('data', (text: string) => {
       this.stderr.push(text);
       if (this.stderr.length > 50) this.stderr.shift();
@@ -108,6 +118,9 @@ export type PeerConfig =
       readonly writePath: string;
       readonly notify: 'inotify' | 'poll';
     }
+  /** The app's own channels: a child process's IPC channel (as `fork` makes it), a WebSocket. */
+  | { readonly transport: 'fork-ipc' }
+  | { readonly transport: 'websocket'; readonly port: number }
   | { readonly transport: 'mq'; readonly readName: string; readonly writeName: string; readonly messageSize: number }
   | {
       readonly transport: 'shm';

@@ -34,10 +34,11 @@ const specs = [
 ];
 
 describe('every kind moves 10,000 messages: none lost, duplicated, reordered or changed', () => {
-  it('lists the six kinds, each stand-in labelled', () => {
+  it("lists the six kinds and the app's channels, each stand-in labelled", () => {
     const kinds = new Set(channelSpecs(STAND_INS).map((spec) => spec.kind));
     expect([...kinds].sort()).toEqual([
       'anonymous-pipe',
+      'app-channel',
       'file',
       'message-queue',
       'named-pipe',

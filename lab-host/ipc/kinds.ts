@@ -76,5 +76,40 @@ export function channelSpecs(native: { ok: boolean; reason?: string }): ChannelS
         ? 'the same ring between threads, for comparison'
         : `real shared memory, but between threads${missing}`,
     },
+    ...APP_CHANNELS,
   ];
 }
+
+/**
+ * The app's own channels, on the same chart (not among the notes' six kinds): what this browser's
+ * processes talk over. The CDP binding (a tab page to the Chromium shell) and Electron's
+ * MessagePortMain are not here: the first needs a browser, the second Electron.
+ */
+export const APP_CHANNELS: readonly ChannelSpec[] = [
+  {
+    kind: 'app-channel',
+    id: 'app/child-process-ipc',
+    mechanism:
+      "child_process IPC channel, structured clone ('advanced'): browser <-> GPU and plugin host in the Chromium shell",
+    standIn: false,
+    crossProcess: true,
+    kernelPath: true,
+  },
+  {
+    kind: 'app-channel',
+    id: 'app/websocket',
+    mechanism:
+      'WebSocket (ws) on 127.0.0.1, a binary message per frame: the Chromium shell brokered tab channels (they add MessagePack)',
+    standIn: false,
+    crossProcess: true,
+    kernelPath: true,
+  },
+  {
+    kind: 'app-channel',
+    id: 'app/message-port',
+    mechanism: 'worker_threads MessagePort, structured clone: as in-process workers talk',
+    standIn: false,
+    crossProcess: false,
+    kernelPath: false,
+  },
+];

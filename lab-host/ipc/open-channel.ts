@@ -3,21 +3,24 @@
  * Names (FIFOs, socket paths, queue and shared-memory names, files) are made per channel in a fresh
  * folder and removed on close or on failure.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { FrameQueue, PeerProcess, type Channel, type PeerConfig } from './channel.ts';
 import { FileAppender, FileTail, type FileNotify } from './file-tail.ts';
 import { FrameType, frameType } from './frame.ts';
 import type { ChannelSpec } from './kinds.ts';
 import type { NativeIpcLoad } from './native/native-ipc.ts';
+import { asBuffer, messageChannel, type MessagePeer } from './message-channel.ts';
 import { socketChannel } from './socket-channel.ts';
 import { syncChannel } from './sync-channel.ts';
 import { MqEndpoint, RING_SLOT_SIZE, ShmEndpoint, ThreadRingEndpoint, type SyncEndpoint } from './sync-endpoints.ts';
 import { sharedRingBuffer } from './shared-ring.ts';
-import { startRingWorker } from './ring-worker.ts';
+import { startRingWorker, startWorker } from './ring-worker.ts';
 
 export interface OpenOptions {
   readonly native: NativeIpcLoad;
@@ -98,6 +101,12 @@ async function open(
       return sharedMemoryProcess(addon, name, options, cleanups);
     case 'shared-memory/threads':
       return sharedMemoryThreads(options);
+    case 'app/child-process-ipc':
+      return childProcessIpc();
+    case 'app/websocket':
+      return webSocket(cleanups);
+    case 'app/message-port':
+      return messagePort();
     default:
       throw new Error(`unknown channel ${spec.id}`);
   }
@@ -318,5 +327,100 @@ function sharedMemoryThreads(options: OpenOptions): Channel {
       clearTimeout(timer);
     },
     killPeer: () => void worker.terminate(),
+  });
+}
+
+/** A peer process as a MessagePeer. */
+function processPeer(peer: PeerProcess): MessagePeer {
+  return {
+    pid: peer.pid,
+    gone: (waitingFor) => (peer.exit ? peer.gone(waitingFor) : undefined),
+    ended: peer.exited,
+    stop: () => peer.stop(),
+    kill: () => peer.kill(),
+  };
+}
+
+/** The channel the browser has with each utility process in the Chromium shell: fork's IPC, structured clone. */
+function childProcessIpc(): Channel {
+  const peer = new PeerProcess({ transport: 'fork-ipc' }, ['ignore', 'inherit', 'pipe', 'ipc'], undefined, 'advanced');
+  const child: ChildProcess = peer.child;
+  return messageChannel({
+    peer: processPeer(peer),
+    post: (frame) => child.send(frame),
+    listen: (receive) => child.on('message', (data) => receive(asBuffer(data))),
+    close: async () => {
+      if (child.connected) child.disconnect();
+    },
+  });
+}
+
+/** The brokered tab channels of the Chromium shell: a WebSocket on 127.0.0.1 (ws), one binary message per frame. */
+async function webSocket(cleanups: (() => void)[]): Promise<Channel> {
+  const server = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    perMessageDeflate: false,
+    maxPayload: 64 * 2 ** 20,
+  });
+  cleanups.push(() => server.close());
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const peer = new PeerProcess({ transport: 'websocket', port: (server.address() as net.AddressInfo).port });
+  const socket = await new Promise<WebSocket>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the peer never connected')), 15_000);
+    server.once('connection', (connection) => {
+      clearTimeout(timer);
+      resolve(connection);
+    });
+    void peer.exited.then(() => {
+      clearTimeout(timer);
+      reject(peer.gone('connecting'));
+    });
+  }).catch((error: unknown) => {
+    peer.kill();
+    throw error;
+  });
+  return messageChannel({
+    peer: processPeer(peer),
+    post: (frame) => socket.send(frame),
+    listen: (receive) => socket.on('message', (data) => receive(asBuffer(data))),
+    close: async () => socket.close(),
+  });
+}
+
+/** Between two threads of this process: a worker_threads MessagePort, structured clone of each frame. */
+function messagePort(): Channel {
+  const { port1, port2 } = new MessageChannel();
+  const worker = startWorker(new URL('./app-port-worker.ts', import.meta.url), {
+    workerData: { port: port2 },
+    transferList: [port2],
+  });
+  let ended: Error | undefined;
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', (code) => {
+      ended = new Error(`peer thread exited (code ${code})`);
+      resolve();
+    }),
+  );
+  worker.on('error', (error) => {
+    ended = error;
+  });
+  return messageChannel({
+    peer: {
+      pid: process.pid,
+      gone: (waitingFor) => (ended ? new Error(`${ended.message} while ${waitingFor}`) : undefined),
+      ended: exited,
+      stop: async () => {
+        port1.close();
+        await worker.terminate();
+      },
+      kill: () => void worker.terminate(),
+    },
+    post: (frame) => port1.postMessage(frame),
+    listen: (receive) => port1.on('message', (data) => receive(asBuffer(data))),
+    close: async () => {},
   });
 }

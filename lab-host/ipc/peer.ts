@@ -5,9 +5,11 @@
  */
 import fs from 'node:fs';
 import net from 'node:net';
+import { WebSocket } from 'ws';
 import type { PeerConfig } from './channel.ts';
 import { controlFrame, FrameReader, FrameType } from './frame.ts';
 import { FileAppender, FileTail } from './file-tail.ts';
+import { asBuffer } from './message-channel.ts';
 import { loadNativeIpc, type NativeIpc } from './native/native-ipc.ts';
 import { PeerLogic } from './peer-logic.ts';
 import { runSyncPeer, runTearPeer } from './peer-loops.ts';
@@ -92,6 +94,29 @@ async function main(config: PeerConfig): Promise<void> {
       const socket = config.transport === 'unix' ? net.connect(config.path) : net.connect(config.port, '127.0.0.1');
       socket.setNoDelay(true);
       socket.once('connect', () => serveStream(socket, socket));
+      socket.on('error', fail);
+      return;
+    }
+    case 'fork-ipc': {
+      const send = process.send!.bind(process);
+      const serve = serveFrames(
+        (frame) => send(frame),
+        () => process.exit(0),
+      );
+      process.on('message', (data) => serve(asBuffer(data)));
+      process.on('disconnect', () => process.exit(0));
+      send(controlFrame(FrameType.ready));
+      return;
+    }
+    case 'websocket': {
+      const socket = new WebSocket(`ws://127.0.0.1:${config.port}`, { perMessageDeflate: false });
+      const serve = serveFrames(
+        (frame) => socket.send(frame),
+        () => process.exit(0),
+      );
+      socket.on('message', (data) => serve(asBuffer(data)));
+      socket.once('open', () => socket.send(controlFrame(FrameType.ready)));
+      socket.on('close', () => process.exit(0));
       socket.on('error', fail);
       return;
     }

@@ -3,7 +3,7 @@
  * worker does not inherit the tsx loader, so a one-line ESM bootstrap registers it first; a bundled
  * lab host passes its built worker file instead.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 export interface RingWorkerData {
   readonly buffer: SharedArrayBuffer;
@@ -17,8 +17,13 @@ export function startRingWorker(
   data: RingWorkerData,
   entry = new URL('./shm-threads-worker.ts', import.meta.url),
 ): Worker {
-  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, { workerData: data });
+  return startWorker(entry, { workerData: data });
+}
+
+/** A worker from a TypeScript source (through the tsx bootstrap) or a built file. */
+export function startWorker(entry: URL, options: WorkerOptions): Worker {
+  if (!entry.pathname.endsWith('.ts')) return new Worker(entry, options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry.href)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData: data });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), options);
 }

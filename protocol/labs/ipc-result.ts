@@ -7,7 +7,10 @@ import { Struct, Type, type Static } from '../rpc/schema.ts';
 
 export const IPC_LAB_SCHEMA = 'lab-ipc/1';
 
-/** The six kinds of IPC from the notes (공유 메모리, 파일, 소켓, 익명 파이프, 명명 파이프, 메시지 큐). */
+/**
+ * The six kinds of IPC from the notes (공유 메모리, 파일, 소켓, 익명 파이프, 명명 파이프, 메시지 큐), and
+ * `app-channel`: the app's own channels, measured on the same chart.
+ */
 export const IpcKind = Type.Union([
   Type.Literal('anonymous-pipe'),
   Type.Literal('named-pipe'),
@@ -16,9 +19,13 @@ export const IpcKind = Type.Union([
   Type.Literal('file'),
   Type.Literal('message-queue'),
   Type.Literal('shared-memory'),
+  Type.Literal('app-channel'),
 ]);
 export type IpcKind = Static<typeof IpcKind>;
-export const IPC_KINDS: readonly IpcKind[] = IpcKind.anyOf.map((literal) => literal.const);
+/** The notes' six kinds (the app's channels left out). */
+export const IPC_KINDS: readonly IpcKind[] = IpcKind.anyOf
+  .map((literal) => literal.const)
+  .filter((kind) => kind !== 'app-channel');
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Text = (maxLength = 512) => Type.String({ maxLength });
