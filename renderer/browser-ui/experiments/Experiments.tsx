@@ -286,42 +286,45 @@ export function Experiments({
             />
           )}
           {experiment && (
-            <table className="process-table experiment-trials" aria-label="Trials">
-              <thead>
-                <tr>
-                  <th scope="col">Trial</th>
-                  <th scope="col">Arm</th>
-                  <th scope="col">Scenario</th>
-                  {experiment.latencies.map((entry) => (
-                    <th key={entry.name} scope="col" className="numeric" title={entry.description}>
-                      {entry.name}
-                    </th>
-                  ))}
-                  <th scope="col">Exit</th>
-                  <th scope="col">Blast radius</th>
-                  <th scope="col">Result</th>
-                </tr>
-              </thead>
-              <tbody>
-                {experiment.trials.map((trial) => (
-                  <tr key={`${trial.arm}-${trial.index}`} data-trial={trial.index} data-arm={trial.arm}>
-                    <th scope="row">{trial.index}</th>
-                    <td>{trial.arm}</td>
-                    <td>{trial.scenario}</td>
+            // A latency per column: the table alone scrolls sideways when they outgrow the pane.
+            <div className="experiment-trials-scroll">
+              <table className="process-table experiment-trials" aria-label="Trials">
+                <thead>
+                  <tr>
+                    <th scope="col">Trial</th>
+                    <th scope="col">Arm</th>
+                    <th scope="col">Scenario</th>
                     {experiment.latencies.map((entry) => (
-                      <td key={entry.name} className="numeric">
-                        {formatMs(latencyOf(trial, entry))}
-                      </td>
+                      <th key={entry.name} scope="col" className="numeric" title={entry.description}>
+                        {entry.name}
+                      </th>
                     ))}
-                    <td>{exitLabel(trial)}</td>
-                    <td>{blastRadius(trial)}</td>
-                    <td className={trial.ok ? 'trial-ok' : 'trial-not-ok'} title={trial.note}>
-                      {trial.ok ? 'ok' : `not ok${trial.note ? `: ${trial.note}` : ''}`}
-                    </td>
+                    <th scope="col">Exit</th>
+                    <th scope="col">Blast radius</th>
+                    <th scope="col">Result</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {experiment.trials.map((trial) => (
+                    <tr key={`${trial.arm}-${trial.index}`} data-trial={trial.index} data-arm={trial.arm}>
+                      <th scope="row">{trial.index}</th>
+                      <td>{trial.arm}</td>
+                      <td>{trial.scenario}</td>
+                      {experiment.latencies.map((entry) => (
+                        <td key={entry.name} className="numeric">
+                          {formatMs(latencyOf(trial, entry))}
+                        </td>
+                      ))}
+                      <td>{exitLabel(trial)}</td>
+                      <td>{blastRadius(trial)}</td>
+                      <td className={trial.ok ? 'trial-ok' : 'trial-not-ok'} title={trial.note}>
+                        {trial.ok ? 'ok' : `not ok${trial.note ? `: ${trial.note}` : ''}`}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </section>
       </div>
