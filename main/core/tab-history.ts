@@ -1,8 +1,6 @@
-/**
- * How many entries a tab keeps, as Chrome does (content's kMaxSessionHistoryEntries): the oldest go
- * first, so a tab navigated for hours (the chaos soak's bad-message faults) holds a bounded list.
- */
-export const MAX_HISTORY_ENTRIES = 50;
+import { MAX_HISTORY_ENTRIES } from '../../protocol/session/session-state.ts';
+
+export { MAX_HISTORY_ENTRIES };
 
 /** A tab's session history, for Back and Forward: the URLs it showed, and where in them it is. */
 export class TabHistory {
