@@ -7,6 +7,7 @@
 import type { ExperimentHost } from '../core/experiments/experiment-host.ts';
 import { drawProbeFrame } from '../node/gpu-frame-probe.ts';
 import { nodeHostProbe } from '../node/host-probe.ts';
+import { fileTrialJournal } from '../node/trial-journal-file.ts';
 import type { ProcessModel } from '../../protocol/interfaces/browser-state.ts';
 import type { ScenarioName } from '../../protocol/experiments/report.ts';
 import { requireBrowser } from '../node/find-browser.ts';
@@ -26,6 +27,7 @@ export async function chromiumExperimentHost(shell: ChromiumShell): Promise<Expe
     shell: 'chromium',
     browserVersion: `Chromium ${version}`,
     drawFrame: (channel) => drawProbeFrame(channel),
+    openTrialJournal: (id) => fileTrialJournal(id),
     async uiRoundTrip() {
       const started = performance.now();
       await shell.ui.send(

@@ -11,6 +11,7 @@ import type { App, MessagePortMain, ProcessMetric, WebContents } from 'electron'
 import type { Browser } from '../core/browser.ts';
 import type { ExperimentHost } from '../core/experiments/experiment-host.ts';
 import { drawProbeFrame, rasterizeProbeFrame } from '../node/gpu-frame-probe.ts';
+import { fileTrialJournal } from '../node/trial-journal-file.ts';
 import { nodeHostProbe, type HostProbe } from '../node/host-probe.ts';
 import { messagePortMainTransport } from '../../protocol/transport/electron.ts';
 
@@ -81,6 +82,8 @@ export function electronExperimentHost(options: ElectronExperimentHostOptions): 
     probe,
     shell: 'electron',
     browserVersion: electronBrowserVersion(options.versions),
+    // In the system's temp folder, removed once the report has every trial.
+    openTrialJournal: (id) => fileTrialJournal(id),
     async drawFrame(channel) {
       if (channel.kind === 'websocket') return drawProbeFrame(channel, frameTimeoutMs);
       const port = options.takeBrowserPort(channel.portId);

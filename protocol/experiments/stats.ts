@@ -179,12 +179,32 @@ export function summarizeLatencies(
   latencies: readonly LatencyDefinition[],
   seed: number,
 ): LatencySummary[] {
+  return summarizeLatencyValues(
+    (latency, arm) => {
+      const armTrials = trials.filter((trial) => trial.arm === arm);
+      return armTrials.length === 0 ? undefined : latencyValues(armTrials, latency);
+    },
+    latencies,
+    seed,
+  );
+}
+
+/**
+ * `summarizeLatencies` from values already taken out of the trials: `valuesOf(latency, arm)` gives
+ * that arm's values (empty: the arm ran but no trial had both marks), or undefined when the arm ran
+ * no trial. `resamples` as in BootstrapOptions.
+ */
+export function summarizeLatencyValues(
+  valuesOf: (latency: LatencyDefinition, arm: (typeof ARMS)[number]) => readonly number[] | undefined,
+  latencies: readonly LatencyDefinition[],
+  seed: number,
+  resamples?: number,
+): LatencySummary[] {
   const summaries: LatencySummary[] = [];
   for (const latency of latencies) {
     for (const arm of ARMS) {
-      const armTrials = trials.filter((trial) => trial.arm === arm);
-      if (armTrials.length === 0) continue;
-      const values = latencyValues(armTrials, latency);
+      const values = valuesOf(latency, arm);
+      if (values === undefined) continue;
       if (values.length === 0) {
         summaries.push({ name: latency.name, arm, n: 0 });
         continue;
@@ -192,7 +212,7 @@ export function summarizeLatencies(
       const [p50, p90, p99] = bootstrapIntervals(
         values,
         Object.values(REPORTED_QUANTILES).map((q) => (sorted: readonly number[]) => quantile(sorted, q)),
-        { seed: deriveSeed(seed, `${latency.name}\u0000${arm}`) },
+        { seed: deriveSeed(seed, `${latency.name}\u0000${arm}`), ...(resamples === undefined ? {} : { resamples }) },
       );
       summaries.push({ name: latency.name, arm, n: values.length, p50: p50!, p90: p90!, p99: p99! });
     }

@@ -7,6 +7,7 @@
 import type { ChannelEndpoint } from '../ports.ts';
 import type { Environment } from '../../../protocol/experiments/report.ts';
 import type { Browser } from '../browser.ts';
+import type { TrialJournal } from './trial-log.ts';
 
 /** The machine's part of the report's environment (the rest comes from the shell and the core). */
 export type MachineFacts = Pick<Environment, 'platform' | 'arch' | 'cpuModel' | 'cores' | 'kernel' | 'node'> & {
@@ -41,6 +42,8 @@ export interface ExperimentHost {
   drawFrame(channel: ChannelEndpoint): Promise<void>;
   /** How long the UI page takes to answer (a round trip through one of its frames), in ms. */
   uiRoundTrip(): Promise<number>;
+  /** Where the run `id` journals its trials (default: in memory, which the soak's heap then counts). */
+  openTrialJournal?(id: string): TrialJournal;
   /** Pids of the app's processes the core does not register (the shell's browser, its zygotes…): never orphans. */
   appPids?(): Promise<readonly number[]>;
 }

@@ -22,7 +22,10 @@ export interface ExperimentRequest {
 export interface ExperimentRun {
   readonly id: string;
   readonly request: ExperimentRequest;
-  /** The report so far: trials land in it as they finish; `verdict` is final only once `done` settles. */
+  /**
+   * The report so far: the newest trials (at most 200) and live summaries; `verdict`, every trial and
+   * the final intervals only once `done` settles.
+   */
   report(): Report;
   /** Listens for each trial as it lands; returns the unsubscribe. */
   onDidFinishTrial(listener: (trial: Report['trials'][number]) => void): () => void;

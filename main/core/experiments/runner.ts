@@ -12,7 +12,7 @@ import {
   type Report,
   type Trial,
 } from '../../../protocol/experiments/report.ts';
-import { seededRandom, summarizeLatencies } from '../../../protocol/experiments/stats.ts';
+import { seededRandom } from '../../../protocol/experiments/stats.ts';
 import { Emitter } from '../emitter.ts';
 import { DEFAULT_HISTORY } from '../event-log.ts';
 import type { ExperimentHost } from './experiment-host.ts';
@@ -23,6 +23,7 @@ import type { Scenario, TrialOutcome } from './scenario.ts';
 import { CHAOS_MIX, SCENARIOS } from './scenarios.ts';
 import { PidLedger, SoakHeapBaseline, soakFailures, soakSummary } from './soak.ts';
 import { measureSteadyState } from './steady-state.ts';
+import { memoryTrialJournal, TrialLog } from './trial-log.ts';
 import { TrialRecorder } from './trial-recorder.ts';
 import { sleep, until } from './waiting.ts';
 
@@ -47,7 +48,8 @@ export class RequestError extends Error {}
  * moment the event log's history (500 events, ~1 MB: ~6 % of a 16 MB heap) is full once it is: the
  * soak asks whether the heap keeps growing, not whether bounded buffers reach their size. The growth
  * from the very start is the steady state's heap check (before vs after). The run's own trial
- * records (~2 KB each) stay counted.
+ * records go to the shell's journal (trial-log.ts), so what is judged is the browser's heap, with
+ * only the numbers the live summaries need (a few per trial) and the newest 200 trials.
  */
 export function soakWarmUp(faults: number): number {
   return Math.min(faults, Math.max(5, Math.ceil(faults / 10)));
@@ -133,8 +135,8 @@ export function startExperiment(
   );
   const random = seededRandom(request.seed);
   const trialEmitter = new Emitter<Trial>();
-  const trials: Trial[] = [];
   const latencies = latenciesOf(request);
+  const log = new TrialLog(host.openTrialJournal?.(id) ?? memoryTrialJournal(), latencies, request.seed);
   let stopRequested = false;
   const processModel = browser.tabs.processModel;
   const machine = host.probe.machine();
@@ -165,7 +167,7 @@ export function startExperiment(
     clockNote: CLOCK_NOTE,
     latencies,
     steadyState: { before: { at: startedAt, checks: [] } },
-    trials,
+    trials: [],
     summaries: [],
     verdict: { holds: false, reasons: ['running'] },
   };
@@ -233,7 +235,7 @@ export function startExperiment(
           if (outcome.detectedAndNamed) counts.detectedAndNamed++;
           if (outcome.recovered && stuck.length === 0) counts.recovered++;
         }
-        trials.push(finished);
+        log.add(finished);
         trialEmitter.fire(finished);
         if (request.scenario === 'chaos') {
           // From after the warm-up, and again once the event log's history is full (the last bounded buffer to fill).
@@ -279,13 +281,9 @@ export function startExperiment(
       ledger.dispose();
       for (const tabId of tabs) await browser.tabs.close(tabId).catch(() => {});
     }
-    const failedTrials = trials.filter((trial) => trial.arm === 'experiment' && !trial.ok);
-    if (failedTrials.length > 0)
+    if (log.failedExperimentTrials > 0)
       reasons.push(
-        `${failedTrials.length} of ${trials.filter((trial) => trial.arm === 'experiment').length} experiment trials not ok: ${failedTrials
-          .slice(0, 5)
-          .map((trial) => `#${trial.index} ${trial.notes[0] ?? ''}`)
-          .join('; ')}`,
+        `${log.failedExperimentTrials} of ${log.experimentTrials} experiment trials not ok: ${log.failures().join('; ')}`,
       );
     const plannedExperiments =
       request.scenario === 'chaos'
@@ -294,7 +292,16 @@ export function startExperiment(
     if (request.scenario !== 'chaos' && plannedExperiments < request.trials)
       remarks.push(`${request.scenario} runs at most ${plannedExperiments} trial per browser`);
     if (report.interrupted) reasons.push('stopped before every trial ran');
-    report.summaries = summarizeLatencies(trials, latencies, request.seed);
+    try {
+      const final = await log.final();
+      report.trials = final.trials;
+      report.summaries = final.summaries;
+    } catch (error) {
+      reasons.push(`the trials could not be read back from the run's journal: ${(error as Error).message}`);
+      report.trials = log.recent();
+    } finally {
+      await log.dispose().catch(() => {});
+    }
     report.endedAt = Date.now();
     const holds = reasons.length === 0 && !report.interrupted;
     const said = holds ? ['the hypothesis held: steady state before and after, every experiment trial ok'] : reasons;
@@ -307,8 +314,9 @@ export function startExperiment(
     request,
     report: () => ({
       ...report,
-      trials: [...trials],
-      summaries: trials.length > 0 ? summarizeLatencies(trials, latencies, request.seed) : [],
+      // The newest trials and live summaries (LIVE_RESAMPLES): every trial is in the final report.
+      trials: log.recent(),
+      summaries: log.liveSummaries(),
     }),
     onDidFinishTrial: (listener) => trialEmitter.event(listener),
     done,
