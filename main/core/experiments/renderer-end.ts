@@ -13,6 +13,11 @@ import { latency, type Scenario, type TrialContext, type TrialOutcome } from './
 import { expectEvent } from './waiting.ts';
 
 export const END_TIMEOUT_MS = 5000;
+/**
+ * A bad message comes from the page once it has loaded: its end waits for a navigation first, which
+ * on a loaded machine alone has taken 5 s (a 600-fault soak under load).
+ */
+export const BAD_MESSAGE_END_TIMEOUT_MS = 15_000;
 export const PAINT_TIMEOUT_MS = 3000;
 
 const RENDERER_END_LATENCIES = [
@@ -49,6 +54,8 @@ interface RendererEndOptions {
   readonly expected: ExitReason;
   /** Load this URL to recover instead of reloading (a page that would fault again on reload). */
   readonly recoverUrl?: string;
+  /** How long the end may take to be reported after `inject` returned (default END_TIMEOUT_MS). */
+  readonly endTimeoutMs?: number;
 }
 
 /** One renderer-end trial; the tabs of the run that ended with the target are returned for same-site. */
@@ -73,9 +80,10 @@ export async function rendererEndTrial(
     if (fault) await options.inject(context);
     else await options.control?.(context);
     if (fault) {
-      const end = await gone.next(END_TIMEOUT_MS);
+      const endTimeoutMs = options.endTimeoutMs ?? END_TIMEOUT_MS;
+      const end = await gone.next(endTimeoutMs);
       if (!end) {
-        trial.fail(`the renderer's end was not reported within ${END_TIMEOUT_MS} ms`);
+        trial.fail(`the renderer's end was not reported within ${endTimeoutMs} ms`);
       } else {
         if (end.observedAt !== undefined) trial.mark('observed', end.observedAt);
         else trial.note('the shell gave no observation time');
@@ -137,6 +145,7 @@ export const badMessage: Scenario = {
   run: (context) =>
     rendererEndTrial(context, {
       inject: ({ browser, target }) => browser.tabs.navigate(target, BAD_MESSAGE_URL),
+      endTimeoutMs: BAD_MESSAGE_END_TIMEOUT_MS,
       control: ({ browser, target }) => browser.tabs.navigate(target, 'lab://bad-message'),
       expected: 'bad-message',
       recoverUrl: 'lab://live',
