@@ -71,8 +71,8 @@ export const RealRun = Struct({
   lostUpdates: Type.Integer(),
   /** Per critical-section region: the most threads seen inside at once, and the limit. */
   regions: Type.Array(Struct({ region: Name, maxInside: Count, limit: Count }), { maxItems: 8 }),
-  /** Per thread: times it blocked, times it was woken by another, times it entered a critical section. */
-  perThread: Type.Array(Struct({ blocks: Count, wokenBy: Count, csEntries: Count }), { maxItems: 16 }),
+  /** Per thread: times it blocked, times it woke another thread, times it entered a critical section. */
+  perThread: Type.Array(Struct({ blocks: Count, wakes: Count, csEntries: Count }), { maxItems: 16 }),
   /** Bounded waiting: the most critical-section entries of others while one thread waited. */
   maxOvertaken: Count,
   /** The first events of each thread (acquire, release, block, wait, signal, cs-enter, cs-exit). */
