@@ -109,7 +109,10 @@ export function findDeadlock(program: Program, maxStates?: number): SearchResult
 }
 
 /** Every final value of the counter any schedule can leave. */
-export function finalCounters(program: Program, maxStates?: number): { values: number[]; complete: boolean } {
+export function finalCounters(
+  program: Program,
+  maxStates?: number,
+): { values: number[]; complete: boolean; states: number } {
   const values = new Set<number>();
   const result = search(
     program,
@@ -119,5 +122,5 @@ export function finalCounters(program: Program, maxStates?: number): { values: n
     },
     { ...(maxStates ? { maxStates } : {}) },
   );
-  return { values: [...values].sort((a, b) => a - b), complete: result.complete };
+  return { values: [...values].sort((a, b) => a - b), complete: result.complete, states: result.states };
 }

@@ -503,3 +503,14 @@ export function randomRun(
   const result = model.run(maxSteps);
   return { schedule: [...model.schedule], events: [...model.events], outcome: result, state: model.state };
 }
+
+/** `prefix`, then the lowest-numbered ready thread each step until none can step: a found schedule run to its end. */
+export function finishSchedule(program: Program, prefix: readonly number[], maxSteps = 100_000): number[] {
+  let { state } = replay(program, prefix);
+  const schedule = [...prefix];
+  for (let ready = runnable(state); ready.length > 0 && schedule.length < maxSteps; ready = runnable(state)) {
+    state = step(program, state, ready[0]!).state;
+    schedule.push(ready[0]!);
+  }
+  return schedule;
+}
