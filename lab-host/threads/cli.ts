@@ -54,7 +54,7 @@ const result = await runThreadsLab({
   ...(gapAt ? { gapAt } : {}),
   ...(raceRuns ? { raceRuns } : {}),
   processVsThread: !values['no-processes'],
-  onProgress: (line) => console.log(line),
+  onProgress: ({ line }) => console.log(line),
 });
 
 const checker = compileChecker(ThreadsLabResult);

@@ -7,8 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ThreadsLabResult } from '../../protocol/labs/threads-result.ts';
+import { ThreadsLabProgress, ThreadsLabResult } from '../../protocol/labs/threads-result.ts';
 import { compileChecker } from '../../protocol/rpc/schema.ts';
+import { runThreadsLab } from './threads-lab.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'lab-threads-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,6 +19,27 @@ const cli = (args: string[]) =>
     encoding: 'utf8',
     timeout: 240_000,
   });
+
+describe('runThreadsLab', () => {
+  it('reports each race run as it ends (a valid progress record), and stops on its signal', async () => {
+    const controller = new AbortController();
+    const seen: ThreadsLabProgress[] = [];
+    const lab = runThreadsLab({
+      quick: true,
+      raceRuns: 3,
+      processVsThread: false,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        seen.push(progress);
+        if (progress.race) controller.abort();
+      },
+    });
+    await expect(lab).rejects.toThrow(/abort/i);
+    expect(seen).toHaveLength(1);
+    expect(compileChecker(ThreadsLabProgress).check(seen[0])).toBe(true);
+    expect(seen[0]!.race).toMatchObject({ program: 'race', threads: 4, iterations: 2000 });
+  }, 60_000);
+});
 
 describe('npm run lab:threads', () => {
   it('writes a result that matches its schema: lost updates without a lock, none with each primitive, replays that agree, a copy per process', () => {

@@ -9,6 +9,7 @@ import {
   type ModelFinding,
   type RealRun,
   type ReplayResult,
+  type ThreadsLabProgress,
   type ThreadsLabResult,
 } from '../../protocol/labs/threads-result.ts';
 import { runEnvironment } from '../ipc/environment.ts';
@@ -31,7 +32,7 @@ export interface ThreadsLabOptions {
   /** Smaller runs throughout. */
   readonly quick?: boolean;
   readonly processVsThread?: boolean;
-  readonly onProgress?: (line: string) => void;
+  readonly onProgress?: (progress: ThreadsLabProgress) => void;
   readonly signal?: AbortSignal;
 }
 
@@ -41,7 +42,8 @@ const BLOCKING = ['mutex', 'binary-semaphore', 'counting-semaphore', 'monitor-bu
 
 export async function runThreadsLab(options: ThreadsLabOptions = {}): Promise<ThreadsLabResult> {
   const startedAt = new Date().toISOString();
-  const say = options.onProgress ?? (() => {});
+  const report = options.onProgress ?? (() => {});
+  const say = (line: string) => report({ line });
   const threads = options.threads ?? 4;
   const iterations = options.iterations ?? (options.quick ? 2000 : 20_000);
   const gapSpins = options.gapSpins ?? 200;
@@ -58,9 +60,11 @@ export async function runThreadsLab(options: ThreadsLabOptions = {}): Promise<Th
       checkAbort();
       const run = await pool.runFree(raceProgram, { gapSpins, seed, iterations });
       race.push(run);
-      say(
-        `race ${seed}/${raceRuns}: ${run.final} of ${run.expected}, ${run.lostUpdates} lost updates (${run.wallMs} ms)`,
-      );
+      if (run.error) errors.push(`race ${seed}: ${run.error}`);
+      report({
+        line: `race ${seed}/${raceRuns}: ${run.final} of ${run.expected}, ${run.lostUpdates} lost updates (${run.wallMs} ms)`,
+        race: run,
+      });
     }
     for (const id of [...BLOCKING, ...SPINNING]) {
       checkAbort();
@@ -70,9 +74,10 @@ export async function runThreadsLab(options: ThreadsLabOptions = {}): Promise<Th
       const run = await pool.runFree(program, { gapSpins, seed: 1, iterations: its });
       primitives.push(run);
       if (run.error) errors.push(`${id}: ${run.error}`);
-      say(
-        `${id}: ${run.final} of ${run.expected}, ${run.lostUpdates} lost; most inside ${run.regions.map((r) => `${r.region} ${r.maxInside}/${r.limit}`).join(', ')}; most overtaken ${run.maxOvertaken}`,
-      );
+      report({
+        line: `${id}: ${run.final} of ${run.expected}, ${run.lostUpdates} lost; most inside ${run.regions.map((r) => `${r.region} ${r.maxInside}/${r.limit}`).join(', ')}; most overtaken ${run.maxOvertaken}`,
+        primitive: run,
+      });
     }
 
     checkAbort();
@@ -95,9 +100,10 @@ export async function runThreadsLab(options: ThreadsLabOptions = {}): Promise<Th
       const result = await replayOnThreads(pool, program, schedule);
       replays.push(result);
       if (!result.agree) errors.push(`replay ${program.id}: differs at event ${result.firstDifference}`);
-      say(
-        `replay ${program.id}: ${schedule.length} steps, ${result.agree ? 'the same' : 'DIFFERENT'} event for event; final ${result.realFinal} (model ${result.modelFinal})`,
-      );
+      report({
+        line: `replay ${program.id}: ${schedule.length} steps, ${result.agree ? 'the same' : 'DIFFERENT'} event for event; final ${result.realFinal} (model ${result.modelFinal})`,
+        replay: result,
+      });
     }
 
     let pvt: ThreadsLabResult['processVsThread'] = null;

@@ -151,3 +151,15 @@ export const ThreadsLabResult = Struct({
   errors: Type.Array(Text(2048), { maxItems: 64 }),
 });
 export type ThreadsLabResult = Static<typeof ThreadsLabResult>;
+
+/**
+ * What a run reports while it goes, in order: a line for the log, and each real run or replay as
+ * soon as it is done (so a page can count lost updates live).
+ */
+export const ThreadsLabProgress = Struct({
+  line: Text(1024),
+  race: Type.Optional(RealRun),
+  primitive: Type.Optional(RealRun),
+  replay: Type.Optional(ReplayResult),
+});
+export type ThreadsLabProgress = Static<typeof ThreadsLabProgress>;
