@@ -78,6 +78,17 @@ describe('threads on real workers: free runs', () => {
     const after = await pool.runFree(makeProgram('mutex', { threads: 2, iterations: 10 }));
     expect(after.final).toBe(20);
   });
+
+  it('a run stopped by its signal ends at once with "aborted", its threads ended, and the pool goes on', async () => {
+    const endless = makeProgram('race', { threads: 2, iterations: 10_000_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    const run = await pool.runFree(endless, { gapSpins: 1000, signal: controller.signal });
+    expect(run.error).toBe('aborted');
+    expect(run.final).toBeLessThan(run.expected);
+    const after = await pool.runFree(makeProgram('binary-semaphore', { threads: 2, iterations: 10 }));
+    expect(after.final).toBe(20);
+  });
 });
 
 describe('threads on real workers: replaying model schedules', () => {

@@ -48,6 +48,10 @@ export interface FreeRunOptions {
   readonly napWhileSpinning?: boolean;
   /** For the result only: the iterations the program was made with. */
   readonly iterations?: number;
+  /** For the result only: where the program's gap is. */
+  readonly gapAt?: RealRun['gapAt'];
+  /** Ends the run (its threads are terminated) and reports it as aborted. */
+  readonly signal?: AbortSignal;
 }
 
 export interface ReplayOutcome {
@@ -124,14 +128,25 @@ export class ThreadPool {
       // Released together, so the threads overlap from their first instruction.
       Atomics.store(view, START, 1);
       Atomics.notify(view, START);
-      results = await withDeadline(Promise.all(replies), deadline, 'the threads to finish (a deadlock?)');
+      results = await withDeadline(
+        Promise.all(replies),
+        deadline,
+        'the threads to finish (a deadlock?)',
+        options.signal,
+      );
     } catch (caught) {
       error = caught instanceof Error ? caught.message : String(caught);
       await stop();
     }
     const wallMs = performance.now() - started;
     error ??= results.find((reply) => reply.error)?.error;
-    return summarize(program, layout, view, results, { gapSpins, wallMs, iterations: options.iterations ?? 0, error });
+    return summarize(program, layout, view, results, {
+      gapSpins,
+      wallMs,
+      iterations: options.iterations ?? 0,
+      error,
+      gapAt: options.gapAt,
+    });
   }
 
   /**
@@ -235,18 +250,23 @@ export class ThreadPool {
   }
 }
 
-async function withDeadline<T>(promise: Promise<T>, deadline: number, what: string): Promise<T> {
+async function withDeadline<T>(promise: Promise<T>, deadline: number, what: string, signal?: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () => reject(new Error(`timed out waiting for ${what}`)),
       Math.max(0, deadline - performance.now()),
     );
+    onAbort = () => reject(new Error('aborted'));
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
   try {
     return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -255,7 +275,13 @@ function summarize(
   layout: Layout,
   view: Int32Array,
   replies: JobReply[],
-  run: { gapSpins: number; wallMs: number; iterations: number; error: string | undefined },
+  run: {
+    gapSpins: number;
+    wallMs: number;
+    iterations: number;
+    error: string | undefined;
+    gapAt: RealRun['gapAt'] | undefined;
+  },
 ): RealRun {
   const final = program.counter ? view[layout.mem + layout.cells.base[program.counter.v]!]! : 0;
   const expected = program.counter?.expected ?? 0;
@@ -264,6 +290,7 @@ function summarize(
     threads: program.threads.length,
     iterations: run.iterations,
     gapSpins: run.gapSpins,
+    ...(run.gapAt ? { gapAt: run.gapAt } : {}),
     expected,
     final,
     lostUpdates: expected - final,

@@ -58,7 +58,8 @@ export async function runThreadsLab(options: ThreadsLabOptions = {}): Promise<Th
     const raceProgram = makeProgram('race', { threads, iterations, gapAt });
     for (let seed = 1; seed <= raceRuns; seed++) {
       checkAbort();
-      const run = await pool.runFree(raceProgram, { gapSpins, seed, iterations });
+      const run = await pool.runFree(raceProgram, { gapSpins, seed, iterations, gapAt, signal: options.signal });
+      checkAbort();
       race.push(run);
       if (run.error) errors.push(`race ${seed}: ${run.error}`);
       report({
@@ -71,7 +72,8 @@ export async function runThreadsLab(options: ThreadsLabOptions = {}): Promise<Th
       const spinning = SPINNING.includes(id);
       const its = spinning ? Math.max(1, Math.floor(iterations / 20)) : iterations;
       const program = makeProgram(id, { threads: spinning ? 2 : threads, iterations: its, gapAt });
-      const run = await pool.runFree(program, { gapSpins, seed: 1, iterations: its });
+      const run = await pool.runFree(program, { gapSpins, seed: 1, iterations: its, gapAt, signal: options.signal });
+      checkAbort();
       primitives.push(run);
       if (run.error) errors.push(`${id}: ${run.error}`);
       report({

@@ -65,6 +65,8 @@ export const RealRun = Struct({
   iterations: Count,
   /** Busy-spin iterations each `gap` instruction costs (the preemption window made real). */
   gapSpins: Count,
+  /** Where the counter's read-modify-write has its gap: between load and store, after the store, nowhere. */
+  gapAt: Type.Optional(Type.Union([Type.Literal('load-store'), Type.Literal('after-store'), Type.Literal('none')])),
   expected: Type.Integer(),
   final: Type.Integer(),
   /** expected - final: increments overwritten by a thread that read the counter before them. */
