@@ -79,6 +79,22 @@ describe('threads on real workers: free runs', () => {
     expect(after.final).toBe(20);
   });
 
+  it("a program's own mistake on one thread ends the run at once with that thread's error", async () => {
+    const program = {
+      id: 'bad-unlock',
+      title: 'T1 unlocks a mutex T0 holds',
+      vars: {},
+      mutexes: ['m'],
+      threads: [
+        { name: 'T0', code: [{ op: 'lock', obj: 'm' } as const, { op: 'lock', obj: 'm' } as const] },
+        { name: 'T1', code: [{ op: 'gap' } as const, { op: 'unlock', obj: 'm' } as const] },
+      ],
+    };
+    const run = await pool.runFree(program, { gapSpins: 1_000_000, timeoutMs: 60_000 });
+    // Its own error, not "timed out": it did not wait out the deadline for the thread left parked.
+    expect(run.error).toMatch(/^T[01]@1: (unlocks m it does not hold|locks m it already holds)$/);
+  }, 90_000);
+
   it('a run stopped by its signal ends at once with "aborted", its threads ended, and the pool goes on', async () => {
     const endless = makeProgram('race', { threads: 2, iterations: 10_000_000 });
     const controller = new AbortController();

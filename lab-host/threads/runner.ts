@@ -128,8 +128,15 @@ export class ThreadPool {
       // Released together, so the threads overlap from their first instruction.
       Atomics.store(view, START, 1);
       Atomics.notify(view, START);
+      // A thread that failed (a program's own mistake) may leave the others parked for good: stop at once.
+      const failFast = replies.map((reply) =>
+        reply.then((result) => {
+          if (result.error) throw new Error(result.error);
+          return result;
+        }),
+      );
       results = await withDeadline(
-        Promise.all(replies),
+        Promise.all(failFast),
         deadline,
         'the threads to finish (a deadlock?)',
         options.signal,
