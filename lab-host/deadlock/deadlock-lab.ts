@@ -153,7 +153,16 @@ export async function runDeadlockLab(options: DeadlockLabOptions = {}): Promise<
     for (const { scene, policy, action } of recoveries.filter((r) => scenes.includes(r.scene))) {
       options.signal?.throwIfAborted();
       const batch = await runScene(
-        { scene, philosophers, strategy: 'none', runs, seed, rounds, recovery: { policy, action } },
+        {
+          scene,
+          philosophers,
+          strategy: 'none',
+          runs,
+          seed,
+          rounds,
+          recovery: { policy, action },
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
         pool,
       );
       const records = batch.runs.flatMap((run) => run.recoveries);

@@ -12,8 +12,34 @@ afterAll(() => pool.close());
 
 const RUNS = 6;
 const ROUNDS = 2;
-const batch = (scene: Scene, strategy: Strategy, philosophers = 5, runs = RUNS) =>
-  runScene({ scene, strategy, philosophers, runs, seed: 18, rounds: ROUNDS }, pool);
+/** Which of the four conditions held in at least one live snapshot of the real table. */
+let conditionsSeen = new Set<string>();
+const batch = (scene: Scene, strategy: Strategy, philosophers = 5, runs = RUNS) => {
+  conditionsSeen = new Set();
+  return runScene(
+    {
+      scene,
+      strategy,
+      philosophers,
+      runs,
+      seed: 18,
+      rounds: ROUNDS,
+      onSnapshot: (_run, _snapshot, detection) => {
+        for (const [name, condition] of Object.entries(detection.conditions))
+          if (condition.holds) conditionsSeen.add(name);
+      },
+    },
+    pool,
+  );
+};
+
+/** The condition each switch breaks, as the detector names it. */
+const BROKEN = {
+  'lock-order': 'circularWait',
+  'all-or-none': 'holdAndWait',
+  preemption: 'noPreemption',
+  shareable: 'mutualExclusion',
+} as const;
 
 const summary = (result: SceneBatch) =>
   `${result.scene}${result.philosophers ? ` x${result.philosophers}` : ''} ${result.strategy}: ${result.deadlocks}/${result.runs.length} deadlocked, outcomes ${result.runs.map((run) => run.outcome).join(',')}, restarts ${result.runs.map((run) => run.restarts).join(',')}`;
@@ -40,6 +66,7 @@ describe.each([
     const result = await batch(scene, 'none', philosophers);
     console.log(summary(result));
     expect(result.deadlocks).toBeGreaterThan(0);
+    expect([...conditionsSeen].sort()).toEqual(['circularWait', 'holdAndWait', 'mutualExclusion', 'noPreemption']);
     const model = exploreAll({ scene, philosophers, strategy: 'none', rounds: 1 });
     const modelKeys = new Set(model.deadlocks.map(tableKey));
     for (const run of result.runs.filter((r) => r.deadlock)) {
@@ -56,15 +83,22 @@ describe.each([
   }, 240_000);
 
   it.each(['lock-order', 'all-or-none', 'preemption', 'banker'] as const)(
-    'with %s: no run deadlocks, every thread does all its work',
-    async (strategy) => expectNoDeadlock(await batch(scene, strategy, philosophers), threads),
+    'with %s: no run deadlocks, every thread does all its work; the broken condition never held in a live snapshot',
+    async (strategy) => {
+      expectNoDeadlock(await batch(scene, strategy, philosophers), threads);
+      if (strategy !== 'banker') expect(conditionsSeen.has(BROKEN[strategy])).toBe(false);
+      // Under preemption a cycle may close for a moment: it is broken by taking a lock away.
+      if (strategy !== 'preemption') expect(conditionsSeen.has('circularWait')).toBe(false);
+    },
     240_000,
   );
 
   it('with a shareable resource: no deadlock where the scene only reads, else not applicable', async () => {
     const result = await batch(scene, 'shareable', philosophers);
-    if (scene === 'audit') expectNoDeadlock(result, threads);
-    else
+    if (scene === 'audit') {
+      expectNoDeadlock(result, threads);
+      expect(conditionsSeen.has('mutualExclusion')).toBe(false);
+    } else
       expect(result).toMatchObject({
         applicable: false,
         runs: [],
