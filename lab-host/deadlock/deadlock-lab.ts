@@ -41,6 +41,9 @@ export interface DeadlockLabOptions {
   readonly watchdogThresholdMs?: number;
   readonly onProgress?: (progress: DeadlockLabProgress) => void;
   readonly signal?: AbortSignal;
+  /** A bundled lab host passes its built files: the lock worker and the sync-call peer. */
+  readonly workerEntry?: URL;
+  readonly syncPeerEntry?: string;
 }
 
 /**
@@ -127,7 +130,7 @@ export async function runDeadlockLab(options: DeadlockLabOptions = {}): Promise<
   const strategies: StrategyRow[] = [];
   const models: ModelCheck[] = [];
   const recovery: RecoveryRow[] = [];
-  const pool = new LockWorkerPool();
+  const pool = new LockWorkerPool(options.workerEntry);
   try {
     for (const scene of scenes) {
       for (const strategy of STRATEGIES) {
@@ -192,11 +195,12 @@ export async function runDeadlockLab(options: DeadlockLabOptions = {}): Promise<
 
   options.signal?.throwIfAborted();
   const threshold = options.watchdogThresholdMs ?? 2000;
-  const bothSync = await runSyncCallScene({ mode: 'both-sync', thresholdMs: threshold });
+  const peerEntry = options.syncPeerEntry ? { peerEntry: options.syncPeerEntry } : {};
+  const bothSync = await runSyncCallScene({ mode: 'both-sync', thresholdMs: threshold, ...peerEntry });
   say(
     `ignoring it, both call synchronously: deadlocked ${bothSync.deadlocked}, watchdog ${bothSync.detectedByWatchdog ? `reported it after ${bothSync.detectedAfterMs} ms` : 'did not report'}, ended: ${bothSync.peers.map((p) => p.ended).join(', ')}`,
   );
-  const oneWay = await runSyncCallScene({ mode: 'one-way', thresholdMs: threshold });
+  const oneWay = await runSyncCallScene({ mode: 'one-way', thresholdMs: threshold, ...peerEntry });
   say(`Chrome's rule, one side calls: answered ${oneWay.peers[0]?.gotAnswer}, deadlocked ${oneWay.deadlocked}`);
 
   const { off, on } = compareAging({ seed });
