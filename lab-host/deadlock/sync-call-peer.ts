@@ -11,6 +11,7 @@
  */
 import { openSync, readSync, writeSync } from 'node:fs';
 import { Socket } from 'node:net';
+import { Worker } from 'node:worker_threads';
 
 interface PeerArgs {
   readonly name: string;
@@ -24,6 +25,14 @@ interface PeerArgs {
 }
 
 const args = JSON.parse(process.argv[2]!) as PeerArgs;
+
+// A deadlocked main thread never sees its parent go away: a small thread watches for that instead
+// and ends this process, so a lab host that dies mid-scene leaves no process blocked forever.
+new Worker(
+  `const parent = process.ppid;
+   setInterval(() => { if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL'); }, 250);`,
+  { eval: true },
+).unref();
 const send = (message: object) => process.send?.(message);
 
 const callsOut = openSync(args.calls.mine, 'r+');

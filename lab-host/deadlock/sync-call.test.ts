@@ -1,7 +1,8 @@
 // "Ignoring it": two real processes calling each other synchronously deadlock; the watchdog sees
 // their heartbeats stop and they are ended, leaving no process behind. Chrome's rule (one side only
 // calls synchronously) returns.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HeartbeatWatchdog } from './heartbeat-watchdog.ts';
 import { runSyncCallScene } from './sync-call.ts';
@@ -49,6 +50,48 @@ describe('two processes making synchronous calls to each other', () => {
     ]);
     expect(result.rule).toContain('never makes a synchronous call to a renderer');
     expect(children()).toBe('');
+  }, 120_000);
+});
+
+/** A process's kernel state letter (R, S, Z, ...), or null once it is gone. */
+const state = (pid: number) => {
+  try {
+    return /\) (\w)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1] ?? null;
+  } catch {
+    return null;
+  }
+};
+const pgrep = (...args: string[]) => {
+  try {
+    return execFileSync('pgrep', args, { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+const blockedInPipeRead = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/wchan`, 'utf8').includes('pipe_read');
+  } catch {
+    return false;
+  }
+};
+
+describe('a lab host that dies mid-deadlock', () => {
+  it('leaves no process blocked: each deadlocked peer ends itself once its parent is gone', async () => {
+    const script = `import { runSyncCallScene } from ${JSON.stringify(new URL('./sync-call.ts', import.meta.url).href)};
+      await runSyncCallScene({ mode: 'both-sync', thresholdMs: 600000, timeoutMs: 600000 });`;
+    const host = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: 'ignore' });
+    const peers = () => pgrep('-P', String(host.pid), '-f', 'sync-call-peer');
+    // Both peers started and really blocked in read(2) on their answers FIFO.
+    await expect
+      .poll(() => peers().length === 2 && peers().every(blockedInPipeRead), { timeout: 60_000, interval: 200 })
+      .toBe(true);
+    const pids = peers();
+    host.kill('SIGKILL');
+    // Gone, or a zombie waiting for whoever reaps orphans here: either way no longer running.
+    await expect
+      .poll(() => pids.map(state).every((s) => s === null || s === 'Z'), { timeout: 30_000, interval: 200 })
+      .toBe(true);
   }, 120_000);
 });
 
