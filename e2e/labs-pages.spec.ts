@@ -58,6 +58,12 @@ test('the Labs menu opens lab://labs, its IPC link opens lab://ipc: six kinds, i
   await expect(labs.locator('[data-lab="deadlock"]')).toContainText('banker');
   expect(await bodyText(labs)).not.toContain(MISSING);
   await app.screenshot('labs-index-en');
+  await labs.getByRole('button', { name: '한국어' }).click();
+  await expect(labs.getByRole('heading', { level: 1 })).toHaveText('실험실');
+  await expect(labs.locator('[data-lab="ipc"] h2')).toHaveText('IPC 실험실');
+  expect(await bodyText(labs)).not.toContain(MISSING);
+  await app.screenshot('labs-index-ko');
+  await labs.getByRole('button', { name: 'English' }).click();
 
   await labs.getByRole('link', { name: 'Open the IPC lab' }).click();
   await expect(omnibox).toHaveValue('lab://ipc', { timeout: 15_000 });
