@@ -3,9 +3,17 @@
 // ArrowDown, Home, End move over the labs that exist; Enter opens one; Escape or Tab closes.
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useBrowserClient } from '../connection/use-browser.ts';
-import { Icon } from '../shared/icons.tsx';
 import { LABS_MENU_ITEMS, nextEnabled } from './labs-menu.ts';
 import './labs-menu.css';
+
+/** Material's "school" glyph: the flask is the Experiments button's. */
+function LabsIcon() {
+  return (
+    <svg className="icon" width={16} height={16} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M5 13.18v4L12 21l7-3.82v-4L12 17l-7-3.82zM12 3L1 9l11 6 9-4.91V17h2V9L12 3z" fill="currentColor" />
+    </svg>
+  );
+}
 
 export function LabsMenu({ disabled }: { disabled: boolean }) {
   const client = useBrowserClient();
@@ -91,7 +99,7 @@ export function LabsMenu({ disabled }: { disabled: boolean }) {
           }
         }}
       >
-        <Icon name="flask" size={16} />
+        <LabsIcon />
         <span>Labs</span>
       </button>
       {open && (
