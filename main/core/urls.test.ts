@@ -26,6 +26,21 @@ describe('resolveUrl', () => {
     });
   });
 
+  it('resolves the lab index and the IPC lab, one site, so the index links to a lab in the same tab', () => {
+    expect(resolveUrl('lab://labs', { typed: true })).toEqual({
+      kind: 'page',
+      url: 'lab://labs',
+      site: 'labs',
+      title: 'Labs',
+    });
+    expect(resolveUrl('lab://ipc', { typed: false })).toEqual({
+      kind: 'page',
+      url: 'lab://ipc',
+      site: 'labs',
+      title: 'IPC lab',
+    });
+  });
+
   it('honours debug URLs only when typed', () => {
     expect(resolveUrl('chrome://crash', { typed: true })).toEqual({ kind: 'debug', action: 'crash' });
     expect(resolveUrl(' chrome://GPUHANG ', { typed: true })).toEqual({ kind: 'debug', action: 'gpuhang' });

@@ -15,6 +15,9 @@ export const BUILT_IN_PAGES = {
   'same-site-a': { title: 'Same site A', site: 'pair' },
   'same-site-b': { title: 'Same site B', site: 'pair' },
   'bad-message': { title: 'Bad message', site: 'bad' },
+  // The labs are one site: the index links to each lab in the same tab (a relative link, same origin).
+  labs: { title: 'Labs', site: 'labs' },
+  ipc: { title: 'IPC lab', site: 'labs' },
 } as const satisfies Record<string, { title: string; site: string }>;
 
 export type BuiltInPage = keyof typeof BUILT_IN_PAGES;

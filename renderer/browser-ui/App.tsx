@@ -13,6 +13,7 @@ import { ProcessPanel } from './process-drawer/ProcessPanel.tsx';
 import { DEFAULT_PANEL_VIEW, type PanelView } from './process-drawer/panel-views.ts';
 import { StatusBar } from './status-bar/StatusBar.tsx';
 import { TabStrip } from './tab-strip/TabStrip.tsx';
+import { LabsMenu } from './labs-menu/LabsMenu.tsx';
 import { Toolbar } from './toolbar/Toolbar.tsx';
 import { TourPanel } from './tours/TourPanel.tsx';
 import { ToursMenu } from './tours/ToursMenu.tsx';
@@ -128,6 +129,7 @@ function BrowserWindow({ client }: { client: BrowserClient }) {
             onToggle={() => setPanel((open) => (open === 'experiments' ? undefined : 'experiments'))}
           />
           <ToursMenu tours={TOURS} activeId={tour.run?.tour.id} disabled={!view} onStart={tour.start} />
+          <LabsMenu disabled={!view} />
         </Toolbar>
         {pluginNotice && (
           <PluginHostInfobar

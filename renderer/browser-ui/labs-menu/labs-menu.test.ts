@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { LABS_MENU_ITEMS, nextEnabled } from './labs-menu.ts';
+
+describe('the Labs menu', () => {
+  it('opens the lab index first, then each available lab; coming labs have no URL', () => {
+    expect(LABS_MENU_ITEMS[0]).toMatchObject({ id: 'labs', url: 'lab://labs' });
+    expect(LABS_MENU_ITEMS.filter((item) => item.url).map((item) => item.url)).toEqual(['lab://labs', 'lab://ipc']);
+    for (const item of LABS_MENU_ITEMS.filter((candidate) => !candidate.url))
+      expect(item.summary, item.id).toMatch(/^Coming: /);
+    expect(new Set(LABS_MENU_ITEMS.map((item) => item.id)).size).toBe(LABS_MENU_ITEMS.length);
+  });
+
+  it('moves the keyboard focus over available items only, wrapping around', () => {
+    expect(nextEnabled(LABS_MENU_ITEMS, 0, 1)).toBe(1);
+    // From the IPC lab down: threads and deadlock are coming, so back to the index.
+    expect(nextEnabled(LABS_MENU_ITEMS, 1, 1)).toBe(0);
+    expect(nextEnabled(LABS_MENU_ITEMS, 0, -1)).toBe(1);
+    expect(nextEnabled([{ id: 'x', title: 'x', summary: 'x' }], 0, 1)).toBe(0);
+  });
+});
