@@ -39,7 +39,7 @@ describe('the recorded run (fixture)', () => {
   it('is a lab-ipc/1 result with every kind measured at more than one size', () => {
     const checker = compileChecker(IpcLabResult);
     expect(checker.check(recorded), checker.check(recorded) ? '' : checker.explain(recorded)).toBe(true);
-    expect(new Set(result.channels.map((channel) => channel.kind))).toEqual(new Set(IPC_KINDS));
+    expect(new Set(result.channels.map((channel) => channel.kind))).toEqual(new Set([...IPC_KINDS, 'app-channel']));
     for (const channel of result.channels) expect(channel.sizes.length, channel.id).toBeGreaterThan(1);
   });
 });
@@ -67,6 +67,12 @@ describe('the six kinds', () => {
     ]);
     expect(cards.flatMap((card) => card.channels).length).toBe(result.channels.length);
     for (const card of cards) expect(card.channels.length, card.id).toBeGreaterThan(0);
+    // The app's own channels come last, after the notes' six.
+    expect(cards.at(-1)!.channels.map((channel) => channel.id)).toEqual([
+      'app/child-process-ipc',
+      'app/websocket',
+      'app/message-port',
+    ]);
   });
 
   it("carry a stand-in's label and the reason it gives", () => {
@@ -157,7 +163,7 @@ describe('what the charts draw', () => {
       ['anonymous-pipe', 'named-pipe', 'unix-socket', 'tcp-loopback', 'message-queue', 'shared-memory'].sort(),
     );
     expect(rows.published.find((row) => row.kind === 'shared-memory')!.us).toBe(REFERENCES.roundTripUs.sharedMemory);
-    expect(rows.ours.length).toBe(result.channels.length);
+    expect(rows.ours.length).toBe(result.channels.filter((channel) => channel.kind !== 'app-channel').length);
     expect(rows.kinds[0]).toBe('shared-memory');
     // No published figure for the file, but ours is there.
     expect(rows.kinds).toContain('file');

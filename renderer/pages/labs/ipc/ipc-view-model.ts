@@ -43,7 +43,7 @@ export function measuredCount(channels: readonly ChannelResult[]): number {
 }
 
 export interface KindCard {
-  readonly id: NoteKind;
+  readonly id: NoteKind | typeof APP_CHANNELS_CARD.id;
   /** What ran for this kind (none before a run). */
   readonly channels: readonly Pick<
     ChannelResult,
@@ -51,9 +51,12 @@ export interface KindCard {
   >[];
 }
 
-/** A card per note kind, with the channels that ran for it. */
+/** The app's own channels (child-process IPC, WebSocket, MessagePort): a card after the notes' six. */
+export const APP_CHANNELS_CARD = { id: 'app-channel', kinds: ['app-channel'] } as const;
+
+/** A card per note kind, then the app's own channels, each with the channels that ran for it. */
 export function kindCards(channels: readonly ChannelResult[]): KindCard[] {
-  return NOTE_KINDS.map(({ id, kinds }) => ({
+  return [...NOTE_KINDS, APP_CHANNELS_CARD].map(({ id, kinds }) => ({
     id,
     channels: channels
       .filter((channel) => (kinds as readonly IpcKind[]).includes(channel.kind))
@@ -153,12 +156,15 @@ export function referenceRows(
     .map(([name, us]) => ({ kind: REFERENCE_KINDS[name]!, us }));
   const sizes = channels.flatMap((channel) => channel.sizes.map((size) => size.bytes));
   const bytes = sizes.length ? Math.min(...sizes) : undefined;
-  const ours = channels.flatMap((channel) => {
-    const size = channel.sizes.find((candidate) => candidate.bytes === bytes);
-    return size && size.latencyUs.samples > 0 && size.latencyUs.p50 > 0
-      ? [{ kind: channel.kind, channel: channel.id, us: size.latencyUs.p50 }]
-      : [];
-  });
+  // The notes' kinds only: the published figures have nothing for the app's own channels.
+  const ours = channels
+    .filter((channel) => channel.kind !== 'app-channel')
+    .flatMap((channel) => {
+      const size = channel.sizes.find((candidate) => candidate.bytes === bytes);
+      return size && size.latencyUs.samples > 0 && size.latencyUs.p50 > 0
+        ? [{ kind: channel.kind, channel: channel.id, us: size.latencyUs.p50 }]
+        : [];
+    });
   const present = new Set<IpcKind>([...published.map((row) => row.kind), ...ours.map((row) => row.kind)]);
   const kinds = NOTE_KINDS.flatMap((note) => note.kinds as readonly IpcKind[]).filter((kind) => present.has(kind));
   return { bytes, published, ours, kinds };
