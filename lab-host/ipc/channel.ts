@@ -3,7 +3,7 @@
  * Every wait has a deadline, and a peer that dies ends every wait at once with `PeerGoneError`.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import path from 'node:path';
+import { ipcLabEntries } from './entry-paths.ts';
 
 export interface Channel {
   /** The peer's process id (a threads channel: this process's). */
@@ -48,7 +48,7 @@ export class PeerProcess {
   exit: PeerExit | undefined;
   private readonly stderr: string[] = [];
 
-  constructor(config: PeerConfig, stdio: StdioOptions = ['ignore', 'inherit', 'pipe'], entry = PEER_ENTRY) {
+  constructor(config: PeerConfig, stdio: StdioOptions = ['ignore', 'inherit', 'pipe'], entry = ipcLabEntries().peer) {
     const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
     // Under Electron (the lab host as a utilityProcess) execPath is Electron itself: run it as Node.
     const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
@@ -92,9 +92,6 @@ export class PeerProcess {
     clearTimeout(timer);
   }
 }
-
-/** Where `peer.ts` is; a bundled lab host passes its own built entry instead. */
-export const PEER_ENTRY = path.join(import.meta.dirname, 'peer.ts');
 
 /** What a peer is told on its command line. */
 export type PeerConfig =
