@@ -15,6 +15,8 @@ export const BUILT_IN_PAGES = {
   'same-site-a': { title: 'Same site A', site: 'pair' },
   'same-site-b': { title: 'Same site B', site: 'pair' },
   'bad-message': { title: 'Bad message', site: 'bad' },
+  // Of the IPC lab's site (LAB_PAGE_SITES), so the browser grants it a lab channel.
+  'lab-host': { title: 'Lab host', site: 'ipc' },
 } as const satisfies Record<string, { title: string; site: string }>;
 
 export type BuiltInPage = keyof typeof BUILT_IN_PAGES;
