@@ -62,8 +62,13 @@ export class LabProcessHost {
         if (expected || this.disposed) return;
         const restarting = !this.host.crashes.exhausted;
         this.crashEmitter.fire({ recentCrashes, restarting });
+        // On the next turn: an exit can come while the start that made this child is still settling
+        // (a crash right after it became ready), and start() would hand back that settled start.
         // A failed restart is recorded (launch-failed) and shown; the next page's ask tries again.
-        if (restarting) this.host.start().catch(() => {});
+        if (restarting)
+          options.clock.setTimeout(() => {
+            if (!this.disposed) this.host.start().catch(() => {});
+          }, 0);
       }),
     );
   }
