@@ -78,7 +78,9 @@ export async function buildNativeAddon(options: { force?: boolean; output?: stri
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
+// Run as a script, not when bundled into the lab host (whose bundle file is then argv[1] too).
+const ranAsScript = process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename;
+if (ranAsScript && path.basename(import.meta.filename) === 'build.ts') {
   const result = await buildNativeAddon({ force: process.argv.includes('--force') });
   console.log(
     result.ok
