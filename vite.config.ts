@@ -5,7 +5,10 @@
 //   preload/tab-preload.ts   -> dist-electron/tab-preload.cjs
 //   gpu-worker/main.ts       -> dist-electron/gpu-worker.js  (utility process; ESM)
 //   plugin-host/main.ts      -> dist-electron/plugin-host.js (utility process; ESM)
-// vite-plugin-electron (array API) runs the five Node-side builds after the renderer's; it makes
+//   lab-host/main.ts         -> dist-electron/lab-host.js    (utility process; ESM), with the IPC lab's
+//     peer process (lab-ipc-peer.js), ring thread (lab-ipc-ring-worker.js) and MessagePort thread (lab-ipc-port-worker.js) beside it, under the
+//     names lab-host/built-entries.ts expects
+// vite-plugin-electron (array API) runs the Node-side builds after the renderer's; it makes
 // `electron` and Node built-ins external. `vite build` never starts Electron; `vite` (dev) would,
 // and cannot here (no Electron binary). Tests use vitest.config.ts, not this file.
 import path from 'node:path';
@@ -62,6 +65,10 @@ export default defineConfig({
       nodeEntry('preload/tab-preload.ts', 'tab-preload.cjs', 'cjs'),
       nodeEntry('gpu-worker/main.ts', 'gpu-worker.js', 'es', { external: NODE_EXTERNALS }),
       nodeEntry('plugin-host/main.ts', 'plugin-host.js', 'es', { external: NODE_EXTERNALS }),
+      nodeEntry('lab-host/main.ts', 'lab-host.js', 'es', { external: NODE_EXTERNALS }),
+      nodeEntry('lab-host/ipc/peer.ts', 'lab-ipc-peer.js', 'es', { external: NODE_EXTERNALS }),
+      nodeEntry('lab-host/ipc/shm-threads-worker.ts', 'lab-ipc-ring-worker.js', 'es', { external: NODE_EXTERNALS }),
+      nodeEntry('lab-host/ipc/app-port-worker.ts', 'lab-ipc-port-worker.js', 'es', { external: NODE_EXTERNALS }),
     ]),
   ],
   build: {

@@ -1,4 +1,4 @@
-// Builds the child-process entries (GPU process, plugin host) once per test run, as the app's build
+// Builds the child-process entries (GPU process, plugin host, lab host) once per test run, as the app's build
 // does, so the many tests that start real children spawn a plain Node bundle in a few hundred
 // milliseconds instead of compiling TypeScript on every spawn. Also decides once whether the tests'
 // Chromium can run with its OS sandbox (main/node/sandbox.ts): as an ordinary user it does.
@@ -8,8 +8,8 @@ import { chromeSandboxHelpers, currentUid, decideSandbox } from './main/node/san
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Entry files of the bundled children: { gpu, 'plugin-host' }. */
-    childEntries: { gpu: string; 'plugin-host': string };
+    /** Entry files of the bundled children: { gpu, 'plugin-host', 'lab-host' }. */
+    childEntries: { gpu: string; 'plugin-host': string; 'lab-host': string };
     /** Playwright's `chromiumSandbox` for tests that launch Chromium themselves: off only where it cannot work (root, no namespaces). */
     chromiumSandbox: boolean;
   }

@@ -30,7 +30,7 @@ import { loopbackWebSocketBroker } from '../../main/core/channel-broker.ts';
 import { systemClock } from '../../main/core/clock.ts';
 import type { SpareRefill } from '../../main/core/spare-renderer.ts';
 import { startAppServer } from '../../main/chromium/app-server.ts';
-import { bundleChildren } from '../../main/chromium/child-bundles.ts';
+import { bundleChildren, type BundledChildren } from '../../main/chromium/child-bundles.ts';
 import { launchChromium, type RunningChromium } from '../../main/chromium/chromium-process.ts';
 import { ChromiumTabHost } from '../../main/chromium/tab-host.ts';
 import { localhostTabUrls } from '../../main/chromium/tab-urls.ts';
@@ -80,7 +80,7 @@ interface App {
   close(): Promise<void>;
 }
 
-async function startApp(arm: SpareArm, entries: { gpu: string; 'plugin-host': string }): Promise<App> {
+async function startApp(arm: SpareArm, entries: BundledChildren['entries']): Promise<App> {
   const server = await startAppServer({
     uiRoot: path.join(root, 'dist/renderer'),
     pagesRoot: path.join(root, 'dist/pages'),

@@ -3,7 +3,7 @@
  * Every wait has a deadline, and a peer that dies ends every wait at once with `PeerGoneError`.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import path from 'node:path';
+import { ipcLabEntries } from './entry-paths.ts';
 
 export interface Channel {
   /** The peer's process id (a threads channel: this process's). */
@@ -51,7 +51,7 @@ export class PeerProcess {
   constructor(
     config: PeerConfig,
     stdio: StdioOptions = ['ignore', 'inherit', 'pipe'],
-    entry = PEER_ENTRY,
+    entry = ipcLabEntries().peer,
     /** With an 'ipc' slot in stdio: how its messages are encoded ('advanced': structured clone). */
     serialization?: 'json' | 'advanced',
   ) {
@@ -102,9 +102,6 @@ export class PeerProcess {
     clearTimeout(timer);
   }
 }
-
-/** Where `peer.ts` is; a bundled lab host passes its own built entry instead. */
-export const PEER_ENTRY = path.join(import.meta.dirname, 'peer.ts');
 
 /** What a peer is told on its command line. */
 export type PeerConfig =

@@ -20,6 +20,7 @@ import { socketChannel } from './socket-channel.ts';
 import { syncChannel } from './sync-channel.ts';
 import { MqEndpoint, RING_SLOT_SIZE, ShmEndpoint, ThreadRingEndpoint, type SyncEndpoint } from './sync-endpoints.ts';
 import { sharedRingBuffer } from './shared-ring.ts';
+import { ipcLabEntries } from './entry-paths.ts';
 import { startRingWorker, startWorker } from './ring-worker.ts';
 
 export interface OpenOptions {
@@ -394,7 +395,7 @@ async function webSocket(cleanups: (() => void)[]): Promise<Channel> {
 /** Between two threads of this process: a worker_threads MessagePort, structured clone of each frame. */
 function messagePort(): Channel {
   const { port1, port2 } = new MessageChannel();
-  const worker = startWorker(new URL('./app-port-worker.ts', import.meta.url), {
+  const worker = startWorker(ipcLabEntries().portWorker, {
     workerData: { port: port2 },
     transferList: [port2],
   });

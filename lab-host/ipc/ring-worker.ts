@@ -1,9 +1,10 @@
 /**
  * Starts the SharedArrayBuffer ring's peer thread (shm-threads-worker.ts). From TypeScript sources a
  * worker does not inherit the tsx loader, so a one-line ESM bootstrap registers it first; a bundled
- * lab host passes its built worker file instead.
+ * lab host's built worker file comes from entry-paths.ts.
  */
 import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { ipcLabEntries } from './entry-paths.ts';
 
 export interface RingWorkerData {
   readonly buffer: SharedArrayBuffer;
@@ -13,10 +14,7 @@ export interface RingWorkerData {
   readonly tally: boolean;
 }
 
-export function startRingWorker(
-  data: RingWorkerData,
-  entry = new URL('./shm-threads-worker.ts', import.meta.url),
-): Worker {
+export function startRingWorker(data: RingWorkerData, entry = ipcLabEntries().ringWorker): Worker {
   return startWorker(entry, { workerData: data });
 }
 

@@ -15,7 +15,7 @@ import type { Transport } from '../../protocol/transport/transport.ts';
 import type { SandboxDecision } from '../node/sandbox.ts';
 import { startAppServer } from './app-server.ts';
 import { bundleChildren } from './child-bundles.ts';
-import { builtEntries, childProcessLauncher } from './utility-launcher.ts';
+import { builtEntries, childProcessLauncher, labHostEnvironment } from './utility-launcher.ts';
 import { launchChromium, type BrowserUser, type RunningChromium } from './chromium-process.ts';
 import { ChromiumTabHost } from './tab-host.ts';
 import { localhostTabUrls } from './tab-urls.ts';
@@ -78,7 +78,7 @@ export async function startChromiumShell(options: ChromiumShellOptions): Promise
   // Built children when the build has them; otherwise bundle them now (a few hundred milliseconds).
   const built = builtEntries(options.root);
   const children =
-    existsSync(built.gpu) && existsSync(built['plugin-host'])
+    existsSync(built.gpu) && existsSync(built['plugin-host']) && existsSync(built['lab-host'])
       ? { entries: built, remove: () => {} }
       : await bundleChildren(options.root);
 
@@ -122,10 +122,11 @@ export async function startChromiumShell(options: ChromiumShellOptions): Promise
     const browser = new Browser({
       launcher: childProcessLauncher({
         entries: children.entries,
+        env: { 'lab-host': labHostEnvironment(options.root) },
         ...(options.childStdio ? { stdio: options.childStdio } : {}),
       }),
       tabHost,
-      // Tabs reach the GPU process and plugin host over one-time loopback WebSockets the children grant.
+      // Tabs reach the GPU process, plugin host and lab host over one-time loopback WebSockets the children grant.
       broker: loopbackWebSocketBroker,
       clock,
       pid: process.pid,

@@ -1,5 +1,5 @@
 /**
- * The Chromium shell's launcher for the GPU process and the plugin host: `child_process.fork` with
+ * The Chromium shell's launcher for the GPU process, the plugin host and the lab host: `child_process.fork` with
  * an IPC channel (structured-clone serialization), the same entry files Electron starts with
  * utilityProcess.fork. Exits are reported in Electron's vocabulary.
  */
@@ -24,6 +24,19 @@ export interface ChildProcessLauncherOptions {
   readonly entries: Readonly<Record<UtilityKind, string>>;
   /** Where the children's stdout/stderr go; 'inherit' by default. */
   readonly stdio?: 'inherit' | 'ignore';
+  /** Environment added for a kind of child (the lab host's `labHostEnvironment`), over the browser's own. */
+  readonly env?: Readonly<Partial<Record<UtilityKind, Readonly<Record<string, string>>>>>;
+}
+
+/**
+ * The lab host's environment: where the IPC lab's native addon is (`LAB_IPC_NATIVE`). A bundled lab
+ * host is not beside the addon's source, so it is told where `npm run lab:ipc:build` (or a test run)
+ * put it; without the file there the lab runs its labelled stand-ins. Kept as given when set already.
+ */
+export function labHostEnvironment(root: string): Record<string, string> {
+  return {
+    LAB_IPC_NATIVE: process.env.LAB_IPC_NATIVE ?? path.join(root, 'lab-host/ipc/native/build/ipc_native.node'),
+  };
 }
 
 /** Entries as built by `npm run build`. */
@@ -31,6 +44,7 @@ export function builtEntries(root: string): Record<UtilityKind, string> {
   return {
     gpu: path.join(root, 'dist-electron/gpu-worker.js'),
     'plugin-host': path.join(root, 'dist-electron/plugin-host.js'),
+    'lab-host': path.join(root, 'dist-electron/lab-host.js'),
   };
 }
 
@@ -39,7 +53,9 @@ export function childProcessLauncher(options: ChildProcessLauncherOptions): Util
     launch(kind: UtilityKind): LaunchedChild {
       const entry = options.entries[kind];
       const stdio = options.stdio ?? 'inherit';
+      const env = options.env?.[kind];
       const child = fork(entry, [], {
+        ...(env ? { env: { ...process.env, ...env } } : {}),
         serialization: 'advanced',
         execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
         stdio: [stdio, stdio, stdio, 'ipc'],

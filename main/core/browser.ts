@@ -1,6 +1,6 @@
 /**
  * The browser process's core, composed: the process registry and its event history, the supervised
- * GPU process and plugin host, and the tabs. Both shells build one of these with their own ports;
+ * GPU process, plugin host and lab host (started when a lab page first asks), and the tabs. Both shells build one of these with their own ports;
  * nothing here knows which shell runs it.
  */
 import type { ProcessModel, SandboxState } from '../../protocol/interfaces/browser-state.ts';
@@ -16,6 +16,7 @@ import type { Clock } from './clock.ts';
 import { Emitter } from './emitter.ts';
 import { EventLog } from './event-log.ts';
 import { GpuProcessHost } from './gpu-process-host.ts';
+import { LabProcessHost } from './lab-host-host.ts';
 import { PluginProcessHost } from './plugin-process-host.ts';
 import { MetricsSampler, type ProcessMetricsRow } from './metrics-sampler.ts';
 import type { ChannelBroker, ProcessMetricsSource, UtilityProcessLauncher } from './ports.ts';
@@ -45,6 +46,8 @@ export interface BrowserOptions {
   readonly gpuHangTimeoutMs?: number;
   /** Keep a hot-standby GPU process behind the active one (the shells: on unless `--lab-gpu-standby=off`). */
   readonly gpuStandby?: boolean;
+  /** Silence after which the lab host counts as hung and is ended (lab-host-host.ts's default otherwise). */
+  readonly labHangThresholdMs?: number;
   /** CPU and memory of processes, for the task manager; without it the task manager shows IPC rates only. */
   readonly metrics?: ProcessMetricsSource;
   /** Keep a spare renderer for the next tab (where the shell can); the shells read `--lab-spare-renderer`. */
@@ -67,6 +70,7 @@ export class Browser {
   readonly registry = new ProcessRegistry(this.log);
   readonly gpu: GpuProcessHost;
   readonly plugins: PluginProcessHost;
+  readonly labs: LabProcessHost;
   readonly tabs: TabManager;
   readonly metrics: MetricsSampler;
   /** The IPC inspector's feed: the browser process's recent messages, traced while someone reads. */
@@ -95,6 +99,10 @@ export class Browser {
       standby: options.gpuStandby ?? false,
     });
     this.plugins = new PluginProcessHost(shared);
+    this.labs = new LabProcessHost({
+      ...shared,
+      ...(options.labHangThresholdMs === undefined ? {} : { hangThresholdMs: options.labHangThresholdMs }),
+    });
     this.tabs = new TabManager({
       host: options.tabHost,
       registry: this.registry,
@@ -102,6 +110,7 @@ export class Browser {
       clock,
       gpu: this.gpu,
       plugins: this.plugins,
+      labs: this.labs,
       ...(options.processModel === undefined ? {} : { processModel: options.processModel }),
       ...(options.hangThresholdMs === undefined ? {} : { hangThresholdMs: options.hangThresholdMs }),
       ...(options.spareRenderer === undefined ? {} : { spareRenderer: options.spareRenderer }),
@@ -115,6 +124,7 @@ export class Browser {
       directChannels: [
         { interface: 'TabGpu', read: (timeoutMs) => this.gpu.channelTraffic(timeoutMs) },
         { interface: 'TabPlugin', read: (timeoutMs) => this.plugins.channelTraffic(timeoutMs) },
+        { interface: 'TabLab', read: (timeoutMs) => this.labs.channelTraffic(timeoutMs) },
       ],
       ...(options.metrics === undefined ? {} : { source: options.metrics }),
     });
@@ -123,7 +133,7 @@ export class Browser {
     this.registry.setState(BROWSER_PROCESS_ID, 'running');
   }
 
-  /** Starts the GPU process and the plugin host. */
+  /** Starts the GPU process and the plugin host; the lab host starts when a lab page first asks for it. */
   async start(): Promise<void> {
     // A plugin host that fails to start is recorded (launch-failed) and shown, and the user can
     // restart it; the browser starts without it.
@@ -159,7 +169,7 @@ export class Browser {
 
   /**
    * The task manager's "End process": a renderer is killed (every tab in it gets a sad tab), the GPU
-   * process and the plugin host are killed and handled like any crash of theirs. The browser process
+   * process, the plugin host and the lab host are killed and handled like any crash of theirs. The browser process
    * cannot end itself from its own UI.
    */
   endProcess(processId: string): void {
@@ -177,6 +187,8 @@ export class Browser {
         return this.gpu.kill(processId); // the active GPU process or its standby
       case 'plugin-host':
         return this.plugins.kill();
+      case 'lab-host':
+        return this.labs.kill(); // restarted like any crash of it
       case 'renderer': {
         // The spare: ended and replaced by another, as a spare that died would be.
         if (this.tabs.spare.owns(processId)) return this.tabs.spare.discard(true);
@@ -215,5 +227,6 @@ export class Browser {
     this.tabs.dispose();
     this.gpu.dispose();
     this.plugins.dispose();
+    this.labs.dispose();
   }
 }

@@ -1,15 +1,23 @@
 /**
- * The direct channels the browser brokered for the tabs' current pages (TabGpu, TabPlugin), as the
+ * The direct channels the browser brokered for the tabs' current pages (TabGpu, TabPlugin, TabLab), as the
  * UI shows them: `channel-opened` / `channel-closed` events, and the list behind `state().channels`
  * (the architecture map's edges from a renderer to the GPU process or the plugin host).
  */
 import type { DirectChannel } from '../../protocol/interfaces/browser-state.ts';
 import type { EventLog } from './event-log.ts';
 import { GPU_PROCESS_ID } from './gpu-process-host.ts';
+import { LAB_HOST_ID } from './lab-host-host.ts';
 import { PLUGIN_HOST_ID } from './plugin-process-host.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 
-const INTERFACES = ['TabGpu', 'TabPlugin'] as const satisfies ReadonlyArray<DirectChannel['interface']>;
+const INTERFACES = ['TabGpu', 'TabPlugin', 'TabLab'] as const satisfies ReadonlyArray<DirectChannel['interface']>;
+
+/** The process each interface's channels go to (a registry id). */
+const CHANNEL_TARGETS: Record<DirectChannel['interface'], string> = {
+  TabGpu: GPU_PROCESS_ID,
+  TabPlugin: PLUGIN_HOST_ID,
+  TabLab: LAB_HOST_ID,
+};
 
 export class DirectChannels {
   /** By `<tabId> <interface>`. */
@@ -50,7 +58,7 @@ export class DirectChannels {
       interface: channelInterface,
       tabId,
       from,
-      to: channelInterface === 'TabGpu' ? GPU_PROCESS_ID : PLUGIN_HOST_ID,
+      to: CHANNEL_TARGETS[channelInterface],
       toPid,
     };
     this.channels.set(key, channel);

@@ -32,7 +32,7 @@ export interface ChannelTrafficReading {
   readonly channels: readonly { readonly clientId: string; readonly received: number; readonly sent: number }[];
 }
 
-/** Where one interface's direct channels are counted: the GPU process (TabGpu), the plugin host (TabPlugin). */
+/** Where one interface's direct channels are counted: the GPU process (TabGpu), the plugin host (TabPlugin), the lab host (TabLab). */
 export interface DirectChannelSource {
   readonly interface: DirectChannelRow['interface'];
   /** The child's counts, or undefined when it is not running or does not answer within `timeoutMs`. */

@@ -10,7 +10,7 @@ import type { Static } from '../../protocol/rpc/schema.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
 import type { ChildExit } from './process-registry.ts';
 
-export type UtilityKind = 'gpu' | 'plugin-host';
+export type UtilityKind = 'gpu' | 'plugin-host' | 'lab-host';
 
 /** A child started by a launcher, with its message channel to the browser process. */
 export interface LaunchedChild {
@@ -24,7 +24,7 @@ export interface LaunchedChild {
 }
 
 export interface UtilityProcessLauncher {
-  /** Starts a GPU process or plugin host. A launch failure is reported as an exit with 'launch-failed'. */
+  /** Starts a GPU process, plugin host or lab host. A launch failure is reported as an exit with 'launch-failed'. */
   launch(kind: UtilityKind): LaunchedChild;
 }
 

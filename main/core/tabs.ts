@@ -21,6 +21,7 @@ import { DisposableStore } from './disposable.ts';
 import { Emitter } from './emitter.ts';
 import type { EventLog } from './event-log.ts';
 import type { GpuProcessHost } from './gpu-process-host.ts';
+import { LAB_PAGE_SITES, type LabProcessHost } from './lab-host-host.ts';
 import type { PluginProcessHost } from './plugin-process-host.ts';
 import type { ProcessRegistry } from './process-registry.ts';
 import type { LoadFailure, RendererGone, SiteInstance, TabCommit, TabHost } from './tab-host.ts';
@@ -42,6 +43,9 @@ export type TabsPluginHost = Pick<
   'onDidCrash' | 'onDidBecomeReady' | 'establishChannel' | 'closeChannel'
 >;
 
+/** What tabs need of the lab host's host: when to tell lab pages it went or came back, and a channel per tab. */
+export type TabsLabHost = Pick<LabProcessHost, 'onDidCrash' | 'onDidBecomeReady' | 'establishChannel' | 'closeChannel'>;
+
 export interface TabManagerOptions {
   readonly host: TabHost;
   readonly registry: ProcessRegistry;
@@ -49,6 +53,10 @@ export interface TabManagerOptions {
   readonly clock: Clock;
   readonly gpu: TabsGpuHost;
   readonly plugins: TabsPluginHost;
+  /** The lab host, for lab pages; without one, every lab channel is refused. */
+  readonly labs?: TabsLabHost;
+  /** The sites whose pages may have a lab channel (LAB_PAGE_SITES; a test may name a page it has). */
+  readonly labSites?: readonly string[];
   readonly processModel?: ProcessModel;
   /** Heartbeat silence after which a tab is unresponsive (Chrome: 15 s; here 1 s by default). */
   readonly hangThresholdMs?: number;
@@ -98,6 +106,7 @@ interface Tab {
 
 export class TabManager {
   readonly processModel: ProcessModel;
+  private readonly labSites: readonly string[];
   private readonly tabs = new Map<string, Tab>();
   private readonly hangWatch: TabHangWatch;
   private nextTabNumber = 1;
@@ -122,6 +131,7 @@ export class TabManager {
 
   constructor(private readonly options: TabManagerOptions) {
     this.processModel = options.processModel ?? 'process-per-tab';
+    this.labSites = options.labSites ?? LAB_PAGE_SITES;
     this.now = options.now ?? (() => Date.now());
     this.hangWatch = new TabHangWatch(
       options.clock,
@@ -161,6 +171,25 @@ export class TabManager {
         this.broadcast((page) => page.emit('pluginHostChanged', { running: true })),
       ),
     );
+    const labs = options.labs;
+    if (labs) {
+      subscriptions.add(
+        labs.onDidCrash(() =>
+          this.broadcast(
+            (page) => page.emit('labHostChanged', { running: false }),
+            (tab) => this.isLabTab(tab),
+          ),
+        ),
+      );
+      subscriptions.add(
+        labs.onDidBecomeReady(() =>
+          this.broadcast(
+            (page) => page.emit('labHostChanged', { running: true }),
+            (tab) => this.isLabTab(tab),
+          ),
+        ),
+      );
+    }
   }
 
   list(): TabInfo[] {
@@ -287,6 +316,7 @@ export class TabManager {
     await this.options.host.close(tabId);
     this.options.gpu.closeChannel(tabId);
     this.options.plugins.closeChannel(tabId);
+    this.options.labs?.closeChannel(tabId);
     // Its process is gone once no other tab uses it.
     if (!this.tabsIn(tab.info.rendererId).length) this.options.registry.remove(tab.info.rendererId);
     this.options.log.record({ type: 'tab-closed', tabId });
@@ -414,6 +444,20 @@ export class TabManager {
             );
           } catch (error) {
             throw new CodedError(TabHostErrorCode.PLUGIN_HOST_DOWN, (error as Error).message);
+          }
+        },
+        requestLabChannel: async (_request, { signal }) => {
+          // The page committed in this tab decides, as the browser recorded it: nothing the page says.
+          const labs = this.options.labs;
+          if (!labs || !this.isLabTab(tab))
+            throw new CodedError(
+              TabHostErrorCode.LAB_NOT_ALLOWED,
+              `Only lab pages (sites ${this.labSites.join(', ')}) may have a lab channel; this tab shows ${tab.info.url}`,
+            );
+          try {
+            return await this.brokered(tab, 'TabLab', signal, labs.establishChannel(tabId), (grant) => grant.hostPid);
+          } catch (error) {
+            throw new CodedError(TabHostErrorCode.LAB_HOST_DOWN, (error as Error).message);
           }
         },
       },
@@ -544,8 +588,22 @@ export class TabManager {
     this.options.registry.setState(tab.info.rendererId, responsive && !others ? 'running' : 'unresponsive');
   }
 
-  private broadcast(send: (page: Connection<typeof TabHostService, typeof TabPage>) => void): void {
-    for (const tab of this.tabs.values()) if (tab.connection && !tab.connection.closed) send(tab.connection);
+  /** Whether the page the browser committed in `tab` is a lab page: its URL's site is a lab site. */
+  private isLabTab(tab: Tab): boolean {
+    try {
+      const resolved = resolveUrl(tab.info.url, { typed: false });
+      return resolved.kind === 'page' && this.labSites.includes(resolved.site);
+    } catch {
+      return false; // a URL navigation no longer accepts is no lab page
+    }
+  }
+
+  private broadcast(
+    send: (page: Connection<typeof TabHostService, typeof TabPage>) => void,
+    only: (tab: Tab) => boolean = () => true,
+  ): void {
+    for (const tab of this.tabs.values())
+      if (tab.connection && !tab.connection.closed && only(tab)) send(tab.connection);
   }
 
   private update(tab: Tab, changes: Partial<TabInfo>): void {

@@ -15,9 +15,12 @@ export const BUILT_IN_PAGES = {
   'same-site-a': { title: 'Same site A', site: 'pair' },
   'same-site-b': { title: 'Same site B', site: 'pair' },
   'bad-message': { title: 'Bad message', site: 'bad' },
-  // The labs are one site: the index links to each lab in the same tab (a relative link, same origin).
+  // The lab index, and the labs: a lab's own site is what lets the browser grant it a lab channel
+  // (LAB_PAGE_SITES in lab-host-host.ts); the index gets none.
   labs: { title: 'Labs', site: 'labs' },
-  ipc: { title: 'IPC lab', site: 'labs' },
+  ipc: { title: 'IPC lab', site: 'ipc' },
+  // A small page of the IPC lab's site: connects its lab channel and runs a quick measurement (e2e/lab-host.spec.ts).
+  'lab-host': { title: 'Lab host', site: 'ipc' },
 } as const satisfies Record<string, { title: string; site: string }>;
 
 export type BuiltInPage = keyof typeof BUILT_IN_PAGES;

@@ -58,7 +58,7 @@ function setup() {
   const launcher = new ElectronUtilityLauncher({
     app: new EventEmitter() as unknown as App,
     utilityProcess: { fork: (() => child) as unknown as ElectronUtilityLauncherOptions['utilityProcess']['fork'] },
-    entries: { gpu: '/app/gpu-worker.js', 'plugin-host': '/app/plugin-host.js' },
+    entries: { gpu: '/app/gpu-worker.js', 'plugin-host': '/app/plugin-host.js', 'lab-host': '/app/lab-host.js' },
   });
   const launched = launcher.launch('gpu');
   const contents = new Map<string, FakeContents>([['tab-1', new FakeContents()]]);

@@ -139,7 +139,7 @@ async function start(): Promise<void> {
           console.warn(`[browser] a tab asked for a window that was not opened: ${String(error)}`),
         ),
   });
-  // Tabs' direct channels to the GPU process and plugin host: a MessageChannelMain per request; the
+  // Tabs' direct channels to the GPU process, plugin host and lab host: a MessageChannelMain per request; the
   // experiment runner's frame probe keeps its end here (the experiment host opens it).
   const broker = new ElectronChannelBroker({
     MessageChannelMain,
@@ -150,7 +150,11 @@ async function start(): Promise<void> {
     launcher: new ElectronUtilityLauncher({
       app,
       utilityProcess,
-      entries: { gpu: path.join(here, 'gpu-worker.js'), 'plugin-host': path.join(here, 'plugin-host.js') },
+      entries: {
+        gpu: path.join(here, 'gpu-worker.js'),
+        'plugin-host': path.join(here, 'plugin-host.js'),
+        'lab-host': path.join(here, 'lab-host.js'),
+      },
     }),
     tabHost,
     broker,

@@ -46,6 +46,11 @@ const BUNDLES = [
   'dist-electron/tab-preload.cjs',
   'dist-electron/gpu-worker.js',
   'dist-electron/plugin-host.js',
+  // The lab host and, beside it, the IPC lab's peer process and ring thread (lab-host/built-entries.ts).
+  'dist-electron/lab-host.js',
+  'dist-electron/lab-ipc-peer.js',
+  'dist-electron/lab-ipc-ring-worker.js',
+  'dist-electron/lab-ipc-port-worker.js',
   'dist/renderer/index.html',
   'dist/pages/live.html',
 ];

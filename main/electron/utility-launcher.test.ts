@@ -46,7 +46,7 @@ function setup(options: { fork?: () => FakeChild; alive?: Set<number> } = {}) {
         return child;
       }) as unknown as ElectronUtilityLauncherOptions['utilityProcess']['fork'],
     },
-    entries: { gpu: '/app/gpu-worker.js', 'plugin-host': '/app/plugin-host.js' },
+    entries: { gpu: '/app/gpu-worker.js', 'plugin-host': '/app/plugin-host.js', 'lab-host': '/app/lab-host.js' },
     exits: new UtilityExits({ isAlive: (pid) => alive.has(pid), graceMs: 30 }),
   });
   const gone = (name: string, reason: string, exitCode: number) =>

@@ -1,5 +1,5 @@
 /**
- * The GPU process and the plugin host as Electron utility processes (`utilityProcess.fork`, each
+ * The GPU process, the plugin host and the lab host as Electron utility processes (`utilityProcess.fork`, each
  * with a serviceName, so `app.getAppMetrics()` and `child-process-gone` name them). How one ended
  * comes from `app`'s `child-process-gone` and the child's `exit`, put together by `UtilityExits`
  * (utility-exits.ts): Electron gives the fork's `serviceName` there as `details.name` (its
@@ -21,12 +21,13 @@ export { childExit, exitReasonOf } from './utility-exits.ts';
 export const SERVICE_NAMES: Readonly<Record<UtilityKind, string>> = {
   gpu: 'Lab GPU process',
   'plugin-host': 'Lab plugin host',
+  'lab-host': 'Lab lab host',
 };
 
 export interface ElectronUtilityLauncherOptions {
   readonly app: Pick<App, 'on' | 'off'>;
   readonly utilityProcess: { fork: (typeof import('electron'))['utilityProcess']['fork'] };
-  /** The built entry of each kind (dist-electron/gpu-worker.js, dist-electron/plugin-host.js). */
+  /** The built entry of each kind (dist-electron/gpu-worker.js, plugin-host.js, lab-host.js). */
   readonly entries: Readonly<Record<UtilityKind, string>>;
   /** How ends are put together (tests pass their own timers and liveness check). */
   readonly exits?: UtilityExits;

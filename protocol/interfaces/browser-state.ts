@@ -12,6 +12,7 @@ export const ProcessKind = Type.Union([
   Type.Literal('renderer'),
   Type.Literal('gpu'),
   Type.Literal('plugin-host'),
+  Type.Literal('lab-host'),
 ]);
 export type ProcessKind = Static<typeof ProcessKind>;
 
@@ -123,13 +124,13 @@ export type TabInfo = Static<typeof TabInfo>;
  * EstablishGpuChannel does: the tab's messages then go straight there, past the browser process.
  */
 export const DirectChannel = Struct({
-  /** What it carries: protocol/interfaces/tab-gpu.ts or tab-plugin.ts. */
-  interface: Type.Union([Type.Literal('TabGpu'), Type.Literal('TabPlugin')]),
+  /** What it carries: protocol/interfaces/tab-gpu.ts, tab-plugin.ts or tab-lab.ts. */
+  interface: Type.Union([Type.Literal('TabGpu'), Type.Literal('TabPlugin'), Type.Literal('TabLab')]),
   /** The tab it was granted to (one channel of each interface per tab). */
   tabId: Type.String({ maxLength: 64 }),
   /** The tab's renderer process (a registry id). */
   from: Type.String({ maxLength: 64 }),
-  /** The GPU process or the plugin host (a registry id). */
+  /** The GPU process, the plugin host or the lab host (a registry id). */
   to: Type.String({ maxLength: 64 }),
   /** The pid of `to` when it was granted: the channel ends with that process (no event of its own). */
   toPid: Type.Integer({ minimum: 1 }),

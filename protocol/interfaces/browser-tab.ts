@@ -2,8 +2,9 @@
  * Browser process <-> a tab's page (in its renderer process).
  *
  * The page proves it is alive with heartbeats (the hang watchdog listens), reports its title, and
- * asks the browser to broker its direct channels to the GPU process and the plugin host. The browser
- * tells it when to ask again (a restarted GPU process or plugin host) and how to draw. A message
+ * asks the browser to broker its direct channels to the GPU process, the plugin host and (lab pages
+ * only) the lab host. The browser tells it when to ask again (a restarted GPU process, plugin host or
+ * lab host) and how to draw. A message
  * that fails validation ends the tab's renderer process with reason `bad-message`.
  * Implemented by the browser process: TabHostService (its events go to the page). By the page:
  * TabPage (its events, heartbeats and title, go to the browser).
@@ -16,8 +17,11 @@ import { GpuMode } from './browser-state.ts';
 /**
  * TabHostService's error codes (a CodedError's `code`). PLUGIN_HOST_DOWN: requestPluginChannel while
  * the plugin host is not running (show placeholders; pluginHostChanged says when it is back).
+ * LAB_NOT_ALLOWED: requestLabChannel from a page that is no lab page (only the `ipc`, `threads` and
+ * `deadlock` sites may have one). LAB_HOST_DOWN: the lab host could not be started or did not grant
+ * the channel (labHostChanged says when it is back).
  */
-export const TabHostErrorCode = errorCodes('PLUGIN_HOST_DOWN');
+export const TabHostErrorCode = errorCodes('PLUGIN_HOST_DOWN', 'LAB_NOT_ALLOWED', 'LAB_HOST_DOWN');
 export type TabHostErrorCode = ErrorCodeOf<typeof TabHostErrorCode>;
 
 /**
@@ -51,12 +55,26 @@ export const TabHostService = defineInterface({
       Struct({}),
       Struct({ channel: DirectChannelEndpoint, hostPid: Type.Integer({ minimum: 1 }) }),
     ),
+    /**
+     * A direct channel to the lab host (tab-lab.ts), started for it when none runs. Only a lab page
+     * may ask: the browser checks the site of the page it committed in this tab, never what the page
+     * says (LAB_NOT_ALLOWED); LAB_HOST_DOWN when the lab host cannot start or grant it.
+     */
+    requestLabChannel: method(
+      Struct({}),
+      Struct({ channel: DirectChannelEndpoint, hostPid: Type.Integer({ minimum: 1 }) }),
+    ),
   },
   events: {
     /** The GPU process restarted or compositing changed: request a GPU channel again. */
     gpuChanged: Struct({ mode: GpuMode }),
     /** The plugin host crashed (`running: false`: show placeholders) or is back (ask for a channel). */
     pluginHostChanged: Struct({ running: Type.Boolean() }),
+    /**
+     * To lab pages only: the lab host ended (`running: false`: a run in progress is lost; a crash or
+     * the watchdog ending a hung lab) or a new one is ready (`running: true`: ask for a channel again).
+     */
+    labHostChanged: Struct({ running: Type.Boolean() }),
   },
 });
 

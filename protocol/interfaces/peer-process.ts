@@ -49,7 +49,8 @@ export function processOfPeer(peer: TracedPeer, index: PeerProcessIndex): string
     const byPid = index.byPid.get(peer.pid);
     if (byPid !== undefined) return byPid;
   }
-  // Utility children are one per role: their peer names the role ('gpu', 'plugin-host').
-  if (peer.process === 'gpu' || peer.process === 'plugin-host') return index.byKind.get(peer.process);
+  // Utility children are one per role: their peer names the role ('gpu', 'plugin-host', 'lab-host').
+  if (peer.process === 'gpu' || peer.process === 'plugin-host' || peer.process === 'lab-host')
+    return index.byKind.get(peer.process);
   return undefined;
 }

@@ -91,7 +91,7 @@ export const ProcessMetricsInfo = Struct({
  * plugin host counted them, and the browser reads their counts once a second while watched).
  */
 export const DirectChannelMetrics = Struct({
-  interface: Type.Union([Type.Literal('TabGpu'), Type.Literal('TabPlugin')]),
+  interface: Type.Union([Type.Literal('TabGpu'), Type.Literal('TabPlugin'), Type.Literal('TabLab')]),
   tabId: Type.String({ maxLength: 64 }),
   /** Both ways together. */
   perSecond: Type.Number({ minimum: 0 }),

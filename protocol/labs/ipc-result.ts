@@ -175,7 +175,15 @@ export const REFERENCES = {
 
 export const References = Struct({
   source: Text(),
-  roundTripUs: Type.Record(Type.String({ maxLength: 32 }), Type.Number()),
+  // The published kinds by name (not an open record): the result travels over RPC, which bounds every field.
+  roundTripUs: Struct({
+    pipe: Type.Number(),
+    fifo: Type.Number(),
+    unixSocket: Type.Number(),
+    tcpLoopback: Type.Number(),
+    messageQueue: Type.Number(),
+    sharedMemory: Type.Number(),
+  }),
   ratios: Text(),
 });
 

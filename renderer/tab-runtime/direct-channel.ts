@@ -80,7 +80,7 @@ function connectOver<Local extends InterfaceSpec, Remote extends InterfaceSpec>(
     self: SELF,
     local,
     remote,
-    handlers: {} as Handlers<Local>, // neither tab-side interface (GpuChannelClient, PluginChannelClient) has methods
+    handlers: {} as Handlers<Local>, // no tab-side interface (GpuChannelClient, PluginChannelClient, LabChannelClient) has methods
     onBadMessage: (report) =>
       console.error(`[tab-runtime] bad message from ${peer.process} (${report.interface}): ${report.reason}`),
   });

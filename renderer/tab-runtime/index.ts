@@ -15,4 +15,5 @@ export {
   type RecordableImage,
 } from './recording-context.ts';
 export { startFrameLoop } from './frame-loop.ts';
+export { connectLabChannel, onLabHostChanged, type LabChannelClient, type IpcRunOptions } from './lab-channel.ts';
 export type { BrowserConnection } from './browser-channel.ts';

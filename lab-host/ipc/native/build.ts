@@ -36,6 +36,11 @@ export async function buildNativeAddon(options: { force?: boolean; output?: stri
   if (process.platform !== 'linux')
     return { ok: false, reason: `the addon targets Linux (this is ${process.platform})` };
   const compiler = process.env.CXX ?? 'g++';
+  // A bundled lab host has no source beside it: it uses the addon it is given, or none.
+  if (!existsSync(SOURCE))
+    return existsSync(output)
+      ? { ok: true, path: output, built: false, compiler }
+      : { ok: false, reason: `not built (${output} missing) and no source here to build it from` };
   if (!options.force && existsSync(output) && statSync(output).mtimeMs >= statSync(SOURCE).mtimeMs) {
     return { ok: true, path: output, built: false, compiler };
   }
@@ -73,7 +78,9 @@ export async function buildNativeAddon(options: { force?: boolean; output?: stri
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
+// Run as a script, not when bundled into the lab host (whose bundle file is then argv[1] too).
+const ranAsScript = process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename;
+if (ranAsScript && path.basename(import.meta.filename) === 'build.ts') {
   const result = await buildNativeAddon({ force: process.argv.includes('--force') });
   console.log(
     result.ok

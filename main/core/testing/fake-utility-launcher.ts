@@ -1,11 +1,12 @@
 /**
  * FakeUtilityLauncher: the UtilityProcessLauncher port (../ports.ts) without processes. Each
- * "child" lives in the test's own process and serves the real GpuService or PluginHostService over
+ * "child" lives in the test's own process and serves the real GpuService, PluginHostService or LabHostService over
  * a worker_threads MessageChannel, so the core's process hosts run for real against it; the test
  * ends a child as a crash would with `crash()`. Children answer `establishChannel` with a made-up
  * loopback URL and record the client ids they were asked for (`grants`).
  */
 import { GpuHost, GpuService } from '../../../protocol/interfaces/browser-gpu.ts';
+import { LabHostHost, LabHostService } from '../../../protocol/interfaces/browser-lab-host.ts';
 import { PluginHostHost, PluginHostService } from '../../../protocol/interfaces/browser-plugin-host.ts';
 import { connect } from '../../../protocol/rpc/endpoint.ts';
 import { nodeMessagePortTransport } from '../../../protocol/transport/node-port.ts';
@@ -69,20 +70,36 @@ export class FakeUtilityLauncher implements UtilityProcessLauncher {
             },
             onBadMessage: fail,
           })
-        : connect({
-            transport,
-            self: { process: 'plugin-host', pid },
-            local: PluginHostService,
-            remote: PluginHostHost,
-            handlers: {
-              describe,
-              listPlugins: () => ({ plugins: [] }),
-              establishChannel: grant,
-              closeChannel: () => ({}),
-              getChannelTraffic: () => ({ channels: [] }),
-            },
-            onBadMessage: fail,
-          });
+        : kind === 'lab-host'
+          ? connect({
+              transport,
+              self: { process: 'lab-host', pid },
+              local: LabHostService,
+              remote: LabHostHost,
+              handlers: {
+                describe,
+                establishChannel: grant,
+                closeChannel: () => ({}),
+                getChannelTraffic: () => ({ channels: [] }),
+                crash: () => ({}),
+                hang: () => ({}),
+              },
+              onBadMessage: fail,
+            })
+          : connect({
+              transport,
+              self: { process: 'plugin-host', pid },
+              local: PluginHostService,
+              remote: PluginHostHost,
+              handlers: {
+                describe,
+                listPlugins: () => ({ plugins: [] }),
+                establishChannel: grant,
+                closeChannel: () => ({}),
+                getChannelTraffic: () => ({ channels: [] }),
+              },
+              onBadMessage: fail,
+            });
     const exitListeners: Array<(exit: ChildExit) => void> = [];
     let exited: ChildExit | undefined;
     const end = (exit: ChildExit) => {

@@ -82,6 +82,10 @@ const HANDLES: Record<MapNode['kind'], readonly { side: HandleSide; type: 'sourc
     { side: 'left', type: 'target' },
     { side: 'bottom', type: 'target' },
   ],
+  'lab-host': [
+    { side: 'left', type: 'target' },
+    { side: 'bottom', type: 'target' },
+  ],
   renderer: [
     { side: 'top', type: 'target' },
     { side: 'top-left', type: 'source' },

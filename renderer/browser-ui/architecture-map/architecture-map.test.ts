@@ -318,6 +318,36 @@ describe('architectureGraph: the hot-standby GPU process', () => {
   });
 });
 
+describe('architectureGraph: the lab host', () => {
+  const labView = () =>
+    view({
+      processes: [...view().processes, process('lab-host', 'lab-host', 500)],
+      channels: [
+        gpuChannel('tab-1'),
+        { interface: 'TabLab', tabId: 'tab-2', from: 'renderer-tab-2', to: 'lab-host', toPid: 500 },
+      ],
+    });
+
+  it('is not drawn until a lab page started it', () => {
+    expect(architectureGraph(view()).nodes.some((candidate) => candidate.kind === 'lab-host')).toBe(false);
+  });
+
+  it("is drawn above the plugin host, overlapping nothing, with its channel to the browser and a lab page's TabLab channel", () => {
+    const { nodes, edges } = architectureGraph(labView());
+    const lab = node(nodes, 'lab-host');
+    expect(lab).toMatchObject({ kind: 'lab-host', title: 'Lab host · pid 500', x: node(nodes, 'plugin-host').x });
+    expect(lab.y).toBeLessThan(node(nodes, 'plugin-host').y);
+    for (const other of nodes) if (other !== lab) expect(overlaps(lab, other)).toBe(false);
+    expect(edges.find((e) => e.id === 'ipc:lab-host')).toMatchObject({ source: 'browser', channel: 'BrowserLabHost' });
+    expect(edges.find((e) => e.id === 'TabLab:renderer-tab-2')).toMatchObject({
+      source: 'renderer-tab-2',
+      target: 'lab-host',
+      kind: 'direct',
+      channel: 'TabLab',
+    });
+  });
+});
+
 describe('architectureGraph: edges', () => {
   it('joins the browser to every process and draws the direct channels it brokered', () => {
     const { edges } = architectureGraph(view());

@@ -1,12 +1,13 @@
 // What the architecture map draws: a node per process (the browser process, each renderer, the GPU
-// process, the plugin host) and an edge per channel between them, laid out deterministically (which
+// process, the plugin host, the lab host once a lab page started it) and an edge per channel between them, laid out deterministically (which
 // edge a traced message travels on is traffic.ts). Pure, so it runs in Node tests
 // (architecture-map.test.ts); ArchitectureMap.tsx draws it with React Flow.
 //
 // Layout: the browser process in the middle of the top row, the GPU process to its left and the
-// plugin host to its right; the renderers in a row below, in tab order. Browser channels run down to
+// plugin host to its right (the lab host above it); the renderers in a row below, in tab order. Browser channels run down to
 // the renderers and sideways to the GPU process and the plugin host; the direct channels the browser
-// brokered run from a renderer up to the GPU process (TabGpu) or the plugin host (TabPlugin).
+// brokered run from a renderer up to the GPU process (TabGpu), the plugin host (TabPlugin) or the
+// lab host (TabLab).
 import type {
   DirectChannel,
   ProcessInfo,
@@ -68,7 +69,10 @@ export interface MapNode {
  * never pass the browser). `software`: no GPU channel, the renderer rasterizes itself.
  */
 export type EdgeKind = 'ipc' | 'direct' | 'software';
-export type ChannelName = 'BrowserTab' | 'BrowserGpu' | 'BrowserPluginHost' | 'TabGpu' | 'TabPlugin';
+export type ChannelName =
+  'BrowserTab' | 'BrowserGpu' | 'BrowserPluginHost' | 'BrowserLabHost' | 'TabGpu' | 'TabPlugin' | 'TabLab';
+/** The channels a tab's page has straight to a utility process (brokered by the browser). */
+export type DirectChannelName = DirectChannel['interface'];
 
 export interface MapEdge {
   readonly id: string;
@@ -97,6 +101,7 @@ const KIND_LABELS: Record<ProcessKind, string> = {
   renderer: 'Renderer',
   gpu: 'GPU process',
   'plugin-host': 'Plugin host',
+  'lab-host': 'Lab host',
 };
 
 const plural = (count: number, one: string) => `${count} ${one}${count === 1 ? '' : 's'}`;
@@ -104,7 +109,7 @@ const plural = (count: number, one: string) => `${count} ${one}${count === 1 ? '
 /** The edge of the browser process's channel with a process. */
 export const ipcEdgeId = (processId: string) => `ipc:${processId}`;
 /** The edge of a renderer's brokered channels of one interface (merged over its tabs). */
-export const directEdgeId = (channel: 'TabGpu' | 'TabPlugin', rendererId: string) => `${channel}:${rendererId}`;
+export const directEdgeId = (channel: DirectChannelName, rendererId: string) => `${channel}:${rendererId}`;
 /** The edge that says a renderer draws in software. */
 export const softwareEdgeId = (rendererId: string) => `software:${rendererId}`;
 
@@ -160,6 +165,8 @@ function servesText(process: ProcessInfo, view: BrowserView, tabs: readonly TabI
       return view.gpuMode === 'software' ? 'software compositing' : 'hardware compositing';
     case 'plugin-host':
       return isEnded(process.state) ? 'plugins down' : 'plugins out of process';
+    case 'lab-host':
+      return isEnded(process.state) ? 'labs down' : "labs' real processes and threads";
   }
 }
 
@@ -183,6 +190,7 @@ export function architectureGraph(view: BrowserView, highlighted: ReadonlySet<st
   const gpu = byKind('gpu');
   const gpuStandby = view.processes.find((process) => process.kind === 'gpu' && process.standby);
   const pluginHost = byKind('plugin-host');
+  const labHost = byKind('lab-host');
 
   // Renderers in the order of their first tab; then any without a tab, oldest first.
   const rendererIds: string[] = [];
@@ -236,6 +244,8 @@ export function architectureGraph(view: BrowserView, highlighted: ReadonlySet<st
     add(gpuStandby, -NODE_WIDTH / 2 - SIDE_GAP - NODE_WIDTH, top - NODE_HEIGHT - STANDBY_GAP);
   }
   if (pluginHost) add(pluginHost, NODE_WIDTH / 2 + SIDE_GAP, top);
+  // Above the plugin host: started on demand, so often absent.
+  if (labHost) add(labHost, NODE_WIDTH / 2 + SIDE_GAP, top - NODE_HEIGHT - STANDBY_GAP);
   renderers.forEach((renderer, index) => {
     const { x, y } = rendererPosition(index);
     add(renderer, x, y);
@@ -263,11 +273,12 @@ export function architectureGraph(view: BrowserView, highlighted: ReadonlySet<st
   const standbyNode = gpuStandby && nodeById.get(gpuStandby.id);
   if (standbyNode) ipc(standbyNode, 'BrowserGpu', 'left', 'right');
   if (pluginHost) ipc(nodeById.get(pluginHost.id)!, 'BrowserPluginHost', 'right', 'left');
+  if (labHost) ipc(nodeById.get(labHost.id)!, 'BrowserLabHost', 'right', 'left');
   for (const renderer of renderers) ipc(nodeById.get(renderer.id)!, 'BrowserTab', 'bottom', 'top');
 
   // The brokered channels, one edge per renderer and interface.
   const live = view.channels.filter((channel) => isLiveChannel(channel, view.processes));
-  for (const channel of ['TabGpu', 'TabPlugin'] as const) {
+  for (const channel of ['TabGpu', 'TabPlugin', 'TabLab'] as const) {
     for (const renderer of renderers) {
       const granted = live.filter((entry) => entry.interface === channel && entry.from === renderer.id);
       if (!granted.length) continue;

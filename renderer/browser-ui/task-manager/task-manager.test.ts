@@ -43,6 +43,27 @@ describe('taskRows: the hot-standby GPU process', () => {
   });
 });
 
+describe('taskRows: the lab host', () => {
+  it('is listed as "Lab host" after the plugin host and before the renderers, and may be ended', () => {
+    const rows = taskRows(
+      [
+        proc('renderer-tab-1', 'renderer', { pid: 301, startedAt: 2 }),
+        proc('lab-host', 'lab-host', { pid: 500, startedAt: 9, restarts: 1 }),
+        proc('plugin-host', 'plugin-host', { pid: 400, startedAt: 1 }),
+        proc('browser', 'browser', { pid: 1 }),
+      ],
+      [tab('tab-1', 'renderer-tab-1', 'Lab host')],
+      [],
+    );
+    expect(rows.map((row) => [row.id, row.task, row.kindLabel, row.pid, row.restarts, row.endable])).toEqual([
+      ['browser', 'Browser', 'Browser', 1, 0, false],
+      ['plugin-host', 'Plugin host', 'Plugin host', 400, 0, true],
+      ['lab-host', 'Lab host', 'Lab host', 500, 1, true],
+      ['renderer-tab-1', 'Tab: Lab host', 'Renderer', 301, 0, true],
+    ]);
+  });
+});
+
 describe('taskRows', () => {
   const processes = [
     proc('renderer-2', 'renderer', { pid: 302, startedAt: 2 }),

@@ -53,9 +53,10 @@ const KIND_LABELS: Record<ProcessKind, string> = {
   browser: 'Browser',
   gpu: 'GPU',
   'plugin-host': 'Plugin host',
+  'lab-host': 'Lab host',
   renderer: 'Renderer',
 };
-const KIND_ORDER: readonly ProcessKind[] = ['browser', 'gpu', 'plugin-host', 'renderer'];
+const KIND_ORDER: readonly ProcessKind[] = ['browser', 'gpu', 'plugin-host', 'lab-host', 'renderer'];
 const ENDED = new Set(['crashed', 'killed', 'exited']);
 
 /** What a process serves, as Chrome's task manager names it: "Tab: <title>", "GPU process", "Browser". */
@@ -67,6 +68,8 @@ export function taskName(process: ProcessInfo, tabs: readonly TabInfo[]): string
       return process.standby ? 'GPU process (standby)' : 'GPU process';
     case 'plugin-host':
       return 'Plugin host';
+    case 'lab-host':
+      return 'Lab host';
     case 'renderer': {
       // Chrome's task manager lists its spare as "Spare renderer" too: a process, no tab yet.
       if (process.standby) return 'Spare renderer';
