@@ -11,6 +11,7 @@ import path from 'node:path';
 import { chromium, type FrameLocator, type Page } from '@playwright/test';
 import { build } from 'vite';
 import { chromeSandboxHelpers, currentUid, decideSandbox } from '../main/node/sandbox.ts';
+import { openTab } from './helpers.ts';
 import { expect, test } from './lab-app.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -70,7 +71,7 @@ test('the Labs menu opens lab://labs, its IPC link opens lab://ipc: six kinds, i
   const ipc = await app.tab(tabId);
   await expect(ipc.getByRole('heading', { level: 1 })).toHaveText('IPC lab');
   const kinds = ipc.locator('[data-kind]');
-  await expect(kinds).toHaveCount(6);
+  await expect(kinds).toHaveCount(7);
   await expect(kinds.locator('h3')).toHaveText([
     'Shared memory',
     'File',
@@ -78,6 +79,7 @@ test('the Labs menu opens lab://labs, its IPC link opens lab://ipc: six kinds, i
     'Anonymous pipe',
     'Named pipe',
     'Message queue',
+    "This app's own channels",
   ]);
   await expect(ipc.getByRole('button', { name: 'Run' })).toBeVisible();
   await expect(ipc.getByRole('status', { name: 'Lab status' })).not.toBeEmpty();
@@ -95,6 +97,7 @@ test('the Labs menu opens lab://labs, its IPC link opens lab://ipc: six kinds, i
     '익명 파이프',
     '명명 파이프',
     '메시지 큐',
+    '이 앱의 채널',
   ]);
   await expect(ipc.getByRole('button', { name: '실행' })).toBeVisible();
   const korean = await bodyText(ipc);
@@ -189,7 +192,7 @@ test('the IPC lab view draws a recorded run live under the pages CSP, in English
     });
     await page.goto(`${harness.url}?step=40`);
     const kinds = page.locator('[data-kind]');
-    await expect(kinds).toHaveCount(6);
+    await expect(kinds).toHaveCount(7);
     await expect(page.locator('[data-chart]')).toHaveCount(3);
     await page.getByRole('button', { name: 'Run' }).click();
 
@@ -257,4 +260,30 @@ test('the IPC lab view draws a recorded run live under the pages CSP, in English
     await browser.close();
     await harness.close();
   }
+});
+
+test('lab://ipc measures on the lab host: a quick run lands live, every kind says what ran, the checks are shown', async ({
+  app,
+}) => {
+  test.setTimeout(180_000);
+  const ui = await app.ui();
+  const tabId = await openTab(ui, 'lab://ipc');
+  const ipc = await app.tab(tabId);
+  await ipc.getByRole('radio', { name: /Quick/ }).check();
+  await ipc.getByRole('button', { name: 'Run' }).click();
+  const status = ipc.getByRole('status', { name: 'Lab status' });
+  await expect(status).toHaveAttribute('data-state', 'running');
+  // Figures land while it runs, before the result.
+  await expect
+    .poll(async () => Number((await ipc.locator('#ipc-lab').getAttribute('data-chart-points')) ?? 0), {
+      timeout: 120_000,
+    })
+    .toBeGreaterThan(0);
+  await expect(status).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
+  // What ran is the lab host's own account: the socket kind as a Unix socket and TCP, the app's channels beside.
+  await expect(ipc.locator('[data-kind="socket"] [data-channel]')).toHaveCount(2);
+  await expect(ipc.locator('[data-kind="app-channel"] [data-channel]')).toHaveCount(3);
+  await expect(ipc.locator('[data-chart="latency"] svg[class^="plot"]')).toHaveCount(1);
+  expect(await bodyText(ipc)).not.toContain(MISSING);
+  await app.screenshot('labs-ipc-run');
 });
