@@ -66,6 +66,7 @@ class StandInChannelMain {
 const noProbe: HostProbe = {
   eventLoopDelayP99: () => 0,
   heapUsedAfterGc: () => Promise.resolve(0),
+  compiledCodeBytes: () => 0,
   machine: () => ({ platform: 'linux', arch: 'x64', cpuModel: 'test', cores: 2, kernel: 'Linux', node: 'v22' }),
   isAlive: () => true,
   dispose: () => {},

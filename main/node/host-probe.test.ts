@@ -50,4 +50,13 @@ describe('nodeHostProbe', () => {
     expect(machine.node).toBe(process.version);
     probe.dispose();
   });
+
+  it("says how much of the heap is V8's compiled code: some, never all", async () => {
+    const probe = nodeHostProbe();
+    const heap = await probe.heapUsedAfterGc();
+    const code = probe.compiledCodeBytes();
+    expect(code).toBeGreaterThan(0);
+    expect(code).toBeLessThan(heap);
+    probe.dispose();
+  });
 });

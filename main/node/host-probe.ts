@@ -25,6 +25,7 @@ export interface HostProbe {
   eventLoopDelayP99(): number;
   /** V8's heap used right after a full garbage collection, in bytes. */
   heapUsedAfterGc(): Promise<number>;
+  compiledCodeBytes(): number;
   machine(): MachineFacts;
   /** Whether `pid` is a live process (a zombie counts as ended). */
   isAlive(pid: number): boolean;
@@ -60,6 +61,12 @@ export function nodeHostProbe(): HostProbe {
       await new Promise((resolve) => setImmediate(resolve));
       gc();
       return process.memoryUsage().heapUsed;
+    },
+    compiledCodeBytes() {
+      return v8
+        .getHeapSpaceStatistics()
+        .filter((space) => space.space_name === 'code_space' || space.space_name === 'code_large_object_space')
+        .reduce((sum, space) => sum + space.space_used_size, 0);
     },
     machine() {
       const cpus = os.cpus();

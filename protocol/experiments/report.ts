@@ -197,8 +197,14 @@ export const SoakSummary = Struct({
   /** Pids seen during the run still alive afterwards and not the app's own live processes. */
   orphanPids: Type.Array(Type.Integer(), { maxItems: 4096 }),
   browserAlive: Type.Boolean(),
-  /** The browser process's heap after GC at the end over at the start (1.03 = grew 3%). */
+  /**
+   * The browser process's heap after GC at the end over its baseline (1.03 = grew 3%), V8's compiled
+   * code aside: the JIT's code space grows as functions get hot and stops, bounded by the program, so
+   * it is no sign of a leak (it is in `heapGrowthWithCode`).
+   */
   heapGrowth: Type.Number(),
+  /** The same with V8's compiled code (code space) counted. */
+  heapGrowthWithCode: Type.Optional(Type.Number()),
 });
 export type SoakSummary = Static<typeof SoakSummary>;
 

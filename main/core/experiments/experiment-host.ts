@@ -20,6 +20,8 @@ export interface HostProbe {
   eventLoopDelayP99(): number;
   /** Heap used right after a full GC, in bytes. */
   heapUsedAfterGc(): Promise<number>;
+  /** Of the heap, the bytes V8's compiled code takes (its code spaces), now. */
+  compiledCodeBytes?(): number;
   machine(): MachineFacts;
   /** Whether `pid` is a live process. */
   isAlive(pid: number): boolean;

@@ -52,6 +52,8 @@ export function soakSummary(
   browserAlive: boolean,
   heapBefore: number,
   heapAfter: number,
+  /** The same two with V8's compiled code counted. */
+  withCode?: { before: number; after: number },
 ): SoakSummary {
   return {
     faults: counts.faults,
@@ -61,6 +63,7 @@ export function soakSummary(
     orphanPids: orphanPids.slice(0, 4096),
     browserAlive,
     heapGrowth: heapBefore > 0 ? heapAfter / heapBefore : 1,
+    ...(withCode && withCode.before > 0 ? { heapGrowthWithCode: withCode.after / withCode.before } : {}),
   };
 }
 
