@@ -182,8 +182,7 @@ export function startExperiment(
     const counts = { faults: 0, detectedAndNamed: 0, recovered: 0 };
     const soakHeap = new SoakHeapBaseline(soakWarmUp(request.faults ?? 0));
     /** V8's compiled code at the soak's baseline, to report the growth with it too. */
-    const soakCode = { baseline: 0 };
-    let codeBefore = 0;
+    const soakCode = { before: 0, baseline: 0 };
     let heapBefore: number;
     try {
       for (let i = 0; i < request.tabs; i++) tabs.push((await browser.tabs.open('lab://live')).id);
@@ -198,8 +197,7 @@ export function startExperiment(
       await sleep(clock, 1000);
       const before = await measureSteadyState(host, heartbeats, tabs);
       heapBefore = before.heap;
-      soakCode.baseline = host.probe.compiledCodeBytes?.() ?? 0;
-      codeBefore = soakCode.baseline;
+      soakCode.before = soakCode.baseline = host.probe.compiledCodeBytes?.() ?? 0;
       report.steadyState = { before: { at: before.at, checks: before.checks } };
       for (const check of before.checks)
         if (!check.ok)
@@ -278,9 +276,9 @@ export function startExperiment(
           tabsLost,
           ledger.orphans(host.probe, appPids),
           uiAnswers,
-          soakHeap.from(heapBefore - codeBefore),
+          soakHeap.from(heapBefore - soakCode.before),
           after.heap - codeAfter,
-          { before: soakHeap.from(heapBefore - codeBefore) + soakCode.baseline, after: after.heap },
+          { before: soakHeap.from(heapBefore - soakCode.before) + soakCode.baseline, after: after.heap },
         );
         report.soak = soak;
         reasons.push(...soakFailures(soak, soakHeap.withFullLog));
