@@ -26,7 +26,7 @@ describe('resolveUrl', () => {
     });
   });
 
-  it('resolves the lab index and the IPC lab, one site, so the index links to a lab in the same tab', () => {
+  it("resolves the lab index and the IPC lab, each its own site (a lab's site is what gets it a lab channel)", () => {
     expect(resolveUrl('lab://labs', { typed: true })).toEqual({
       kind: 'page',
       url: 'lab://labs',
@@ -36,7 +36,7 @@ describe('resolveUrl', () => {
     expect(resolveUrl('lab://ipc', { typed: false })).toEqual({
       kind: 'page',
       url: 'lab://ipc',
-      site: 'labs',
+      site: 'ipc',
       title: 'IPC lab',
     });
   });

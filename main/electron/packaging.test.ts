@@ -274,8 +274,16 @@ describe('packaging', () => {
         .filter((parts) => parts.length === (parts[1]?.startsWith('@') ? 3 : 2))
         .map((parts) => parts.join('/')),
     );
-    const dev = [...packages].filter((name) => lock.packages[name]?.dev === true);
-    const unknown = [...packages].filter((name) => !(name in lock.packages));
+    // The packer lays out the runtime tree itself: a runtime package nested in the repository's tree
+    // (write-file-atomic's signal-exit 4, where node_modules/signal-exit is a dev tool's 3) can be
+    // hoisted in the app. So a packed name counts as runtime when any lock entry of that name is.
+    const entriesOf = (name: string) =>
+      Object.entries(lock.packages).filter(([where]) => where === name || where.endsWith(`/${name}`));
+    const dev = [...packages].filter((name) => {
+      const entries = entriesOf(name);
+      return entries.length > 0 && entries.every(([, entry]) => entry.dev === true);
+    });
+    const unknown = [...packages].filter((name) => entriesOf(name).length === 0);
     expect({ dev, unknown }).toEqual({ dev: [], unknown: [] });
     const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
