@@ -1,6 +1,7 @@
 // The whole run, short: JSON shape, the environment and kernel floor recorded, and the ratios that
 // hold across machines, asserted loosely (never a full ranking).
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { IpcLabProgress, IpcLabResult } from '../../protocol/labs/ipc-result.ts';
 import { compileChecker } from '../../protocol/rpc/schema.ts';
@@ -19,6 +20,34 @@ const hasPerf = (() => {
     return false;
   }
 })();
+
+/** This process's children now: pid and state letter (Z: a zombie, no longer running). */
+function children(): { pid: number; state: string }[] {
+  try {
+    return execFileSync('ps', ['--ppid', String(process.pid), '-o', 'pid=,stat='], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((line) => line.trim().split(/\s+/))
+      .map(([pid, state]) => ({ pid: Number(pid), state: state ?? '' }));
+  } catch {
+    return [];
+  }
+}
+
+/** Running children that were not among `before` (ps itself, a child of this process, left out). */
+function newChildren(before: readonly { pid: number }[]): number[] {
+  const known = new Set(before.map((child) => child.pid));
+  return children()
+    .filter((child) => !known.has(child.pid) && !child.state.startsWith('Z'))
+    .map((child) => child.pid)
+    .filter((pid) => {
+      try {
+        return !readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('ps\0');
+      } catch {
+        return false;
+      }
+    });
+}
 
 describe('npm run lab:ipc, short', () => {
   it('measures side by side, records the machine, and the ratios hold', async () => {
@@ -90,6 +119,7 @@ describe('npm run lab:ipc, short', () => {
   }, 180_000);
 
   it('an aborted run stops, closes its channels and rejects', async () => {
+    const before = children();
     const controller = new AbortController();
     const run = runIpcLab({
       only: ['unix-socket'],
@@ -103,15 +133,9 @@ describe('npm run lab:ipc, short', () => {
       },
     });
     await expect(run).rejects.toThrow('stopped by the test');
-    // The peer it spawned is gone: this process has no child left (pgrep exits 1 when none match).
-    const children = () => {
-      try {
-        return execFileSync('pgrep', ['-a', '-P', String(process.pid)], { encoding: 'utf8' }).trim();
-      } catch {
-        return '';
-      }
-    };
-    await expect.poll(children, { timeout: 5000 }).toBe('');
+    // The peer it spawned is gone: no child of this process is left that was not there before the
+    // run (pgrep exits 1 when none match; zombies of other tools' children are not running).
+    await expect.poll(() => newChildren(before), { timeout: 5000 }).toEqual([]);
   }, 60_000);
 
   it('ratio checks say when they cannot tell', () => {
