@@ -35,6 +35,15 @@ ${extra}
 
 const BAD = `setTimeout(() => event('heartbeat', { seq: 'not a number' }), 300);`;
 
+// Heartbeats every 50 ms whose seq is the page's clock in microseconds since the epoch, so the
+// browser can tell how long each took to arrive (the flood benchmark's other tabs).
+const PROBE = `setInterval(() => event('heartbeat', { seq: Math.round((performance.timeOrigin + performance.now()) * 1000) }), 50);`;
+
+// A tab posting valid heartbeats as fast as it can: 500 per task, a new task at once.
+const FLOOD = `let flooded = 0;
+const flood = () => { for (let i = 0; i < 500; i++) event('heartbeat', { seq: flooded++ }); setTimeout(flood, 0); };
+setTimeout(flood, 0);`;
+
 // Every text, raw, in one go, once the server answers (when the test released them).
 const FUZZ = `setTimeout(async () => {
   const key = new URLSearchParams(location.search).get('fuzz');
@@ -70,6 +79,8 @@ export async function serveProtocolPages(options: ProtocolPagesOptions = {}): Pr
     if (path === '/tab-channel.js') return send('text/javascript', TAB_CHANNEL_JS);
     if (path === '/bad-message' && url.searchParams.has('fuzz')) return send('text/html', page('Fuzz', FUZZ));
     if (path === '/bad-message') return send('text/html', page('Bad message', BAD));
+    if (url.searchParams.has('probe')) return send('text/html', page('Probe', PROBE));
+    if (url.searchParams.has('flood')) return send('text/html', page('Flood', FLOOD));
     if (path.startsWith('/fuzz-batch/')) {
       const key = decodeURIComponent(path.slice('/fuzz-batch/'.length));
       const answer = () => send('application/json', JSON.stringify(options.fuzzTexts?.get(key) ?? []));
