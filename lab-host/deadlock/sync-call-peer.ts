@@ -27,10 +27,13 @@ interface PeerArgs {
 const args = JSON.parse(process.argv[2]!) as PeerArgs;
 
 // A deadlocked main thread never sees its parent go away: a small thread watches for that instead
-// and ends this process, so a lab host that dies mid-scene leaves no process blocked forever.
+// and ends this process, so a lab host that dies mid-scene leaves no process blocked forever. The
+// parent is read here, at start: the thread may boot after the parent is already gone (a cold tsx
+// cache in a fresh clone made it late), and would then take init for the parent.
 new Worker(
-  `const parent = process.ppid;
-   setInterval(() => { if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL'); }, 250);`,
+  `const check = () => { if (process.ppid !== ${process.ppid}) process.kill(process.pid, 'SIGKILL'); };
+   check();
+   setInterval(check, 250);`,
   { eval: true },
 ).unref();
 const send = (message: object) => process.send?.(message);
