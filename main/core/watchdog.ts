@@ -22,7 +22,6 @@ export class Watchdog<Id = string> {
   private readonly watched = new Map<Id, Watched>();
   private timer: TimerId | undefined;
   private expectedTickAt = 0;
-  private readonly checkEveryMs: number;
 
   private readonly unresponsive = new Emitter<Id>();
   private readonly responsive = new Emitter<Id>();
@@ -34,9 +33,7 @@ export class Watchdog<Id = string> {
   constructor(
     private readonly clock: Clock,
     readonly options: WatchdogOptions,
-  ) {
-    this.checkEveryMs = Math.max(10, Math.floor(options.thresholdMs / 4));
-  }
+  ) {}
 
   watch(id: Id): void {
     this.watched.set(id, { lastBeat: this.clock.now(), unresponsive: false });
@@ -57,6 +54,7 @@ export class Watchdog<Id = string> {
     entry.lastBeat = this.clock.now();
     if (entry.unresponsive) {
       entry.unresponsive = false;
+      this.ensureTicking();
       this.responsive.fire(id);
     }
   }
@@ -67,6 +65,7 @@ export class Watchdog<Id = string> {
     if (!entry) return;
     entry.lastBeat = this.clock.now();
     entry.unresponsive = false;
+    this.ensureTicking();
   }
 
   isUnresponsive(id: Id): boolean {
@@ -77,10 +76,21 @@ export class Watchdog<Id = string> {
     for (const id of [...this.watched.keys()]) this.unwatch(id);
   }
 
+  /**
+   * One timer, due when the earliest watched process passes the threshold (not a fixed polling
+   * interval, which would add up to one interval to every detection). Heartbeats only move
+   * deadlines later, so an early tick finds nothing due and re-arms for the new earliest one.
+   */
   private ensureTicking(): void {
     if (this.timer !== undefined) return;
-    this.expectedTickAt = this.clock.now() + this.checkEveryMs;
-    this.timer = this.clock.setTimeout(() => this.tick(), this.checkEveryMs);
+    let earliest = Infinity;
+    for (const entry of this.watched.values())
+      if (!entry.unresponsive) earliest = Math.min(earliest, entry.lastBeat + this.options.thresholdMs + 1);
+    if (earliest === Infinity) return; // nothing watched, or all already reported
+    const now = this.clock.now();
+    const delay = Math.max(1, Math.ceil(earliest - now));
+    this.expectedTickAt = now + delay;
+    this.timer = this.clock.setTimeout(() => this.tick(), delay);
   }
 
   private tick(): void {
@@ -99,6 +109,6 @@ export class Watchdog<Id = string> {
         }
       }
     }
-    if (this.watched.size > 0) this.ensureTicking();
+    this.ensureTicking();
   }
 }
