@@ -10,8 +10,8 @@ import { leakSoakFailures, runLeakSoak } from './leak-soak.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 // The warm-up (until the event log's 500-event history is full: ~55 tabs) is most of the time.
-const TABS = 30;
-const CRASHES = 6;
+const TABS = 20;
+const CRASHES = 4;
 let started: Awaited<ReturnType<typeof startExperimentShell>>;
 
 beforeAll(async () => {
@@ -32,5 +32,6 @@ describe('the leak soak on the Chromium shell', () => {
     );
     expect(report.done).toEqual({ tabs: TABS, crashes: CRASHES });
     expect(leakSoakFailures(report)).toEqual([]);
-  }, 240_000);
+    // A guard, not a target: ~80 steps take about a minute alone, several under a fully loaded machine.
+  }, 600_000);
 });
