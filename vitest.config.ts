@@ -6,8 +6,10 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['**/*.test.ts', '**/*.test.tsx'],
-    exclude: ['**/node_modules/**', 'dist/**', 'dist-electron/**', 'release/**', 'e2e/**'],
+    exclude: ['**/node_modules/**', 'dist/**', 'dist-electron/**', 'release/**', 'e2e/**', 'test-results/**'],
     testTimeout: 20_000,
     globalSetup: ['./vitest.global-setup.ts'],
+    // MaxListenersExceededWarning or an unhandled rejection fails the test (vitest.setup.ts).
+    setupFiles: ['./vitest.setup.ts'],
   },
 });

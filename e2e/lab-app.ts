@@ -44,6 +44,8 @@ export interface LabOptions {
 
 export interface LabApp {
   readonly shell: LabOptions['shell'];
+  /** Everything the app printed (stdout and stderr), for the suite-wide rule. */
+  readonly log: AppLog;
   /** The browser UI page. */
   ui(): Promise<Page>;
   /** What a tab shows, to look into with locators (its iframe in the Chromium shell). */
@@ -90,11 +92,16 @@ class ChromiumShellApp implements LabApp {
     private readonly process: ChildProcess,
     private readonly port: number,
     private readonly output: () => string,
+    readonly log: AppLog,
   ) {}
 
   static async start(extraArgs: readonly string[]): Promise<ChromiumShellApp> {
     const port = await freePort();
     const args = [
+      // A rejection nobody handles is then printed by name ("UnhandledPromiseRejectionWarning") and the
+      // spec fails on it (appProblems) with the app still up to say what else happened, instead of
+      // the app ending on a bare stack trace.
+      '--unhandled-rejections=warn-with-error-code',
       '--import',
       'tsx',
       'main/chromium/main.ts',
@@ -104,12 +111,19 @@ class ChromiumShellApp implements LabApp {
     ];
     const child = spawn(process.execPath, args, {
       cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    const log = new AppLog();
+    // Still shown as before; read as well for the suite-wide rule (appProblems).
+    child.stderr!.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      log.add(chunk);
+    });
     const ready = new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (chunk: Buffer) => {
         output += chunk.toString();
+        log.add(chunk);
         if (output.includes('is running')) resolve();
       });
       child.once('exit', (code) =>
@@ -118,7 +132,7 @@ class ChromiumShellApp implements LabApp {
     });
     const timeout = setTimeout(() => child.kill('SIGKILL'), 30_000);
     await ready.finally(() => clearTimeout(timeout));
-    const app = new ChromiumShellApp(child, port, () => output);
+    const app = new ChromiumShellApp(child, port, () => output, log);
     await app.connect();
     // Every test starts from the first tab live in its renderer process.
     await app.page!.locator('[data-tab-id]').first().getAttribute('title', { timeout: 30_000 });
@@ -203,8 +217,13 @@ class ChromiumShellApp implements LabApp {
 class ElectronApp implements LabApp {
   readonly shell = 'electron' as const;
   private output = '';
+  readonly log = new AppLog();
   private constructor(private readonly app: ElectronApplication) {
-    app.process().stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    app.process().stdout?.on('data', (chunk: Buffer) => {
+      this.output += chunk.toString();
+      this.log.add(chunk);
+    });
+    app.process().stderr?.on('data', (chunk: Buffer) => this.log.add(chunk));
   }
 
   static async start(executablePath: string, extraArgs: readonly string[]): Promise<ElectronApp> {
@@ -318,8 +337,37 @@ export const test = base.extend<
     } finally {
       await app.close();
     }
+    // Suite-wide rule (issue 19): the app (its browser process and the children printing through it)
+    // warned of too many listeners or left a rejection unhandled: the spec fails, saying what.
+    const problems = app.log.problems();
+    expect(problems, 'MaxListenersExceededWarning or unhandled rejection in the app output').toEqual([]);
   },
 });
+
+/**
+ * What the app under test printed, kept to find the lines that fail a spec: Node's
+ * MaxListenersExceededWarning, an unhandled rejection (Node's warning with
+ * --unhandled-rejections=warn-with-error-code, its error code, or a child's own handler saying so).
+ */
+export class AppLog {
+  private partial = '';
+  private readonly found: string[] = [];
+
+  add(chunk: Buffer): void {
+    // Line by line as it comes, keeping only the lines that fail a spec (an app may print a lot).
+    const lines = (this.partial + chunk.toString()).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) if (APP_PROBLEM.test(line) && this.found.length < 50) this.found.push(line);
+    if (this.partial.length > 100_000) this.partial = this.partial.slice(-100_000);
+  }
+
+  problems(): string[] {
+    return APP_PROBLEM.test(this.partial) ? [...this.found, this.partial] : [...this.found];
+  }
+}
+
+const APP_PROBLEM =
+  /MaxListenersExceededWarning|UnhandledPromiseRejection|ERR_UNHANDLED_REJECTION|unhandled rejection/i;
 
 export { expect } from '@playwright/test';
 

@@ -24,4 +24,9 @@ export class Emitter<T> {
   get hasListeners(): boolean {
     return this.listeners.length > 0;
   }
+
+  /** How many listeners are subscribed (the leak soak counts them: main/node/resource-census.ts). */
+  get listenerCount(): number {
+    return this.listeners.length;
+  }
 }
