@@ -48,6 +48,8 @@ export function memoryPlot(
     width: options.width,
     height: 40 + rows.length * 22,
     marginLeft: 110,
+    // Room for the value written after the longest bar.
+    marginRight: 64,
     x: { label: texts.mib, grid: true },
     y: { label: null, domain: rows.map(texts.what) },
     marks: [
@@ -93,7 +95,8 @@ export function historyPlot(
     height: 60 + graph.lanes.length * 46,
     marginLeft: 48,
     marginRight: 16,
-    x: { label: texts.time, grid: false },
+    // Steps are whole numbers: no ticks between them.
+    x: { label: texts.time, grid: false, tickFormat: (step: number) => (Number.isInteger(step) ? String(step) : '') },
     y: { domain: graph.lanes, label: null },
     color: {
       domain: kinds,

@@ -731,7 +731,7 @@ export function mountThreadsLab(root: HTMLElement, source: ThreadsLabSource, i18
     randomStepButton.textContent = tr('sched.randomStep');
     randomRunButton.textContent = tr('sched.randomRun');
     restartButton.textContent = tr('sched.restart');
-    searchButton.textContent = tr('sched.search');
+    searchButton.textContent = tr('sched.searchAll');
     replayButton.textContent = replaying ? tr('sched.replaying') : tr('sched.replay');
     replayButton.disabled = busy !== undefined || session.schedule.length === 0 || notConnected;
     randomStepButton.disabled = session.finished;
