@@ -2,6 +2,7 @@
 // the same counter under a mutex loses none; the scheduler's search finds a schedule that puts two
 // threads in the critical section and it replays on real workers with the same outcome; the three
 // requirements proved on the model; process vs thread measured; English and Korean.
+import { readFileSync } from 'node:fs';
 import { openTab } from './helpers.ts';
 import { expect, test } from './lab-app.ts';
 
@@ -27,7 +28,21 @@ test('lab://threads: lost updates without a lock, none with the mutex, a found s
   await race.getByLabel('Runs').fill('3');
   await race.getByRole('button', { name: 'Run' }).click();
   const raceStatus = page.getByRole('status', { name: 'Race status' });
-  await expect(raceStatus).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  // Each run lands as it ends, before the answer: a partial count is seen on the way.
+  const seen = new Set<string>();
+  await expect
+    .poll(
+      async () => {
+        seen.add((await race.getAttribute('data-runs')) ?? '');
+        return raceStatus.getAttribute('data-state');
+      },
+      { timeout: 120_000, intervals: [20] },
+    )
+    .toBe('done');
+  expect(
+    [...seen].filter((runs) => runs === '1' || runs === '2'),
+    `run counts seen: ${[...seen]}`,
+  ).not.toEqual([]);
   await expect(race).toHaveAttribute('data-runs', '3');
   expect(Number(await race.getAttribute('data-lost'))).toBeGreaterThan(0);
   await expect(race.locator('tbody tr')).toHaveCount(3);
@@ -41,8 +56,30 @@ test('lab://threads: lost updates without a lock, none with the mutex, a found s
   await expect(race).toHaveAttribute('data-lost', '0');
   await expect(race.locator('tbody tr[data-lost="0"]')).toHaveCount(3);
   await expect(race.locator('.race-summary')).toContainText('no update lost');
+  // Export JSON saves the lab host's answer as it came, with the knobs asked for.
+  const download = ui.waitForEvent('download');
+  await race.getByRole('button', { name: 'Export JSON' }).click();
+  const exported = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as {
+    options: { program: string; runs: number };
+    runs: { lostUpdates: number; final: number; expected: number }[];
+  };
+  expect(exported.options).toMatchObject({ program: 'mutex', threads: 4, iterations: 2000, runs: 3 });
+  expect(exported.runs.map((run) => run.lostUpdates)).toEqual([0, 0, 0]);
   await race.scrollIntoViewIfNeeded();
   await app.screenshot('lab-threads-race-en');
+
+  // Stop: a long series ends as stopped, with what arrived kept.
+  await race.getByLabel('Lock').selectOption('race');
+  await race.getByLabel('Runs').fill('16');
+  // Long runs (seconds each), so the series cannot end before the stop arrives.
+  await race.getByLabel('Iterations each').fill('100000');
+  await race.getByRole('button', { name: 'Run' }).click();
+  await expect
+    .poll(async () => Number(await race.getAttribute('data-runs')), { timeout: 60_000, intervals: [50] })
+    .toBeGreaterThan(0);
+  await race.getByRole('button', { name: 'Stop' }).click();
+  await expect(raceStatus).toHaveAttribute('data-state', 'stopped', { timeout: 60_000 });
+  expect(Number(await race.getAttribute('data-runs'))).toBeLessThan(16);
 
   // ---- you are the scheduler: by hand, then the search, then the replay on real workers ----------
   const scheduler = page.locator('[data-scene="scheduler"]');

@@ -11,6 +11,8 @@ import type {
   ThreadEvent,
   ThreadsProgramId,
   ThreadsProgramParams,
+  ThreadsRunOptions,
+  ThreadsRunResult,
 } from '../../../../protocol/labs/threads-result.ts';
 import { h } from '../dom.ts';
 import { historyPlot, memoryPlot, racePlot } from './threads-plots.ts';
@@ -235,8 +237,11 @@ export function mountThreadsLab(root: HTMLElement, source: ThreadsLabSource, i18
   );
   let racePhase: Phase = 'idle';
   let raceRuns: RealRun[] = [];
+  /** The last finished run as the lab host answered it (checked against its schema on arrival): what Export JSON saves. */
+  let raceResult: ThreadsRunResult | undefined;
   let raceError: string | undefined;
   let raceProgram: ThreadsProgramId = 'race';
+  let raceOptions: ThreadsRunOptions | undefined;
   let lastRealRun: RealRun | undefined;
   const clampInt = (input: HTMLInputElement, min: number, max: number, fallback: number) => {
     const value = Math.round(Number(input.value));
@@ -255,7 +260,9 @@ export function mountThreadsLab(root: HTMLElement, source: ThreadsLabSource, i18
           gapAt: gapSelect.value as GapAt,
         });
         const runs = clampInt(runsInput, 1, 16, 4);
+        raceOptions = { ...params, runs };
         raceRuns = [];
+        raceResult = undefined;
         raceError = undefined;
         racePhase = 'running';
         drawRace();
@@ -271,6 +278,7 @@ export function mountThreadsLab(root: HTMLElement, source: ThreadsLabSource, i18
             }
           });
           raceRuns = result.runs;
+          raceResult = result;
           racePhase = 'done';
         } catch (error) {
           if (racePhase === 'stopping') racePhase = 'stopped';
@@ -290,8 +298,10 @@ export function mountThreadsLab(root: HTMLElement, source: ThreadsLabSource, i18
     void source.stop().catch((error: unknown) => appendLog(`stop: ${(error as Error).message}`));
   });
   exportButton.addEventListener('click', () => {
-    if (!raceRuns.length) return;
-    const blob = new Blob([`${JSON.stringify({ runs: raceRuns }, null, 2)}\n`], { type: 'application/json' });
+    if (!raceResult) return;
+    const blob = new Blob([`${JSON.stringify({ options: raceOptions, ...raceResult }, null, 2)}\n`], {
+      type: 'application/json',
+    });
     const url = URL.createObjectURL(blob);
     const link = h('a', { href: url, download: exportFileName(new Date()) });
     document.body.append(link);
@@ -324,7 +334,7 @@ export function mountThreadsLab(root: HTMLElement, source: ThreadsLabSource, i18
     const running = racePhase === 'running' || racePhase === 'stopping';
     runButton.disabled = busy !== undefined || notConnected;
     stopButton.disabled = racePhase !== 'running';
-    exportButton.disabled = running || !raceRuns.length;
+    exportButton.disabled = running || !raceResult;
     for (const control of [lockSelect, threadsInput, iterationsInput, gapSelect, runsInput]) control.disabled = running;
     raceStatus.setAttribute('aria-label', tr('race.status'));
     raceStatus.dataset.state = racePhase;
@@ -348,6 +358,7 @@ export function mountThreadsLab(root: HTMLElement, source: ThreadsLabSource, i18
     raceSummary.textContent = totals.runs
       ? tr(totals.lost > 0 ? 'race.summaryLost' : 'race.summaryNone', {
           program: tr(`programs.${raceProgram}.name`),
+          threads: raceRuns[0]?.threads ?? 0,
           lost: number(totals.lost, lang()),
           expected: number(totals.expected, lang()),
           runs: totals.runs,
