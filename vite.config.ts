@@ -6,7 +6,8 @@
 //   gpu-worker/main.ts       -> dist-electron/gpu-worker.js  (utility process; ESM)
 //   plugin-host/main.ts      -> dist-electron/plugin-host.js (utility process; ESM)
 //   lab-host/main.ts         -> dist-electron/lab-host.js    (utility process; ESM), with the IPC lab's
-//     peer process (lab-ipc-peer.js), ring thread (lab-ipc-ring-worker.js) and MessagePort thread (lab-ipc-port-worker.js) beside it, under the
+//     peer process (lab-ipc-peer.js), ring thread (lab-ipc-ring-worker.js) MessagePort thread (lab-ipc-port-worker.js) and the threads lab's
+//     worker (lab-threads-worker.js) beside it, under the
 //     names lab-host/built-entries.ts expects
 // vite-plugin-electron (array API) runs the Node-side builds after the renderer's; it makes
 // `electron` and Node built-ins external. `vite build` never starts Electron; `vite` (dev) would,
@@ -69,6 +70,7 @@ export default defineConfig({
       nodeEntry('lab-host/ipc/peer.ts', 'lab-ipc-peer.js', 'es', { external: NODE_EXTERNALS }),
       nodeEntry('lab-host/ipc/shm-threads-worker.ts', 'lab-ipc-ring-worker.js', 'es', { external: NODE_EXTERNALS }),
       nodeEntry('lab-host/ipc/app-port-worker.ts', 'lab-ipc-port-worker.js', 'es', { external: NODE_EXTERNALS }),
+      nodeEntry('lab-host/threads/thread-worker.ts', 'lab-threads-worker.js', 'es', { external: NODE_EXTERNALS }),
     ]),
   ],
   build: {

@@ -55,7 +55,7 @@ test('the Labs menu opens lab://labs, its IPC link opens lab://ipc: six kinds, i
   await expect(labs.locator('html')).toHaveAttribute('lang', 'en');
   await expect(labs.getByRole('heading', { level: 1 })).toHaveText('Labs');
   await expect(labs.locator('[data-lab]')).toHaveCount(3);
-  await expect(labs.locator('[data-lab="threads"]')).toHaveAttribute('data-status', 'coming');
+  await expect(labs.locator('[data-lab="threads"]')).toHaveAttribute('data-status', 'available');
   await expect(labs.locator('[data-lab="deadlock"]')).toContainText('banker');
   expect(await bodyText(labs)).not.toContain(MISSING);
   await app.screenshot('labs-index-en');

@@ -7,12 +7,14 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { useBuiltEntries } from './ipc/entry-paths.ts';
+import { useBuiltThreadsEntries } from './threads/entry-paths.ts';
 
 /** Names of the built entries beside the lab host's own (extension as the lab host's). */
 export const LAB_HOST_BUILT_ENTRIES = {
   peer: 'lab-ipc-peer',
   ringWorker: 'lab-ipc-ring-worker',
   portWorker: 'lab-ipc-port-worker',
+  threadsWorker: 'lab-threads-worker',
 } as const;
 
 /** Points the IPC lab at the built files beside `hostFile` when it is a bundle; a `.ts` entry keeps the sources. */
@@ -25,4 +27,5 @@ export function useBundledEntries(hostFile: string): void {
     ringWorker: pathToFileURL(beside(LAB_HOST_BUILT_ENTRIES.ringWorker)),
     portWorker: pathToFileURL(beside(LAB_HOST_BUILT_ENTRIES.portWorker)),
   });
+  useBuiltThreadsEntries({ threadWorker: pathToFileURL(beside(LAB_HOST_BUILT_ENTRIES.threadsWorker)) });
 }

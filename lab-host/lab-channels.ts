@@ -22,6 +22,7 @@ import { ChannelTrafficCounter, type ClientTraffic } from '../utility/channel-tr
 import { runIpcLab, type IpcLabOptions } from './ipc/ipc-lab.ts';
 import { channelSpecs } from './ipc/kinds.ts';
 import { loadNativeIpc } from './ipc/native/native-ipc.ts';
+import { ThreadsChannel } from './threads/threads-channel.ts';
 
 export interface LabChannelsOptions {
   /** This process, as it appears in traces. */
@@ -42,6 +43,7 @@ export class LabChannels {
   private server: ChannelServer | undefined;
   private readonly traffic = new ChannelTrafficCounter();
   private run: Run | undefined;
+  private readonly threadsLab = new ThreadsChannel();
 
   constructor(private readonly options: LabChannelsOptions) {
     this.log = options.log ?? ((line) => console.error(line));
@@ -77,6 +79,7 @@ export class LabChannels {
   async dispose(): Promise<void> {
     for (const connection of [...this.tabs.values()]) connection.close('the lab host is shutting down');
     await this.server?.close();
+    await this.threadsLab.dispose();
   }
 
   /**
@@ -96,6 +99,17 @@ export class LabChannels {
         runIpc: (options, { signal }) =>
           this.runIpc(clientId, options, signal, (progress) => connection.emit('ipcProgress', progress)),
         stopIpc: () => ({ stopped: this.stop(clientId) }),
+        runThreads: (options, { signal }) =>
+          this.exclusive(clientId, signal, 'threads lab run', (runSignal) =>
+            this.threadsLab.run(options, runSignal, (progress) => connection.emit('threadsProgress', progress)),
+          ),
+        replayThreads: (options, { signal }) =>
+          this.exclusive(clientId, signal, 'threads replay', (runSignal) => this.threadsLab.replay(options, runSignal)),
+        measureProcessVsThread: (options, { signal }) =>
+          this.exclusive(clientId, signal, 'process vs thread', (runSignal) =>
+            this.threadsLab.processVsThread(options, runSignal),
+          ),
+        stopThreads: () => ({ stopped: this.stop(clientId) }),
       },
       onBadMessage: (report: BadMessageReport) =>
         this.log(`[lab-host] bad message from ${describePeer(report.peer)} on ${report.interface}: ${report.reason}`),
@@ -124,12 +138,7 @@ export class LabChannels {
     callSignal: AbortSignal,
     onProgress: (progress: IpcLabProgress) => void,
   ): Promise<IpcLabResult> {
-    if (this.run)
-      throw new CodedError(
-        LabChannelErrorCode.LAB_RUN_IN_PROGRESS,
-        `A lab is already running here (for ${this.run.clientId === clientId ? 'this tab' : 'another tab'})`,
-      );
-    if (options.only) {
+    if (options.only && !this.run) {
       const known = channelSpecs(loadNativeIpc()).map((spec) => spec.id);
       const unknown = options.only.filter((id) => !known.includes(id));
       if (unknown.length)
@@ -138,17 +147,39 @@ export class LabChannels {
           `Unknown channel ${unknown.join(', ')} (here: ${known.join(', ')})`,
         );
     }
+    return this.exclusive(clientId, callSignal, 'IPC lab run', (signal) =>
+      runIpcLab({ ...ipcLabOptions(options), onProgress, signal }),
+    );
+  }
+
+  /**
+   * `work` in this host's one run slot, for `clientId`: refused with LAB_RUN_IN_PROGRESS while another
+   * runs; stopped (LAB_RUN_STOPPED) on stop, a cancelled call or the channel closing; any other
+   * failure is LAB_RUN_FAILED, except a lab's own coded refusal (LAB_BAD_OPTIONS), which passes.
+   */
+  private async exclusive<T>(
+    clientId: string,
+    callSignal: AbortSignal,
+    what: string,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    if (this.run)
+      throw new CodedError(
+        LabChannelErrorCode.LAB_RUN_IN_PROGRESS,
+        `A lab is already running here (for ${this.run.clientId === clientId ? 'this tab' : 'another tab'})`,
+      );
     const controller = new AbortController();
     const run: Run = { clientId, controller };
     this.run = run;
     const cancel = () => controller.abort();
     callSignal.addEventListener('abort', cancel, { once: true });
     try {
-      return await runIpcLab({ ...ipcLabOptions(options), onProgress, signal: controller.signal });
+      return await work(controller.signal);
     } catch (error) {
       if (controller.signal.aborted)
-        throw new CodedError(LabChannelErrorCode.LAB_RUN_STOPPED, 'The IPC lab run was stopped');
-      throw new CodedError(LabChannelErrorCode.LAB_RUN_FAILED, `The IPC lab run failed: ${(error as Error).message}`);
+        throw new CodedError(LabChannelErrorCode.LAB_RUN_STOPPED, `The ${what} was stopped`);
+      if (error instanceof CodedError && error.code === LabChannelErrorCode.LAB_BAD_OPTIONS) throw error;
+      throw new CodedError(LabChannelErrorCode.LAB_RUN_FAILED, `The ${what} failed: ${(error as Error).message}`);
     } finally {
       callSignal.removeEventListener('abort', cancel);
       if (this.run === run) this.run = undefined;

@@ -11,7 +11,15 @@
  * thread tries again, as in the model (model/machine.ts).
  */
 import type { EventKind, ThreadEvent } from '../../protocol/labs/threads-result.ts';
-import { compare, int32, ProgramError, type Address, type Instr, type Operand, type Program } from './model/program.ts';
+import {
+  compare,
+  int32,
+  ProgramError,
+  type Address,
+  type Instr,
+  type Operand,
+  type Program,
+} from '../../protocol/labs/threads-model/program.ts';
 import { CLOCK, CURRENT, MAX_OVERTAKEN, MAX_THREADS, NAP_WORD, QUEUE_WORDS, type Layout } from './layout.ts';
 
 export interface ThreadOptions {

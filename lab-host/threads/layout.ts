@@ -3,7 +3,7 @@
  * words the runner and the threads share, each thread's gate and parking word, the program's
  * variables, and each primitive's words (a guard, its state, FIFO queues of waiting threads).
  */
-import { cellLayout, type CellLayout, type Program } from './model/program.ts';
+import { cellLayout, type CellLayout, type Program } from '../../protocol/labs/threads-model/program.ts';
 
 export const MAX_THREADS = 16;
 

@@ -6,10 +6,10 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findExclusionViolation, mostLostUpdates } from './model/explore.ts';
-import { randomRun, replay } from './model/machine.ts';
-import { makeProgram, PROGRAMS } from './model/programs.ts';
-import { BLOCKS, randomProgram } from './model/random-program.ts';
+import { findExclusionViolation, mostLostUpdates } from '../../protocol/labs/threads-model/explore.ts';
+import { randomRun, replay } from '../../protocol/labs/threads-model/machine.ts';
+import { makeProgram, PROGRAMS } from '../../protocol/labs/threads-model/programs.ts';
+import { BLOCKS, randomProgram } from '../../protocol/labs/threads-model/random-program.ts';
 import { ThreadPool } from './runner.ts';
 
 const pool = new ThreadPool();

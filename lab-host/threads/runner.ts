@@ -6,8 +6,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { RealRun, ThreadEvent } from '../../protocol/labs/threads-result.ts';
-import type { Program } from './model/program.ts';
-import { load, seededRandom } from './model/machine.ts';
+import type { Program } from '../../protocol/labs/threads-model/program.ts';
+import { load, seededRandom } from '../../protocol/labs/threads-model/machine.ts';
 import type { ThreadStats } from './interpreter.ts';
 import {
   CURRENT,
@@ -22,6 +22,7 @@ import {
   STOP,
   type Layout,
 } from './layout.ts';
+import { threadsLabEntries } from './entry-paths.ts';
 import type { Job } from './thread-worker.ts';
 
 export interface JobReply {
@@ -96,7 +97,7 @@ export class ThreadPool {
   private workers: Worker[] = [];
   private busy = false;
 
-  constructor(private readonly entry = new URL('./thread-worker.ts', import.meta.url)) {}
+  constructor(private readonly entry = threadsLabEntries().threadWorker) {}
 
   /** Ends every worker (a run that timed out leaves them stuck: they are replaced on the next run). */
   async close(): Promise<void> {

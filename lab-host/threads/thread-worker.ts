@@ -5,7 +5,7 @@
  * test's many replays do not start a thread each.
  */
 import { parentPort } from 'node:worker_threads';
-import type { Program } from './model/program.ts';
+import type { Program } from '../../protocol/labs/threads-model/program.ts';
 import { DONE, layoutFor, READY, START, Status, STOP } from './layout.ts';
 import { RealThread, type ThreadOptions } from './interpreter.ts';
 import type { JobReply } from './runner.ts';

@@ -13,10 +13,15 @@ import {
   type ThreadsLabResult,
 } from '../../protocol/labs/threads-result.ts';
 import { runEnvironment } from '../ipc/environment.ts';
-import { finalCounters, findExclusionViolation, mostLostUpdates, mostOvertaken } from './model/explore.ts';
-import { finishSchedule, randomRun, replay, type ThreadEvent } from './model/machine.ts';
-import { cellLayout, type Program } from './model/program.ts';
-import { makeProgram, type ProgramParams } from './model/programs.ts';
+import {
+  finalCounters,
+  findExclusionViolation,
+  mostLostUpdates,
+  mostOvertaken,
+} from '../../protocol/labs/threads-model/explore.ts';
+import { finishSchedule, randomRun, replay, type ThreadEvent } from '../../protocol/labs/threads-model/machine.ts';
+import { cellLayout, type Program } from '../../protocol/labs/threads-model/program.ts';
+import { makeProgram, type ProgramParams } from '../../protocol/labs/threads-model/programs.ts';
 import { processVsThread } from './process-vs-thread.ts';
 import { ThreadPool } from './runner.ts';
 

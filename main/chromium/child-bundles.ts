@@ -22,6 +22,7 @@ export async function bundleChildren(root: string): Promise<BundledChildren> {
     'lab-ipc-peer': path.join(root, 'lab-host/ipc/peer.ts'),
     'lab-ipc-ring-worker': path.join(root, 'lab-host/ipc/shm-threads-worker.ts'),
     'lab-ipc-port-worker': path.join(root, 'lab-host/ipc/app-port-worker.ts'),
+    'lab-threads-worker': path.join(root, 'lab-host/threads/thread-worker.ts'),
   });
   return {
     entries: {

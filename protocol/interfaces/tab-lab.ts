@@ -12,6 +12,15 @@ import { errorCodes, type ErrorCodeOf } from '../rpc/errors.ts';
 import { defineInterface, method } from '../rpc/interface.ts';
 import { Struct, Type } from '../rpc/schema.ts';
 import { IpcLabProgress, IpcLabResult } from '../labs/ipc-result.ts';
+import {
+  ProcessVsThread,
+  ProcessVsThreadOptions,
+  ReplayResult,
+  ThreadsLabProgress,
+  ThreadsReplayOptions,
+  ThreadsRunOptions,
+  ThreadsRunResult,
+} from '../labs/threads-result.ts';
 
 /**
  * LabChannel's error codes (a CodedError's `code`). LAB_RUN_IN_PROGRESS: runIpc while this host is
@@ -62,10 +71,24 @@ export const LabChannel = defineInterface({
      * LAB_RUN_STOPPED. Answers whether a run was going.
      */
     stopIpc: method(Struct({}), Struct({ stopped: Type.Boolean() })),
+    // ---- the threads lab (lab://threads); the model runs in the page, only real runs come here ----
+    /**
+     * Free runs of one program on real worker threads (seeds 1..runs): each run as a `threadsProgress`
+     * event as soon as it ends, then all of them. The same one-run-at-a-time rule as runIpc.
+     */
+    runThreads: method(ThreadsRunOptions, ThreadsRunResult),
+    /** A model schedule replayed on real workers through Atomics gates, compared event for event. */
+    replayThreads: method(ThreadsReplayOptions, ReplayResult),
+    /** The same counter in child processes (each its own copy) and in worker threads (one shared); memory measured. */
+    measureProcessVsThread: method(ProcessVsThreadOptions, ProcessVsThread),
+    /** Stops this tab's threads run (its call then fails with LAB_RUN_STOPPED); whether one was going. */
+    stopThreads: method(Struct({}), Struct({ stopped: Type.Boolean() })),
   },
   events: {
     /** A line of the running IPC lab's log, with a channel's figures for one size when it has them. */
     ipcProgress: IpcLabProgress,
+    /** A line of the running threads lab's log, with each real run as it ends. */
+    threadsProgress: ThreadsLabProgress,
   },
 });
 

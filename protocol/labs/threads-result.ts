@@ -165,3 +165,62 @@ export const ThreadsLabProgress = Struct({
   replay: Type.Optional(ReplayResult),
 });
 export type ThreadsLabProgress = Static<typeof ThreadsLabProgress>;
+
+// ---- What the lab://threads page asks of the lab host (LabChannel's threads… methods) ----------
+
+/** The catalogue's programs (protocol/labs/threads-model/programs.ts), by id. */
+export const ThreadsProgramId = Type.Union([
+  Type.Literal('race'),
+  Type.Literal('mutex'),
+  Type.Literal('binary-semaphore'),
+  Type.Literal('counting-semaphore'),
+  Type.Literal('monitor-buffer'),
+  Type.Literal('peterson'),
+  Type.Literal('spin-lock'),
+  Type.Literal('ticket-lock'),
+  Type.Literal('milk-1'),
+  Type.Literal('milk-2'),
+  Type.Literal('milk-3'),
+]);
+export type ThreadsProgramId = Static<typeof ThreadsProgramId>;
+
+export const GapAt = Type.Union([Type.Literal('load-store'), Type.Literal('after-store'), Type.Literal('none')]);
+
+/** A program as the catalogue makes it: which one, for how many threads and rounds, where its gap is. */
+export const ThreadsProgramParams = Struct({
+  program: ThreadsProgramId,
+  /** Threads (2 for the algorithms made for exactly two; up to 8: more than that only queues on the cores). */
+  threads: Type.Integer({ minimum: 1, maximum: 8 }),
+  /** Rounds each thread makes (bounded so a run stays seconds long on a loaded machine). */
+  iterations: Type.Integer({ minimum: 1, maximum: 200_000 }),
+  gapAt: Type.Optional(GapAt),
+});
+export type ThreadsProgramParams = Static<typeof ThreadsProgramParams>;
+
+/** Free runs of one program on real worker threads: `runs` of them, seeds 1..runs. */
+export const ThreadsRunOptions = Struct({
+  ...ThreadsProgramParams.properties,
+  /** Busy-spin iterations of each `gap` (the preemption window made real; default 200). */
+  gapSpins: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
+  runs: Type.Optional(Type.Integer({ minimum: 1, maximum: 16 })),
+});
+export type ThreadsRunOptions = Static<typeof ThreadsRunOptions>;
+
+export const ThreadsRunResult = Struct({
+  runs: Type.Array(RealRun, { maxItems: 16 }),
+  environment: RunEnvironment,
+});
+export type ThreadsRunResult = Static<typeof ThreadsRunResult>;
+
+/** A schedule from the model, replayed on real workers through Atomics gates. */
+export const ThreadsReplayOptions = Struct({
+  ...ThreadsProgramParams.properties,
+  schedule: Type.Array(Type.Integer({ minimum: 0, maximum: 15 }), { maxItems: 4096 }),
+});
+export type ThreadsReplayOptions = Static<typeof ThreadsReplayOptions>;
+
+export const ProcessVsThreadOptions = Struct({
+  workers: Type.Integer({ minimum: 1, maximum: 8 }),
+  iterations: Type.Integer({ minimum: 1, maximum: 10_000_000 }),
+});
+export type ProcessVsThreadOptions = Static<typeof ProcessVsThreadOptions>;

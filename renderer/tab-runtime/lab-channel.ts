@@ -9,6 +9,15 @@
 import { LabChannel, LabChannelClient as LabChannelClientInterface } from '../../protocol/interfaces/tab-lab.ts';
 import type { IpcLabRunOptions } from '../../protocol/interfaces/tab-lab.ts';
 import type { IpcLabProgress, IpcLabResult } from '../../protocol/labs/ipc-result.ts';
+import type {
+  ProcessVsThread,
+  ProcessVsThreadOptions,
+  ReplayResult,
+  ThreadsLabProgress,
+  ThreadsReplayOptions,
+  ThreadsRunOptions,
+  ThreadsRunResult,
+} from '../../protocol/labs/threads-result.ts';
 import type { Static } from '../../protocol/rpc/schema.ts';
 import { openDirectChannel } from './direct-channel.ts';
 import { startTabRuntime } from './tab-runtime.ts';
@@ -17,6 +26,8 @@ import { startTabRuntime } from './tab-runtime.ts';
 const REQUEST_TIMEOUT_MS = 20_000;
 /** A full IPC lab run takes minutes on a loaded machine; the quick one well under one. */
 const DEFAULT_RUN_TIMEOUT_MS = 30 * 60_000;
+/** A threads run is up to 16 free runs of at most 60 s each (the lab host's own deadline per run). */
+const THREADS_TIMEOUT_MS = 20 * 60_000;
 
 export type IpcRunOptions = Static<typeof IpcLabRunOptions>;
 
@@ -39,6 +50,17 @@ export interface LabChannelClient {
   ): Promise<IpcLabResult>;
   /** Stops this page's run (its runIpc then rejects with LAB_RUN_STOPPED); whether one was going. */
   stopIpc(): Promise<boolean>;
+  /** Free runs of a threads-lab program on real worker threads; `onProgress` gets each run as it ends. Codes as runIpc. */
+  runThreads(
+    options: ThreadsRunOptions,
+    onProgress?: (progress: ThreadsLabProgress) => void,
+  ): Promise<ThreadsRunResult>;
+  /** A model schedule replayed on real workers, compared event for event. */
+  replayThreads(options: ThreadsReplayOptions): Promise<ReplayResult>;
+  /** The same counter in child processes and in worker threads, memory measured. */
+  measureProcessVsThread(options: ProcessVsThreadOptions): Promise<ProcessVsThread>;
+  /** Stops this page's threads run (LAB_RUN_STOPPED); whether one was going. */
+  stopThreads(): Promise<boolean>;
   /** The channel closed, and why; returns the unsubscribe. */
   onDidClose(listener: (reason: string) => void): () => void;
   close(): void;
@@ -82,6 +104,20 @@ export async function connectLabChannel(options: { readonly signal?: AbortSignal
     },
     async stopIpc() {
       return (await connection.remote.stopIpc({})).stopped;
+    },
+    async runThreads(runOptions, onProgress) {
+      const stop = onProgress ? connection.on('threadsProgress', onProgress) : () => {};
+      try {
+        return await connection.remote.runThreads(runOptions, { timeoutMs: THREADS_TIMEOUT_MS });
+      } finally {
+        stop();
+      }
+    },
+    replayThreads: (replayOptions) => connection.remote.replayThreads(replayOptions, { timeoutMs: THREADS_TIMEOUT_MS }),
+    measureProcessVsThread: (pvtOptions) =>
+      connection.remote.measureProcessVsThread(pvtOptions, { timeoutMs: THREADS_TIMEOUT_MS }),
+    async stopThreads() {
+      return (await connection.remote.stopThreads({})).stopped;
     },
     onDidClose: (listener) => connection.onDidClose(listener),
     close: () => connection.close('closed by the page'),

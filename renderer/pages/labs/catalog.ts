@@ -12,7 +12,7 @@ export interface LabEntry {
 
 export const LABS: readonly LabEntry[] = [
   { id: 'ipc', status: 'available', url: 'lab://ipc' },
-  { id: 'threads', status: 'coming' },
+  { id: 'threads', status: 'available', url: 'lab://threads' },
   { id: 'deadlock', status: 'coming' },
 ];
 

@@ -7,15 +7,17 @@ import enIpc from './en/ipc.json';
 import enLabs from './en/labs.json';
 import koIpc from './ko/ipc.json';
 import koLabs from './ko/labs.json';
+import enThreads from './en/threads.json';
+import koThreads from './ko/threads.json';
 
 export const LANGUAGES = ['en', 'ko'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** Namespaces: one per lab, and `labs` for what they share. */
-export const NAMESPACES = ['labs', 'ipc'] as const;
+export const NAMESPACES = ['labs', 'ipc', 'threads'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 export const RESOURCES: Record<Language, Record<Namespace, unknown>> = {
-  en: { labs: enLabs, ipc: enIpc },
-  ko: { labs: koLabs, ipc: koIpc },
+  en: { labs: enLabs, ipc: enIpc, threads: enThreads },
+  ko: { labs: koLabs, ipc: koIpc, threads: koThreads },
 };

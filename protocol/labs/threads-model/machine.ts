@@ -7,7 +7,7 @@
  * in meanwhile. A Mesa monitor: a thread woken from a condition wait first enters the monitor again.
  * The real threads (../interpreter.ts) do exactly this with Atomics, which a replay checks.
  */
-import type { EventKind, ThreadEvent } from '../../../protocol/labs/threads-result.ts';
+import type { EventKind, ThreadEvent } from '../threads-result.ts';
 import {
   cellLayout,
   checkProgram,
