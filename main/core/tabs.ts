@@ -9,7 +9,12 @@
  * Over 400 lines because one tab's life (open, commit, exit, reload, close) is one state machine whose
  * transitions read best together; what stands on its own (hang watch, history, sad tab, channels) is split out.
  */
-import { TabHostErrorCode, TabHostService, TabPage } from '../../protocol/interfaces/browser-tab.ts';
+import {
+  TAB_MESSAGE_BUDGET,
+  TabHostErrorCode,
+  TabHostService,
+  TabPage,
+} from '../../protocol/interfaces/browser-tab.ts';
 import type { DirectChannel, ExitReason, ProcessModel, TabInfo } from '../../protocol/interfaces/browser-state.ts';
 import { BrowserUiErrorCode } from '../../protocol/interfaces/ui-browser.ts';
 import type { BadMessageReason } from '../../protocol/rpc/bad-message.ts';
@@ -462,6 +467,7 @@ export class TabManager {
         },
       },
       onBadMessage: (report, code) => this.onBadMessage(tab, report, code),
+      messageBudget: TAB_MESSAGE_BUDGET,
     });
     tab.page.add(
       connection.on('heartbeat', ({ seq }) => {

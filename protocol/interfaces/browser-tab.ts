@@ -78,6 +78,13 @@ export const TabHostService = defineInterface({
   },
 });
 
+/**
+ * What the browser takes from one tab's page (ConnectOptions.messageBudget): an honest page sends a
+ * few messages a second (heartbeats, its title; its heavy traffic goes over the direct channels), so
+ * a page over this is flooding and is ended as a bad message (FLOOD) before it can starve the others.
+ */
+export const TAB_MESSAGE_BUDGET = { burst: 10_000, perSecond: 2_000 } as const;
+
 export const TabPage = defineInterface({
   name: 'TabPage',
   methods: {},
