@@ -115,6 +115,9 @@ it(
       sandbox: chromium.sandbox,
       gpuStandby: false,
       spareRenderer: false,
+      // A fuzzing tab sends its whole batch at once, far over what an honest page may
+      // (TAB_MESSAGE_BUDGET, whose FLOOD flood.test.ts proves): let it reach the checks under test.
+      tabMessageBudget: { burst: PER_TAB + 1, perSecond: PER_TAB },
       // Every GPU crash forgiven at once: each fuzzing GPU process is restarted, never software compositing.
       gpuCrashWindowMs: 1,
     });

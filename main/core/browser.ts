@@ -11,6 +11,7 @@ import {
   type PaintedOverlay,
 } from '../../protocol/interfaces/ui-browser.ts';
 import { CodedError } from '../../protocol/rpc/errors.ts';
+import type { MessageBudget } from '../../protocol/rpc/endpoint.ts';
 import type { Static } from '../../protocol/rpc/schema.ts';
 import type { Clock } from './clock.ts';
 import { Emitter } from './emitter.ts';
@@ -54,6 +55,8 @@ export interface BrowserOptions {
   readonly spareRenderer?: boolean;
   /** When the next spare starts after a tab took one (tabs.ts); the benchmark compares the two. */
   readonly spareRefill?: SpareRefill;
+  /** What each tab's page may send (tabs.ts; TAB_MESSAGE_BUDGET by default). */
+  readonly tabMessageBudget?: MessageBudget;
 }
 
 export const BROWSER_PROCESS_ID = 'browser';
@@ -115,6 +118,7 @@ export class Browser {
       ...(options.hangThresholdMs === undefined ? {} : { hangThresholdMs: options.hangThresholdMs }),
       ...(options.spareRenderer === undefined ? {} : { spareRenderer: options.spareRenderer }),
       ...(options.spareRefill === undefined ? {} : { spareRefill: options.spareRefill }),
+      ...(options.tabMessageBudget === undefined ? {} : { messageBudget: options.tabMessageBudget }),
     });
     this.metrics = new MetricsSampler({
       registry: this.registry,

@@ -18,7 +18,7 @@ import {
 import type { DirectChannel, ExitReason, ProcessModel, TabInfo } from '../../protocol/interfaces/browser-state.ts';
 import { BrowserUiErrorCode } from '../../protocol/interfaces/ui-browser.ts';
 import type { BadMessageReason } from '../../protocol/rpc/bad-message.ts';
-import { connect, type BadMessageReport, type Connection } from '../../protocol/rpc/endpoint.ts';
+import { connect, type BadMessageReport, type Connection, type MessageBudget } from '../../protocol/rpc/endpoint.ts';
 import { CodedError } from '../../protocol/rpc/errors.ts';
 import type { Clock } from './clock.ts';
 import { DirectChannels } from './direct-channels.ts';
@@ -74,6 +74,8 @@ export interface TabManagerOptions {
   readonly spareRenderer?: boolean;
   /** When the next spare starts after a tab took one (default: once that tab is live). */
   readonly spareRefill?: SpareRefill;
+  /** What each tab's page may send (default TAB_MESSAGE_BUDGET; the fuzzing test lets its batches through). */
+  readonly messageBudget?: MessageBudget;
 }
 
 /** A page's heartbeat as the core received it (`at` on the core's clock). */
@@ -467,7 +469,7 @@ export class TabManager {
         },
       },
       onBadMessage: (report, code) => this.onBadMessage(tab, report, code),
-      messageBudget: TAB_MESSAGE_BUDGET,
+      messageBudget: this.options.messageBudget ?? TAB_MESSAGE_BUDGET,
     });
     tab.page.add(
       connection.on('heartbeat', ({ seq }) => {
