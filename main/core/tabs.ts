@@ -341,6 +341,18 @@ export class TabManager {
     this.options.host.kill(tabId);
   }
 
+  /**
+   * The renderer memory cap (memory-cap.ts): a renderer over it is ended from outside, and its tabs
+   * report reason oom, as Electron names a renderer that ran out of memory. `pid`: the process
+   * measured, so a renderer replaced meanwhile is left alone.
+   */
+  endOverMemory(rendererId: string, pid: number): void {
+    const tab = this.tabsIn(rendererId).find((other) => other.info.pid === pid && other.info.state !== 'crashed');
+    if (!tab || this.endingRenderers.has(rendererId)) return;
+    this.endingRenderers.set(rendererId, { reason: 'oom', hung: false });
+    this.options.host.kill(tab.info.id);
+  }
+
   /** "Hang this tab" and chrome://hang. */
   hang(tabId: string): void {
     this.require(tabId);
