@@ -10,6 +10,7 @@
  *   --lab-process-model=per-site  Chrome's process-per-site model instead of a process per tab
  *   --lab-gpu-standby=off         no hot-standby GPU process: a GPU crash is a cold restart
  *   --lab-spare-renderer=off      no spare renderer: every tab's process starts cold
+ *   --lab-renderer-memory-cap=MiB a renderer over this much memory is ended as out of memory (default 1024; off)
  *   --no-sandbox                  run Chromium without its OS sandbox (it is on wherever it can work)
  *   --browser-user=NAME           when root: run Chromium as the ordinary user NAME, sandbox on
  */
@@ -18,6 +19,7 @@ import path from 'node:path';
 import { processModelFromSwitch, PROCESS_MODEL_SWITCH, switchValue } from '../core/process-model-switch.ts';
 import { GPU_STANDBY_SWITCH, gpuStandbyFromSwitch } from '../core/gpu-standby-switch.ts';
 import { spareRendererFromSwitch, SPARE_RENDERER_SWITCH } from '../core/spare-renderer-switch.ts';
+import { memoryCapFromSwitch, RENDERER_MEMORY_CAP_SWITCH } from '../core/memory-cap.ts';
 import type { ProcessModel } from '../../protocol/interfaces/browser-state.ts';
 import { findBrowser } from '../node/find-browser.ts';
 import { chromeSandboxHelpers, currentUid, decideSandbox, REASON_ROOT, sandboxSummary } from '../node/sandbox.ts';
@@ -38,7 +40,9 @@ const headless = args.includes('--headless') || noDisplay;
 let processModel: ProcessModel;
 let gpuStandby: boolean;
 let spareRenderer: boolean;
+let rendererMemoryCapBytes: number | undefined;
 try {
+  rendererMemoryCapBytes = memoryCapFromSwitch(switchValue(args, RENDERER_MEMORY_CAP_SWITCH));
   spareRenderer = spareRendererFromSwitch(switchValue(args, SPARE_RENDERER_SWITCH));
   if (args.includes('--process-per-site'))
     throw new Error(`--process-per-site is Chromium's own switch: use --${PROCESS_MODEL_SWITCH}=per-site`);
@@ -118,6 +122,7 @@ const shell = await startChromiumShell({
   experiments,
   reportsDir,
   spareRenderer,
+  rendererMemoryCapBytes: rendererMemoryCapBytes ?? null,
 });
 runner.host = await chromiumExperimentHost(shell);
 

@@ -8,7 +8,7 @@ import type { CdpSession } from './cdp-connection.ts';
 import { launchChromium, type RunningChromium } from './chromium-process.ts';
 import { FramePids } from './frame-pids.ts';
 import { openPage } from './open-page.ts';
-import { cdpCpuSeconds, cpuTicks, procMetrics, pssBytes } from './process-metrics.ts';
+import { cdpCpuSeconds, cpuTicks, procMemory, procMetrics, pssBytes } from './process-metrics.ts';
 
 const children: ChildProcess[] = [];
 
@@ -137,5 +137,27 @@ describe("a real Chromium: renderers' CPU from CDP, the rest from /proc", () => 
     expect(metrics.cpuSources.get(busy.pid)).toBe('proc');
     expect(metrics.cpuSources.get(idle.pid)).toBe('proc');
     farAbove(second.get(busy.pid)!.cpuPercent, second.get(idle.pid)!.cpuPercent);
+  });
+});
+
+describe('procMemory', () => {
+  it('grows with what a real process holds, and leaves out a pid that is gone', async () => {
+    // A Node child that holds 64 MiB of touched memory once it says so.
+    const child = spawn(
+      process.execPath,
+      ['-e', 'const b = Buffer.alloc(64 * 1024 * 1024, 1); console.log("held"); setInterval(() => b[0]++, 1000);'],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
+    try {
+      const idle = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      await new Promise((resolve) => child.stdout!.once('data', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const bytes = await procMemory().memoryBytes([child.pid!, idle.pid!, 999_999_999]);
+      idle.kill('SIGKILL');
+      expect([...bytes.keys()].sort()).toEqual([child.pid!, idle.pid!].sort());
+      expect(bytes.get(child.pid!)! - bytes.get(idle.pid!)!).toBeGreaterThan(48 * 1024 * 1024);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

@@ -12,6 +12,7 @@
  * is measured from /proc too (main/node/proc-sandbox.ts), in the same pass.
  */
 import { readFile } from 'node:fs/promises';
+import type { MemoryReader } from '../core/memory-cap.ts';
 import type { ProcessMetrics, ProcessMetricsSource } from '../core/ports.ts';
 import { procSandboxReader, type ProcSandboxReader } from '../node/proc-sandbox.ts';
 import type { CdpSession } from './cdp-connection.ts';
@@ -124,6 +125,28 @@ export function procMetrics(options: ProcMetricsOptions = {}): ProcMetricsSource
       );
       for (const pid of previous.keys()) if (!pids.includes(pid)) previous.delete(pid);
       cpuSources = sources;
+      return result;
+    },
+  };
+}
+
+/**
+ * The renderer memory cap's reader (main/core/memory-cap.ts): each pid's PSS from
+ * /proc/<pid>/smaps_rollup, the figure the task manager shows, without touching its CPU deltas.
+ */
+export function procMemory(): MemoryReader {
+  return {
+    async memoryBytes(pids) {
+      const result = new Map<number, number>();
+      await Promise.all(
+        pids.map(async (pid) => {
+          try {
+            result.set(pid, pssBytes(await readFile(`/proc/${pid}/smaps_rollup`, 'utf8')));
+          } catch {
+            // Gone between the listing and the read: nothing to measure.
+          }
+        }),
+      );
       return result;
     },
   };

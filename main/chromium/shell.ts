@@ -10,6 +10,7 @@ import { serveBrowserUi } from '../core/browser-ui-service.ts';
 import type { ExperimentControl } from '../core/experiment-control.ts';
 import { loopbackWebSocketBroker } from '../core/channel-broker.ts';
 import { systemClock, type Clock } from '../core/clock.ts';
+import { DEFAULT_RENDERER_MEMORY_CAP_BYTES } from '../core/memory-cap.ts';
 import type { ProcessModel } from '../../protocol/interfaces/browser-state.ts';
 import type { Transport } from '../../protocol/transport/transport.ts';
 import type { SandboxDecision } from '../node/sandbox.ts';
@@ -19,7 +20,7 @@ import { builtEntries, childProcessLauncher, labHostEnvironment } from './utilit
 import { launchChromium, type BrowserUser, type RunningChromium } from './chromium-process.ts';
 import { ChromiumTabHost } from './tab-host.ts';
 import { localhostTabUrls } from './tab-urls.ts';
-import { procMetrics } from './process-metrics.ts';
+import { procMemory, procMetrics } from './process-metrics.ts';
 import { openUiPage } from './ui-page.ts';
 import type { CdpConnection, CdpSession } from './cdp-connection.ts';
 
@@ -51,6 +52,8 @@ export interface ChromiumShellOptions {
   readonly reportsDir?: string;
   /** The core's clock (default: the system clock). */
   readonly clock?: Clock;
+  /** A renderer over this much memory is ended as oom (main/core/memory-cap.ts; default 1 GiB; null: no cap). */
+  readonly rendererMemoryCapBytes?: number | null;
 }
 
 export interface ChromiumShell {
@@ -138,6 +141,15 @@ export async function startChromiumShell(options: ChromiumShellOptions): Promise
       sandbox: options.sandbox,
       gpuStandby: options.gpuStandby ?? true,
       spareRenderer: options.spareRenderer ?? true,
+      // The renderer memory cap, from the same /proc figure the task manager shows (PSS).
+      ...(options.rendererMemoryCapBytes === null
+        ? {}
+        : {
+            rendererMemory: {
+              reader: procMemory(),
+              capBytes: options.rendererMemoryCapBytes ?? DEFAULT_RENDERER_MEMORY_CAP_BYTES,
+            },
+          }),
     });
     cleanups.push(() => browser.dispose());
     // The first tab opens once the UI has connected: its page has rendered the tab container by then.

@@ -11,6 +11,7 @@ import {
   type PaintedOverlay,
 } from '../../protocol/interfaces/ui-browser.ts';
 import { CodedError } from '../../protocol/rpc/errors.ts';
+import type { MessageBudget } from '../../protocol/rpc/endpoint.ts';
 import type { Static } from '../../protocol/rpc/schema.ts';
 import type { Clock } from './clock.ts';
 import { Emitter } from './emitter.ts';
@@ -18,6 +19,7 @@ import { EventLog } from './event-log.ts';
 import { GpuProcessHost } from './gpu-process-host.ts';
 import { LabProcessHost } from './lab-host-host.ts';
 import { PluginProcessHost } from './plugin-process-host.ts';
+import { RendererMemoryCap, type MemoryReader } from './memory-cap.ts';
 import { MetricsSampler, type ProcessMetricsRow } from './metrics-sampler.ts';
 import type { ChannelBroker, ProcessMetricsSource, UtilityProcessLauncher } from './ports.ts';
 import { ProcessRegistry } from './process-registry.ts';
@@ -54,6 +56,13 @@ export interface BrowserOptions {
   readonly spareRenderer?: boolean;
   /** When the next spare starts after a tab took one (tabs.ts); the benchmark compares the two. */
   readonly spareRefill?: SpareRefill;
+  /** What each tab's page may send (tabs.ts; TAB_MESSAGE_BUDGET by default). */
+  readonly tabMessageBudget?: MessageBudget;
+  /**
+   * The renderer memory cap (memory-cap.ts): each renderer's memory as the shell measures it; over
+   * `capBytes`, the renderer is ended with reason oom. None: no cap.
+   */
+  readonly rendererMemory?: { readonly reader: MemoryReader; readonly capBytes: number; readonly intervalMs?: number };
 }
 
 export const BROWSER_PROCESS_ID = 'browser';
@@ -73,6 +82,8 @@ export class Browser {
   readonly labs: LabProcessHost;
   readonly tabs: TabManager;
   readonly metrics: MetricsSampler;
+  /** The renderer memory cap, when the shell gave one. */
+  readonly memoryCap: RendererMemoryCap | undefined;
   /** The IPC inspector's feed: the browser process's recent messages, traced while someone reads. */
   readonly trace: TraceBuffer;
   private readonly sandbox: SandboxState;
@@ -115,6 +126,7 @@ export class Browser {
       ...(options.hangThresholdMs === undefined ? {} : { hangThresholdMs: options.hangThresholdMs }),
       ...(options.spareRenderer === undefined ? {} : { spareRenderer: options.spareRenderer }),
       ...(options.spareRefill === undefined ? {} : { spareRefill: options.spareRefill }),
+      ...(options.tabMessageBudget === undefined ? {} : { messageBudget: options.tabMessageBudget }),
     });
     this.metrics = new MetricsSampler({
       registry: this.registry,
@@ -128,6 +140,15 @@ export class Browser {
       ],
       ...(options.metrics === undefined ? {} : { source: options.metrics }),
     });
+    const memory = options.rendererMemory;
+    this.memoryCap =
+      memory &&
+      new RendererMemoryCap({
+        ...memory,
+        clock,
+        renderers: () => this.registry.list().filter((process) => process.kind === 'renderer'),
+        onOverCap: (reading) => this.tabs.endOverMemory(reading.rendererId, reading.pid),
+      });
     this.trace = new TraceBuffer({ clock });
     this.registry.launched(BROWSER_PROCESS_ID, 'browser', 'Browser', options.pid);
     this.registry.setState(BROWSER_PROCESS_ID, 'running');
@@ -139,6 +160,7 @@ export class Browser {
     // restart it; the browser starts without it.
     await Promise.all([this.gpu.start(), this.plugins.start().catch(() => {})]);
     this.tabs.warmSpare();
+    this.memoryCap?.start();
   }
 
   /**
@@ -222,6 +244,7 @@ export class Browser {
   }
 
   dispose(): void {
+    this.memoryCap?.dispose();
     this.metrics.stop();
     this.trace.stop();
     this.tabs.dispose();

@@ -12,8 +12,9 @@ export const REPEATED_CRASH_MS = 10_000;
 export function crashCode(reason: ExitReason, gone: RendererGone | undefined, hung: boolean): string {
   if (reason === 'bad-message') return 'RESULT_CODE_KILLED_BAD_MESSAGE';
   if (hung) return 'RESULT_CODE_HUNG';
-  if (gone?.signal) return gone.signal;
+  // Before the signal: the browser's own memory cap ends a renderer with SIGKILL, but the cause is memory.
   if (reason === 'oom') return 'OUT_OF_MEMORY';
+  if (gone?.signal) return gone.signal;
   if (reason === 'killed') return 'RESULT_CODE_KILLED';
   // Chromium reports 0 when it has no code to give (Target.targetCrashed's errorCode).
   return gone?.code === undefined || gone.code === 0 ? 'RESULT_CODE_CRASHED' : `EXIT_CODE_${gone.code}`;

@@ -9,11 +9,16 @@
  * Over 400 lines because one tab's life (open, commit, exit, reload, close) is one state machine whose
  * transitions read best together; what stands on its own (hang watch, history, sad tab, channels) is split out.
  */
-import { TabHostErrorCode, TabHostService, TabPage } from '../../protocol/interfaces/browser-tab.ts';
+import {
+  TAB_MESSAGE_BUDGET,
+  TabHostErrorCode,
+  TabHostService,
+  TabPage,
+} from '../../protocol/interfaces/browser-tab.ts';
 import type { DirectChannel, ExitReason, ProcessModel, TabInfo } from '../../protocol/interfaces/browser-state.ts';
 import { BrowserUiErrorCode } from '../../protocol/interfaces/ui-browser.ts';
 import type { BadMessageReason } from '../../protocol/rpc/bad-message.ts';
-import { connect, type BadMessageReport, type Connection } from '../../protocol/rpc/endpoint.ts';
+import { connect, type BadMessageReport, type Connection, type MessageBudget } from '../../protocol/rpc/endpoint.ts';
 import { CodedError } from '../../protocol/rpc/errors.ts';
 import type { Clock } from './clock.ts';
 import { DirectChannels } from './direct-channels.ts';
@@ -69,6 +74,8 @@ export interface TabManagerOptions {
   readonly spareRenderer?: boolean;
   /** When the next spare starts after a tab took one (default: once that tab is live). */
   readonly spareRefill?: SpareRefill;
+  /** What each tab's page may send (default TAB_MESSAGE_BUDGET; the fuzzing test lets its batches through). */
+  readonly messageBudget?: MessageBudget;
 }
 
 /** A page's heartbeat as the core received it (`at` on the core's clock). */
@@ -334,6 +341,18 @@ export class TabManager {
     this.options.host.kill(tabId);
   }
 
+  /**
+   * The renderer memory cap (memory-cap.ts): a renderer over it is ended from outside, and its tabs
+   * report reason oom, as Electron names a renderer that ran out of memory. `pid`: the process
+   * measured, so a renderer replaced meanwhile is left alone.
+   */
+  endOverMemory(rendererId: string, pid: number): void {
+    const tab = this.tabsIn(rendererId).find((other) => other.info.pid === pid && other.info.state !== 'crashed');
+    if (!tab || this.endingRenderers.has(rendererId)) return;
+    this.endingRenderers.set(rendererId, { reason: 'oom', hung: false });
+    this.options.host.kill(tab.info.id);
+  }
+
   /** "Hang this tab" and chrome://hang. */
   hang(tabId: string): void {
     this.require(tabId);
@@ -462,6 +481,7 @@ export class TabManager {
         },
       },
       onBadMessage: (report, code) => this.onBadMessage(tab, report, code),
+      messageBudget: this.options.messageBudget ?? TAB_MESSAGE_BUDGET,
     });
     tab.page.add(
       connection.on('heartbeat', ({ seq }) => {

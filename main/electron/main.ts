@@ -32,12 +32,13 @@ import { systemClock } from '../core/clock.ts';
 import { processModelFromSwitch, PROCESS_MODEL_SWITCH } from '../core/process-model-switch.ts';
 import { GPU_STANDBY_SWITCH, gpuStandbyFromSwitch } from '../core/gpu-standby-switch.ts';
 import { spareRendererFromSwitch, SPARE_RENDERER_SWITCH } from '../core/spare-renderer-switch.ts';
+import { memoryCapFromSwitch, RENDERER_MEMORY_CAP_SWITCH } from '../core/memory-cap.ts';
 import { APP_SCHEME_PRIVILEGES, handleAppProtocol, UI_URL } from './app-protocol.ts';
 import { ElectronChannelBroker } from './channel-broker.ts';
 import { electronExperimentHost } from './experiment-host.ts';
 import { IPC } from '../../protocol/transport/electron-ipc-channels.ts';
 import { chromeSandboxHelpers, currentUid, sandboxInForce, sandboxSummary } from '../node/sandbox.ts';
-import { electronProcessMetrics } from './process-metrics.ts';
+import { electronMemory, electronProcessMetrics } from './process-metrics.ts';
 import { documentChannels, IpcRouter } from './string-ipc.ts';
 import { contentArea, ElectronTabHost } from './tab-host.ts';
 import { keepUiAlive } from './ui-recovery.ts';
@@ -86,6 +87,8 @@ async function start(): Promise<void> {
   const experiment = switches.kind === 'run' ? switches : undefined;
   // --lab-spare-renderer=off: no spare renderer, every tab's process starts cold.
   const spareRenderer = spareRendererFromSwitch(app.commandLine.getSwitchValue(SPARE_RENDERER_SWITCH));
+  // --lab-renderer-memory-cap=MiB (or off): a renderer over it is ended as oom (main/core/memory-cap.ts).
+  const rendererMemoryCapBytes = memoryCapFromSwitch(app.commandLine.getSwitchValue(RENDERER_MEMORY_CAP_SWITCH));
   await app.whenReady();
   // Reports written from the Experiments view; `lab://reports/<id>` serves them. (Read after ready: the
   // userData path is final only once nothing can rename the app any more.)
@@ -159,6 +162,9 @@ async function start(): Promise<void> {
     tabHost,
     broker,
     metrics: electronProcessMetrics(app),
+    ...(rendererMemoryCapBytes === undefined
+      ? {}
+      : { rendererMemory: { reader: electronMemory(app), capBytes: rendererMemoryCapBytes } }),
     clock: systemClock(),
     pid: process.pid,
     processModel,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { App } from 'electron';
 import { procSandboxReader } from '../node/proc-sandbox.ts';
-import { electronProcessMetrics } from './process-metrics.ts';
+import { electronMemory, electronProcessMetrics } from './process-metrics.ts';
 
 type AppMetrics = ReturnType<App['getAppMetrics']>;
 
@@ -34,5 +34,18 @@ describe('electronProcessMetrics', () => {
   it('leaves the sandbox out where the reader measures nothing (not Linux: "not measured")', async () => {
     const rows = await electronProcessMetrics(app, procSandboxReader({ platform: 'darwin' })).sample([process.pid]);
     expect(rows.get(process.pid)).toEqual({ cpuPercent: 12.5, memoryBytes: 800 * 1024 });
+  });
+});
+
+describe('electronMemory', () => {
+  it("is the renderer memory cap's figure: the task manager's memory in bytes, for the pids asked about only", async () => {
+    const app = { getAppMetrics: (): AppMetrics => [metric(41, 0, 2000), metric(42, 0, 1000, 800), metric(43, 0, 5)] };
+    const bytes = await electronMemory(app).memoryBytes([41, 42, 44]);
+    expect(bytes).toEqual(
+      new Map([
+        [41, 2000 * 1024],
+        [42, 800 * 1024],
+      ]),
+    );
   });
 });

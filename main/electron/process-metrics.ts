@@ -4,6 +4,7 @@
  * process's sandbox measured from /proc (main/node/proc-sandbox.ts; "not measured" off Linux).
  */
 import type { App } from 'electron';
+import type { MemoryReader } from '../core/memory-cap.ts';
 import type { ProcessMetrics, ProcessMetricsSource } from '../core/ports.ts';
 import { procSandboxReader, type ProcSandboxReader } from '../node/proc-sandbox.ts';
 
@@ -26,6 +27,25 @@ export function electronProcessMetrics(
         });
       });
       return result;
+    },
+  };
+}
+
+/**
+ * The renderer memory cap's reader under Electron (main/core/memory-cap.ts): the same memory figure
+ * as the task manager's, from `app.getAppMetrics()` (KB: private bytes where Electron gives them,
+ * Windows only; the working set elsewhere, https://electronjs.org/docs/api/structures/memory-info).
+ */
+export function electronMemory(app: Pick<App, 'getAppMetrics'>): MemoryReader {
+  return {
+    async memoryBytes(pids) {
+      const wanted = new Set(pids);
+      return new Map(
+        app
+          .getAppMetrics()
+          .filter((metric) => wanted.has(metric.pid))
+          .map((metric) => [metric.pid, (metric.memory.privateBytes ?? metric.memory.workingSetSize) * 1024]),
+      );
     },
   };
 }

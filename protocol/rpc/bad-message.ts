@@ -21,6 +21,11 @@ export const BadMessageReason = {
   UNKNOWN_EVENT: 'UNKNOWN_EVENT',
   /** An event whose payload fails its schema. */
   INVALID_EVENT: 'INVALID_EVENT',
+  /**
+   * The sender is over its message budget (`ConnectOptions.messageBudget`): posting faster than any
+   * honest peer of this interface does. Reported once; what it sends is dropped until it has been quiet long enough to refill.
+   */
+  FLOOD: 'FLOOD',
   /** The receiver itself failed on the message (a bug on this side; reported all the same). */
   RECEIVER_FAILED: 'RECEIVER_FAILED',
 } as const;

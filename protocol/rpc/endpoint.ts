@@ -90,6 +90,18 @@ export interface ConnectOptions<Local extends InterfaceSpec, Remote extends Inte
   /** The largest message either side may send; connecting checks it against the interfaces' bounds (`messageBounds`). */
   readonly maxMessageBytes?: number;
   readonly tracer?: Tracer;
+  /**
+   * A per-sender limit on what this side receives, as a token bucket: up to `burst` messages at once,
+   * refilled at `perSecond`. Past it, the sender is reported once (FLOOD) and its messages dropped
+   * until the bucket is full again, so one flooding peer cannot keep the process busy for the others. None
+   * by default; the browser gives each tab one (main/core/tabs.ts).
+   */
+  readonly messageBudget?: MessageBudget;
+}
+
+export interface MessageBudget {
+  readonly burst: number;
+  readonly perSecond: number;
 }
 
 export interface Connection<Local extends InterfaceSpec, Remote extends InterfaceSpec> {
@@ -198,6 +210,11 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
   private readonly stopListeningForClose: (() => void) | undefined;
   private readonly stopListeningForDecodeFailures: (() => void) | undefined;
   private readonly receive = (message: unknown, wireBytes?: unknown) => this.onMessage(message, wireBytes);
+  private readonly budget: MessageBudget | undefined;
+  private tokens = 0;
+  private tokensAt = 0;
+  /** Reported as flooding since the bucket last ran dry: once until it has tokens again. */
+  private flooding = false;
 
   constructor(options: ConnectOptions<Local, Remote>) {
     this.transport = options.transport;
@@ -207,6 +224,11 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
     this.remoteName = options.remote.name;
     this.onBadMessage = options.onBadMessage;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.budget = options.messageBudget;
+    if (this.budget) {
+      this.tokens = this.budget.burst;
+      this.tokensAt = performance.now();
+    }
     const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     checkMessageBounds([options.local, options.remote], maxMessageBytes);
     this.tracer = options.tracer ?? ipcTracer;
@@ -409,6 +431,7 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
 
   private onMessage(message: unknown, wireBytes: unknown): void {
     if (this.closed) return;
+    if (this.budget && !this.takeToken()) return;
     try {
       this.dispatch(message, wireBytes);
     } catch (error) {
@@ -509,6 +532,31 @@ class Endpoint<Local extends InterfaceSpec, Remote extends InterfaceSpec> implem
         return;
       }
     }
+  }
+
+  /**
+   * False when the sender is over its budget: the first such message reports FLOOD, and everything
+   * is dropped from then until the bucket is full again (a flooder must go quiet to be heard).
+   */
+  private takeToken(): boolean {
+    const budget = this.budget!;
+    const now = performance.now();
+    this.tokens = Math.min(budget.burst, this.tokens + ((now - this.tokensAt) * budget.perSecond) / 1000);
+    this.tokensAt = now;
+    if (this.flooding && this.tokens < budget.burst) return false;
+    this.flooding = false;
+    if (this.tokens < 1) {
+      this.flooding = true;
+      this.reportBad(
+        BadMessageReason.FLOOD,
+        '?',
+        `over its budget of ${budget.burst} messages at once, ${budget.perSecond} a second: what it sends is dropped until it has been quiet for ${budget.burst / budget.perSecond} s`,
+        '?',
+      );
+      return false;
+    }
+    this.tokens--;
+    return true;
   }
 
   /** An answer with no pending call: late (timed out, aborted) is normal; never asked for is not. */

@@ -102,6 +102,18 @@ describe('sadTabText', () => {
     expect(text.code).toBe('Error code: SIGSEGV');
   });
 
+  it('says out of memory for a renderer ended over the memory cap', () => {
+    const text = sadTabText(
+      tab({ state: 'crashed', crash: { reason: 'oom', code: 'OUT_OF_MEMORY', at: 0, repeated: false } }),
+    );
+    expect(text.heading).toBe('Aw, Snap!');
+    expect(text.message).toMatch(/^Out of memory/);
+    expect(text.reason).toBe(
+      "Its renderer process (pid 4242) went over the browser's memory cap for a renderer, so the browser ended it. The other tabs keep running.",
+    );
+    expect(text.code).toBe('Error code: OUT_OF_MEMORY');
+  });
+
   it('has a second-crash variant', () => {
     const text = sadTabText(
       tab({ state: 'crashed', crash: { reason: 'killed', code: 'SIGKILL', at: 0, repeated: true } }),

@@ -161,6 +161,15 @@ export function sadTabText(tab: TabInfo, view?: BrowserView): SadTabText {
       ...extra,
     };
   }
+  if (reason === 'oom') {
+    // Chrome's sad tab for a renderer out of memory (sad_tab.cc: "Out of memory" as the error code).
+    return {
+      heading: crash?.repeated ? 'Aw, Snap! This page ran out of memory again' : 'Aw, Snap!',
+      message: 'Out of memory: this page used more memory than a tab may have.',
+      reason: `${capitalize(processWords(tab))} went over the browser's memory cap for a renderer, so the browser ended it. The other tabs keep running.`,
+      ...extra,
+    };
+  }
   if (crash?.repeated) {
     return {
       heading: 'Aw, Snap! This page crashed again',
