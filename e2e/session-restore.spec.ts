@@ -10,6 +10,7 @@ import { parseSession, type SessionState } from '../protocol/session/session-sta
 import { SESSION_FILE } from '../main/node/session-file.ts';
 import { SESSION_DIR_SWITCH } from '../main/core/session/session-switches.ts';
 import { SPARE_RENDERER_SWITCH } from '../main/core/spare-renderer-switch.ts';
+import { processModelArgs } from '../main/core/process-model-switch.ts';
 import { openTab } from './helpers.ts';
 import { ChromiumShellApp, expect, test } from './lab-app.ts';
 
@@ -79,15 +80,21 @@ const EXPECTED = [
   { url: 'lab://labs', selected: false },
 ];
 
-test('after a clean quit the same tabs, selection and history come back without asking', async () => {
-  const first = await start();
+test('after a clean quit the same tabs, selection, history and process model come back without asking', async () => {
+  const first = await start(...processModelArgs('process-per-site'));
   await makeSession(first);
   await first.close(); // SIGTERM: the orderly shutdown
-  expect(saved()).toMatchObject({ cleanExit: true, selected: 0, window: { width: 1280, height: 860 } });
+  expect(saved()).toMatchObject({
+    cleanExit: true,
+    selected: 0,
+    processModel: 'process-per-site',
+    window: { width: 1280, height: 860 },
+  });
 
-  const second = await start();
+  const second = await start(); // no process model switch: the session's
   const ui = await second.ui();
   await expect.poll(() => tabStrip(ui)).toEqual(EXPECTED);
+  await expect(ui.getByRole('status', { name: 'Browser status' })).toContainText('Process per site');
   await expect(ui.getByRole('dialog', { name: 'Restore tabs?' })).toHaveCount(0);
   // The restored tab keeps its history: Back goes to the page before.
   await ui.getByRole('button', { name: 'Back' }).click();

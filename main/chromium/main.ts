@@ -143,15 +143,21 @@ console.log(`  experiment reports: ${reportsDir}`);
 console.log(`  session: ${sessionStore.location}`);
 if (debuggingPort) console.log(`  CDP: http://127.0.0.1:${debuggingPort.split('=')[1]} (chromium.connectOverCDP)`);
 
-let stopping = false;
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+let stopping: Promise<never> | undefined;
+/**
+ * One shutdown, whatever asks first: closing Chromium on the way out fires its exit too, which must
+ * not end the process before the session is written marked clean (it did, on a loaded machine).
+ */
+function shutdown(code: number): Promise<never> {
+  stopping ??= (async () => {
+    // First: the next start restores this session without asking.
+    await shell.browser.session?.close();
     experiments.dispose();
     runner.host?.dispose();
     await shell.close();
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return stopping;
 }
 // Closing the window ends the app, as closing a browser does.
 shell.chromium.onDidExit(() => void shutdown(0));
