@@ -8,8 +8,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import {
   _electron,
@@ -24,6 +25,7 @@ import {
 } from '@playwright/test';
 import { processModelArgs } from '../main/core/process-model-switch.ts';
 import { SPARE_RENDERER_SWITCH } from '../main/core/spare-renderer-switch.ts';
+import { SESSION_DIR_SWITCH } from '../main/core/session/session-switches.ts';
 import { tabPageByPid } from '../main/electron/tab-identity.ts';
 import { chromeSandboxHelpers, currentUid, decideSandbox } from '../main/node/sandbox.ts';
 import { findElectronBinary } from '../scripts/electron-binary.mjs';
@@ -83,7 +85,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
   }
 }
 
-class ChromiumShellApp implements LabApp {
+export class ChromiumShellApp implements LabApp {
   readonly shell = 'chromium' as const;
   private browser: Browser | undefined;
   private page: Page | undefined;
@@ -187,6 +189,15 @@ class ChromiumShellApp implements LabApp {
 
   startOutput(): string {
     return this.output();
+  }
+
+  /** Ends the browser process with SIGKILL, as a crash would (no orderly shutdown), and waits for it. */
+  async kill(): Promise<void> {
+    await this.browser?.close().catch(() => {});
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return;
+    const exited = once(this.process, 'exit');
+    this.process.kill('SIGKILL');
+    await exited;
   }
 
   async close(): Promise<void> {
@@ -316,9 +327,12 @@ export const test = base.extend<
   shellArgs: [[], { option: true }],
   spareRenderer: [false, { option: true }],
   app: async ({ shell, processModel, shellArgs, spareRenderer }, use, testInfo) => {
+    // Each app its own session folder: no test restores another's tabs, none touches the user's session.
+    const sessionDir = mkdtempSync(path.join(os.tmpdir(), 'lab-e2e-session-'));
     const extraArgs = [
       ...processModelArgs(processModel),
       ...(spareRenderer ? [] : [`--${SPARE_RENDERER_SWITCH}=off`]),
+      `--${SESSION_DIR_SWITCH}=${sessionDir}`,
       ...shellArgs,
     ];
     let app: ChromiumShellApp | ElectronApp;
@@ -336,6 +350,7 @@ export const test = base.extend<
       await use(app);
     } finally {
       await app.close();
+      rmSync(sessionDir, { recursive: true, force: true });
     }
     // Suite-wide rule (issue 19): the app (its browser process and the children printing through it)
     // warned of too many listeners or left a rejection unhandled: the spec fails, saying what.

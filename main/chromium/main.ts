@@ -13,6 +13,8 @@
  *   --lab-renderer-memory-cap=MiB a renderer over this much memory is ended as out of memory (default 1024; off)
  *   --no-sandbox                  run Chromium without its OS sandbox (it is on wherever it can work)
  *   --browser-user=NAME           when root: run Chromium as the ordinary user NAME, sandbox on
+ *   --fresh                       do not restore the saved session (this one replaces it once saved)
+ *   --session-dir=PATH            keep the session there instead of the platform's config folder (tests)
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -31,6 +33,9 @@ import type { ExperimentHost } from '../core/experiments/experiment-host.ts';
 import { startExperiment } from '../core/experiments/runner.ts';
 import { chromiumReportsDir, saveReport } from '../node/experiment-reports.ts';
 import { chromiumExperimentHost } from './experiment-host.ts';
+import { chromiumSessionDir, SessionFile } from '../node/session-file.ts';
+import { readSession } from '../core/session/session-at-start.ts';
+import { FRESH_SWITCH, SESSION_DIR_SWITCH } from '../core/session/session-switches.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
@@ -98,6 +103,15 @@ const rootHint =
 
 console.log(`${sandboxSummary(sandbox)}${asUser}${rootHint}`);
 
+// The saved session, read before anything starts: it may bring the window size and process model.
+const sessionStore = new SessionFile(switchValue(args, SESSION_DIR_SWITCH) || chromiumSessionDir());
+const sessionReport = (line: string) => console.error(line);
+const atStart = await readSession(sessionStore, { fresh: args.includes(`--${FRESH_SWITCH}`), report: sessionReport });
+const savedState = atStart.kind === 'restore' || atStart.kind === 'offer' ? atStart.state : undefined;
+// A restored session keeps its process model unless the command line names one.
+if (atStart.kind === 'restore' && switchValue(args, PROCESS_MODEL_SWITCH) === undefined)
+  processModel = atStart.state.processModel;
+
 // The Experiments view runs the same runner as `npm run experiment`, against this app; its reports are
 // written here and open in a tab as lab://reports/<id>. The runner's host needs the started shell.
 const reportsDir = chromiumReportsDir();
@@ -123,23 +137,32 @@ const shell = await startChromiumShell({
   reportsDir,
   spareRenderer,
   rendererMemoryCapBytes: rendererMemoryCapBytes ?? null,
+  session: { store: sessionStore, atStart, report: sessionReport },
+  ...(savedState?.window ? { windowSize: savedState.window } : {}),
 });
 runner.host = await chromiumExperimentHost(shell);
 
 console.log(`Browser Process Lab (Chromium shell) is running${headless ? ', headless' : ''}.`);
 console.log(`  browser UI: ${shell.uiUrl}`);
 console.log(`  experiment reports: ${reportsDir}`);
+console.log(`  session: ${sessionStore.location}`);
 if (debuggingPort) console.log(`  CDP: http://127.0.0.1:${debuggingPort.split('=')[1]} (chromium.connectOverCDP)`);
 
-let stopping = false;
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+let stopping: Promise<never> | undefined;
+/**
+ * One shutdown, whatever asks first: closing Chromium on the way out fires its exit too, which must
+ * not end the process before the session is written marked clean (it did, on a loaded machine).
+ */
+function shutdown(code: number): Promise<never> {
+  stopping ??= (async () => {
+    // First: the next start restores this session without asking.
+    await shell.browser.session?.close();
     experiments.dispose();
     runner.host?.dispose();
     await shell.close();
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return stopping;
 }
 // Closing the window ends the app, as closing a browser does.
 shell.chromium.onDidExit(() => void shutdown(0));

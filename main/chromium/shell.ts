@@ -23,6 +23,8 @@ import { localhostTabUrls } from './tab-urls.ts';
 import { procMemory, procMetrics } from './process-metrics.ts';
 import { openUiPage } from './ui-page.ts';
 import type { CdpConnection, CdpSession } from './cdp-connection.ts';
+import type { BrowserOptions } from '../core/browser.ts';
+import { watchWindowSize } from './window-size.ts';
 
 export interface ChromiumShellOptions {
   /** The repository root: where `dist/` (the built UI and pages) and `dist-electron/` are. */
@@ -54,6 +56,10 @@ export interface ChromiumShellOptions {
   readonly clock?: Clock;
   /** A renderer over this much memory is ended as oom (main/core/memory-cap.ts; default 1 GiB; null: no cap). */
   readonly rendererMemoryCapBytes?: number | null;
+  /** Keep and restore the session (main.ts: a SessionFile in chromiumSessionDir()); none: nothing saved. */
+  readonly session?: BrowserOptions['session'];
+  /** The window's size (main.ts: the restored session's); default 1280x860. */
+  readonly windowSize?: { readonly width: number; readonly height: number };
 }
 
 export interface ChromiumShell {
@@ -106,7 +112,10 @@ export async function startChromiumShell(options: ChromiumShellOptions): Promise
       sandbox: options.sandbox,
       ...(options.browserUser ? { user: options.browserUser } : {}),
       headless: options.headless,
-      args: ['--window-size=1280,860', ...(options.chromiumArgs ?? [])],
+      args: [
+        `--window-size=${options.windowSize?.width ?? 1280},${options.windowSize?.height ?? 860}`,
+        ...(options.chromiumArgs ?? []),
+      ],
     });
     cleanups.push(() => chromium.close());
 
@@ -150,8 +159,15 @@ export async function startChromiumShell(options: ChromiumShellOptions): Promise
               capBytes: options.rendererMemoryCapBytes ?? DEFAULT_RENDERER_MEMORY_CAP_BYTES,
             },
           }),
+      ...(options.session ? { session: options.session } : {}),
     });
     cleanups.push(() => browser.dispose());
+    // Before the browser is torn down (cleanups run last first): the session is written marked clean.
+    const session = browser.session;
+    if (session) {
+      cleanups.push(() => session.close());
+      await watchWindowSize(ui.session, (size) => session.noteWindowSize(size));
+    }
     // The first tab opens once the UI has connected: its page has rendered the tab container by then.
     let uiConnected: () => void = () => {};
     const firstUi = new Promise<void>((resolve) => (uiConnected = resolve));
@@ -163,7 +179,9 @@ export async function startChromiumShell(options: ChromiumShellOptions): Promise
     await browser.start();
     const uiReady = Promise.race([firstUi, new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())]);
     await uiReady;
-    if (options.firstTab !== undefined) await browser.tabs.open(options.firstTab);
+    // The last session's tabs when it exited cleanly; the first tab only when none came back.
+    const restored = (await session?.start()) ?? 0;
+    if (options.firstTab !== undefined && restored === 0) await browser.tabs.open(options.firstTab);
 
     let closing: Promise<void> | undefined;
     return {

@@ -49,6 +49,9 @@ export function serveBrowserUi(
       killTab: ({ tabId }) => done(tabs.kill(tabId)),
       waitTab: ({ tabId }) => done(tabs.wait(tabId)),
       stopTab: ({ tabId }) => done(tabs.stop(tabId)),
+      // Answered once the tabs start opening, not when the last has: many tabs outlast a call's timeout.
+      restoreSession: () => done(void requireSession(browser).restore()),
+      dismissSessionNotice: () => done(requireSession(browser).dismiss()),
       restartPluginHost: () => done(browser.plugins.start()),
       getMetrics: async () => ({ processes: await browser.getMetrics(), channels: [...browser.metrics.channels] }),
       getTrace: ({ sinceSeq }) => browser.trace.since(sinceSeq),
@@ -69,4 +72,9 @@ export function serveBrowserUi(
   const stop = browser.log.onDidRecord((event) => connection.emit('changed', event));
   connection.onDidClose(stop); // no disposer to keep: a connection drops its close listeners when it closes
   return connection;
+}
+
+function requireSession(browser: Browser): NonNullable<Browser['session']> {
+  if (!browser.session) throw new Error('This browser keeps no session');
+  return browser.session;
 }

@@ -27,6 +27,9 @@ import type { TabHost } from './tab-host.ts';
 import type { SpareRefill } from './spare-renderer.ts';
 import { TabManager } from './tabs.ts';
 import { TraceBuffer } from './trace-buffer.ts';
+import type { SessionAtStart } from './session/session-at-start.ts';
+import { SessionKeeper } from './session/session-keeper.ts';
+import type { SessionStore } from './session/session-store.ts';
 import { resolveUrl } from './urls.ts';
 
 export interface BrowserOptions {
@@ -63,6 +66,13 @@ export interface BrowserOptions {
    * `capBytes`, the renderer is ended with reason oom. None: no cap.
    */
   readonly rendererMemory?: { readonly reader: MemoryReader; readonly capBytes: number; readonly intervalMs?: number };
+  /** Keep the session and restore it (session/session-keeper.ts); without it nothing is saved. */
+  readonly session?: {
+    readonly store: SessionStore;
+    readonly atStart: SessionAtStart;
+    readonly report: (line: string) => void;
+    readonly saveDelayMs?: number;
+  };
 }
 
 export const BROWSER_PROCESS_ID = 'browser';
@@ -88,6 +98,8 @@ export class Browser {
   readonly trace: TraceBuffer;
   private readonly sandbox: SandboxState;
   readonly clock: Clock;
+  /** The saved session's keeper, where the shell keeps one. */
+  readonly session: SessionKeeper | undefined;
   private readonly paintedEmitter = new Emitter<UiPainted>();
   /** The UI painted a sad tab or the unresponsive dialog (stamped on arrival, on the core's clock). */
   readonly onDidPaintUi = this.paintedEmitter.event;
@@ -150,6 +162,8 @@ export class Browser {
         onOverCap: (reading) => this.tabs.endOverMemory(reading.rendererId, reading.pid),
       });
     this.trace = new TraceBuffer({ clock });
+    const session = options.session;
+    this.session = session ? new SessionKeeper({ ...session, tabs: this.tabs, log: this.log, clock }) : undefined;
     this.registry.launched(BROWSER_PROCESS_ID, 'browser', 'Browser', options.pid);
     this.registry.setState(BROWSER_PROCESS_ID, 'running');
   }
@@ -240,11 +254,13 @@ export class Browser {
       badMessages: this.log.count('bad-message'),
       channels: this.tabs.directChannels(),
       events: this.log.history().slice(-STATE_EVENTS),
+      ...(this.session?.currentNotice ? { session: this.session.currentNotice } : {}),
     };
   }
 
   dispose(): void {
     this.memoryCap?.dispose();
+    this.session?.dispose();
     this.metrics.stop();
     this.trace.stop();
     this.tabs.dispose();

@@ -35,3 +35,25 @@ it(`keeps the last ${MAX_HISTORY_ENTRIES} entries however often the tab navigate
   expect(back.at(-1)).toBe('lab://bad-message?send=1#975');
   expect(history.forward()).toBe(back.at(-2));
 });
+
+it('restores a snapshot with Back and Forward where they were, and the snapshot is a copy', () => {
+  const history = new TabHistory('lab://a');
+  history.push('lab://b');
+  history.push('lab://c');
+  history.back();
+  const saved = history.snapshot();
+  history.push('lab://d'); // later navigation does not change what was saved
+  expect(saved).toEqual({ entries: ['lab://a', 'lab://b', 'lab://c'], index: 1 });
+  const restored = TabHistory.restore(saved);
+  expect(restored.current).toBe('lab://b');
+  expect(restored.forward()).toBe('lab://c');
+  expect([restored.back(), restored.back(), restored.back()]).toEqual(['lab://b', 'lab://a', undefined]);
+});
+
+it('restores an over-long or out-of-range snapshot bounded: the newest entries, the index clamped', () => {
+  const entries = Array.from({ length: MAX_HISTORY_ENTRIES + 10 }, (_, i) => `lab://live#${i}`);
+  const restored = TabHistory.restore({ entries, index: entries.length + 5 });
+  expect(restored.snapshot().entries).toEqual(entries.slice(10));
+  expect(restored.current).toBe(entries.at(-1));
+  expect(() => TabHistory.restore({ entries: [], index: 0 })).toThrow(/at least one entry/);
+});

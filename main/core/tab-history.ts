@@ -1,4 +1,4 @@
-import { MAX_HISTORY_ENTRIES } from '../../protocol/session/session-state.ts';
+import { MAX_HISTORY_ENTRIES, type SavedHistory } from '../../protocol/session/session-state.ts';
 
 export { MAX_HISTORY_ENTRIES };
 
@@ -9,6 +9,29 @@ export class TabHistory {
 
   constructor(first: string) {
     this.entries = [first];
+  }
+
+  /**
+   * A history saved by `snapshot()` (a restored tab keeps Back and Forward). The caller has checked
+   * its URLs; an index out of range is clamped, and more than MAX_HISTORY_ENTRIES keep the newest.
+   */
+  static restore(saved: SavedHistory): TabHistory {
+    if (saved.entries.length === 0) throw new Error('a saved history has at least one entry');
+    const history = new TabHistory(saved.entries[0]!);
+    const dropped = Math.max(0, saved.entries.length - MAX_HISTORY_ENTRIES);
+    history.entries = saved.entries.slice(dropped);
+    history.index = Math.min(Math.max(saved.index - dropped, 0), history.entries.length - 1);
+    return history;
+  }
+
+  /** What the session saves: a copy, so later navigation does not change it. */
+  snapshot(): SavedHistory {
+    return { entries: [...this.entries], index: this.index };
+  }
+
+  /** The entry shown. */
+  get current(): string {
+    return this.entries[this.index]!;
   }
 
   /** A new page: it follows the current entry, and the entries Forward would have gone to are dropped. */

@@ -35,6 +35,7 @@ import { SpareRenderer, type SpareRefill } from './spare-renderer.ts';
 import { TabHangWatch } from './tab-hang-watch.ts';
 import { TabHistory } from './tab-history.ts';
 import { resolveUrl } from './urls.ts';
+import type { SavedHistory } from '../../protocol/session/session-state.ts';
 import { DEFAULT_HANG_THRESHOLD_MS } from './watchdog.ts';
 
 /** What tabs need of the GPU process host: when to tell pages to ask again, and a channel per tab. */
@@ -223,9 +224,14 @@ export class TabManager {
     this.options.log.record({ type: 'tab-selected', tabId });
   }
 
-  /** Opens a tab (and selects it). `url` as a page would ask: built-in pages and http(s) only. */
-  async open(url: string): Promise<TabInfo> {
-    const resolved = resolveUrl(url, { typed: false });
+  /**
+   * Opens a tab (and selects it). `url` as a page would ask: built-in pages and http(s) only. A tab
+   * restored from a saved session (session/session-keeper.ts) brings its history and opens at its
+   * current entry, Back and Forward as they were.
+   */
+  async open(url: string, restored?: { readonly history: SavedHistory }): Promise<TabInfo> {
+    const history = restored ? TabHistory.restore(restored.history) : undefined;
+    const resolved = resolveUrl(history?.current ?? url, { typed: false });
     if (resolved.kind !== 'page') throw new Error('unreachable: debug URLs are refused untyped');
     const id = `tab-${this.nextTabNumber++}`;
     const site = this.siteInstance(id, resolved.site);
@@ -235,7 +241,7 @@ export class TabManager {
       connection: undefined,
       page: new DisposableStore(),
       lastCrashAt: undefined,
-      history: new TabHistory(resolved.url),
+      history: history ?? new TabHistory(resolved.url),
       awaitingFirstBeat: true,
     };
     this.tabs.set(id, tab);
@@ -245,6 +251,11 @@ export class TabManager {
     await this.options.host.create(id, resolved.url, site, spare);
     if (spare) this.refillAtOnce();
     return tab.info;
+  }
+
+  /** The tab's history as a session saves it. */
+  historyOf(tabId: string): SavedHistory {
+    return this.require(tabId).history.snapshot();
   }
 
   async navigate(tabId: string, url: string): Promise<void> {

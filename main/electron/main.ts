@@ -8,6 +8,8 @@
 //       (what `npm run experiment -- ... --shell electron` passes) runs one experiment against this app,
 //       its window hidden, writes the report to <dir> and quits: 0 the hypothesis held, 1 it did not,
 //       2 a bad request, 3 the run or the writing failed.
+//   --fresh                 do not restore the saved session (this one replaces it once saved)
+//   --session-dir=PATH      keep the session there instead of userData (tests)
 import path from 'node:path';
 import {
   app,
@@ -43,6 +45,9 @@ import { documentChannels, IpcRouter } from './string-ipc.ts';
 import { contentArea, ElectronTabHost } from './tab-host.ts';
 import { keepUiAlive } from './ui-recovery.ts';
 import { ElectronUtilityLauncher } from './utility-launcher.ts';
+import { readSession } from '../core/session/session-at-start.ts';
+import { FRESH_SWITCH, SESSION_DIR_SWITCH } from '../core/session/session-switches.ts';
+import { SessionFile } from '../node/session-file.ts';
 
 const here = import.meta.dirname; // dist-electron/
 const root = path.join(here, '..');
@@ -75,7 +80,7 @@ function lockDownUi(contents: WebContents): void {
 async function start(): Promise<void> {
   // From Chromium's parsed command line, not process.argv: argv is [electron, '.', ...args] in
   // development but [exe, ...args] packaged.
-  const processModel = processModelFromSwitch(app.commandLine.getSwitchValue(PROCESS_MODEL_SWITCH));
+  let processModel = processModelFromSwitch(app.commandLine.getSwitchValue(PROCESS_MODEL_SWITCH));
   // getSwitchValue answers '' for an absent switch, which is the default (on).
   const gpuStandby = gpuStandbyFromSwitch(app.commandLine.getSwitchValue(GPU_STANDBY_SWITCH));
   const switches = experimentSwitches(app.commandLine, process.cwd());
@@ -98,12 +103,30 @@ async function start(): Promise<void> {
     pages: path.join(root, 'dist/pages'),
     reports: reportsDir,
   });
+  // The saved session, read before the window opens (its size) and the core starts (its process
+  // model, unless the command line names one). An experiment run neither restores nor saves one.
+  const sessionStore = new SessionFile(
+    app.commandLine.getSwitchValue(SESSION_DIR_SWITCH) || path.join(app.getPath('userData'), 'session'),
+  );
+  const sessionReport = (line: string) => console.error(line);
+  const atStart = experiment
+    ? undefined
+    : await readSession(sessionStore, { fresh: app.commandLine.hasSwitch(FRESH_SWITCH), report: sessionReport });
+  const savedState = atStart?.kind === 'restore' || atStart?.kind === 'offer' ? atStart.state : undefined;
+  if (atStart?.kind === 'restore' && !app.commandLine.hasSwitch(PROCESS_MODEL_SWITCH))
+    processModel = atStart.state.processModel;
+
   // No page gets a permission (camera, notifications, ...): none needs one.
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
 
   // An experiment from the command line runs with the window hidden.
-  const window = new BaseWindow({ width: 1280, height: 860, title: 'Browser Process Lab', show: !experiment });
+  const window = new BaseWindow({
+    width: savedState?.window?.width ?? 1280,
+    height: savedState?.window?.height ?? 860,
+    title: 'Browser Process Lab',
+    show: !experiment,
+  });
   const ui = new WebContentsView({
     webPreferences: {
       // Hidden, the UI must still paint (the runner measures the sad tab painted): a webContents without
@@ -171,7 +194,28 @@ async function start(): Promise<void> {
     sandbox,
     gpuStandby,
     spareRenderer,
+    ...(atStart ? { session: { store: sessionStore, atStart, report: sessionReport } } : {}),
   });
+  const keeper = core.session;
+  if (keeper) {
+    const noteSize = () => {
+      const [width = 0, height = 0] = window.getSize();
+      keeper.noteWindowSize({ width, height });
+    };
+    noteSize();
+    window.on('resize', noteSize);
+    // Quitting waits for the session to be written marked clean (will-quit's preventDefault holds the
+    // quit; app docs), then quits for real: the next start restores it without asking.
+    let sessionClosed = false;
+    app.on('will-quit', (event) => {
+      if (sessionClosed) return;
+      event.preventDefault();
+      void keeper.close().finally(() => {
+        sessionClosed = true;
+        app.quit();
+      });
+    });
+  }
 
   // The runner's host is made once the core has started (below); a request before that is refused.
   const runner: { host?: ReturnType<typeof electronExperimentHost> } = {};
@@ -240,7 +284,9 @@ async function start(): Promise<void> {
   });
   await Promise.race([firstUi, new Promise((resolve) => setTimeout(resolve, 5000))]);
   if (!experiment) {
-    await core.tabs.open('lab://live');
+    // The last session's tabs when it exited cleanly; the first tab only when none came back.
+    const restored = (await keeper?.start()) ?? 0;
+    if (restored === 0) await core.tabs.open('lab://live');
     return;
   }
   // The command line's experiment, through the same control as the view's: the runner opens its own

@@ -6,6 +6,7 @@
  */
 import { BAD_MESSAGE_REASONS, type BadMessageReason } from '../rpc/bad-message.ts';
 import { Struct, Type, Variant, type Static } from '../rpc/schema.ts';
+import { SessionNotice } from '../session/session-notice.ts';
 
 export const ProcessKind = Type.Union([
   Type.Literal('browser'),
@@ -190,6 +191,8 @@ export const BrowserEvent = Variant('type', [
     /** Why its process ended (`gone`). */
     reason: Type.Optional(ExitReason),
   }),
+  /** What the UI shows about the saved session changed (session-keeper.ts); no `notice`: nothing to show any more. */
+  Struct({ type: Type.Literal('session-notice'), ...Common, notice: Type.Optional(SessionNotice) }),
 ]);
 export type BrowserEvent = Static<typeof BrowserEvent>;
 

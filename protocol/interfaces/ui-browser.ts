@@ -19,6 +19,7 @@ import {
   TabInfo,
 } from './browser-state.ts';
 import { TracePage } from './trace-page.ts';
+import { SessionNotice } from '../session/session-notice.ts';
 import { Arm, LatencySummary, MarkName, Marks, ScenarioName, TrialExit } from '../experiments/report.ts';
 import { ExperimentRequestMessage } from '../experiments/request.ts';
 
@@ -56,6 +57,8 @@ export const BrowserState = Struct({
   channels: Type.Optional(Type.Array(DirectChannel, { maxItems: 200 })),
   /** The recent history, oldest first: the last 200 events, so the state fits one UI message. */
   events: Type.Array(BrowserEvent, { maxItems: STATE_EVENTS }),
+  /** "Restore tabs?" after an unclean exit, or why the saved session could not be read; absent: nothing to say. */
+  session: Type.Optional(SessionNotice),
 });
 
 /**
@@ -227,6 +230,10 @@ export const BrowserUiService = defineInterface({
     waitTab: method(ForTab, Ok),
     /** The unresponsive dialog's Stop. */
     stopTab: method(ForTab, Ok),
+    /** The "Restore tabs?" bubble's Restore: the tabs of the session that ended uncleanly open again. */
+    restoreSession: method(Struct({}), Ok),
+    /** Closes the session notice; a dismissed offer's session is replaced by this one from then on. */
+    dismissSessionNotice: method(Struct({}), Ok),
     /** The plugin placeholder's Restart. */
     restartPluginHost: method(Struct({}), Ok),
     /**

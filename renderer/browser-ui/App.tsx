@@ -10,6 +10,7 @@ import { ExperimentsButton } from './experiments/ExperimentsButton.tsx';
 import { ActionErrorInfobar, PluginHostInfobar } from './infobars/Infobars.tsx';
 import { NoShell } from './NoShell.tsx';
 import { ProcessPanel } from './process-drawer/ProcessPanel.tsx';
+import { SessionRestoreInfobar } from './session-restore/SessionRestoreInfobar.tsx';
 import { DEFAULT_PANEL_VIEW, type PanelView } from './process-drawer/panel-views.ts';
 import { StatusBar } from './status-bar/StatusBar.tsx';
 import { TabStrip } from './tab-strip/TabStrip.tsx';
@@ -131,6 +132,13 @@ function BrowserWindow({ client }: { client: BrowserClient }) {
           <ToursMenu tours={TOURS} activeId={tour.run?.tour.id} disabled={!view} onStart={tour.start} />
           <LabsMenu disabled={!view} />
         </Toolbar>
+        {view?.session && (
+          <SessionRestoreInfobar
+            notice={view.session}
+            onRestore={() => client.perform('restoreSession', {})}
+            onDismiss={() => client.perform('dismissSessionNotice', {})}
+          />
+        )}
         {pluginNotice && (
           <PluginHostInfobar
             recentCrashes={pluginNotice.recentCrashes}

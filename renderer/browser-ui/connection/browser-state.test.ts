@@ -239,6 +239,18 @@ describe('applyEvent', () => {
     expect(applyEvent(fromSnapshot(snapshot({ badMessages: 2 })), event).badMessages).toBe(3);
   });
 
+  it('shows the session notice the snapshot carries, replaced or cleared by session-notice events', () => {
+    const offer = { kind: 'offer' as const, tabs: 3, titles: ['Live page'], savedAt: 5 };
+    const view = fromSnapshot(snapshot({ session: offer }));
+    expect(view.session).toEqual(offer);
+    const unreadable = { kind: 'unreadable' as const, problem: 'The saved session is not JSON' };
+    const replaced = applyEvent(view, next({ type: 'session-notice', notice: unreadable }));
+    expect(replaced.session).toEqual(unreadable);
+    const cleared = applyEvent(replaced, next({ type: 'session-notice' }));
+    expect(cleared.session).toBeUndefined();
+    expect('session' in cleared).toBe(false);
+  });
+
   it('ignores an event it has already seen, by seq', () => {
     const view = fromSnapshot(snapshot());
     const old = { type: 'bad-message', seq: 9, at, processId: 'x', interface: 'I', reason: 'r' } as const;

@@ -15,6 +15,7 @@ import type {
 } from '../../../protocol/interfaces/browser-state.ts';
 import type { Static } from '../../../protocol/rpc/schema.ts';
 import type { BrowserState } from '../../../protocol/interfaces/ui-browser.ts';
+import type { SessionNotice } from '../../../protocol/session/session-notice.ts';
 
 export type BrowserSnapshot = Static<typeof BrowserState>;
 
@@ -42,6 +43,8 @@ export interface BrowserView {
   readonly events: readonly BrowserEvent[];
   /** The `seq` of the newest event reflected here; undefined when none is known yet. */
   readonly lastSeq: number | undefined;
+  /** "Restore tabs?", or why the saved session could not be read; undefined: nothing to show. */
+  readonly session?: SessionNotice;
 }
 
 const ENDED: ReadonlySet<ProcessState> = new Set(['crashed', 'killed', 'exited']);
@@ -71,6 +74,7 @@ export function fromSnapshot(snapshot: BrowserSnapshot): BrowserView {
     channels: snapshot.channels ?? [],
     events,
     lastSeq,
+    ...(snapshot.session ? { session: snapshot.session } : {}),
   };
 }
 
@@ -145,6 +149,10 @@ export function applyEvent(view: BrowserView, event: BrowserEvent): BrowserView 
       };
     case 'channel-closed':
       return { ...base, channels: base.channels.filter((channel) => !sameChannel(channel, event.channel)) };
+    case 'session-notice': {
+      const { session: _shown, ...rest } = base;
+      return event.notice ? { ...rest, session: event.notice } : rest;
+    }
     case 'spare-renderer-ended':
       // Taken by a tab (which registers its renderer itself), gone or discarded: no longer listed.
       return { ...base, processes: base.processes.filter((process) => process.id !== event.processId) };
