@@ -158,4 +158,15 @@ test('lab://threads: lost updates without a lock, none with the mutex, a found s
   await app.screenshot('lab-threads-ko');
   await scheduler.scrollIntoViewIfNeeded();
   await app.screenshot('lab-threads-scheduler-ko');
+
+  // The lab index links here: back to it through the page's own link, and in again.
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('link', { name: /All labs/ }).click();
+  const omnibox = ui.getByRole('textbox', { name: 'Address and search bar' });
+  await expect(omnibox).toHaveValue('lab://labs', { timeout: 15_000 });
+  const index = await app.tab(tabId);
+  await expect(index.locator('[data-lab="threads"]')).toHaveAttribute('data-status', 'available');
+  await index.getByRole('link', { name: 'Open the Threads lab' }).click();
+  await expect(omnibox).toHaveValue('lab://threads', { timeout: 15_000 });
+  await expect((await app.tab(tabId)).getByRole('heading', { level: 1 })).toHaveText('Threads lab');
 });

@@ -281,7 +281,8 @@ export function mountThreadsLab(root: HTMLElement, source: ThreadsLabSource, i18
           raceResult = result;
           racePhase = 'done';
         } catch (error) {
-          if (racePhase === 'stopping') racePhase = 'stopped';
+          // stop() may have changed the phase while the run was awaited.
+          if ((racePhase as Phase) === 'stopping') racePhase = 'stopped';
           else {
             racePhase = 'failed';
             raceError = errorText(error);
