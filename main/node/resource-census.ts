@@ -113,7 +113,10 @@ export function countListeners(roots: Record<string, unknown>, maxObjects = 2_00
         total += count;
       }
     }
-    const owner = value.constructor?.name && value.constructor.name !== 'Object' ? value.constructor.name : label;
+    // Named after its class (`TabManager.heartbeatEmitter`); a collection's items after where it hangs.
+    const collection = value instanceof Map || value instanceof Set || Array.isArray(value);
+    const owner =
+      !collection && value.constructor?.name && value.constructor.name !== 'Object' ? value.constructor.name : label;
     if (value instanceof Map) {
       for (const [key, item] of value) {
         stack.push({ value: key, label: owner });
