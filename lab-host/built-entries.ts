@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { useBuiltDeadlockEntries } from './deadlock/entry-paths.ts';
 import { useBuiltEntries } from './ipc/entry-paths.ts';
 
 /** Names of the built entries beside the lab host's own (extension as the lab host's). */
@@ -13,6 +14,8 @@ export const LAB_HOST_BUILT_ENTRIES = {
   peer: 'lab-ipc-peer',
   ringWorker: 'lab-ipc-ring-worker',
   portWorker: 'lab-ipc-port-worker',
+  deadlockLockWorker: 'lab-deadlock-lock-worker',
+  deadlockSyncPeer: 'lab-deadlock-sync-peer',
 } as const;
 
 /** Points the IPC lab at the built files beside `hostFile` when it is a bundle; a `.ts` entry keeps the sources. */
@@ -24,5 +27,9 @@ export function useBundledEntries(hostFile: string): void {
     peer: beside(LAB_HOST_BUILT_ENTRIES.peer),
     ringWorker: pathToFileURL(beside(LAB_HOST_BUILT_ENTRIES.ringWorker)),
     portWorker: pathToFileURL(beside(LAB_HOST_BUILT_ENTRIES.portWorker)),
+  });
+  useBuiltDeadlockEntries({
+    lockWorker: pathToFileURL(beside(LAB_HOST_BUILT_ENTRIES.deadlockLockWorker)),
+    syncPeer: beside(LAB_HOST_BUILT_ENTRIES.deadlockSyncPeer),
   });
 }

@@ -21,6 +21,7 @@ export const BUILT_IN_PAGES = {
   ipc: { title: 'IPC lab', site: 'ipc' },
   // A small page of the IPC lab's site: connects its lab channel and runs a quick measurement (e2e/lab-host.spec.ts).
   'lab-host': { title: 'Lab host', site: 'ipc' },
+  deadlock: { title: 'Deadlock lab', site: 'deadlock' },
 } as const satisfies Record<string, { title: string; site: string }>;
 
 export type BuiltInPage = keyof typeof BUILT_IN_PAGES;

@@ -13,7 +13,7 @@ export interface LabEntry {
 export const LABS: readonly LabEntry[] = [
   { id: 'ipc', status: 'available', url: 'lab://ipc' },
   { id: 'threads', status: 'coming' },
-  { id: 'deadlock', status: 'coming' },
+  { id: 'deadlock', status: 'available', url: 'lab://deadlock' },
 ];
 
 /**

@@ -3,8 +3,10 @@
  * every lab page shares (the lab index, the language switch). Adding a language: a folder with the
  * same files (resources.test.ts checks every key and placeholder), and an entry in both maps below.
  */
+import enDeadlock from './en/deadlock.json';
 import enIpc from './en/ipc.json';
 import enLabs from './en/labs.json';
+import koDeadlock from './ko/deadlock.json';
 import koIpc from './ko/ipc.json';
 import koLabs from './ko/labs.json';
 
@@ -12,10 +14,10 @@ export const LANGUAGES = ['en', 'ko'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** Namespaces: one per lab, and `labs` for what they share. */
-export const NAMESPACES = ['labs', 'ipc'] as const;
+export const NAMESPACES = ['labs', 'ipc', 'deadlock'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 export const RESOURCES: Record<Language, Record<Namespace, unknown>> = {
-  en: { labs: enLabs, ipc: enIpc },
-  ko: { labs: koLabs, ipc: koIpc },
+  en: { labs: enLabs, ipc: enIpc, deadlock: enDeadlock },
+  ko: { labs: koLabs, ipc: koIpc, deadlock: koDeadlock },
 };
