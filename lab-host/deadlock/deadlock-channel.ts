@@ -25,7 +25,7 @@ import { strategyRow } from './deadlock-lab.ts';
 import { BankerInputError, evaluateRequest, needOf, safetyCheck, type SafetyResult } from './model/banker.ts';
 import { compareAging, DEFAULT_STARVATION } from './model/starvation.ts';
 import type { Detection, LockTableSnapshot } from './model/wait-for-graph.ts';
-import { runScene, type RecoveryRecord } from './runner.ts';
+import { runScene, type LockWorkerPool, type RecoveryRecord } from './runner.ts';
 import { prepareStall, STALL_MAIN_THREAD } from './stall.ts';
 import { runSyncCallScene } from './sync-call.ts';
 
@@ -40,6 +40,8 @@ export interface DeadlockChannelContext {
   readonly takeRunSlot: (callSignal: AbortSignal) => RunSlot;
   readonly emitSnapshot: (event: DeadlockSnapshotEvent) => void;
   readonly emitProgress: (event: DeadlockRunProgress) => void;
+  /** Worker threads to reuse across runs (tests share one); by default each run starts its own. */
+  readonly pool?: LockWorkerPool;
   /** After deadlockStall answered: blocks this process's main thread (the default does it for real). */
   readonly afterStallAnswer?: (block: () => void) => void;
 }
@@ -94,53 +96,56 @@ export function deadlockHandlers(context: DeadlockChannelContext) {
         const recoveries: RecoveryRecord[] = [];
         const snapshotEvent = (run: number, snapshot: LockTableSnapshot, detection: Detection, confirmed: boolean) =>
           context.emitSnapshot(plain({ run, snapshot, detection, confirmed, mainThread: null }));
-        const batch = await runScene({
-          scene: options.scene,
-          ...(options.philosophers === undefined ? {} : { philosophers: options.philosophers }),
-          strategy: options.strategy,
-          runs: options.runs,
-          seed: options.seed ?? 1,
-          signal,
-          ...(options.live
-            ? {
-                onSnapshot: (run, snapshot, detection) => {
-                  const now = performance.now();
-                  // A cycle is always sent: the page lights it the moment it closes.
-                  if (!detection.deadlocked && now - lastSent < SNAPSHOT_EVERY_MS) return;
-                  lastSent = now;
-                  snapshotEvent(run, snapshot, detection, false);
-                },
-                onDeadlock: (run, snapshot, detection) => {
-                  snapshotEvent(run, snapshot, detection, true);
-                  context.emitProgress({
-                    line: `run ${run}: deadlock confirmed, cycle ${detection.conditions.circularWait.cycles[0]?.map((t) => snapshot.threads[t]?.name).join(' -> ')}`,
-                  });
-                },
-              }
-            : {}),
-          ...(options.recovery
-            ? {
-                recovery: {
-                  ...options.recovery,
-                  decide: () =>
-                    new Promise<void>((resolve, reject) => {
-                      if (signal.aborted) return reject(signal.reason);
-                      awaitingRecovery = resolve;
-                      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-                    }),
-                },
-                onRecovery: (run, record) => {
-                  recoveries.push(record);
-                  context.emitProgress(
-                    plain({
-                      line: `run ${run}: recovered by ${record.action} of ${record.victimName} (${record.policy}); released ${record.released.length} locks`,
-                      recovery: record,
-                    }),
-                  );
-                },
-              }
-            : {}),
-        });
+        const batch = await runScene(
+          {
+            scene: options.scene,
+            ...(options.philosophers === undefined ? {} : { philosophers: options.philosophers }),
+            strategy: options.strategy,
+            runs: options.runs,
+            seed: options.seed ?? 1,
+            signal,
+            ...(options.live
+              ? {
+                  onSnapshot: (run, snapshot, detection) => {
+                    const now = performance.now();
+                    // A cycle is always sent: the page lights it the moment it closes.
+                    if (!detection.deadlocked && now - lastSent < SNAPSHOT_EVERY_MS) return;
+                    lastSent = now;
+                    snapshotEvent(run, snapshot, detection, false);
+                  },
+                  onDeadlock: (run, snapshot, detection) => {
+                    snapshotEvent(run, snapshot, detection, true);
+                    context.emitProgress({
+                      line: `run ${run}: deadlock confirmed, cycle ${detection.conditions.circularWait.cycles[0]?.map((t) => snapshot.threads[t]?.name).join(' -> ')}`,
+                    });
+                  },
+                }
+              : {}),
+            ...(options.recovery
+              ? {
+                  recovery: {
+                    ...options.recovery,
+                    decide: () =>
+                      new Promise<void>((resolve, reject) => {
+                        if (signal.aborted) return reject(signal.reason);
+                        awaitingRecovery = resolve;
+                        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+                      }),
+                  },
+                  onRecovery: (run, record) => {
+                    recoveries.push(record);
+                    context.emitProgress(
+                      plain({
+                        line: `run ${run}: recovered by ${record.action} of ${record.victimName} (${record.policy}); released ${record.released.length} locks`,
+                        recovery: record,
+                      }),
+                    );
+                  },
+                }
+              : {}),
+          },
+          context.pool,
+        );
         if (signal.aborted) throw stopped('deadlock run');
         const threads = batch.runs[0]?.work.length ?? 0;
         return {
