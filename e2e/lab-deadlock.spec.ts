@@ -87,6 +87,13 @@ test('lab://deadlock: cause a deadlock and recover, the banker, the watchdog end
   await ignoring.scrollIntoViewIfNeeded();
   await app.screenshot('deadlock-watchdog-en');
 
+  // Beside it, two real processes calling each other synchronously: the heartbeat watchdog ends both.
+  await ignoring.getByRole('button', { name: 'Both call synchronously' }).click();
+  const sync = ignoring.getByLabel('Sync call status');
+  await expect(sync).toHaveAttribute('data-state', 'deadlocked', { timeout: 60_000 });
+  await expect(ignoring.locator('[data-table="sync"] tbody tr')).toHaveCount(2);
+  await expect(ignoring.locator('[data-table="sync"] tbody')).toContainText('SIGKILL');
+
   // The new lab host answers: starvation with aging lowers the p99 wait.
   const starvation = tab.locator('[data-section="starvation"]');
   await starvation.getByRole('button', { name: 'Run with aging off and on' }).click();
@@ -106,8 +113,19 @@ test('lab://deadlock: cause a deadlock and recover, the banker, the watchdog end
   await expect(banker.getByRole('heading', { level: 2 })).toHaveText('회피: 은행원 알고리즘');
   expect(await tab.locator('body').innerText()).not.toContain(MISSING);
   expect(await pageState(tab, 'lang')).toBe('ko');
-  await cause.scrollIntoViewIfNeeded();
+  // Scrolled inside the tab's own document (the section may count as visible from the UI page).
+  const scrollTo = async (section: typeof cause) => {
+    await section.evaluate((element) => element.scrollIntoView({ block: 'start' }));
+    // Painted there before the window's screenshot: two frames of the tab's own document.
+    await section.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await expect
+      .poll(() => section.evaluate((element) => Math.abs(element.getBoundingClientRect().top)))
+      .toBeLessThan(2);
+  };
+  await scrollTo(cause);
   await app.screenshot('deadlock-recovered-ko');
-  await ignoring.scrollIntoViewIfNeeded();
+  await scrollTo(ignoring);
   await app.screenshot('deadlock-watchdog-ko');
+  await scrollTo(banker);
+  await app.screenshot('deadlock-banker-ko');
 });

@@ -135,8 +135,32 @@ export function mountDeadlockLab(root: HTMLElement, source: DeadlockLabSource, i
     target.textContent = `${target.textContent ?? ''}${line}\n`.split('\n').slice(-200).join('\n');
     target.scrollTop = target.scrollHeight;
   };
+  // Short labels on the ring: P0, F0 (the full names are in each node's tooltip and the lists).
   const shortName = (node: GraphNode) =>
-    node.mainThread ? tx('graph.mainThread') : node.name.replace(/^philosopher /, 'P').replace(/^fork /, 'F');
+    node.mainThread
+      ? tx('graph.mainThread')
+      : /\d+$/.test(node.name)
+        ? `${node.kind === 'thread' ? 'P' : 'F'}${/\d+$/.exec(node.name)![0]}`
+        : node.name;
+
+  /** The lab host names threads and resources in English; the page says them in the reader's language. */
+  const localName = (name: string): string => {
+    const match = /^(philosopher|fork|account|ledger) (\w+)$/.exec(name);
+    if (match) return tx(`names.${match[1]}`, { id: match[2] });
+    const pair = /^(transfer|audit) (\w)(?:->|,)(\w)$/.exec(name);
+    if (pair) return tx(`names.${pair[1]}`, { from: pair[2], to: pair[3] });
+    if (name === 'lock worker') return tx('names.lockWorker');
+    if (name === 'lab host main thread') return tx('names.mainThread');
+    return name;
+  };
+  const localized = (event: DeadlockSnapshotEvent): DeadlockSnapshotEvent => ({
+    ...event,
+    snapshot: {
+      ...event.snapshot,
+      threads: event.snapshot.threads.map((thread) => ({ ...thread, name: localName(thread.name) })),
+      resources: event.snapshot.resources.map((resource) => ({ ...resource, name: localName(resource.name) })),
+    },
+  });
 
   const drawGraph = (figure: HTMLElement, caption: HTMLElement, event: DeadlockSnapshotEvent | undefined) => {
     if (!event) {
@@ -145,14 +169,15 @@ export function mountDeadlockLab(root: HTMLElement, source: DeadlockLabSource, i
       figure.dataset.cycle = 'false';
       return;
     }
-    const graph = allocationGraph(event.snapshot, event.detection, event.mainThread);
+    const { snapshot, detection, mainThread } = localized(event);
+    const graph = allocationGraph(snapshot, detection, mainThread);
     figure.dataset.cycle = String(graph.cycles.length > 0);
     figure.dataset.confirmed = String(event.confirmed);
     caption.textContent = graph.cycles.length
       ? tx(event.mainThread !== null ? 'graph.stall' : event.confirmed ? 'graph.deadlock' : 'graph.cycle', {
           cycle: graph.cycles[0]!.join(' → '),
         })
-      : tx('graph.noCycle', { version: event.snapshot.version });
+      : tx('graph.noCycle', { version: snapshot.version });
     figure.replaceChildren(allocationGraphSvg(graph, tx('graph.label'), shortName), caption);
   };
 
@@ -184,7 +209,7 @@ export function mountDeadlockLab(root: HTMLElement, source: DeadlockLabSource, i
     drawGraph(graphFigure, graphCaption, live);
     conditionsList.replaceChildren(
       ...(live
-        ? conditionRows(live.snapshot, live.detection).map((row) =>
+        ? conditionRows(localized(live).snapshot, live.detection).map((row) =>
             h(
               'li',
               { 'data-condition': row.id, 'data-holds': String(row.holds), class: row.holds ? 'holds' : 'not-held' },
