@@ -117,7 +117,10 @@ test('lab://deadlock: cause a deadlock and recover, the banker, the watchdog end
   const scrollTo = async (section: typeof cause) => {
     await section.evaluate((element) => element.scrollIntoView({ block: 'start' }));
     // Painted there before the window's screenshot: two frames of the tab's own document.
-    await section.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await section.evaluate((element) => {
+      const view = element.ownerDocument.defaultView!;
+      return new Promise((resolve) => view.requestAnimationFrame(() => view.requestAnimationFrame(resolve)));
+    });
     await expect
       .poll(() => section.evaluate((element) => Math.abs(element.getBoundingClientRect().top)))
       .toBeLessThan(2);
