@@ -71,6 +71,8 @@ export default defineConfig({
       nodeEntry('lab-host/ipc/shm-threads-worker.ts', 'lab-ipc-ring-worker.js', 'es', { external: NODE_EXTERNALS }),
       nodeEntry('lab-host/ipc/app-port-worker.ts', 'lab-ipc-port-worker.js', 'es', { external: NODE_EXTERNALS }),
       nodeEntry('lab-host/threads/thread-worker.ts', 'lab-threads-worker.js', 'es', { external: NODE_EXTERNALS }),
+      nodeEntry('lab-host/deadlock/lock-worker.ts', 'lab-deadlock-lock-worker.js', 'es', { external: NODE_EXTERNALS }),
+      nodeEntry('lab-host/deadlock/sync-call-peer.ts', 'lab-deadlock-sync-peer.js', 'es', { external: NODE_EXTERNALS }),
     ]),
   ],
   build: {

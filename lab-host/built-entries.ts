@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { useBuiltDeadlockEntries } from './deadlock/entry-paths.ts';
 import { useBuiltEntries } from './ipc/entry-paths.ts';
 import { useBuiltThreadsEntries } from './threads/entry-paths.ts';
 
@@ -15,6 +16,8 @@ export const LAB_HOST_BUILT_ENTRIES = {
   ringWorker: 'lab-ipc-ring-worker',
   portWorker: 'lab-ipc-port-worker',
   threadsWorker: 'lab-threads-worker',
+  deadlockLockWorker: 'lab-deadlock-lock-worker',
+  deadlockSyncPeer: 'lab-deadlock-sync-peer',
 } as const;
 
 /** Points the IPC lab at the built files beside `hostFile` when it is a bundle; a `.ts` entry keeps the sources. */
@@ -28,4 +31,8 @@ export function useBundledEntries(hostFile: string): void {
     portWorker: pathToFileURL(beside(LAB_HOST_BUILT_ENTRIES.portWorker)),
   });
   useBuiltThreadsEntries({ threadWorker: pathToFileURL(beside(LAB_HOST_BUILT_ENTRIES.threadsWorker)) });
+  useBuiltDeadlockEntries({
+    lockWorker: pathToFileURL(beside(LAB_HOST_BUILT_ENTRIES.deadlockLockWorker)),
+    syncPeer: beside(LAB_HOST_BUILT_ENTRIES.deadlockSyncPeer),
+  });
 }

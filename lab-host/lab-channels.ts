@@ -19,6 +19,7 @@ import type { Static } from '../protocol/rpc/schema.ts';
 import { describePeer, type PeerIdentity, type Transport } from '../protocol/transport/transport.ts';
 import { ChannelServer } from '../utility/channel-server.ts';
 import { ChannelTrafficCounter, type ClientTraffic } from '../utility/channel-traffic.ts';
+import { deadlockHandlers, type RunSlot } from './deadlock/deadlock-channel.ts';
 import { runIpcLab, type IpcLabOptions } from './ipc/ipc-lab.ts';
 import { channelSpecs } from './ipc/kinds.ts';
 import { loadNativeIpc } from './ipc/native/native-ipc.ts';
@@ -110,6 +111,13 @@ export class LabChannels {
             this.threadsLab.processVsThread(options, runSignal),
           ),
         stopThreads: () => ({ stopped: this.stop(clientId) }),
+        // The deadlock lab (lab-host/deadlock/deadlock-channel.ts), in the same run slot.
+        ...deadlockHandlers({
+          takeRunSlot: (callSignal) => this.takeRunSlot(clientId, callSignal),
+          emitSnapshot: (event) => connection.emit('deadlockSnapshot', event),
+          emitProgress: (event) => connection.emit('deadlockProgress', event),
+        }),
+        deadlockStop: () => ({ stopped: this.stop(clientId) }),
       },
       onBadMessage: (report: BadMessageReport) =>
         this.log(`[lab-host] bad message from ${describePeer(report.peer)} on ${report.interface}: ${report.reason}`),
@@ -130,6 +138,27 @@ export class LabChannels {
     if (this.run?.clientId !== clientId) return false;
     this.run.controller.abort();
     return true;
+  }
+
+  /** The one run slot for `clientId`'s call: LAB_RUN_IN_PROGRESS when taken; aborted by stop, the call's cancel, or the channel closing. */
+  private takeRunSlot(clientId: string, callSignal: AbortSignal): RunSlot {
+    if (this.run)
+      throw new CodedError(
+        LabChannelErrorCode.LAB_RUN_IN_PROGRESS,
+        `A lab is already running here (for ${this.run.clientId === clientId ? 'this tab' : 'another tab'})`,
+      );
+    const controller = new AbortController();
+    const run: Run = { clientId, controller };
+    this.run = run;
+    const cancel = () => controller.abort();
+    callSignal.addEventListener('abort', cancel, { once: true });
+    return {
+      signal: controller.signal,
+      release: () => {
+        callSignal.removeEventListener('abort', cancel);
+        if (this.run === run) this.run = undefined;
+      },
+    };
   }
 
   private async runIpc(
@@ -163,26 +192,15 @@ export class LabChannels {
     what: string,
     work: (signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    if (this.run)
-      throw new CodedError(
-        LabChannelErrorCode.LAB_RUN_IN_PROGRESS,
-        `A lab is already running here (for ${this.run.clientId === clientId ? 'this tab' : 'another tab'})`,
-      );
-    const controller = new AbortController();
-    const run: Run = { clientId, controller };
-    this.run = run;
-    const cancel = () => controller.abort();
-    callSignal.addEventListener('abort', cancel, { once: true });
+    const slot = this.takeRunSlot(clientId, callSignal);
     try {
-      return await work(controller.signal);
+      return await work(slot.signal);
     } catch (error) {
-      if (controller.signal.aborted)
-        throw new CodedError(LabChannelErrorCode.LAB_RUN_STOPPED, `The ${what} was stopped`);
+      if (slot.signal.aborted) throw new CodedError(LabChannelErrorCode.LAB_RUN_STOPPED, `The ${what} was stopped`);
       if (error instanceof CodedError && error.code === LabChannelErrorCode.LAB_BAD_OPTIONS) throw error;
       throw new CodedError(LabChannelErrorCode.LAB_RUN_FAILED, `The ${what} failed: ${(error as Error).message}`);
     } finally {
-      callSignal.removeEventListener('abort', cancel);
-      if (this.run === run) this.run = undefined;
+      slot.release();
     }
   }
 }

@@ -60,7 +60,7 @@ const AVOIDANCE_HOW =
   "avoidance (회피): each request is granted only if the banker's safety check finds the state after it safe; otherwise the thread waits";
 const NONE_HOW = 'no prevention: each thread takes its first lock, pauses (seeded), then takes its second';
 
-function strategyRow(batch: SceneBatch): StrategyRow {
+export function strategyRow(batch: SceneBatch): StrategyRow {
   const prevention = batch.strategy === 'none' || batch.strategy === 'banker' ? null : PREVENTION[batch.strategy];
   const first = batch.runs.find((run) => run.deadlock);
   const lengths = batch.runs.map((run) => run.elapsedMs).sort((a, b) => a - b);

@@ -23,6 +23,7 @@ import {
   type Strategy,
 } from './model/programs.ts';
 import { detectDeadlock, type Detection, type LockTableSnapshot } from './model/wait-for-graph.ts';
+import { deadlockLabEntries } from './entry-paths.ts';
 import { startTsWorker } from './start-worker.ts';
 import { deriveSeed } from '../../protocol/experiments/stats.ts';
 
@@ -52,6 +53,12 @@ export interface SceneRunOptions {
     readonly policy: RecoveryPolicy;
     readonly action: RecoveryAction;
     readonly maxRecoveries?: number;
+    /**
+     * Recovery by hand (the lab page's Recover button): awaited after the deadlock is confirmed and
+     * before the victim is chosen; the deadlocked threads stay blocked meanwhile. A rejection (the
+     * page stopped) ends the run as deadlocked.
+     */
+    readonly decide?: (run: number, snapshot: LockTableSnapshot, detection: Detection) => Promise<void>;
   };
   /** How often the supervisor snapshots the table. */
   readonly pollMs?: number;
@@ -59,6 +66,10 @@ export interface SceneRunOptions {
   readonly runTimeoutMs?: number;
   /** Each new snapshot (the table changed) with its detection: the live graph. */
   readonly onSnapshot?: (run: number, snapshot: LockTableSnapshot, detection: Detection) => void;
+  /** A deadlock confirmed (before any recovery). */
+  readonly onDeadlock?: (run: number, snapshot: LockTableSnapshot, detection: Detection) => void;
+  /** A recovery done, with its cost. */
+  readonly onRecovery?: (run: number, record: RecoveryRecord) => void;
   readonly signal?: AbortSignal;
   /** A bundled lab host passes its built worker file. */
   readonly workerEntry?: URL;
@@ -146,7 +157,7 @@ class WorkerSlot {
 export class LockWorkerPool {
   private readonly slots: WorkerSlot[] = [];
 
-  constructor(readonly entry = new URL('./lock-worker.ts', import.meta.url)) {}
+  constructor(readonly entry = deadlockLabEntries().lockWorker) {}
 
   /** The first `count` workers, starting any missing. */
   take(count: number): WorkerSlot[] {
@@ -305,11 +316,24 @@ async function runOnce(
     if (!detection.threads.every((t) => slices[t]! >= suspect!.slices[t]! + 2)) continue;
     deadlock ??= { snapshot, detection };
     suspect = undefined;
+    options.onDeadlock?.(index, snapshot, detection);
     if (!options.recovery || recoveries.length >= maxRecoveries) {
       outcome = 'deadlocked';
       break;
     }
-    recoveries.push(await recover(options.recovery, detection, table, spec, pool, rounds));
+    if (options.recovery.decide) {
+      const decided = await options.recovery.decide(index, snapshot, detection).then(
+        () => true,
+        () => false,
+      );
+      if (!decided) {
+        outcome = 'deadlocked';
+        break;
+      }
+    }
+    const record = await recover(options.recovery, detection, table, spec, pool, rounds);
+    recoveries.push(record);
+    options.onRecovery?.(index, record);
   }
   table.abort(); // wakes anyone still waiting (a no-op for threads already done)
   await withTimeout(Promise.all(collecting), 60_000, 'workers stopping');

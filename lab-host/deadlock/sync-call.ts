@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { deadlockLabEntries } from './entry-paths.ts';
 import { HeartbeatWatchdog } from './heartbeat-watchdog.ts';
 
 export const CHROME_RULE =
@@ -98,7 +99,7 @@ export async function runSyncCallScene(options: SyncCallOptions): Promise<SyncCa
   let error: string | undefined;
   try {
     execFileSync('mkfifo', names.map(fifo));
-    const entry = options.peerEntry ?? SYNC_PEER_ENTRY;
+    const entry = options.peerEntry ?? deadlockLabEntries().syncPeer;
     const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
     const env = process.versions.electron ? { ...process.env, ELECTRON_RUN_AS_NODE: '1' } : process.env;
     for (const [name, mine, other] of [

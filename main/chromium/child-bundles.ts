@@ -23,6 +23,8 @@ export async function bundleChildren(root: string): Promise<BundledChildren> {
     'lab-ipc-ring-worker': path.join(root, 'lab-host/ipc/shm-threads-worker.ts'),
     'lab-ipc-port-worker': path.join(root, 'lab-host/ipc/app-port-worker.ts'),
     'lab-threads-worker': path.join(root, 'lab-host/threads/thread-worker.ts'),
+    'lab-deadlock-lock-worker': path.join(root, 'lab-host/deadlock/lock-worker.ts'),
+    'lab-deadlock-sync-peer': path.join(root, 'lab-host/deadlock/sync-call-peer.ts'),
   });
   return {
     entries: {

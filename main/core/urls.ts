@@ -22,6 +22,7 @@ export const BUILT_IN_PAGES = {
   // A small page of the IPC lab's site: connects its lab channel and runs a quick measurement (e2e/lab-host.spec.ts).
   'lab-host': { title: 'Lab host', site: 'ipc' },
   threads: { title: 'Threads lab', site: 'threads' },
+  deadlock: { title: 'Deadlock lab', site: 'deadlock' },
 } as const satisfies Record<string, { title: string; site: string }>;
 
 export type BuiltInPage = keyof typeof BUILT_IN_PAGES;

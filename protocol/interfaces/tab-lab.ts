@@ -21,6 +21,19 @@ import {
   ThreadsRunOptions,
   ThreadsRunResult,
 } from '../labs/threads-result.ts';
+import {
+  BankerCheckRequest,
+  BankerCheckResult,
+  DeadlockRunOptions,
+  DeadlockRunProgress,
+  DeadlockRunResult,
+  DeadlockSnapshotEvent,
+  DeadlockStallStarted,
+  StarvationComparison,
+  StarvationOptions,
+  SyncCallOptions,
+  SyncCallReport,
+} from '../labs/deadlock-result.ts';
 
 /**
  * LabChannel's error codes (a CodedError's `code`). LAB_RUN_IN_PROGRESS: runIpc while this host is
@@ -83,12 +96,41 @@ export const LabChannel = defineInterface({
     measureProcessVsThread: method(ProcessVsThreadOptions, ProcessVsThread),
     /** Stops this tab's threads run (its call then fails with LAB_RUN_STOPPED); whether one was going. */
     stopThreads: method(Struct({}), Struct({ stopped: Type.Boolean() })),
+
+    // ---- The deadlock lab (lab://deadlock, lab-host/deadlock/deadlock-channel.ts) ----
+    /**
+     * Runs a scene on real worker threads taking real locks, N seeded runs under one strategy;
+     * `deadlockSnapshot` events (live) and `deadlockProgress` lines come before the answer. With
+     * `recovery`, a confirmed deadlock waits for deadlockRecover. Takes the host's one run slot
+     * (LAB_RUN_IN_PROGRESS); LAB_BAD_OPTIONS for recovery with a strategy other than `none`.
+     */
+    deadlockRun: method(DeadlockRunOptions, DeadlockRunResult),
+    /** Recovers the confirmed deadlock this tab's run waits on; whether one was waiting. */
+    deadlockRecover: method(Struct({}), Struct({ recovering: Type.Boolean() })),
+    /** Stops this tab's deadlock-lab call (run or sync call): it fails with LAB_RUN_STOPPED. */
+    deadlockStop: method(Struct({}), Struct({ stopped: Type.Boolean() })),
+    /** The banker's safety check (every step) on an editable state, and "what if this process asks for this?". LAB_BAD_OPTIONS for a malformed state. */
+    deadlockBanker: method(BankerCheckRequest, BankerCheckResult),
+    /** Two processes calling each other synchronously (both-sync) or Chrome's one-way rule; the heartbeat watchdog ends a deadlock. */
+    deadlockSyncCall: method(SyncCallOptions, SyncCallReport),
+    /** The priority scheduler with aging off and on, the same seeded arrivals. */
+    deadlockStarvation: method(StarvationOptions, StarvationComparison),
+    /**
+     * Ignoring it: the lab host's own main thread joins a lock cycle with a worker thread and blocks
+     * for good, right after answering (and a `deadlockSnapshot` of the cycle). Nothing inside the host
+     * handles it: the browser's lab-host watchdog ends the host and starts a new one (labHostChanged).
+     */
+    deadlockStall: method(Struct({}), DeadlockStallStarted),
   },
   events: {
     /** A line of the running IPC lab's log, with a channel's figures for one size when it has them. */
     ipcProgress: IpcLabProgress,
     /** A line of the running threads lab's log, with each real run as it ends. */
     threadsProgress: ThreadsLabProgress,
+    /** The deadlock lab's live lock table, wait-for graph and detector findings. */
+    deadlockSnapshot: DeadlockSnapshotEvent,
+    /** A line of the deadlock lab's log (a run's outcome, a recovery with its cost). */
+    deadlockProgress: DeadlockRunProgress,
   },
 });
 

@@ -264,3 +264,130 @@ export type DeadlockLabResult = Static<typeof DeadlockLabResult>;
 /** What a run reports while it goes: a line for the log. */
 export const DeadlockLabProgress = Struct({ line: Text(1024) });
 export type DeadlockLabProgress = Static<typeof DeadlockLabProgress>;
+
+// ---- The lab://deadlock page's calls (LabChannel `deadlock…`, protocol/interfaces/tab-lab.ts) ----
+
+/** Philosophers the page may seat (lab-host/deadlock/model/programs.ts MAX_PHILOSOPHERS). */
+export const MAX_PAGE_PHILOSOPHERS = 16;
+/** Seeded runs the page may ask for in one call. */
+export const MAX_PAGE_RUNS = 100;
+
+/** A scene on real worker threads, as the page asks for it. */
+export const DeadlockRunOptions = Struct({
+  scene: Scene,
+  philosophers: Type.Optional(Type.Integer({ minimum: 2, maximum: MAX_PAGE_PHILOSOPHERS })),
+  strategy: Strategy,
+  runs: Type.Integer({ minimum: 1, maximum: MAX_PAGE_RUNS }),
+  seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 })),
+  /** Stream the lock table (`deadlockSnapshot` events) while it runs. */
+  live: Type.Optional(Type.Boolean()),
+  /**
+   * Detection and recovery (strategy `none` only): when a deadlock is confirmed the run waits for
+   * `deadlockRecover`, which ends a victim chosen by `policy`, then the run goes on.
+   */
+  recovery: Type.Optional(
+    Struct({ policy: RecoveryRecord.properties.policy, action: RecoveryRecord.properties.action }),
+  ),
+});
+export type DeadlockRunOptions = Static<typeof DeadlockRunOptions>;
+
+export const RunOutcome = Type.Union([
+  Type.Literal('finished'),
+  Type.Literal('deadlocked'),
+  Type.Literal('recovered'),
+  Type.Literal('timeout'),
+  Type.Literal('aborted'),
+]);
+
+export const DeadlockRunResult = Struct({
+  row: StrategyRow,
+  outcomes: Type.Array(RunOutcome, { maxItems: MAX_PAGE_RUNS }),
+  recoveries: Type.Array(RecoveryRecord, { maxItems: 256 }),
+  /** Critical sections done per thread, summed over the runs. */
+  work: Type.Array(Count, { maxItems: 32 }),
+});
+export type DeadlockRunResult = Static<typeof DeadlockRunResult>;
+
+/**
+ * One snapshot of the real lock table with the detector's findings. `confirmed`: the cycle stayed
+ * while every thread on it woke twice and did nothing (a deadlock); with manual recovery the run now
+ * waits for `deadlockRecover`. `mainThread`: the thread that is the lab host's own main thread (the
+ * "ignoring it" stall), else null.
+ */
+export const DeadlockSnapshotEvent = Struct({
+  run: Count,
+  snapshot: LockTableSnapshot,
+  detection: Detection,
+  confirmed: Type.Boolean(),
+  mainThread: Type.Union([Id, Type.Null()]),
+});
+export type DeadlockSnapshotEvent = Static<typeof DeadlockSnapshotEvent>;
+
+/** A line for the log, with the recovery just done when there was one. */
+export const DeadlockRunProgress = Struct({ line: Text(1024), recovery: Type.Optional(RecoveryRecord) });
+export type DeadlockRunProgress = Static<typeof DeadlockRunProgress>;
+
+export const BankerCheckRequest = Struct({
+  state: BankerStateSchema,
+  /** "What if this process asks for this?" */
+  ask: Type.Optional(Struct({ process: Type.Integer({ minimum: 0, maximum: 15 }), request: Vector })),
+});
+export type BankerCheckRequest = Static<typeof BankerCheckRequest>;
+
+const SafetyStepSchema = Type.Union([
+  Struct({ kind: Type.Literal('compare'), process: Count, need: Vector, work: Vector, fits: Type.Boolean() }),
+  Struct({ kind: Type.Literal('finish'), process: Count, work: Vector }),
+]);
+
+export const SafetyCheckSchema = Struct({
+  safe: Type.Boolean(),
+  /** Process indices: the safe sequence, or those that could finish before it got stuck. */
+  sequence: Type.Array(Count, { maxItems: 16 }),
+  /** Every Need <= Work comparison and every finish, in order (at most n passes of n rows, plus n finishes). */
+  steps: Type.Array(SafetyStepSchema, { maxItems: 16 * 16 + 16 }),
+  work: Vector,
+  reason: Text(1024),
+});
+export type SafetyCheckSchema = Static<typeof SafetyCheckSchema>;
+
+export const BankerCheckResult = Struct({
+  need: Matrix,
+  safety: SafetyCheckSchema,
+  evaluation: Type.Optional(
+    Struct({
+      verdict: BankerReport.properties.requests.items.properties.verdict,
+      explanation: Text(1024),
+      /** The safety check of the state as if granted, when the units were free. */
+      safety: Type.Union([SafetyCheckSchema, Type.Null()]),
+      /** The state to keep: after the grant when granted, else unchanged. */
+      state: BankerStateSchema,
+    }),
+  ),
+});
+export type BankerCheckResult = Static<typeof BankerCheckResult>;
+
+export const SyncCallOptions = Struct({
+  mode: SyncCallReport.properties.mode,
+  thresholdMs: Type.Optional(Type.Integer({ minimum: 200, maximum: 10_000 })),
+});
+export type SyncCallOptions = Static<typeof SyncCallOptions>;
+
+export const StarvationOptions = Struct({
+  seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 })),
+  agingEvery: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  ticks: Type.Optional(Type.Integer({ minimum: 100, maximum: 100_000 })),
+});
+export type StarvationOptions = Static<typeof StarvationOptions>;
+
+export const StarvationComparison = Struct({
+  agingEvery: Count,
+  ticks: Count,
+  seed: Type.Integer(),
+  off: StarvationReport,
+  on: StarvationReport,
+});
+export type StarvationComparison = Static<typeof StarvationComparison>;
+
+/** The stall began: the lab host's main thread is about to block for good (the page then waits for the watchdog). */
+export const DeadlockStallStarted = Struct({ hostPid: Type.Integer(), thresholdNote: Text() });
+export type DeadlockStallStarted = Static<typeof DeadlockStallStarted>;

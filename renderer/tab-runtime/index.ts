@@ -15,5 +15,11 @@ export {
   type RecordableImage,
 } from './recording-context.ts';
 export { startFrameLoop } from './frame-loop.ts';
-export { connectLabChannel, onLabHostChanged, type LabChannelClient, type IpcRunOptions } from './lab-channel.ts';
+export {
+  connectLabChannel,
+  onLabHostChanged,
+  type DeadlockLabCalls,
+  type LabChannelClient,
+  type IpcRunOptions,
+} from './lab-channel.ts';
 export type { BrowserConnection } from './browser-channel.ts';

@@ -18,6 +18,19 @@ import type {
   ThreadsRunOptions,
   ThreadsRunResult,
 } from '../../protocol/labs/threads-result.ts';
+import type {
+  BankerCheckRequest,
+  BankerCheckResult,
+  DeadlockRunOptions,
+  DeadlockRunProgress,
+  DeadlockRunResult,
+  DeadlockSnapshotEvent,
+  DeadlockStallStarted,
+  StarvationComparison,
+  StarvationOptions,
+  SyncCallOptions,
+  SyncCallReport,
+} from '../../protocol/labs/deadlock-result.ts';
 import type { Static } from '../../protocol/rpc/schema.ts';
 import { openDirectChannel } from './direct-channel.ts';
 import { startTabRuntime } from './tab-runtime.ts';
@@ -61,10 +74,34 @@ export interface LabChannelClient {
   measureProcessVsThread(options: ProcessVsThreadOptions): Promise<ProcessVsThread>;
   /** Stops this page's threads run (LAB_RUN_STOPPED); whether one was going. */
   stopThreads(): Promise<boolean>;
+  /** The deadlock lab's calls (lab://deadlock). */
+  readonly deadlock: DeadlockLabCalls;
   /** The channel closed, and why; returns the unsubscribe. */
   onDidClose(listener: (reason: string) => void): () => void;
   close(): void;
 }
+
+/** The deadlock lab's side of LabChannel (its `deadlock…` methods and events). */
+export interface DeadlockLabCalls {
+  /** A scene on real threads; snapshots and log lines arrive through the listeners before the answer. */
+  run(
+    options: DeadlockRunOptions,
+    listeners: {
+      readonly onSnapshot?: (event: DeadlockSnapshotEvent) => void;
+      readonly onProgress?: (event: DeadlockRunProgress) => void;
+    },
+  ): Promise<DeadlockRunResult>;
+  recover(): Promise<boolean>;
+  stop(): Promise<boolean>;
+  banker(request: BankerCheckRequest): Promise<BankerCheckResult>;
+  syncCall(options: SyncCallOptions, onProgress?: (event: DeadlockRunProgress) => void): Promise<SyncCallReport>;
+  starvation(options: StarvationOptions): Promise<StarvationComparison>;
+  /** The host's main thread joins a lock cycle and blocks; the snapshot of the cycle comes before the answer. */
+  stall(onSnapshot?: (event: DeadlockSnapshotEvent) => void): Promise<DeadlockStallStarted>;
+}
+
+/** A deadlock-lab run's longest: 100 runs of 16 philosophers on a loaded machine, or a wait for Recover. */
+const DEADLOCK_RUN_TIMEOUT_MS = 30 * 60_000;
 
 /**
  * Asks the browser for this page's lab channel and opens it. Rejects when the page has no channel to
@@ -118,6 +155,39 @@ export async function connectLabChannel(options: { readonly signal?: AbortSignal
       connection.remote.measureProcessVsThread(pvtOptions, { timeoutMs: THREADS_TIMEOUT_MS }),
     async stopThreads() {
       return (await connection.remote.stopThreads({})).stopped;
+    },
+    deadlock: {
+      async run(options, listeners) {
+        const unsubscribe = [
+          listeners.onSnapshot ? connection.on('deadlockSnapshot', listeners.onSnapshot) : () => {},
+          listeners.onProgress ? connection.on('deadlockProgress', listeners.onProgress) : () => {},
+        ];
+        try {
+          return await connection.remote.deadlockRun(options, { timeoutMs: DEADLOCK_RUN_TIMEOUT_MS });
+        } finally {
+          for (const stop of unsubscribe) stop();
+        }
+      },
+      recover: async () => (await connection.remote.deadlockRecover({})).recovering,
+      stop: async () => (await connection.remote.deadlockStop({})).stopped,
+      banker: (request) => connection.remote.deadlockBanker(request),
+      async syncCall(options, onProgress) {
+        const stop = onProgress ? connection.on('deadlockProgress', onProgress) : () => {};
+        try {
+          return await connection.remote.deadlockSyncCall(options, { timeoutMs: 120_000 });
+        } finally {
+          stop();
+        }
+      },
+      starvation: (options) => connection.remote.deadlockStarvation(options),
+      async stall(onSnapshot) {
+        const stop = onSnapshot ? connection.on('deadlockSnapshot', onSnapshot) : () => {};
+        try {
+          return await connection.remote.deadlockStall({}, { timeoutMs: 90_000 });
+        } finally {
+          stop();
+        }
+      },
     },
     onDidClose: (listener) => connection.onDidClose(listener),
     close: () => connection.close('closed by the page'),

@@ -13,7 +13,7 @@ export interface LabEntry {
 export const LABS: readonly LabEntry[] = [
   { id: 'ipc', status: 'available', url: 'lab://ipc' },
   { id: 'threads', status: 'available', url: 'lab://threads' },
-  { id: 'deadlock', status: 'coming' },
+  { id: 'deadlock', status: 'available', url: 'lab://deadlock' },
 ];
 
 /**

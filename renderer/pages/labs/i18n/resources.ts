@@ -3,8 +3,10 @@
  * every lab page shares (the lab index, the language switch). Adding a language: a folder with the
  * same files (resources.test.ts checks every key and placeholder), and an entry in both maps below.
  */
+import enDeadlock from './en/deadlock.json';
 import enIpc from './en/ipc.json';
 import enLabs from './en/labs.json';
+import koDeadlock from './ko/deadlock.json';
 import koIpc from './ko/ipc.json';
 import koLabs from './ko/labs.json';
 import enThreads from './en/threads.json';
@@ -14,10 +16,10 @@ export const LANGUAGES = ['en', 'ko'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** Namespaces: one per lab, and `labs` for what they share. */
-export const NAMESPACES = ['labs', 'ipc', 'threads'] as const;
+export const NAMESPACES = ['labs', 'ipc', 'threads', 'deadlock'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 export const RESOURCES: Record<Language, Record<Namespace, unknown>> = {
-  en: { labs: enLabs, ipc: enIpc, threads: enThreads },
-  ko: { labs: koLabs, ipc: koIpc, threads: koThreads },
+  en: { labs: enLabs, ipc: enIpc, threads: enThreads, deadlock: enDeadlock },
+  ko: { labs: koLabs, ipc: koIpc, threads: koThreads, deadlock: koDeadlock },
 };
