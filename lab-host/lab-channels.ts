@@ -22,6 +22,7 @@ import { ChannelTrafficCounter, type ClientTraffic } from '../utility/channel-tr
 import { runIpcLab, type IpcLabOptions } from './ipc/ipc-lab.ts';
 import { channelSpecs } from './ipc/kinds.ts';
 import { loadNativeIpc } from './ipc/native/native-ipc.ts';
+import { ipcReportHtml, readReportViewer } from './ipc/report-file.ts';
 
 export interface LabChannelsOptions {
   /** This process, as it appears in traces. */
@@ -96,6 +97,14 @@ export class LabChannels {
         runIpc: (options, { signal }) =>
           this.runIpc(clientId, options, signal, (progress) => connection.emit('ipcProgress', progress)),
         stopIpc: () => ({ stopped: this.stop(clientId) }),
+        // Not under the one-run rule: it measures nothing (a file read and a string).
+        ipcReport: async ({ result, language }) => {
+          try {
+            return { html: ipcReportHtml(result, await readReportViewer(), language) };
+          } catch (error) {
+            throw new CodedError(LabChannelErrorCode.LAB_RUN_FAILED, (error as Error).message);
+          }
+        },
       },
       onBadMessage: (report: BadMessageReport) =>
         this.log(`[lab-host] bad message from ${describePeer(report.peer)} on ${report.interface}: ${report.reason}`),

@@ -39,6 +39,8 @@ export interface LabChannelClient {
   ): Promise<IpcLabResult>;
   /** Stops this page's run (its runIpc then rejects with LAB_RUN_STOPPED); whether one was going. */
   stopIpc(): Promise<boolean>;
+  /** The result as one self-contained HTML report (LabChannel.ipcReport), in `language`. */
+  ipcReport(result: IpcLabResult, language?: string): Promise<string>;
   /** The channel closed, and why; returns the unsubscribe. */
   onDidClose(listener: (reason: string) => void): () => void;
   close(): void;
@@ -82,6 +84,9 @@ export async function connectLabChannel(options: { readonly signal?: AbortSignal
     },
     async stopIpc() {
       return (await connection.remote.stopIpc({})).stopped;
+    },
+    async ipcReport(result, language) {
+      return (await connection.remote.ipcReport({ result, ...(language ? { language } : {}) })).html;
     },
     onDidClose: (listener) => connection.onDidClose(listener),
     close: () => connection.close('closed by the page'),
