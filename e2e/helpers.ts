@@ -46,3 +46,22 @@ export async function openTab(ui: Page, url: string): Promise<string> {
   }
   return id;
 }
+
+/** Opens the task manager drawer from the status bar and returns its table. */
+export async function openTaskManager(ui: Page) {
+  const toggle = ui.getByRole('button', { name: /^Processes/ });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  const table = ui.getByRole('table', { name: 'Task manager' });
+  await expect(table).toBeVisible();
+  return table;
+}
+
+/** The task manager's rows as text, by column header. */
+export async function taskManagerRows(ui: Page): Promise<Record<string, string>[]> {
+  const table = ui.getByRole('table', { name: 'Task manager' });
+  const headers = (await table.locator('thead th').allTextContents()).map((text) => text.replace(/[▲▼]/g, '').trim());
+  const body = await table
+    .locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => (cell.textContent ?? '').trim())));
+  return body.map((cells) => Object.fromEntries(headers.map((header, i) => [header, cells[i] ?? ''])));
+}

@@ -158,17 +158,17 @@ export function referenceRows(
   const published = Object.entries(roundTripUs)
     .filter(([name, us]) => REFERENCE_KINDS[name] && us > 0)
     .map(([name, us]) => ({ kind: REFERENCE_KINDS[name]!, us }));
-  const sizes = channels.flatMap((channel) => channel.sizes.map((size) => size.bytes));
+  // The notes' kinds only: the published figures have nothing for the app's own channels (whose
+  // sizes, the GPU channel's small message among them, do not pick the size compared either).
+  const noted = channels.filter((channel) => channel.kind !== 'app-channel');
+  const sizes = noted.flatMap((channel) => channel.sizes.map((size) => size.bytes));
   const bytes = sizes.length ? Math.min(...sizes) : undefined;
-  // The notes' kinds only: the published figures have nothing for the app's own channels.
-  const ours = channels
-    .filter((channel) => channel.kind !== 'app-channel')
-    .flatMap((channel) => {
-      const size = channel.sizes.find((candidate) => candidate.bytes === bytes);
-      return size && size.latencyUs.samples > 0 && size.latencyUs.p50 > 0
-        ? [{ kind: channel.kind, channel: channel.id, us: size.latencyUs.p50 }]
-        : [];
-    });
+  const ours = noted.flatMap((channel) => {
+    const size = channel.sizes.find((candidate) => candidate.bytes === bytes);
+    return size && size.latencyUs.samples > 0 && size.latencyUs.p50 > 0
+      ? [{ kind: channel.kind, channel: channel.id, us: size.latencyUs.p50 }]
+      : [];
+  });
   const present = new Set<IpcKind>([...published.map((row) => row.kind), ...ours.map((row) => row.kind)]);
   const kinds = NOTE_KINDS.flatMap((note) => note.kinds as readonly IpcKind[]).filter((kind) => present.has(kind));
   return { bytes, published, ours, kinds };
