@@ -8,9 +8,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type FrameLocator, type Page } from '@playwright/test';
-import { chromeSandboxHelpers, currentUid, decideSandbox } from '../main/node/sandbox.ts';
-import { count, openTab, openTaskManager, taskManagerRows } from './helpers.ts';
+import type { FrameLocator, Page } from '@playwright/test';
+import { count, launchOwnChromium, openTab, openTaskManager, taskManagerRows } from './helpers.ts';
 import { expect, test } from './lab-app.ts';
 
 const OUT = path.resolve(import.meta.dirname, '../test-results/e2e/lab-host');
@@ -26,6 +25,22 @@ async function labHost(ui: Page): Promise<{ pid: number; state: string; restarts
   if (found.length !== 1) return undefined;
   const row = found[0]!;
   return { pid: Number(row['Process ID']), state: row['State']!, restarts: Number(row['Restarts']) };
+}
+
+/** Waits for a lab host other than `pid` to run and answers its restarts. */
+async function restartedFrom(ui: Page, pid: number): Promise<number> {
+  let restarts = Number.NaN;
+  await expect
+    .poll(
+      async () => {
+        const now = await labHost(ui);
+        restarts = now?.restarts ?? Number.NaN;
+        return now !== undefined && now.pid !== pid && now.state === 'running';
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
+  return restarts;
 }
 
 /** A quick run on the page, to its end. */
@@ -65,15 +80,7 @@ test('lab://ipc: a spinning lab stalls only the lab host, the watchdog restarts 
   // for the task manager to show; the event itself: main/chromium/lab-host-on-real-processes.test.ts):
   // a spinning process never exits by itself, so a new pid with one restart is the watchdog's doing.
   // The task manager, refreshed by a UI that kept answering, shows it.
-  await expect
-    .poll(
-      async () => {
-        const now = await labHost(ui);
-        return now && now.pid !== first.pid && now.state === 'running' ? now.restarts : undefined;
-      },
-      { timeout: 30_000 },
-    )
-    .toBe(1);
+  expect(await restartedFrom(ui, first.pid)).toBe(1);
   // The other tab kept ticking all along.
   expect(await count(live)).toBeGreaterThan(liveBefore);
   const second = (await labHost(ui))!;
@@ -128,26 +135,12 @@ test('lab://ipc: a spinning lab stalls only the lab host, the watchdog restarts 
     .filter({ has: ui.getByRole('cell', { name: String(second.pid), exact: true }) })
     .click();
   await ui.getByRole('button', { name: 'End process' }).click();
-  await expect
-    .poll(
-      async () => {
-        const now = await labHost(ui);
-        return now && now.pid !== second.pid && now.state === 'running' ? now.restarts : undefined;
-      },
-      { timeout: 20_000 },
-    )
-    .toBe(2);
+  expect(await restartedFrom(ui, second.pid)).toBe(2);
 });
 
 /** Opens the exported report from disk in a browser of its own, offline, and counts what it drew. */
 async function expectReportOpens(file: string, latencyPoints: number): Promise<void> {
-  const executablePath = process.env.CHROME_PATH!;
-  const sandbox = decideSandbox({
-    uid: currentUid(),
-    noSandboxRequested: false,
-    helperPaths: chromeSandboxHelpers(executablePath),
-  });
-  const browser = await chromium.launch({ executablePath, chromiumSandbox: sandbox.enabled });
+  const browser = await launchOwnChromium();
   try {
     const context = await browser.newContext({ offline: true, viewport: { width: 1000, height: 1200 } });
     const page = await context.newPage();

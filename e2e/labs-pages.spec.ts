@@ -8,10 +8,9 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type FrameLocator, type Page } from '@playwright/test';
+import type { FrameLocator, Page } from '@playwright/test';
 import { build } from 'vite';
-import { chromeSandboxHelpers, currentUid, decideSandbox } from '../main/node/sandbox.ts';
-import { openTab } from './helpers.ts';
+import { launchOwnChromium, openTab } from './helpers.ts';
 import { expect, test } from './lab-app.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -173,13 +172,7 @@ test('the IPC lab view draws a recorded run live under the pages CSP, in English
   test.skip(shell === 'electron', 'the view harness runs in plain Chromium; it does not depend on the shell');
   test.setTimeout(120_000);
   const harness = await serveHarness();
-  const executablePath = process.env.CHROME_PATH!;
-  const sandbox = decideSandbox({
-    uid: currentUid(),
-    noSandboxRequested: false,
-    helperPaths: chromeSandboxHelpers(executablePath),
-  });
-  const browser = await chromium.launch({ executablePath, chromiumSandbox: sandbox.enabled });
+  const browser = await launchOwnChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'en-US' });
     const problems: string[] = [];
