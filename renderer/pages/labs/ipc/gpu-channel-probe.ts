@@ -32,7 +32,7 @@ export function gpuChannelResult(trips: GpuRoundTrips): ChannelResult {
   const rasterShare = summarize(trips.rasterMs.map((ms) => ms * 1000));
   return {
     ...SPEC,
-    note: `measured by the page, not the lab host: round trips only (its one method answers a frame, so no stream); GPU process pid ${trips.gpuPid}; of each round trip the GPU process spent p50 ${rasterShare.p50.toFixed(1)} µs replaying the list and reading the pixel back`,
+    note: `measured by the page, not the lab host: round trips only (its one method answers a frame, so no stream), on the page's clock (performance.now, which Chromium coarsens to 100 µs in a page that is not cross-origin isolated); GPU process pid ${trips.gpuPid}; of each round trip the GPU process spent p50 ${rasterShare.p50.toFixed(1)} µs replaying the list and reading the pixel back`,
     sizes: [
       {
         bytes: trips.payloadBytes,
