@@ -135,8 +135,15 @@ const zonesFor = ({ protocolTests = false } = {}) => [
   // tab loads. The UI shares no code with a tab (a tab cannot reach it either way).
   // The Experiments view draws the HTML report's plots with the report's own module (plots.ts).
   onlyFrom('renderer/browser-ui', ['renderer/browser-ui', 'renderer/experiment-report', 'protocol']),
-  // The HTML experiment report's viewer: one script in a page of its own, sharing nothing but protocol/.
-  onlyFrom('renderer/experiment-report', ['renderer/experiment-report', 'protocol']),
+  // The HTML report's viewer: one script in a page of its own. It draws an IPC lab result with the lab
+  // page's own view, charts and stylesheets (renderer/pages/labs/, renderer/pages/shared/page.css),
+  // so no chart code is written twice; the tab runtime stays out, and tab code never imports it back.
+  onlyFrom('renderer/experiment-report', [
+    'renderer/experiment-report',
+    'renderer/pages/labs',
+    'renderer/pages/shared',
+    'protocol',
+  ]),
   {
     target: ['./renderer/tab-runtime', './renderer/pages'],
     from: ['./renderer/browser-ui', './renderer/experiment-report'],

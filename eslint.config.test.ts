@@ -38,6 +38,9 @@ const folderCases: Case[] = [
   ['renderer/experiment-report/x.ts', importValue('../browser-ui/App.tsx'), PATHS],
   ['renderer/experiment-report/x.ts', importValue('../tab-runtime/index.ts'), PATHS],
   ['renderer/experiment-report/x.ts', importValue('../../protocol/experiments/stats.ts'), null],
+  ['renderer/experiment-report/x.ts', importValue('../pages/labs/ipc/ipc-plots.ts'), null],
+  ['renderer/experiment-report/x.ts', importValue('../pages/ipc.ts'), PATHS],
+  ['renderer/pages/labs/ipc/x.ts', importValue('../../../experiment-report/main.ts'), PATHS],
   ['renderer/tab-runtime/x.ts', importValue('../experiment-report/plots.ts'), PATHS],
   ['gpu-worker/x.ts', importValue('../plugin-host/y.ts'), PATHS],
   ['plugin-host/x.ts', importValue('../gpu-worker/main.ts'), PATHS], // an existing file

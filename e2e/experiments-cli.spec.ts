@@ -5,11 +5,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, expect, test } from '@playwright/test';
-import { requireBrowser } from '../main/node/find-browser.ts';
-import { chromeSandboxHelpers, currentUid, decideSandbox } from '../main/node/sandbox.ts';
+import { expect, test } from '@playwright/test';
 import { checkReport } from '../protocol/experiments/stats.ts';
 import { findElectronBinary } from '../scripts/electron-binary.mjs';
+import { launchOwnChromium } from './helpers.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -56,13 +55,7 @@ test('npm run experiment -- tab-crash: every trial crashed, painted and recovere
   // The HTML beside it: opened from disk with the network refused, it draws every latency.
   const html = file.replace(/\.json$/, '.html');
   expect(fs.existsSync(html), 'the self-contained HTML report').toBe(true);
-  const executablePath = requireBrowser();
-  const sandbox = decideSandbox({
-    uid: currentUid(),
-    noSandboxRequested: false,
-    helperPaths: chromeSandboxHelpers(executablePath),
-  });
-  const browser = await chromium.launch({ executablePath, chromiumSandbox: sandbox.enabled });
+  const browser = await launchOwnChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
     const problems: string[] = [];

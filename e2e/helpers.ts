@@ -1,5 +1,7 @@
 // Small helpers the specs share: reading the UI's pid badges and a tab page's state.
-import type { FrameLocator, Page } from '@playwright/test';
+import { chromium, type Browser, type FrameLocator, type Page } from '@playwright/test';
+import { requireBrowser } from '../main/node/find-browser.ts';
+import { chromeSandboxHelpers, currentUid, decideSandbox } from '../main/node/sandbox.ts';
 import { expect } from './lab-app.ts';
 
 /** The pid shown in a tab's badge in the tab strip ("pid 4242"), once it shows one. */
@@ -45,4 +47,34 @@ export async function openTab(ui: Page, url: string): Promise<string> {
     );
   }
   return id;
+}
+
+/** Opens the task manager drawer from the status bar and returns its table. */
+export async function openTaskManager(ui: Page) {
+  const toggle = ui.getByRole('button', { name: /^Processes/ });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  const table = ui.getByRole('table', { name: 'Task manager' });
+  await expect(table).toBeVisible();
+  return table;
+}
+
+/** The task manager's rows as text, by column header. */
+export async function taskManagerRows(ui: Page): Promise<Record<string, string>[]> {
+  const table = ui.getByRole('table', { name: 'Task manager' });
+  const headers = (await table.locator('thead th').allTextContents()).map((text) => text.replace(/[▲▼]/g, '').trim());
+  const body = await table
+    .locator('tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => (cell.textContent ?? '').trim())));
+  return body.map((cells) => Object.fromEntries(headers.map((header, i) => [header, cells[i] ?? ''])));
+}
+
+/** A Chromium of the test's own (not the app's), sandboxed where this machine allows it: to open report files and harnesses. */
+export async function launchOwnChromium(): Promise<Browser> {
+  const executablePath = requireBrowser();
+  const sandbox = decideSandbox({
+    uid: currentUid(),
+    noSandboxRequested: false,
+    helperPaths: chromeSandboxHelpers(executablePath),
+  });
+  return chromium.launch({ executablePath, chromiumSandbox: sandbox.enabled });
 }

@@ -8,10 +8,9 @@ import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type FrameLocator, type Page } from '@playwright/test';
+import type { FrameLocator, Page } from '@playwright/test';
 import { build } from 'vite';
-import { chromeSandboxHelpers, currentUid, decideSandbox } from '../main/node/sandbox.ts';
-import { openTab } from './helpers.ts';
+import { launchOwnChromium, openTab } from './helpers.ts';
 import { expect, test } from './lab-app.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -173,13 +172,7 @@ test('the IPC lab view draws a recorded run live under the pages CSP, in English
   test.skip(shell === 'electron', 'the view harness runs in plain Chromium; it does not depend on the shell');
   test.setTimeout(120_000);
   const harness = await serveHarness();
-  const executablePath = process.env.CHROME_PATH!;
-  const sandbox = decideSandbox({
-    uid: currentUid(),
-    noSandboxRequested: false,
-    helperPaths: chromeSandboxHelpers(executablePath),
-  });
-  const browser = await chromium.launch({ executablePath, chromiumSandbox: sandbox.enabled });
+  const browser = await launchOwnChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'en-US' });
     const problems: string[] = [];
@@ -282,7 +275,8 @@ test('lab://ipc measures on the lab host: a quick run lands live, every kind say
   await expect(status).toHaveAttribute('data-state', 'done', { timeout: 150_000 });
   // What ran is the lab host's own account: the socket kind as a Unix socket and TCP, the app's channels beside.
   await expect(ipc.locator('[data-kind="socket"] [data-channel]')).toHaveCount(2);
-  await expect(ipc.locator('[data-kind="app-channel"] [data-channel]')).toHaveCount(3);
+  // Three measured by the lab host, and this tab's own GPU channel timed by the page.
+  await expect(ipc.locator('[data-kind="app-channel"] [data-channel]')).toHaveCount(4);
   await expect(ipc.locator('[data-chart="latency"] svg[class^="plot"]')).toHaveCount(1);
   expect(await bodyText(ipc)).not.toContain(MISSING);
   await app.screenshot('labs-ipc-run');

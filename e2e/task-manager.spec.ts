@@ -1,29 +1,9 @@
 // The task manager, as Chrome's: a row per process with its pid, CPU, memory (PSS) and IPC rate,
 // refreshed every second; "End process" on a renderer's row gives its tab a sad tab.
-import type { Page } from '@playwright/test';
 import { expect, test } from './lab-app.ts';
-import { openTab, tabPid } from './helpers.ts';
+import { openTab, openTaskManager, taskManagerRows as rows, tabPid } from './helpers.ts';
 
 const MB = 1024 * 1024;
-
-/** Opens the drawer from the status bar and returns the task manager table. */
-async function openTaskManager(ui: Page) {
-  const toggle = ui.getByRole('button', { name: /^Processes/ });
-  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
-  const table = ui.getByRole('table', { name: 'Task manager' });
-  await expect(table).toBeVisible();
-  return table;
-}
-
-/** The task manager's rows as text, by column header. */
-async function rows(ui: Page): Promise<Record<string, string>[]> {
-  const table = ui.getByRole('table', { name: 'Task manager' });
-  const headers = (await table.locator('thead th').allTextContents()).map((text) => text.replace(/[▲▼]/g, '').trim());
-  const body = await table
-    .locator('tbody tr')
-    .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => (cell.textContent ?? '').trim())));
-  return body.map((cells) => Object.fromEntries(headers.map((header, i) => [header, cells[i] ?? ''])));
-}
 
 function megabytes(text: string): number {
   const match = /^([\d.]+) (KB|MB|GB)$/.exec(text);

@@ -24,6 +24,7 @@ import { runIpcLab, type IpcLabOptions } from './ipc/ipc-lab.ts';
 import { channelSpecs } from './ipc/kinds.ts';
 import { loadNativeIpc } from './ipc/native/native-ipc.ts';
 import { ThreadsChannel } from './threads/threads-channel.ts';
+import { ipcReportHtml, readReportViewer } from './ipc/report-file.ts';
 
 export interface LabChannelsOptions {
   /** This process, as it appears in traces. */
@@ -118,6 +119,14 @@ export class LabChannels {
           emitProgress: (event) => connection.emit('deadlockProgress', event),
         }),
         deadlockStop: () => ({ stopped: this.stop(clientId) }),
+        // Not under the one-run rule: it measures nothing (a file read and a string).
+        ipcReport: async ({ result, language }) => {
+          try {
+            return { html: ipcReportHtml(result, await readReportViewer(), language) };
+          } catch (error) {
+            throw new CodedError(LabChannelErrorCode.LAB_RUN_FAILED, (error as Error).message);
+          }
+        },
       },
       onBadMessage: (report: BadMessageReport) =>
         this.log(`[lab-host] bad message from ${describePeer(report.peer)} on ${report.interface}: ${report.reason}`),

@@ -1,16 +1,17 @@
 /**
- * `npm run lab:ipc`: the IPC lab's measurement headless; writes the result as JSON.
+ * `npm run lab:ipc`: the IPC lab's measurement headless; writes the result as JSON and, beside it,
+ * the HTML report that opens offline (report-file.ts; its viewer comes from `npm run build`).
  *
  *   npm run lab:ipc -- [--out FILE] [--quick] [--only id,id] [--no-perf]
  *
- * Default output: lab-results/ipc-<timestamp>.json. The HTML report (issue 15's report helper,
- * `writeReportFiles(report, dir)` in main/node/experiment-report-file.ts) joins here: map
- * IpcLabResult to its Report and write both files.
+ * Default output: lab-results/ipc-<timestamp>.json and .html. Without a built viewer the JSON is
+ * still written and the missing HTML is said (exit code 1).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runIpcLab } from './ipc-lab.ts';
+import { writeIpcReportHtml } from './report-file.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,4 +44,11 @@ for (const check of result.checks)
 const failed = result.channels.filter((channel) => channel.error);
 for (const channel of failed) console.log(`error ${channel.id}: ${channel.error}`);
 console.log(`wrote ${out}`);
-process.exitCode = failed.length ? 1 : 0;
+let reportWritten = false;
+try {
+  console.log(`wrote ${await writeIpcReportHtml(result, out)}`);
+  reportWritten = true;
+} catch (error) {
+  console.error(`no HTML report: ${(error as Error).message}`);
+}
+process.exitCode = failed.length || !reportWritten ? 1 : 0;

@@ -85,8 +85,9 @@ describe('npm run lab:ipc, short', () => {
         expect(latencyUs.p50).toBeLessThanOrEqual(latencyUs.p99);
         expect(latencyUs.p99).toBeLessThanOrEqual(latencyUs.p999);
         expect(latencyUs.p999).toBeLessThanOrEqual(latencyUs.max);
-        expect(throughput.ok, channel.id).toBe(true);
-        expect(throughput.megabytesPerSecond).toBeGreaterThan(0);
+        // Every channel the lab host measures streams too (only the page's GPU channel has no stream).
+        expect(throughput?.ok, channel.id).toBe(true);
+        expect(throughput?.megabytesPerSecond).toBeGreaterThan(0);
       }
     }
     const checks = result.checks.map((check) => `${check.holds} ${check.name}: ${check.detail}`).join('\n');

@@ -22,7 +22,7 @@ import { buildNativeAddon } from './native/build.ts';
 import { loadNativeIpc } from './native/native-ipc.ts';
 import { openChannel } from './open-channel.ts';
 import { measureKernelFloor } from './perf-floor.ts';
-import { summarize } from './stats.ts';
+import { summarize } from '../../protocol/labs/latency-summary.ts';
 import { runTearRuns } from './unsynchronized.ts';
 
 export { IPC_LAB_SCHEMA, REFERENCES, type ChannelResult, type IpcLabResult, type RatioCheck, type SizeResult };

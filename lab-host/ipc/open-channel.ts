@@ -178,6 +178,30 @@ async function fifo(dir: string, cleanups: (() => void)[]): Promise<Channel> {
   });
 }
 
+/**
+ * The peer's one connection to `server` (a net.Server or a WebSocketServer: both emit
+ * `connection`), or the peer's end as the error (killed if it is still there after 15 s).
+ */
+function acceptOne<Connection>(
+  server: { once(event: 'connection', listener: (connection: Connection) => void): unknown },
+  peer: PeerProcess,
+): Promise<Connection> {
+  return new Promise<Connection>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the peer never connected')), 15_000);
+    server.once('connection', (connection) => {
+      clearTimeout(timer);
+      resolve(connection);
+    });
+    void peer.exited.then(() => {
+      clearTimeout(timer);
+      reject(peer.gone('connecting'));
+    });
+  }).catch((error: unknown) => {
+    peer.kill();
+    throw error;
+  });
+}
+
 async function socketServer(
   transport: 'unix' | 'tcp',
   where: string | number,
@@ -195,20 +219,7 @@ async function socketServer(
       ? { transport, port: (server.address() as net.AddressInfo).port }
       : { transport, path: where as string };
   const peer = new PeerProcess(config);
-  const socket = await new Promise<net.Socket>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the peer never connected')), 15_000);
-    server.once('connection', (connection) => {
-      clearTimeout(timer);
-      resolve(connection);
-    });
-    void peer.exited.then(() => {
-      clearTimeout(timer);
-      reject(peer.gone('connecting'));
-    });
-  }).catch((error: unknown) => {
-    peer.kill();
-    throw error;
-  });
+  const socket = await acceptOne<net.Socket>(server, peer);
   socket.setNoDelay(true);
   server.close(); // one peer per channel
   return socketChannel({ input: socket, output: socket, peer });
@@ -370,20 +381,7 @@ async function webSocket(cleanups: (() => void)[]): Promise<Channel> {
     server.once('error', reject);
   });
   const peer = new PeerProcess({ transport: 'websocket', port: (server.address() as net.AddressInfo).port });
-  const socket = await new Promise<WebSocket>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the peer never connected')), 15_000);
-    server.once('connection', (connection) => {
-      clearTimeout(timer);
-      resolve(connection);
-    });
-    void peer.exited.then(() => {
-      clearTimeout(timer);
-      reject(peer.gone('connecting'));
-    });
-  }).catch((error: unknown) => {
-    peer.kill();
-    throw error;
-  });
+  const socket = await acceptOne<WebSocket>(server, peer);
   return messageChannel({
     peer: processPeer(peer),
     post: (frame) => socket.send(frame),

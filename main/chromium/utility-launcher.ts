@@ -5,6 +5,7 @@
  */
 import { fork } from 'node:child_process';
 import path from 'node:path';
+import { REPORT_VIEWER_PATH } from '../../protocol/experiments/report-page.ts';
 import { childProcessTransport } from '../../protocol/transport/child-process.ts';
 import type { LaunchedChild, UtilityKind, UtilityProcessLauncher } from '../core/ports.ts';
 import type { ChildExit } from '../core/process-registry.ts';
@@ -29,13 +30,15 @@ export interface ChildProcessLauncherOptions {
 }
 
 /**
- * The lab host's environment: where the IPC lab's native addon is (`LAB_IPC_NATIVE`). A bundled lab
- * host is not beside the addon's source, so it is told where `npm run lab:ipc:build` (or a test run)
- * put it; without the file there the lab runs its labelled stand-ins. Kept as given when set already.
+ * The lab host's environment: where the IPC lab's native addon is (`LAB_IPC_NATIVE`) and the HTML
+ * report's built viewer (`LAB_REPORT_VIEWER`, lab-host/ipc/report-file.ts). A bundled lab host is not
+ * beside the sources, so it is told where `npm run lab:ipc:build` and `npm run build` (or a test run)
+ * put them; without the addon the lab runs its labelled stand-ins. Kept as given when set already.
  */
 export function labHostEnvironment(root: string): Record<string, string> {
   return {
     LAB_IPC_NATIVE: process.env.LAB_IPC_NATIVE ?? path.join(root, 'lab-host/ipc/native/build/ipc_native.node'),
+    LAB_REPORT_VIEWER: process.env.LAB_REPORT_VIEWER ?? path.join(root, REPORT_VIEWER_PATH),
   };
 }
 

@@ -179,7 +179,7 @@ export class Browser {
 
   /**
    * What the omnibox does with typed text in a tab: Chrome's debug URLs act on the tab or the GPU
-   * process; anything else navigates.
+   * process (and chrome://labhang on the lab host); anything else navigates.
    */
   async omnibox(tabId: string, text: string): Promise<void> {
     const resolved = resolveUrl(text, { typed: true });
@@ -195,6 +195,8 @@ export class Browser {
         return this.gpu.crash();
       case 'gpuhang':
         return this.gpu.hang();
+      case 'labhang':
+        return this.labs.hang(); // forever: the lab host's watchdog ends it and it is started again
     }
   }
 

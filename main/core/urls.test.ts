@@ -44,6 +44,7 @@ describe('resolveUrl', () => {
   it('honours debug URLs only when typed', () => {
     expect(resolveUrl('chrome://crash', { typed: true })).toEqual({ kind: 'debug', action: 'crash' });
     expect(resolveUrl(' chrome://GPUHANG ', { typed: true })).toEqual({ kind: 'debug', action: 'gpuhang' });
+    expect(resolveUrl('chrome://labhang', { typed: true })).toEqual({ kind: 'debug', action: 'labhang' });
     expect(() => resolveUrl('chrome://crash', { typed: false })).toThrow(
       'chrome://crash can only be typed in the omnibox',
     );

@@ -19,8 +19,6 @@ export const BUILT_IN_PAGES = {
   // (LAB_PAGE_SITES in lab-host-host.ts); the index gets none.
   labs: { title: 'Labs', site: 'labs' },
   ipc: { title: 'IPC lab', site: 'ipc' },
-  // A small page of the IPC lab's site: connects its lab channel and runs a quick measurement (e2e/lab-host.spec.ts).
-  'lab-host': { title: 'Lab host', site: 'ipc' },
   threads: { title: 'Threads lab', site: 'threads' },
   deadlock: { title: 'Deadlock lab', site: 'deadlock' },
 } as const satisfies Record<string, { title: string; site: string }>;
@@ -34,6 +32,8 @@ export const DEBUG_URLS = {
   'chrome://hang': 'hang',
   'chrome://gpucrash': 'gpucrash',
   'chrome://gpuhang': 'gpuhang',
+  // Not Chrome's: the lab host's as chrome://gpuhang is the GPU process's (a lab that spins).
+  'chrome://labhang': 'labhang',
 } as const;
 export type DebugAction = (typeof DEBUG_URLS)[keyof typeof DEBUG_URLS];
 

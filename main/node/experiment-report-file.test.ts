@@ -9,7 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { reportPageHtml } from '../../protocol/experiments/report-page.ts';
 import type { Report } from '../../protocol/experiments/report.ts';
+import type { IpcLabResult } from '../../protocol/labs/ipc-result.ts';
 import { syntheticReport } from '../../protocol/experiments/testing/synthetic-report.ts';
 import {
   InvalidReportError,
@@ -215,5 +217,51 @@ describe('writeReportFiles', () => {
     expect(viewerScriptCandidates(path.join(repoRoot, 'main/node'))).toContain(
       path.join(repoRoot, 'dist/experiment-report/experiment-report.js'),
     );
+  });
+});
+
+describe('the same viewer, an IPC lab result (lab-ipc/1)', () => {
+  // A real quick run (the lab page's fixture), read as data; lab-host/ipc/report-file.ts writes such pages.
+  const recorded = JSON.parse(
+    readFileSync(path.join(repoRoot, 'renderer/pages/labs/ipc/testing/quick-result.json'), 'utf8'),
+  ) as IpcLabResult;
+  const page = (data: unknown, language: string) =>
+    reportPageHtml({
+      title: 'IPC lab report',
+      language,
+      data,
+      viewerScript: readFileSync(viewerScript, 'utf8'),
+      sha256Base64: (text) => createHash('sha256').update(text, 'utf8').digest('base64'),
+    });
+
+  for (const language of ['en', 'ko']) {
+    it(`opens offline in Chromium with the lab page's charts, every figure a point (${language})`, async () => {
+      const file = path.join(temp, `ipc-lab-${language}.html`);
+      writeFileSync(file, page(recorded, language));
+      const opened = await open(file, `ipc-lab-report-${language}.png`);
+      expect(opened.consoleErrors).toEqual([]);
+      expect(opened.violations).toEqual([]);
+      expect(opened.requests.filter((url) => !url.startsWith('file:'))).toEqual([]);
+      const figures = recorded.channels.reduce((sum, channel) => sum + channel.sizes.length, 0);
+      // p50, p99 and p99.9 of every channel and size; a throughput point each; a line per channel.
+      expect(opened.sections.latency).toMatchObject({ dots: figures * 3, svgs: expect.any(Number) });
+      expect(opened.sections.throughput!.dots).toBe(figures);
+      expect(opened.sections.throughput!.lines).toBe(recorded.channels.length);
+      expect(opened.sections.reference!.dots).toBeGreaterThan(0);
+      for (const name of ['kinds', 'checks', 'sync', 'environment', 'tie-in'])
+        expect(opened.sections).toHaveProperty(name);
+      expect(opened.sections).not.toHaveProperty('run');
+      expect(opened.text).toContain(language === 'ko' ? 'IPC 실험실 보고서' : 'IPC lab report');
+      expect(opened.text).toContain(recorded.environment.cpu);
+    });
+  }
+
+  it('lists why it cannot show a result that fails the schema', async () => {
+    const file = path.join(temp, 'ipc-lab-invalid.html');
+    writeFileSync(file, page({ ...recorded, channels: 'none' }, 'en'));
+    const opened = await open(file, 'ipc-lab-report-invalid.png');
+    expect(opened.consoleErrors).toEqual([]);
+    expect(opened.sections).toHaveProperty('errors');
+    expect(opened.text).toContain('not a valid lab-ipc/1 result');
   });
 });

@@ -10,11 +10,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Report } from '../../protocol/experiments/report.ts';
-import { jsonForScriptElement, REPORT_DATA_ID, REPORT_ROOT_ID } from '../../protocol/experiments/report-page.ts';
+import { REPORT_VIEWER_PATH, reportPageHtml } from '../../protocol/experiments/report-page.ts';
 import { checkReport } from '../../protocol/experiments/stats.ts';
 
 /** The built viewer, relative to the app's root (the repository, or the packaged app). */
-export const REPORT_VIEWER_PATH = 'dist/experiment-report/experiment-report.js';
+export { REPORT_VIEWER_PATH };
 
 /**
  * Where the built viewer can be: beside the bundled Electron main (dist-electron/main.js, in the
@@ -47,41 +47,15 @@ export interface WriteReportOptions {
 /** A report id becomes a file name: letters, digits, `.`, `_`, `-`, not starting with a dot. */
 const SAFE_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-/**
- * The viewer as it goes inside `<script>`: a `</script` or `<!--` in it would end or bend the
- * element. Minified code has them only inside strings, regexes or templates, where `\x3C` means `<`
- * (the built viewer has none today: this keeps it so).
- */
-function inlineSafe(script: string): string {
-  return script.replace(/<(\/script|!--)/gi, '\\x3C$1');
-}
-
 /** The HTML page for a report (exported for tests and for callers that serve it themselves). */
 export function reportHtml(report: Report, viewerScript: string): string {
-  const script = inlineSafe(viewerScript);
-  const hash = createHash('sha256').update(script, 'utf8').digest('base64');
-  // Plot adds a <style> per plot and the viewer its stylesheet: styles inline; nothing else loads.
-  const csp = `default-src 'none'; script-src 'sha256-${hash}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'`;
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8" />',
-    `<meta http-equiv="Content-Security-Policy" content="${csp}" />`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1" />',
-    `<title>${escapeHtml(`Experiment report: ${report.scenario} · ${report.id}`)}</title>`,
-    '</head>',
-    '<body>',
-    `<div id="${REPORT_ROOT_ID}"><p>Loading the report…</p></div>`,
-    `<script type="application/json" id="${REPORT_DATA_ID}">${jsonForScriptElement(report)}</script>`,
-    `<script>${script}</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return reportPageHtml({
+    title: `Experiment report: ${report.scenario} · ${report.id}`,
+    language: 'en',
+    data: report,
+    viewerScript,
+    sha256Base64: (text) => createHash('sha256').update(text, 'utf8').digest('base64'),
+  });
 }
 
 async function writeAtomically(file: string, text: string): Promise<void> {

@@ -50,6 +50,9 @@ export const LabChannelErrorCode = errorCodes(
 );
 export type LabChannelErrorCode = ErrorCodeOf<typeof LabChannelErrorCode>;
 
+/** The largest HTML report the lab host answers (the viewer is about 0.4 MiB, a result at most a few hundred KiB). */
+export const MAX_IPC_REPORT_HTML = 8 * 1024 * 1024;
+
 /** The largest message size the lab measures (lab-host/ipc: 64 B to 1 MiB). */
 export const MAX_IPC_LAB_SIZE = 1024 * 1024;
 
@@ -84,6 +87,17 @@ export const LabChannel = defineInterface({
      * LAB_RUN_STOPPED. Answers whether a run was going.
      */
     stopIpc: method(Struct({}), Struct({ stopped: Type.Boolean() })),
+    /**
+     * An IPC lab result (any: the page may have added its own GPU channel's figures) as one HTML
+     * file that opens offline, drawn by the experiments' report viewer (renderer/experiment-report),
+     * in `language` ('en' default). Made here because the built viewer is a file the lab host reads;
+     * the page's CSP lets it fetch nothing. LAB_RUN_FAILED when the viewer is not built.
+     */
+    ipcReport: method(
+      Struct({ result: IpcLabResult, language: Type.Optional(Type.String({ maxLength: 16 })) }),
+      Struct({ html: Type.String({ maxLength: MAX_IPC_REPORT_HTML }) }),
+    ),
+
     // ---- the threads lab (lab://threads); the model runs in the page, only real runs come here ----
     /**
      * Free runs of one program on real worker threads (seeds 1..runs): each run as a `threadsProgress`

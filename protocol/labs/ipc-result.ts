@@ -93,7 +93,11 @@ export type StreamResult = Static<typeof StreamResult>;
 export const SizeResult = Struct({
   bytes: Type.Integer({ minimum: 1 }),
   latencyUs: LatencySummary,
-  throughput: StreamResult,
+  /**
+   * Absent where only round trips can be timed: the tab's own GPU channel (measured page-side, its
+   * only method answers a frame, so a one-way stream cannot be sent on it).
+   */
+  throughput: Type.Optional(StreamResult),
 });
 export type SizeResult = Static<typeof SizeResult>;
 

@@ -32,6 +32,30 @@ const RASTER_TIMEOUT_MS = 3000;
 const REQUEST_TIMEOUT_MS = 20_000;
 /** After the channel closed, ask again by ourselves if no `gpuChanged` came by then. */
 const SAFETY_RETRY_MS = 5000;
+/** The smallest list the channel carries: nothing to draw on one pixel, answered with its 4 bytes. */
+const EMPTY_LIST: DisplayList = { width: 1, height: 1, ops: [] };
+
+/** What `timeRoundTrips` measured on the tab's GPU channel. */
+export interface GpuRoundTrips {
+  /** Each round trip as the page saw it (performance.now around `rasterize`). */
+  readonly roundTripsMs: readonly number[];
+  /** The GPU process's own share of each (replaying the empty list, reading one pixel back). */
+  readonly rasterMs: readonly number[];
+  readonly gpuPid: number;
+  /** The request's payload as JSON (the list); the answer carries 4 bytes of pixels and two numbers. */
+  readonly payloadBytes: number;
+}
+
+export class NoGpuChannelError extends Error {
+  constructor(readonly mode: CompositingMode) {
+    super(
+      mode === 'software'
+        ? 'compositing is in software: this tab has no GPU channel'
+        : 'no GPU channel came in time (the GPU process is gone or starting)',
+    );
+    this.name = 'NoGpuChannelError';
+  }
+}
 
 export interface GpuCompositorOptions {
   /** The visible canvas the frames end up in. */
@@ -138,6 +162,55 @@ export class GpuCompositor {
         this.inFlight = false;
       });
     return true;
+  }
+
+  /**
+   * Times `count` round trips of the smallest message this tab's GPU channel carries (an empty 1×1
+   * display list) once the channel is up (waiting up to `waitMs`). Chrome sends its GPU process only
+   * small "look" messages like this (commands and tiles go through shared memory), so the IPC lab puts
+   * this round trip beside its shared-memory rings. Frames asked for meanwhile are dropped, as when
+   * one is in flight. Throws NoGpuChannelError in software mode or without a channel by then.
+   */
+  async timeRoundTrips(count: number, { waitMs = 10_000 } = {}): Promise<GpuRoundTrips> {
+    const channel = await this.hardwareChannel(waitMs);
+    if (this.inFlight) throw new Error('a frame is in flight on this GPU channel: time the round trips apart');
+    this.inFlight = true;
+    const roundTripsMs: number[] = [];
+    const rasterMs: number[] = [];
+    let gpuPid = this.pid!;
+    try {
+      for (let i = 0; i < count; i++) {
+        const started = performance.now();
+        const frame = await channel.remote.rasterize(EMPTY_LIST, { timeoutMs: RASTER_TIMEOUT_MS });
+        roundTripsMs.push(performance.now() - started);
+        rasterMs.push(frame.rasterMs);
+        gpuPid = frame.gpuPid;
+      }
+    } finally {
+      this.inFlight = false;
+    }
+    return { roundTripsMs, rasterMs, gpuPid, payloadBytes: JSON.stringify(EMPTY_LIST).length };
+  }
+
+  /** The channel once the mode is hardware, waiting for it up to `waitMs`. */
+  private async hardwareChannel(waitMs: number): Promise<GpuConnection> {
+    const ready = () =>
+      this.currentMode === 'hardware' && this.channel && !this.channel.closed ? this.channel : undefined;
+    const now = ready();
+    if (now) return now;
+    if (this.currentMode === 'software') throw new NoGpuChannelError('software');
+    return new Promise<GpuConnection>((resolve, reject) => {
+      const settle = (timedOut: boolean) => {
+        const channel = ready();
+        if (!channel && !timedOut && this.currentMode !== 'software') return; // still coming
+        clearTimeout(timer);
+        unsubscribe();
+        if (channel) resolve(channel);
+        else reject(new NoGpuChannelError(this.currentMode));
+      };
+      const timer = setTimeout(() => settle(true), waitMs);
+      const unsubscribe = this.onDidChangeMode(() => settle(false));
+    });
   }
 
   private canDraw(): boolean {

@@ -5,7 +5,7 @@
 import '../../protocol/rpc/eval-free.ts';
 
 export { startTabRuntime, type TabRuntime } from './tab-runtime.ts';
-export { GpuCompositor, type CompositingMode } from './gpu-compositor.ts';
+export { GpuCompositor, NoGpuChannelError, type CompositingMode, type GpuRoundTrips } from './gpu-compositor.ts';
 export { PluginEmbeds, type EmbedState, type PluginHostState } from './plugin-embeds.ts';
 export {
   RecordingContext,

@@ -63,6 +63,8 @@ export interface LabChannelClient {
   ): Promise<IpcLabResult>;
   /** Stops this page's run (its runIpc then rejects with LAB_RUN_STOPPED); whether one was going. */
   stopIpc(): Promise<boolean>;
+  /** The result as one self-contained HTML report (LabChannel.ipcReport), in `language`. */
+  ipcReport(result: IpcLabResult, language?: string): Promise<string>;
   /** Free runs of a threads-lab program on real worker threads; `onProgress` gets each run as it ends. Codes as runIpc. */
   runThreads(
     options: ThreadsRunOptions,
@@ -141,6 +143,9 @@ export async function connectLabChannel(options: { readonly signal?: AbortSignal
     },
     async stopIpc() {
       return (await connection.remote.stopIpc({})).stopped;
+    },
+    async ipcReport(result, language) {
+      return (await connection.remote.ipcReport({ result, ...(language ? { language } : {}) })).html;
     },
     async runThreads(runOptions, onProgress) {
       const stop = onProgress ? connection.on('threadsProgress', onProgress) : () => {};

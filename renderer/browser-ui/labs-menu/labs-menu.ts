@@ -30,12 +30,3 @@ export const LABS_MENU_ITEMS: readonly LabsMenuItem[] = [
     summary: "Coming: the four conditions, the banker's algorithm, a real deadlock the watchdog ends",
   },
 ];
-
-/** The item the keyboard moves to from `index` by `step` (+1, -1), skipping coming labs, wrapping. */
-export function nextEnabled(items: readonly LabsMenuItem[], index: number, step: 1 | -1): number {
-  for (let moved = 1; moved <= items.length; moved++) {
-    const at = (((index + step * moved) % items.length) + items.length) % items.length;
-    if (items[at]?.url) return at;
-  }
-  return index;
-}

@@ -13,6 +13,8 @@ export interface IpcLabSource {
   run(options: IpcLabRunOptions, onProgress: (progress: IpcLabProgress) => void): Promise<IpcLabResult>;
   /** Stops the run in progress (its `run` then rejects); nothing when none runs. */
   stop(): Promise<void>;
+  /** A finished result as one self-contained HTML report, in `language` (made by the lab host). */
+  reportHtml(result: IpcLabResult, language: string): Promise<string>;
 }
 
 export interface IpcLabRunOptions {
@@ -39,5 +41,8 @@ export class NotConnectedIpcLabSource implements IpcLabSource {
   }
   stop(): Promise<void> {
     return Promise.resolve();
+  }
+  reportHtml(): Promise<string> {
+    return Promise.reject(new LabHostNotConnectedError());
   }
 }

@@ -22,7 +22,9 @@ import {
   tearRows,
   tearTotals,
   throughputRows,
+  tieIn,
 } from './ipc-view-model.ts';
+import { gpuChannelFailed, gpuChannelResult } from './gpu-channel-probe.ts';
 import recorded from './testing/quick-result.json';
 import { ReplayIpcLabSource } from './testing/replay-source.ts';
 
@@ -142,12 +144,29 @@ describe('what the charts draw', () => {
         {
           ...channel!.sizes[0]!,
           latencyUs: { ...channel!.sizes[0]!.latencyUs, samples: 0 },
-          throughput: { ...channel!.sizes[0]!.throughput, megabytesPerSecond: 0 },
+          throughput: { ...channel!.sizes[0]!.throughput!, megabytesPerSecond: 0 },
         },
       ],
     };
     expect(latencyRows([empty])).toEqual([]);
     expect(throughputRows([empty])).toEqual([]);
+  });
+
+  it("a channel timed by round trips only (the tab's GPU channel) is on the latency chart, not the throughput one", () => {
+    const [channel] = result.channels;
+    const roundTripsOnly = {
+      ...channel!,
+      id: 'app/gpu-channel',
+      sizes: [{ bytes: 200, latencyUs: channel!.sizes[0]!.latencyUs }],
+    };
+    expect(latencyRows([roundTripsOnly]).length).toBeGreaterThan(0);
+    expect(throughputRows([roundTripsOnly])).toEqual([]);
+    // Its small size does not move the published comparison off the notes' kinds' smallest size.
+    const withGpu = referenceRows(REFERENCES.roundTripUs, [
+      ...result.channels,
+      { ...roundTripsOnly, kind: 'app-channel' },
+    ]);
+    expect(withGpu).toEqual(referenceRows(REFERENCES.roundTripUs, result.channels));
   });
 
   it('a throughput point per channel and size', () => {
@@ -236,5 +255,41 @@ describe('the replay source', () => {
     await expect(run).rejects.toThrow('stopped');
     expect(figures).toBe(3);
     expect(source.runs).toEqual([{ quick: true }]);
+  });
+});
+
+describe("the browser tie-in: this tab's GPU channel beside the rings", () => {
+  const trips = {
+    roundTripsMs: [0.4, 0.5, 0.6, 2],
+    rasterMs: [0.05, 0.05, 0.06, 0.1],
+    gpuPid: 42,
+    payloadBytes: 30,
+  };
+
+  it('is one app-channel of round trips only, in microseconds, and compared with the fastest ring', () => {
+    const gpu = gpuChannelResult(trips);
+    expect(compileChecker(IpcLabResult).check({ ...result, channels: [...result.channels, gpu] })).toBe(true);
+    expect(gpu).toMatchObject({ kind: 'app-channel', id: 'app/gpu-channel', crossProcess: true, standIn: false });
+    expect(gpu.sizes).toHaveLength(1);
+    expect(gpu.sizes[0]!.throughput).toBeUndefined();
+    expect(gpu.sizes[0]!.latencyUs).toMatchObject({ samples: 4, min: 400, max: 2000 });
+    expect(gpu.sizes[0]!.latencyUs.p50).toBeCloseTo(550);
+    const figures = tieIn([...result.channels, gpu]);
+    const rings = result.channels.filter((channel) => channel.kind === 'shared-memory');
+    const fastest = Math.min(...rings.map((ring) => ring.sizes[0]!.latencyUs.p50));
+    expect(figures).toEqual({
+      state: 'measured',
+      gpuUs: gpu.sizes[0]!.latencyUs.p50,
+      ring: rings.find((ring) => ring.sizes[0]!.latencyUs.p50 === fastest)!.id,
+      ringUs: fastest,
+    });
+  });
+
+  it('says why it was not timed, and nothing when it was not asked', () => {
+    expect(tieIn([...result.channels, gpuChannelFailed(new Error('compositing is in software'))])).toEqual({
+      state: 'failed',
+      reason: 'compositing is in software',
+    });
+    expect(tieIn(result.channels)).toEqual({ state: 'none' });
   });
 });

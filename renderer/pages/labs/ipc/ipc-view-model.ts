@@ -108,14 +108,18 @@ export interface ThroughputRow {
 
 export function throughputRows(channels: readonly ChannelResult[]): ThroughputRow[] {
   return channels.flatMap((channel) =>
-    channel.sizes
-      .filter((size) => size.throughput.megabytesPerSecond > 0)
-      .map((size) => ({
-        channel: channel.id,
-        bytes: size.bytes,
-        mibPerSecond: size.throughput.megabytesPerSecond,
-        messagesPerSecond: size.throughput.messagesPerSecond,
-      })),
+    channel.sizes.flatMap(({ bytes, throughput }) =>
+      throughput && throughput.megabytesPerSecond > 0
+        ? [
+            {
+              channel: channel.id,
+              bytes,
+              mibPerSecond: throughput.megabytesPerSecond,
+              messagesPerSecond: throughput.messagesPerSecond,
+            },
+          ]
+        : [],
+    ),
   );
 }
 
@@ -154,17 +158,17 @@ export function referenceRows(
   const published = Object.entries(roundTripUs)
     .filter(([name, us]) => REFERENCE_KINDS[name] && us > 0)
     .map(([name, us]) => ({ kind: REFERENCE_KINDS[name]!, us }));
-  const sizes = channels.flatMap((channel) => channel.sizes.map((size) => size.bytes));
+  // The notes' kinds only: the published figures have nothing for the app's own channels (whose
+  // sizes, the GPU channel's small message among them, do not pick the size compared either).
+  const noted = channels.filter((channel) => channel.kind !== 'app-channel');
+  const sizes = noted.flatMap((channel) => channel.sizes.map((size) => size.bytes));
   const bytes = sizes.length ? Math.min(...sizes) : undefined;
-  // The notes' kinds only: the published figures have nothing for the app's own channels.
-  const ours = channels
-    .filter((channel) => channel.kind !== 'app-channel')
-    .flatMap((channel) => {
-      const size = channel.sizes.find((candidate) => candidate.bytes === bytes);
-      return size && size.latencyUs.samples > 0 && size.latencyUs.p50 > 0
-        ? [{ kind: channel.kind, channel: channel.id, us: size.latencyUs.p50 }]
-        : [];
-    });
+  const ours = noted.flatMap((channel) => {
+    const size = channel.sizes.find((candidate) => candidate.bytes === bytes);
+    return size && size.latencyUs.samples > 0 && size.latencyUs.p50 > 0
+      ? [{ kind: channel.kind, channel: channel.id, us: size.latencyUs.p50 }]
+      : [];
+  });
   const present = new Set<IpcKind>([...published.map((row) => row.kind), ...ours.map((row) => row.kind)]);
   const kinds = NOTE_KINDS.flatMap((note) => note.kinds as readonly IpcKind[]).filter((kind) => present.has(kind));
   return { bytes, published, ours, kinds };
@@ -257,4 +261,34 @@ export function formatUs(us: number): string {
 /** The download's name: ipc-lab-<when it started>.json. */
 export function exportFileName(result: Pick<IpcLabResult, 'startedAt'>): string {
   return `ipc-lab-${result.startedAt.replaceAll(':', '-').replace(/\..*$/, '')}.json`;
+}
+
+/** The HTML report's file name, beside the JSON's. */
+export function htmlReportFileName(result: Pick<IpcLabResult, 'startedAt'>): string {
+  return exportFileName(result).replace(/\.json$/, '.html');
+}
+
+/** The tab's own GPU channel (measured page-side: gpu-channel-probe.ts). */
+export const GPU_CHANNEL = 'app/gpu-channel';
+
+export type TieIn =
+  | { readonly state: 'measured'; readonly gpuUs: number; readonly ring: string; readonly ringUs: number }
+  | { readonly state: 'failed'; readonly reason: string }
+  | { readonly state: 'none' };
+
+/**
+ * The browser tie-in's figures: the tab's GPU channel round trip (p50, its one size) beside the
+ * fastest shared-memory ring at its smallest size (the small messages are what the channel carries).
+ */
+export function tieIn(channels: readonly ChannelResult[]): TieIn {
+  const gpu = channels.find((channel) => channel.id === GPU_CHANNEL);
+  if (!gpu) return { state: 'none' };
+  if (gpu.error) return { state: 'failed', reason: gpu.error };
+  const gpuUs = gpu.sizes[0]?.latencyUs.p50;
+  const rings = channels
+    .filter((channel) => channel.kind === 'shared-memory' && !channel.error && channel.sizes.length)
+    .map((channel) => ({ ring: channel.id, ringUs: channel.sizes[0]!.latencyUs.p50 }))
+    .sort((a, b) => a.ringUs - b.ringUs);
+  if (gpuUs === undefined || !rings.length) return { state: 'none' };
+  return { state: 'measured', gpuUs, ...rings[0]! };
 }

@@ -2,6 +2,8 @@
  * The IPC lab page's view: plain DOM over an IpcLabSource. The controls and section frames are made
  * once (focus stays where it is); what the runs report is drawn again on every change, the charts
  * at most once a task. Every text comes from i18n (`ipc` namespace), redrawn on a language change.
+ * The HTML report (renderer/experiment-report) shows a finished result with the same sections
+ * (`showIpcLabResult`): no run controls, nothing to connect to.
  */
 import type { i18n, TFunction } from 'i18next';
 import {
@@ -21,6 +23,7 @@ import {
   describeCheck,
   exportFileName,
   formatUs,
+  htmlReportFileName,
   kindCards,
   latencyRows,
   measuredCount,
@@ -28,6 +31,7 @@ import {
   tearRows,
   tearTotals,
   throughputRows,
+  tieIn as tieInFigures,
 } from './ipc-view-model.ts';
 import './ipc-lab.css';
 
@@ -59,13 +63,33 @@ function section(name: string, className = 'card') {
 }
 
 export function mountIpcLab(root: HTMLElement, source: IpcLabSource, i18n: i18n): { readonly rendered: Promise<void> } {
-  const state: State = {
-    phase: 'idle',
-    quick: true,
-    channels: [],
-    result: undefined,
-    failure: source instanceof NotConnectedIpcLabSource ? { kind: 'not-connected' } : undefined,
-  };
+  return mount(root, source, i18n, undefined);
+}
+
+/** A finished result with the page's sections and charts, nothing to run (the HTML report). */
+export function showIpcLabResult(
+  root: HTMLElement,
+  result: IpcLabResult,
+  i18n: i18n,
+): { readonly rendered: Promise<void> } {
+  return mount(root, new NotConnectedIpcLabSource(), i18n, result);
+}
+
+function mount(
+  root: HTMLElement,
+  source: IpcLabSource,
+  i18n: i18n,
+  shown: IpcLabResult | undefined,
+): { readonly rendered: Promise<void> } {
+  const state: State = shown
+    ? { phase: 'done', quick: true, channels: [...shown.channels], result: shown, failure: undefined }
+    : {
+        phase: 'idle',
+        quick: true,
+        channels: [],
+        result: undefined,
+        failure: source instanceof NotConnectedIpcLabSource ? { kind: 'not-connected' } : undefined,
+      };
   const t: () => TFunction = () => i18n.getFixedT(null, 'ipc');
 
   // ---- the run card: mode, Run, Stop, Export, status, log -------------------------------------
@@ -84,12 +108,18 @@ export function mountIpcLab(root: HTMLElement, source: IpcLabSource, i18n: i18n)
   const runButton = h('button', { type: 'button', 'data-action': 'run' });
   const stopButton = h('button', { type: 'button', class: 'secondary', 'data-action': 'stop' });
   const exportButton = h('button', { type: 'button', class: 'secondary', 'data-action': 'export' });
+  const exportHtmlButton = h('button', { type: 'button', class: 'secondary', 'data-action': 'export-html' });
   const status = h('p', { class: 'lab-status', role: 'status' });
   const logHeading = h('h3');
   const log = h('pre', { class: 'lab-log', role: 'log', tabindex: 0 });
   const logLines: string[] = [];
   run.body.append(
-    h('div', { class: 'run-controls' }, modeSet, h('div', { class: 'actions' }, runButton, stopButton, exportButton)),
+    h(
+      'div',
+      { class: 'run-controls' },
+      modeSet,
+      h('div', { class: 'actions' }, runButton, stopButton, exportButton, exportHtmlButton),
+    ),
     status,
     logHeading,
     log,
@@ -106,8 +136,7 @@ export function mountIpcLab(root: HTMLElement, source: IpcLabSource, i18n: i18n)
   const tieIn = section('tie-in');
   const back = h('a', { class: 'back-link', href: 'labs' });
   root.replaceChildren(
-    h('nav', { class: 'lab-nav' }, back),
-    run.element,
+    ...(shown ? [] : [h('nav', { class: 'lab-nav' }, back), run.element]),
     kinds.element,
     h('div', { class: 'ipc-charts' }, latency.element, throughput.element, reference.element),
     h('div', { class: 'ipc-results' }, checks.element, sync.element),
@@ -140,6 +169,9 @@ export function mountIpcLab(root: HTMLElement, source: IpcLabSource, i18n: i18n)
     runButton.disabled = busy || state.failure?.kind === 'not-connected';
     stopButton.disabled = state.phase !== 'running';
     exportButton.disabled = !state.result;
+    exportHtmlButton.textContent = tr('export.htmlButton');
+    exportHtmlButton.title = tr('export.htmlHint');
+    exportHtmlButton.disabled = !state.result || exportingHtml;
     status.setAttribute('aria-label', tr('run.status'));
     status.dataset.state = state.phase;
     status.classList.toggle('problem', state.failure !== undefined);
@@ -439,7 +471,25 @@ export function mountIpcLab(root: HTMLElement, source: IpcLabSource, i18n: i18n)
     }
 
     tieIn.heading.textContent = tr('tieIn.heading');
-    tieIn.body.replaceChildren(h('p', {}, tr('tieIn.text')));
+    const figures = tieInFigures(state.channels);
+    tieIn.body.replaceChildren(
+      h('p', {}, tr('tieIn.text')),
+      h('p', {}, tr('tieIn.gpu')),
+      figures.state === 'measured'
+        ? h(
+            'p',
+            { class: 'tie-in-figures', 'data-gpu-us': String(figures.gpuUs), 'data-ring-us': String(figures.ringUs) },
+            tr('tieIn.measured', {
+              gpu: formatUs(figures.gpuUs),
+              ring: figures.ring,
+              ringUs: formatUs(figures.ringUs),
+              ratio: formatUs(figures.gpuUs / figures.ringUs),
+            }),
+          )
+        : figures.state === 'failed'
+          ? h('p', { class: 'channel-error' }, tr('tieIn.notMeasured', { reason: figures.reason }))
+          : '',
+    );
   }
 
   let chartsPending = false;
@@ -518,20 +568,40 @@ export function mountIpcLab(root: HTMLElement, source: IpcLabSource, i18n: i18n)
     }
   }
 
-  function exportJson() {
-    if (!state.result) return;
-    const blob = new Blob([`${JSON.stringify(state.result, null, 2)}\n`], { type: 'application/json' });
-    const url = URL.createObjectURL(blob);
-    const link = h('a', { href: url, download: exportFileName(state.result) });
+  function download(text: string, type: string, fileName: string) {
+    const url = URL.createObjectURL(new Blob([text], { type }));
+    const link = h('a', { href: url, download: fileName });
     document.body.append(link);
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
+  function exportJson() {
+    if (!state.result) return;
+    download(`${JSON.stringify(state.result, null, 2)}\n`, 'application/json', exportFileName(state.result));
+  }
+
+  let exportingHtml = false;
+  async function exportHtml() {
+    const result = state.result;
+    if (!result || exportingHtml) return;
+    exportingHtml = true;
+    drawControls();
+    try {
+      download(await source.reportHtml(result, i18n.language), 'text/html', htmlReportFileName(result));
+    } catch (error) {
+      appendLog(t()('export.htmlFailed', { message: (error as Error).message ?? String(error) }));
+    } finally {
+      exportingHtml = false;
+      drawControls();
+    }
+  }
+
   runButton.addEventListener('click', () => void start());
   stopButton.addEventListener('click', () => void stop());
   exportButton.addEventListener('click', exportJson);
+  exportHtmlButton.addEventListener('click', () => void exportHtml());
   i18n.on('languageChanged', () => {
     renderedPromise = new Promise<void>((resolve) => (rendered = resolve));
     drawAll();

@@ -4,15 +4,28 @@
  * closed (the lab host crashed or its watchdog ended it; the browser starts a new one on asking), so
  * a run after a restart goes to the new host. A page the browser will not connect gets
  * LabHostNotConnectedError, which the view shows as such.
+ *
+ * After the lab host's run, the page times its own tab's GPU channel (`timeGpuChannel`,
+ * gpu-channel-probe.ts) and adds it to the result as `app/gpu-channel`: apart from the run, so the
+ * two do not measure each other.
  */
-import { connectLabChannel, type LabChannelClient } from '../../../tab-runtime/index.ts';
+import { connectLabChannel, type GpuRoundTrips, type LabChannelClient } from '../../../tab-runtime/index.ts';
 import type { IpcLabProgress, IpcLabResult } from '../../../../protocol/labs/ipc-result.ts';
+import { gpuChannelFailed, gpuChannelResult } from './gpu-channel-probe.ts';
 import { LabHostNotConnectedError, type IpcLabRunOptions, type IpcLabSource } from './ipc-lab-source.ts';
+
+export interface LabHostIpcSourceOptions {
+  readonly connect?: () => Promise<LabChannelClient>;
+  /** Round trips on this tab's GPU channel (GpuCompositor.timeRoundTrips); none: not measured. */
+  readonly timeGpuChannel?: () => Promise<GpuRoundTrips>;
+}
 
 export class LabHostIpcSource implements IpcLabSource {
   private client: Promise<LabChannelClient> | undefined;
+  private readonly connect: () => Promise<LabChannelClient>;
 
-  constructor(private readonly connect: () => Promise<LabChannelClient> = () => connectLabChannel()) {
+  constructor(private readonly options: LabHostIpcSourceOptions = {}) {
+    this.connect = options.connect ?? (() => connectLabChannel());
     void this.channel().catch(() => {}); // started now: the first run finds the lab host up
   }
 
@@ -23,7 +36,7 @@ export class LabHostIpcSource implements IpcLabSource {
     } catch (error) {
       throw Object.assign(new LabHostNotConnectedError(), { cause: error });
     }
-    return client.runIpc(
+    const result = await client.runIpc(
       {
         quick: options.quick,
         // The schema's array type is mutable; the option is not.
@@ -32,6 +45,28 @@ export class LabHostIpcSource implements IpcLabSource {
       },
       onProgress,
     );
+    const time = this.options.timeGpuChannel;
+    if (!time) return result;
+    const gpu = await time().then(gpuChannelResult, gpuChannelFailed);
+    const { sizes, error, ...spec } = gpu;
+    const size = sizes[0];
+    onProgress({
+      line: size
+        ? `${gpu.id.padEnd(22)} ${String(size.bytes).padStart(8)} B  p50 ${size.latencyUs.p50.toFixed(1).padStart(8)} us  p99 ${size.latencyUs.p99.toFixed(1).padStart(8)} us  (this tab's GPU channel, timed in the page)`
+        : `${gpu.id}: not timed: ${error}`,
+      ...(size ? { measured: { channel: spec, size } } : {}),
+    });
+    return { ...result, channels: [...result.channels, gpu] };
+  }
+
+  async reportHtml(result: IpcLabResult, language: string): Promise<string> {
+    let client: LabChannelClient;
+    try {
+      client = await this.channel();
+    } catch (error) {
+      throw Object.assign(new LabHostNotConnectedError(), { cause: error });
+    }
+    return client.ipcReport(result, language);
   }
 
   async stop(): Promise<void> {

@@ -45,4 +45,9 @@ export class ReplayIpcLabSource implements IpcLabSource {
     this.abort?.();
     return Promise.resolve();
   }
+
+  /** The report is the lab host's to make (lab-host/ipc/report-file.ts): a replay has none. */
+  reportHtml(): Promise<string> {
+    return Promise.reject(new Error('a replayed run has no lab host to make its HTML report'));
+  }
 }

@@ -1,6 +1,9 @@
-/** A latency sample's summary, with the experiments' quantile definition (linear between closest ranks). */
-import type { LatencySummary } from '../../protocol/labs/ipc-result.ts';
-import { quantile } from '../../protocol/experiments/stats.ts';
+/**
+ * A latency sample's summary, with the experiments' quantile definition (linear between closest
+ * ranks): the lab host's channels and the page's own GPU channel are summed up alike.
+ */
+import { quantile } from '../experiments/stats.ts';
+import type { LatencySummary } from './ipc-result.ts';
 
 export type { LatencySummary };
 
