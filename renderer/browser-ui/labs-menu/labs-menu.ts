@@ -22,11 +22,13 @@ export const LABS_MENU_ITEMS: readonly LabsMenuItem[] = [
   {
     id: 'threads',
     title: 'Threads lab',
-    summary: 'Coming: race conditions and critical sections, a model and real threads',
+    summary: 'Race conditions and critical sections: you are the scheduler, then real threads replay it',
+    url: 'lab://threads',
   },
   {
     id: 'deadlock',
     title: 'Deadlock lab',
-    summary: "Coming: the four conditions, the banker's algorithm, a real deadlock the watchdog ends",
+    summary: "The four conditions, the banker's algorithm, a real deadlock the watchdog ends",
+    url: 'lab://deadlock',
   },
 ];
