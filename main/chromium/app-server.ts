@@ -79,12 +79,18 @@ export { resolveInside };
 
 export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
   const spare = spareDocument(options.pagesRoot);
-  const server = http.createServer((request, response) => {
-    void serve(options, spare, request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(500).end('Internal error');
-      else response.destroy();
-    });
-  });
+  // Chromium opens speculative connections (preconnects) that may never carry a request; Node keeps
+  // such a socket until headersTimeout (60 s by default, checked every 30 s). A loopback client
+  // sends its headers at once, so 10 s checked every second ends them soon after they go unused.
+  const server = http.createServer(
+    { headersTimeout: 10_000, connectionsCheckingInterval: 1000 },
+    (request, response) => {
+      void serve(options, spare, request, response).catch(() => {
+        if (!response.headersSent) response.writeHead(500).end('Internal error');
+        else response.destroy();
+      });
+    },
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
