@@ -9,18 +9,14 @@
 // ended and restarted (the plugin host until its crash-loop limit, then by the user's Restart); and
 // the UI's answer time (BrowserUiService.getState over a real MessagePort) during the run stays
 // within a generous factor of the quiet run before it.
-import { MessageChannel } from 'node:worker_threads';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { BrowserEvent } from '../../protocol/interfaces/browser-state.ts';
-import { BrowserUi, BrowserUiService } from '../../protocol/interfaces/ui-browser.ts';
 import { BAD_MESSAGE_REASONS } from '../../protocol/rpc/bad-message.ts';
-import { connect } from '../../protocol/rpc/endpoint.ts';
 import { childFuzzSeed, FUZZ_COUNT_ENV, FUZZ_SEED_ENV } from '../../protocol/rpc/testing/fuzz-child.ts';
 import { fuzzBatch, fuzzTexts } from '../../protocol/rpc/testing/fuzz-messages.ts';
-import { nodeMessagePortTransport } from '../../protocol/transport/node-port.ts';
 import { Browser } from '../core/browser.ts';
-import { serveBrowserUi } from '../core/browser-ui-service.ts';
+import { uiOverPort } from '../core/testing/ui-over-port.ts';
 import { systemClock } from '../core/clock.ts';
 import { GPU_PROCESS_ID } from '../core/gpu-process-host.ts';
 import { PLUGIN_HOST_ID } from '../core/plugin-process-host.ts';
@@ -124,14 +120,7 @@ it(
     await browser.start();
     try {
       // The UI, as the UI page reaches the core: BrowserUiService over a real MessagePort.
-      const channel = new MessageChannel();
-      serveBrowserUi(browser, nodeMessagePortTransport(channel.port2, { process: 'ui' }));
-      const uiClient = connect({
-        transport: nodeMessagePortTransport(channel.port1, { process: 'browser' }),
-        self: { process: 'ui' },
-        local: BrowserUi,
-        handlers: {},
-        remote: BrowserUiService,
+      const uiClient = uiOverPort(browser, {
         onBadMessage: (report) => uncaught.push(new Error(`bad message to the UI: ${report.reason}`)),
       });
       const answerTimes = async (until: () => boolean, minSamples: number) => {

@@ -6,14 +6,12 @@ import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { Report } from '../../protocol/experiments/report.ts';
 import type { ExperimentRequestMessage } from '../../protocol/experiments/request.ts';
 import { MAX_STRING_MESSAGE } from '../../protocol/transport/string-channel.ts';
-import { BrowserUi, BrowserUiService, ExperimentErrorCode } from '../../protocol/interfaces/ui-browser.ts';
-import { connect } from '../../protocol/rpc/endpoint.ts';
+import { BrowserUiService, ExperimentErrorCode } from '../../protocol/interfaces/ui-browser.ts';
 import { messageBounds } from '../../protocol/rpc/interface.ts';
 import { compileChecker } from '../../protocol/rpc/schema.ts';
-import { nodeMessagePortTransport } from '../../protocol/transport/node-port.ts';
 import type { ExperimentRequest } from './experiments/experiment-run.ts';
 import { Browser } from './browser.ts';
-import { serveBrowserUi } from './browser-ui-service.ts';
+import { uiOverPort } from './testing/ui-over-port.ts';
 import { systemClock } from './clock.ts';
 import { ExperimentControl, type SavedReport } from './experiment-control.ts';
 import { FakeExperimentRun, okTrial } from './testing/fake-experiment-run.ts';
@@ -51,22 +49,11 @@ function setUp(options: { runner?: boolean; refuse?: string; save?: (report: Rep
         return { file: `/reports/${report.id}.html` };
       }),
   });
-  const { port1, port2 } = new MessageChannel();
-  serveBrowserUi(browser, nodeMessagePortTransport(port1, { process: 'ui' }), experiments);
-  const ui = connect({
-    transport: nodeMessagePortTransport(port2, { process: 'browser' }),
-    self: { process: 'ui' },
-    local: BrowserUi,
-    remote: BrowserUiService,
-    handlers: {},
-    onBadMessage: () => {},
-  });
+  const ui = uiOverPort(browser, { experiments });
   cleanups.push(() => {
-    ui.close('test over');
+    ui.close();
     experiments.dispose();
     browser.dispose();
-    port1.close();
-    port2.close();
     tabHost.dispose();
     launcher.dispose();
   });

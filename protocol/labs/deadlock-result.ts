@@ -327,6 +327,27 @@ export type DeadlockSnapshotEvent = Static<typeof DeadlockSnapshotEvent>;
 export const DeadlockRunProgress = Struct({ line: Text(1024), recovery: Type.Optional(RecoveryRecord) });
 export type DeadlockRunProgress = Static<typeof DeadlockRunProgress>;
 
+/** Silberschatz, Galvin & Gagne, Operating System Concepts, the banker's algorithm's illustrative example: five processes, three types. */
+export const TEXTBOOK_BANKER_STATE: Static<typeof BankerStateSchema> = {
+  processes: ['P0', 'P1', 'P2', 'P3', 'P4'],
+  resources: ['A', 'B', 'C'],
+  allocation: [
+    [0, 1, 0],
+    [2, 0, 0],
+    [3, 0, 2],
+    [2, 1, 1],
+    [0, 0, 2],
+  ],
+  max: [
+    [7, 5, 3],
+    [3, 2, 2],
+    [9, 0, 2],
+    [2, 2, 2],
+    [4, 3, 3],
+  ],
+  available: [3, 3, 2],
+};
+
 export const BankerCheckRequest = Struct({
   state: BankerStateSchema,
   /** "What if this process asks for this?" */

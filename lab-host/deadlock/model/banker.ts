@@ -8,6 +8,7 @@
  * order, again and again: a row with Finish false and Need <= Work finishes (Work += Allocation,
  * Finish = true); when a whole pass finishes nobody, the state is safe exactly when all finished.
  */
+import { TEXTBOOK_BANKER_STATE } from '../../../protocol/labs/deadlock-result.ts';
 export interface BankerState {
   readonly processes: readonly string[];
   readonly resources: readonly string[];
@@ -216,26 +217,8 @@ export function releaseUnits(state: BankerState, process: number, release: reado
   };
 }
 
-/** Silberschatz, Galvin & Gagne, Operating System Concepts, the banker's algorithm's illustrative example: five processes, three types. */
-export const TEXTBOOK_STATE: BankerState = {
-  processes: ['P0', 'P1', 'P2', 'P3', 'P4'],
-  resources: ['A', 'B', 'C'],
-  allocation: [
-    [0, 1, 0],
-    [2, 0, 0],
-    [3, 0, 2],
-    [2, 1, 1],
-    [0, 0, 2],
-  ],
-  max: [
-    [7, 5, 3],
-    [3, 2, 2],
-    [9, 0, 2],
-    [2, 2, 2],
-    [4, 3, 3],
-  ],
-  available: [3, 3, 2],
-};
+/** The textbook instance (protocol/labs/deadlock-result.ts, shared with the page). */
+export const TEXTBOOK_STATE: BankerState = TEXTBOOK_BANKER_STATE;
 
 /**
  * Steps through a safety check forward and back, one comparison or finish at a time (what the page

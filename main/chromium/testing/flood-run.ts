@@ -19,13 +19,9 @@
  * 50-600 ms, up to 1.5 s with the machine loaded ~9x over its cores), then nothing.
  */
 import path from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
 import type { BrowserEvent, TabInfo } from '../../../protocol/interfaces/browser-state.ts';
-import { BrowserUi, BrowserUiService } from '../../../protocol/interfaces/ui-browser.ts';
-import { connect } from '../../../protocol/rpc/endpoint.ts';
-import { nodeMessagePortTransport } from '../../../protocol/transport/node-port.ts';
 import { Browser } from '../../core/browser.ts';
-import { serveBrowserUi } from '../../core/browser-ui-service.ts';
+import { uiOverPort } from '../../core/testing/ui-over-port.ts';
 import { systemClock } from '../../core/clock.ts';
 import { bundleChildren } from '../child-bundles.ts';
 import { launchChromium } from '../chromium-process.ts';
@@ -96,16 +92,7 @@ export async function runFlood({ quietMs, floodMs }: { quietMs: number; floodMs:
   });
   try {
     await browser.start();
-    const channel = new MessageChannel();
-    serveBrowserUi(browser, nodeMessagePortTransport(channel.port2, { process: 'ui' }));
-    const uiClient = connect({
-      transport: nodeMessagePortTransport(channel.port1, { process: 'browser' }),
-      self: { process: 'ui' },
-      local: BrowserUi,
-      handlers: {},
-      remote: BrowserUiService,
-      onBadMessage: () => {},
-    });
+    const uiClient = uiOverPort(browser);
     const probeIds = new Set<string>();
     for (let i = 0; i < PROBES; i++) {
       const { id } = await browser.tabs.open(`lab://live?probe=${i}`);

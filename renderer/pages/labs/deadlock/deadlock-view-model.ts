@@ -10,6 +10,7 @@ import type {
   StarvationReport,
   StrategyRow,
 } from '../../../../protocol/labs/deadlock-result.ts';
+import { TEXTBOOK_BANKER_STATE } from '../../../../protocol/labs/deadlock-result.ts';
 
 type Snapshot = DeadlockSnapshotEvent['snapshot'];
 type Detection = DeadlockSnapshotEvent['detection'];
@@ -169,26 +170,8 @@ export interface BankerForm {
   readonly available: readonly number[];
 }
 
-/** Silberschatz, Galvin & Gagne's instance (the same as lab-host/deadlock/model/banker.ts TEXTBOOK_STATE). */
-export const TEXTBOOK_FORM: BankerForm = {
-  processes: ['P0', 'P1', 'P2', 'P3', 'P4'],
-  resources: ['A', 'B', 'C'],
-  allocation: [
-    [0, 1, 0],
-    [2, 0, 0],
-    [3, 0, 2],
-    [2, 1, 1],
-    [0, 0, 2],
-  ],
-  max: [
-    [7, 5, 3],
-    [3, 2, 2],
-    [9, 0, 2],
-    [2, 2, 2],
-    [4, 3, 3],
-  ],
-  available: [3, 3, 2],
-};
+/** Silberschatz, Galvin & Gagne's instance, as the lab host's banker tests use it. */
+export const TEXTBOOK_FORM: BankerForm = TEXTBOOK_BANKER_STATE;
 
 /** A cell typed by hand: a whole number from 0 to 99, or null (the view marks it and checks nothing). */
 export function parseCount(text: string): number | null {
