@@ -35,6 +35,9 @@ export async function openTab(ui: Page, url: string): Promise<string> {
   await ui.getByRole('button', { name: 'New tab' }).click();
   await expect(ui.locator('[data-tab-id]')).toHaveCount(before + 1);
   const id = (await ui.locator('[data-tab-id]').last().getAttribute('data-tab-id'))!;
+  // The omnibox is the selected tab's (mounted per tab): typing before the new tab is selected
+  // would type into the previous tab's, and the draft is gone when the selection arrives.
+  await expect(ui.locator(`[data-tab-id="${id}"]`)).toHaveAttribute('aria-selected', 'true', { timeout: 15_000 });
   if (url !== 'lab://live') {
     const omnibox = ui.getByRole('textbox', { name: 'Address and search bar' });
     await omnibox.fill(url);

@@ -9,6 +9,14 @@ import { expect, test } from './lab-app.ts';
 /** i18next's missing keys show as ⟦key⟧ on the lab pages. */
 const MISSING = '⟦';
 
+/** What the race's run counter watch keeps in the page (e2e has no DOM types). */
+interface RunsWatch {
+  runsSeen: string[];
+  MutationObserver: new (callback: () => void) => {
+    observe(target: unknown, options: { attributes: boolean; attributeFilter: string[] }): void;
+  };
+}
+
 test('lab://threads: lost updates without a lock, none with the mutex, a found schedule replayed on real workers', async ({
   app,
 }) => {
@@ -26,22 +34,24 @@ test('lab://threads: lost updates without a lock, none with the mutex, a found s
   await race.getByLabel('Iterations each').fill('2000');
   await race.getByLabel('Preemption point').selectOption('load-store');
   await race.getByLabel('Runs').fill('3');
+  // Each run lands as it ends, before the answer: every value data-runs takes is recorded in the page
+  // (a MutationObserver sees each change, where polling from here could miss a short-lived one).
+  await race.evaluate((element) => {
+    const globals = globalThis as unknown as RunsWatch;
+    const seen: string[] = [];
+    globals.runsSeen = seen;
+    new globals.MutationObserver(() => seen.push(element.getAttribute('data-runs') ?? '')).observe(element, {
+      attributes: true,
+      attributeFilter: ['data-runs'],
+    });
+  });
   await race.getByRole('button', { name: 'Run' }).click();
   const raceStatus = page.getByRole('status', { name: 'Race status' });
-  // Each run lands as it ends, before the answer: a partial count is seen on the way.
-  const seen = new Set<string>();
-  await expect
-    .poll(
-      async () => {
-        seen.add((await race.getAttribute('data-runs')) ?? '');
-        return raceStatus.getAttribute('data-state');
-      },
-      { timeout: 120_000, intervals: [20] },
-    )
-    .toBe('done');
+  await expect(raceStatus).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+  const seen = await race.evaluate(() => (globalThis as unknown as RunsWatch).runsSeen);
   expect(
-    [...seen].filter((runs) => runs === '1' || runs === '2'),
-    `run counts seen: ${[...seen]}`,
+    seen.filter((runs) => runs === '1' || runs === '2'),
+    `run counts seen: ${seen}`,
   ).not.toEqual([]);
   await expect(race).toHaveAttribute('data-runs', '3');
   expect(Number(await race.getAttribute('data-lost'))).toBeGreaterThan(0);
